@@ -1,0 +1,135 @@
+"""The local web chat at `/`: a page posts messages; replies are read back from the outbox rows."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import uuid
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot import keys
+from bot.db.models import OutboxItem, OutboxStatus
+from bot.messages import Channel, InboundKind, InboundMessage, OutboundMessage
+
+_USER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_BODY = 16_000
+LONG_POLL_SECONDS = 20.0
+
+
+class WebChatHub:
+    """Wakes long-polling pages when a reply for them is delivered (in this process)."""
+
+    def __init__(self) -> None:
+        self._changed = asyncio.Condition()
+
+    async def notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait(self, timeout: float) -> None:
+        async with self._changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout)
+
+
+class WebSender:
+    """Delivery for the web chat is the row itself becoming 'sent'; the page reads it back."""
+
+    def __init__(self, hub: WebChatHub) -> None:
+        self.hub = hub
+
+    async def send(self, message: OutboundMessage) -> str:
+        asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self.hub.notify()))
+        return f"web-{message.outbox_id}"
+
+
+def _user(request: web.Request, value: object) -> str:
+    if not isinstance(value, str) or not _USER_ID.match(value):
+        raise web.HTTPBadRequest(text="bad user id")
+    return value
+
+
+async def post_message(request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="expected JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="expected a JSON object")
+    user = _user(request, body.get("user"))
+    text = body.get("text")
+    payload = body.get("payload")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_BODY:
+        raise web.HTTPBadRequest(text="text must be 1 to 16000 characters")
+    message_id = body.get("id")
+    msg = InboundMessage(
+        channel=Channel.WEB,
+        sender_id=user,
+        provider_message_id=message_id if isinstance(message_id, str) and message_id else uuid.uuid4().hex,
+        text=text,
+        kind=InboundKind.BUTTON if isinstance(payload, str) and payload else InboundKind.TEXT,
+        payload=payload if isinstance(payload, str) and payload else None,
+        language_hint=request.headers.get("Accept-Language", "")[:2].lower() or None,
+    )
+    result = await request.app[keys.pipeline].handle(msg)
+    return web.json_response({"duplicate": result.duplicate, "replies": result.replies})
+
+
+async def get_replies(request: web.Request) -> web.Response:
+    user = _user(request, request.query.get("user"))
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        raise web.HTTPBadRequest(text="after must be a number") from None
+    for attempt in range(2):
+        rows = await _sent_after(request, user, after)
+        if rows or attempt:
+            break
+        await request.app[keys.web_hub].wait(LONG_POLL_SECONDS)
+    return web.json_response(
+        {
+            "messages": [
+                {"id": r.id, "text": r.text, "buttons": [{"payload": p, "label": lb} for p, lb in r.buttons or []]}
+                for r in rows
+            ]
+        }
+    )
+
+
+async def _sent_after(request: web.Request, user: str, after: int) -> list[OutboxItem]:
+    async with request.app[keys.sessionmaker]() as session:
+        query = (
+            select(OutboxItem)
+            .where(
+                OutboxItem.channel == Channel.WEB,
+                OutboxItem.recipient_id == user,
+                OutboxItem.status == OutboxStatus.SENT,
+                OutboxItem.id > after,
+            )
+            .order_by(OutboxItem.id)
+            .limit(50)
+        )
+        return list((await session.execute(query)).scalars())
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(request.app[keys.static_dir] / "chat.html")
+
+
+async def ui_texts(request: web.Request) -> web.Response:
+    """The page's own few words, from the same text files as every reply."""
+    lang = request.query.get("lang", "lv")
+    texts = request.app[keys.texts]
+    lang = lang if lang in texts.languages else "lv"
+    words = {k: texts.render(f"webchat.{k}", lang) for k in ("title", "placeholder", "send", "offline")}
+    return web.json_response({"lang": lang, **words})
+
+
+def setup_web_chat(app: web.Application) -> None:
+    app.router.add_get("/", index)
+    app.router.add_get("/api/chat/ui", ui_texts)
+    app.router.add_post("/api/chat/messages", post_message)
+    app.router.add_get("/api/chat/replies", get_replies)

@@ -1,0 +1,30 @@
+"""GET /healthz (the process is alive) and GET /readyz (database reachable, schema current)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot import keys
+from bot.db.migrate import is_current
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    try:
+        async with request.app[keys.engine].connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        current = await is_current(request.app[keys.engine])
+    except Exception:
+        return web.json_response({"status": "database unreachable"}, status=503)
+    if not current:
+        return web.json_response({"status": "migrations pending"}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+def setup_health(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)

@@ -1,0 +1,64 @@
+"""The one internal vocabulary: every channel adapter turns its vendor payload into these types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    SMS = "sms"
+    WEB = "web"
+    CLI = "cli"
+
+
+class InboundKind(StrEnum):
+    """What the person sent; anything but TEXT and BUTTON gets a gentle explanation."""
+
+    TEXT = "text"
+    BUTTON = "button"
+    MEDIA = "media"  # photo, voice, video, sticker, document: we cannot read them
+    LOCATION = "location"
+    CONTACT = "contact"  # a shared phone number (may be used for a call-back)
+    EDITED = "edited"
+    UNSUPPORTED_CHAT = "unsupported_chat"  # e.g. a Telegram group
+    BLOCKED = "blocked"  # the person blocked the bot (no reply possible)
+    UNBLOCKED = "unblocked"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    payload: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A message from a person, already verified and normalised by its channel adapter."""
+
+    channel: Channel
+    sender_id: str  # Telegram chat id, E.164 phone number, web chat id
+    provider_message_id: str  # dedupe key, unique per channel (Telegram update_id, Twilio MessageSid)
+    text: str
+    kind: InboundKind = InboundKind.TEXT
+    payload: str | None = None  # button payload (callback_data), when kind is BUTTON
+    language_hint: str | None = None  # e.g. Telegram's language_code
+    first_name: str | None = None
+    phone: str | None = None  # only when the person shared it on purpose (Telegram contact)
+    received_at: datetime | None = None
+    reply_context: str | None = None  # channel-specific id needed to acknowledge (callback query id)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """One reply as the outbox hands it to a Sender."""
+
+    outbox_id: int
+    channel: Channel
+    recipient_id: str
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+    sms_text: str | None = None  # the short variant for SMS, when the text has one
+    reply_context: str | None = None

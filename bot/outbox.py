@@ -1,0 +1,202 @@
+"""The outbox worker: claims due rows, sends through the channel's Sender, retries with backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from bot.channels.base import RecipientGone, Sender, SendError
+from bot.clock import Clock
+from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner
+from bot.messages import Button, Channel, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)  # a claimed row whose worker died is taken again after this
+MAX_BACKOFF = 300.0
+
+
+def backoff(attempts: int) -> float:
+    return float(min(2 ** max(attempts - 1, 0), MAX_BACKOFF))
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    message: OutboundMessage
+    attempts: int
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        senders: Mapping[Channel, Sender],
+        clock: Clock,
+        max_attempts: int = 8,
+        batch: int = 32,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.senders = senders
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self._wake = asyncio.Event()
+
+    def wake(self, _conversation_id: int | None = None) -> None:
+        self._wake.set()
+
+    async def run(self, idle_wait: float = 1.0) -> None:
+        """Deliver until cancelled; a failing database only pauses delivery."""
+        while True:
+            try:
+                sent = await self.drain_once()
+            except Exception:
+                log.exception("outbox pass failed; retrying")
+                sent = 0
+            if sent == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), idle_wait)
+
+    async def drain(self, rounds: int = 100) -> int:
+        """Deliver everything due now (used by the terminal chat and tests)."""
+        total = 0
+        for _ in range(rounds):
+            done = await self.drain_once()
+            if done == 0:
+                break
+            total += done
+        return total
+
+    async def drain_once(self) -> int:
+        """One pass; returns how many rows it settled (sent, retried, cancelled)."""
+        claimed, cancelled = await self._claim()
+        await asyncio.gather(*(self._deliver(item) for item in claimed))
+        return len(claimed) + cancelled
+
+    async def _claim(self) -> tuple[list[Claimed], int]:
+        channels = [str(c) for c in self.senders]
+        if not channels:
+            return [], 0
+        async with self.sessionmaker() as session, session.begin():
+            now = self.clock()
+            earlier = aliased(OutboxItem)
+            # only the oldest undelivered row of each conversation: replies keep their order
+            blocked = exists().where(
+                earlier.conversation_id == OutboxItem.conversation_id,
+                earlier.id < OutboxItem.id,
+                earlier.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            )
+            due = or_(
+                and_(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.next_attempt_at <= now),
+                and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < now),
+            )
+            query = (
+                select(OutboxItem)
+                .where(due, OutboxItem.channel.in_(channels), ~blocked)
+                .order_by(OutboxItem.id)
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            )
+            rows = list((await session.execute(query)).scalars())
+            claimed: list[Claimed] = []
+            cancelled = 0
+            for row in rows:
+                if await self._must_not_send(session, row):
+                    row.status = OutboxStatus.CANCELLED
+                    cancelled += 1
+                    continue
+                row.status, row.lease_until = OutboxStatus.SENDING, now + LEASE
+                row.attempts += 1
+                claimed.append(Claimed(_message(row), row.attempts))
+            return claimed, cancelled
+
+    async def _must_not_send(self, session: AsyncSession, row: OutboxItem) -> bool:
+        """The send layer enforces the rules: no bot words under a human, none to a blocked or opted-out person."""
+        if row.contact_id is not None:
+            contact = await session.get(Contact, row.contact_id)
+            if contact is not None and (contact.blocked or contact.opted_out) and row.author == Author.BOT:
+                return True
+        if row.conversation_id is not None and row.author == Author.BOT:
+            conversation = await session.get(Conversation, row.conversation_id)
+            if conversation is not None and conversation.owner == Owner.HUMAN:
+                return True
+        return False
+
+    async def _deliver(self, item: Claimed) -> None:
+        message = item.message
+        sender = self.senders[message.channel]
+        try:
+            provider_id = await sender.send(message)
+        except RecipientGone as exc:
+            await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason, gone=True)
+        except SendError as exc:
+            if not exc.retryable or item.attempts >= self.max_attempts:
+                await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason)
+            else:
+                delay = exc.retry_after if exc.retry_after is not None else backoff(item.attempts)
+                await self._retry(message.outbox_id, delay, exc.reason)
+        except Exception as exc:  # an unexpected failure in a sender is treated as retryable
+            log.exception("sender failed", extra={"outbox_id": message.outbox_id})
+            if item.attempts >= self.max_attempts:
+                await self._finish(message.outbox_id, OutboxStatus.DEAD, error=type(exc).__name__)
+            else:
+                await self._retry(message.outbox_id, backoff(item.attempts), type(exc).__name__)
+        else:
+            await self._finish(message.outbox_id, OutboxStatus.SENT, provider_id=provider_id)
+
+    async def _finish(
+        self, outbox_id: int, status: OutboxStatus, *, provider_id: str | None = None, error: str | None = None,
+        gone: bool = False,
+    ) -> None:
+        # a sent message must be marked sent even if the database hiccups: else it would go out twice
+        for attempt in range(5):
+            try:
+                async with self.sessionmaker() as session, session.begin():
+                    row = await session.get(OutboxItem, outbox_id)
+                    if row is None:
+                        return
+                    row.status, row.lease_until = status, None
+                    if provider_id is not None:
+                        row.provider_message_id, row.sent_at = provider_id, self.clock()
+                    if error is not None:
+                        row.last_error = error[:255]
+                    if gone and row.contact_id is not None:
+                        contact = await session.get(Contact, row.contact_id)
+                        if contact is not None:
+                            contact.blocked = True
+                return
+            except Exception:
+                log.exception("could not record delivery; retrying", extra={"outbox_id": outbox_id})
+                await asyncio.sleep(0.2 * 2**attempt)
+
+    async def _retry(self, outbox_id: int, delay: float, error: str) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            row = await session.get(OutboxItem, outbox_id)
+            if row is None:
+                return
+            row.status, row.lease_until = OutboxStatus.PENDING, None
+            row.next_attempt_at = self.clock() + timedelta(seconds=delay)
+            row.last_error = error[:255]
+
+
+def _message(row: OutboxItem) -> OutboundMessage:
+    return OutboundMessage(
+        outbox_id=row.id,
+        channel=Channel(row.channel),
+        recipient_id=row.recipient_id,
+        text=row.text,
+        buttons=tuple(Button(payload=p, label=label) for p, label in row.buttons or []),
+        sms_text=row.sms_text,
+        reply_context=row.reply_context,
+    )
+

@@ -1,0 +1,219 @@
+"""One turn, one transaction: dedupe, lock, state, NLU, flow step, transcript + state + outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import store
+from bot.clock import Clock
+from bot.db.models import Contact, Conversation, Owner
+from bot.handoffs import DbHandoffs
+from bot.hours import WorkingHours
+from bot.messages import InboundKind, InboundMessage
+from bot.retention import DbPrivacy, erase_contact
+from flows.engine import resolve_choice, step
+from flows.ports import FlowContext
+from flows.state import ConversationState, Reply, Turn, UserTurn
+from flows.texts import Texts
+from nlu.parse import FALLBACK, Classifier, Parse
+
+log = logging.getLogger(__name__)
+
+# kinds we cannot read: answered from content, never classified
+_KIND_REPLIES = {
+    InboundKind.MEDIA: "media.unsupported",
+    InboundKind.LOCATION: "media.location",
+    InboundKind.CONTACT: "media.contact",
+    InboundKind.EDITED: "edited.note",
+    InboundKind.UNSUPPORTED_CHAT: "group.unsupported",
+}
+MAX_TEXT = 4000  # longer messages are kept whole in the transcript, classified on their start
+
+
+@dataclass(frozen=True, slots=True)
+class HandleResult:
+    duplicate: bool = False
+    conversation_id: int | None = None
+    replies: int = 0
+    failed: bool = False
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        classifier: Classifier,
+        texts: Texts,
+        clock: Clock,
+        hours: WorkingHours,
+        on_commit: Callable[[int], None] | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.classifier = classifier
+        self.texts = texts
+        self.clock = clock
+        self.hours = hours
+        self.on_commit = on_commit or (lambda _conversation_id: None)
+
+    async def handle(self, msg: InboundMessage) -> HandleResult:
+        """Process one inbound message; on an error, keep the message and queue an apology."""
+        try:
+            result = await self._turn(msg)
+        except Exception:
+            # the turn is rolled back whole; the person's words are kept by _apologise
+            log.exception("turn failed", extra={"channel": str(msg.channel)})
+            result = await self._apologise(msg)
+        if result.conversation_id is not None and result.replies:
+            self.on_commit(result.conversation_id)
+        return result
+
+    async def _turn(self, msg: InboundMessage) -> HandleResult:
+        async with self.sessionmaker() as session, session.begin():
+            now = self.clock()
+            if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
+                return HandleResult(duplicate=True)
+            contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
+            if msg.kind in (InboundKind.BLOCKED, InboundKind.UNBLOCKED):
+                contact.blocked = msg.kind == InboundKind.BLOCKED
+                return HandleResult()
+            contact.blocked = False
+            if msg.first_name and not contact.first_name:
+                contact.first_name = msg.first_name[:64]
+            conversation = await store.open_conversation(session, contact, now)
+            state = ConversationState.from_json(conversation.state)
+            if state.lang is None and contact.language:
+                state = replace(state, lang=contact.language)
+            turn, record, erase = await self._decide(session, msg, contact, conversation, state, now)
+            store.add_inbound(session, conversation, record, now)
+            replies = await self._queue(session, contact, conversation, turn, msg, now)
+            conversation.state = turn.state.to_json()
+            conversation.updated_at = now
+            contact.language = turn.state.lang or contact.language
+            if erase:
+                await erase_contact(session, contact, now)
+            return HandleResult(conversation_id=conversation.id, replies=replies)
+
+    async def _decide(
+        self,
+        session: AsyncSession,
+        msg: InboundMessage,
+        contact: Contact,
+        conversation: Conversation,
+        state: ConversationState,
+        now: datetime,
+    ) -> tuple[Turn, store.InboundRecord, bool]:
+        handoffs = DbHandoffs(session, conversation, now, self.hours)
+        privacy = DbPrivacy()
+        ctx = FlowContext(
+            now=now, channel=str(msg.channel), handoffs=handoffs, privacy=privacy, language_hint=msg.language_hint
+        )
+        if msg.kind in _KIND_REPLIES:
+            lang = state.lang or msg.language_hint or "lv"
+            turn = Turn((Reply(_KIND_REPLIES[msg.kind]),), replace(state, lang=lang), f"kind.{msg.kind}")
+            return turn, store.InboundRecord(text=msg.text, kind=str(msg.kind), flow_step=turn.flow_step), False
+
+        payload = msg.payload or resolve_choice(state, msg.text)
+        parse = await self._understand(msg.text, payload)
+        record = store.InboundRecord(
+            text=msg.text,
+            kind=str(msg.kind),
+            payload=payload,
+            intent=parse.intent,
+            confidence=parse.confidence,
+            language=parse.language,
+        )
+        if conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != "crisis":
+            turn = await self._while_with_people(conversation, state, payload, handoffs, ctx)
+        elif conversation.owner == Owner.HUMAN:
+            # crisis while a coordinator owns the chat: flag it loudly to them; the bot stays silent
+            conversation.crisis = True
+            await handoffs.request(crisis=True, reason="crisis")
+            turn = Turn((), state, "human.crisis_flag")
+        else:
+            turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
+        return turn, replace(record, flow_step=turn.flow_step), privacy.requested
+
+    async def _understand(self, text: str, payload: str | None) -> Parse:
+        if payload and not payload.startswith("/"):
+            # a flow's own button: nothing to classify, the active flow reads the payload
+            return Parse(text=payload, intent=FALLBACK, confidence=1.0)
+        return await self.classifier.parse(payload or text[:MAX_TEXT])
+
+    async def _while_with_people(
+        self,
+        conversation: Conversation,
+        state: ConversationState,
+        payload: str | None,
+        handoffs: DbHandoffs,
+        ctx: FlowContext,
+    ) -> Turn:
+        """Waiting or with a coordinator: the message is for them; the bot runs no flows."""
+        from flows import handoff
+
+        if conversation.owner == Owner.HUMAN:
+            return Turn((), state, "human")
+        if payload == handoff.LEAVE_QUEUE:
+            return await handoff.leave_queue(state, ctx)
+        if state.slots.get("waiting_acknowledged"):
+            return Turn((), state, "waiting")
+        ticket = await handoffs.request(crisis=False, reason="asked")
+        slots = {**state.slots, "waiting_acknowledged": True}
+        reply = Reply("handoff.still_waiting", {"position": str(ticket.position)})
+        return Turn((reply,), replace(state, slots=slots), "waiting")
+
+    async def _queue(
+        self,
+        session: AsyncSession,
+        contact: Contact,
+        conversation: Conversation,
+        turn: Turn,
+        msg: InboundMessage,
+        now: datetime,
+    ) -> int:
+        lang = turn.state.lang or "lv"
+        for index, reply in enumerate(turn.replies):
+            entry = self.texts.entry(reply.key, lang)
+            buttons = [[b.payload, self.texts.label(b.key, lang, b.params)] for b in reply.buttons]
+            await store.enqueue(
+                session,
+                conversation=conversation,
+                contact=contact,
+                text=self.texts.render_reply(reply, lang),
+                sms_text=self.texts.render_reply(reply, lang, sms=True) if entry.sms else None,
+                buttons=buttons,
+                now=now,
+                reply_context=msg.reply_context if index == 0 else None,
+            )
+        return len(turn.replies)
+
+    async def _apologise(self, msg: InboundMessage) -> HandleResult:
+        """After a failed turn: keep what the person wrote and tell them, in a fresh transaction."""
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                now = self.clock()
+                if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
+                    return HandleResult(duplicate=True)
+                contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
+                conversation = await store.open_conversation(session, contact, now)
+                store.add_inbound(session, conversation, store.InboundRecord(msg.text, str(msg.kind)), now)
+                lang = contact.language or msg.language_hint or "lv"
+                await store.enqueue(
+                    session,
+                    conversation=conversation,
+                    contact=contact,
+                    text=self.texts.render("error.apology", lang),
+                    sms_text=None,
+                    buttons=[],
+                    now=now,
+                )
+                return HandleResult(conversation_id=conversation.id, replies=1, failed=True)
+        except Exception:
+            # the database itself is failing: let the channel's webhook answer 5xx so the provider retries
+            log.exception("could not record a failed turn")
+            raise

@@ -1,0 +1,1 @@
+"""Conversation logic and content: plain data in, plain data out."""

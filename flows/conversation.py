@@ -1,0 +1,64 @@
+"""Small talk and the safety nets: greeting, thanks, menu, out of scope, fallback."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.faq import intent_button, menu_buttons
+from flows.ports import FlowContext
+from flows.state import ConversationState, Reply, Turn, UserTurn
+from nlu.parse import FALLBACK
+
+# intents that make no sense as a guess to offer back to the person
+_NOT_GUESSES = {FALLBACK, "out_of_scope", "affirm", "deny", "greet", "goodbye", "thanks", "crisis", "help"}
+
+
+def menu(state: ConversationState, key: str = "menu.main", step: str = "menu") -> Turn:
+    return Turn((Reply(key, buttons=menu_buttons()),), state.leave(), step)
+
+
+async def greet(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    replies = (Reply("greet"), Reply("menu.main", buttons=menu_buttons()))
+    return Turn(replies, state.leave(), "greet")
+
+
+async def help_menu(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    replies = (Reply("help"), Reply("menu.main", buttons=menu_buttons()))
+    return Turn(replies, state.leave(), "help")
+
+
+async def goodbye(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    return Turn((Reply("goodbye"),), state.leave(), "goodbye")
+
+
+async def thanks(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    return Turn((Reply("thanks", buttons=(intent_button("help"),)),), state.leave(), "thanks")
+
+
+async def affirm(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    return menu(state, "affirm.none", "affirm.none")
+
+
+async def deny(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    return menu(state, "deny.none", "deny.none")
+
+
+async def out_of_scope(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    return menu(state, "out_of_scope", "out_of_scope")
+
+
+async def booking_by_coordinator(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    """Until self-service booking lands, sessions are arranged by a coordinator."""
+    buttons = (intent_button("human_handoff"), intent_button("psych_info"), intent_button("help"))
+    return Turn((Reply("booking.not_yet", buttons=buttons),), state.leave(), "booking.not_yet")
+
+
+def fallback(state: ConversationState, turn: UserTurn, known: set[str]) -> Turn:
+    """First miss: ask to rephrase. Second in a row: offer a person and the best guesses."""
+    misses = state.misses + 1
+    new_state = replace(state.leave(), misses=misses)
+    if misses < 2:
+        return Turn((Reply("fallback.retry", buttons=menu_buttons()),), new_state, "fallback.retry")
+    guesses = [s.name for s in turn.parse.ranking if s.name in known and s.name not in _NOT_GUESSES][:2]
+    buttons = (intent_button("human_handoff"), *(intent_button(g) for g in guesses), intent_button("help"))
+    return Turn((Reply("fallback.offer", buttons=buttons),), new_state, "fallback.offer")

@@ -1,0 +1,72 @@
+"""One conversational step: interrupts first, then the active flow, then intent -> flow, else fallback."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows import conversation, handoff, language, privacy
+from flows.ports import FlowContext
+from flows.registry import FLOWS
+from flows.state import ConversationState, Turn, UserTurn
+from nlu.parse import FALLBACK
+
+# Interrupts win over whatever flow is active, in this order.
+INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "help")
+
+
+def resolve_choice(state: ConversationState, text: str) -> str | None:
+    """A bare number picks an option of the last menu ("0" is the main menu), as on SMS."""
+    token = text.strip().rstrip(".)")
+    if not token.isdigit() or len(token) > 2:
+        return None
+    number = int(token)
+    if number == 0:
+        return "/help"
+    if 1 <= number <= len(state.options):
+        return state.options[number - 1]
+    return None
+
+
+def first_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:
+    if state.lang:
+        return state
+    return replace(state, lang=turn.parse.language or ctx.language_hint or "lv")
+
+
+async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    state = first_language(state, turn, ctx)
+    result = await _route(state, turn, ctx)
+    understood = result.flow_step not in ("fallback.retry", "fallback.offer")
+    options = tuple(b.payload for r in result.replies for b in r.buttons)
+    return replace(
+        result,
+        state=replace(result.state, misses=result.state.misses if not understood else 0, options=options),
+    )
+
+
+async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    intent = turn.parse.intent
+    if intent in INTERRUPTS:
+        return await FLOWS[intent](state, turn, ctx)
+    if turn.payload == handoff.LEAVE_QUEUE:
+        return await handoff.leave_queue(state, ctx)
+    if turn.payload and turn.payload.startswith(language.LANG_PAYLOAD):
+        chosen = language.chosen(turn)
+        if chosen:
+            return language.switch(state, chosen)
+    active = await _continue_active(state, turn, ctx)
+    if active is not None:
+        return active
+    if intent in FLOWS and intent != FALLBACK:
+        return await FLOWS[intent](state, turn, ctx)
+    return conversation.fallback(state, turn, set(FLOWS))
+
+
+async def _continue_active(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn | None:
+    """Let the active flow take the turn; None when it does not recognise it (the flow is dropped)."""
+    if state.flow == "privacy":
+        return await privacy.confirm(state, turn, ctx)
+    if state.flow == "language":
+        chosen = language.chosen(turn)
+        return language.switch(state, chosen) if chosen else None
+    return None

@@ -1,0 +1,58 @@
+"""Informational intents: each answer is a text key plus the likely next questions as buttons."""
+
+from __future__ import annotations
+
+from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
+
+# intent -> follow-up intents offered as buttons after the answer
+FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    "visit_rules": ("visit_long", "visit_children", "visit_video", "prison_contacts"),
+    "visit_long": ("visit_rules", "visit_children", "prison_contacts"),
+    "visit_video": ("visit_rules", "phone_calls", "prison_contacts"),
+    "visit_children": ("children_support", "family_day", "visit_long"),
+    "family_day": ("visit_children", "children_support", "prison_contacts"),
+    "phone_calls": ("letters", "visit_video", "prison_contacts"),
+    "letters": ("phone_calls", "parcels_money", "prison_contacts"),
+    "parcels_money": ("letters", "prison_contacts", "benefits_family"),
+    "prison_contacts": ("visit_rules", "useful_links", "human_handoff"),
+    "psych_info": ("book_counselling", "children_support", "human_handoff"),
+    "benefits_family": ("children_support", "legal_help", "psych_info"),
+    "children_support": ("psych_info", "visit_children", "benefits_family"),
+    "legal_help": ("benefits_family", "useful_links", "human_handoff"),
+    "release_preparation": ("employment", "probation", "benefits_family"),
+    "employment": ("release_preparation", "probation", "useful_links"),
+    "probation": ("release_preparation", "employment", "legal_help"),
+    "useful_links": ("prison_contacts", "legal_help", "human_handoff"),
+}
+
+MAIN_MENU: tuple[str, ...] = (
+    "visit_rules",
+    "phone_calls",
+    "letters",
+    "parcels_money",
+    "psych_info",
+    "benefits_family",
+    "children_support",
+    "release_preparation",
+    "prison_contacts",
+    "human_handoff",
+)
+
+
+def intent_button(intent: str) -> ButtonSpec:
+    """A button that, pressed or picked by number, is understood as this intent."""
+    return ButtonSpec(payload=f"/{intent}", key=f"button.{intent}")
+
+
+def menu_buttons(intents: tuple[str, ...] = MAIN_MENU) -> tuple[ButtonSpec, ...]:
+    return tuple(intent_button(i) for i in intents)
+
+
+def answer(state: ConversationState, turn: UserTurn) -> Turn:
+    intent = turn.parse.intent
+    buttons = (*menu_buttons(FOLLOW_UPS[intent]), intent_button("help"))
+    return Turn(
+        replies=(Reply(f"faq.{intent}", buttons=buttons),),
+        state=state.leave(),
+        flow_step=f"faq.{intent}",
+    )

@@ -1,0 +1,81 @@
+"""Conversation state and the values a turn exchanges: frozen dataclasses with JSON (de)serialisation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from nlu.parse import Parse
+
+JSONValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    """Where a conversation stands; stored as JSON on the conversation row, loaded after its lock."""
+
+    lang: str | None = None
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, JSONValue] = field(default_factory=dict)
+    misses: int = 0  # misunderstandings in a row
+    options: tuple[str, ...] = ()  # payloads of the last menu, so "2" can pick the second
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["options"] = list(self.options)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> ConversationState:
+        """Unknown or broken state starts afresh rather than failing the turn."""
+        if not raw:
+            return cls()
+        try:
+            data: dict[str, Any] = json.loads(raw)
+            return cls(
+                lang=data.get("lang"),
+                flow=data.get("flow"),
+                step=data.get("step"),
+                slots=dict(data.get("slots") or {}),
+                misses=int(data.get("misses") or 0),
+                options=tuple(str(o) for o in data.get("options") or ()),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return cls()
+
+    def enter(self, flow: str, step: str, **slots: JSONValue) -> ConversationState:
+        return replace(self, flow=flow, step=step, slots=dict(slots))
+
+    def leave(self) -> ConversationState:
+        return replace(self, flow=None, step=None, slots={})
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonSpec:
+    payload: str
+    key: str  # text key of the label
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+    buttons: tuple[ButtonSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UserTurn:
+    text: str
+    parse: Parse
+    payload: str | None = None  # a button press or a number that picked one
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    replies: tuple[Reply, ...]
+    state: ConversationState
+    flow_step: str = ""  # "flow.step" this turn moved, for the transcript
+

@@ -1,0 +1,126 @@
+"""Loads the per-language text files and renders replies; malformed content raises, naming the file."""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flows.state import Reply
+
+TEXTS_DIR = Path(__file__).parent / "texts"
+DEFAULT_LANG = "lv"
+SOURCE_KEY = "meta.source"  # template of the line that cites a factual answer's source
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+class ContentError(Exception):
+    """A text file is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextEntry:
+    text: str
+    sms: str | None = None
+    source: str | None = None
+    checked: date | None = None
+
+    def placeholders(self) -> set[str]:
+        found = set(_FIELD.findall(self.text))
+        if self.sms:
+            found |= set(_FIELD.findall(self.sms))
+        return found
+
+
+def _entry(path: Path, key: str, raw: Any) -> TextEntry:
+    if isinstance(raw, str):
+        return TextEntry(text=raw.strip())
+    if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+        raise ContentError(f"{path}: key {key!r} needs a string or a mapping with 'text'")
+    unknown = set(raw) - {"text", "sms", "source", "checked"}
+    if unknown:
+        raise ContentError(f"{path}: key {key!r} has unknown fields {sorted(unknown)}")
+    checked = raw.get("checked")
+    if checked is not None and not isinstance(checked, date):
+        try:
+            checked = date.fromisoformat(str(checked))
+        except ValueError as exc:
+            raise ContentError(f"{path}: key {key!r}: 'checked' must be YYYY-MM-DD") from exc
+    sms = raw.get("sms")
+    return TextEntry(
+        text=raw["text"].strip(),
+        sms=sms.strip() if isinstance(sms, str) else None,
+        source=str(raw["source"]).strip() if raw.get("source") else None,
+        checked=checked,
+    )
+
+
+class Texts:
+    """Every user-facing sentence, per language; lv is the fallback for a key missing elsewhere."""
+
+    def __init__(self, entries: dict[str, dict[str, TextEntry]]) -> None:
+        self.entries = entries
+
+    @classmethod
+    def load(cls, directory: Path = TEXTS_DIR) -> Texts:
+        entries: dict[str, dict[str, TextEntry]] = {}
+        for path in sorted(directory.glob("*.yml")):
+            try:
+                doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise ContentError(f"{path}: {exc}") from exc
+            if not isinstance(doc, dict) or not isinstance(doc.get("texts"), dict):
+                raise ContentError(f"{path}: expected a mapping with 'language' and 'texts'")
+            lang = str(doc.get("language") or path.stem)
+            entries[lang] = {str(k): _entry(path, str(k), v) for k, v in doc["texts"].items()}
+        if DEFAULT_LANG not in entries:
+            raise ContentError(f"{directory}: no {DEFAULT_LANG}.yml")
+        return cls(entries)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.entries))
+
+    def has(self, key: str) -> bool:
+        return key in self.entries[DEFAULT_LANG]
+
+    def entry(self, key: str, lang: str) -> TextEntry:
+        table = self.entries.get(lang) or self.entries[DEFAULT_LANG]
+        found = table.get(key) or self.entries[DEFAULT_LANG].get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def render(self, key: str, lang: str, params: dict[str, str] | None = None, *, sms: bool = False) -> str:
+        entry = self.entry(key, lang)
+        template = entry.sms if sms and entry.sms else entry.text
+        text = string.Formatter().vformat(template, (), dict(params or {}))
+        if entry.source and not sms:
+            when = entry.checked.strftime("%d.%m.%Y") if entry.checked else "?"
+            text += "\n\n" + self.render(SOURCE_KEY, lang, {"source": entry.source, "checked": when})
+        return text
+
+    def render_reply(self, reply: Reply, lang: str, *, sms: bool = False) -> str:
+        return self.render(reply.key, lang, reply.params, sms=sms)
+
+    def label(self, key: str, lang: str, params: dict[str, str] | None = None) -> str:
+        return self.render(key, lang, params)
+
+    def parity_problems(self) -> list[str]:
+        """Keys or placeholders that differ between languages (for tests and start-up)."""
+        problems: list[str] = []
+        base = self.entries[DEFAULT_LANG]
+        for lang, table in self.entries.items():
+            for key in sorted(set(base) ^ set(table)):
+                problems.append(f"{lang}: key {key!r} is in only one of {DEFAULT_LANG}/{lang}")
+            for key in sorted(set(base) & set(table)):
+                if base[key].placeholders() != table[key].placeholders():
+                    problems.append(f"{lang}: placeholders of {key!r} differ from {DEFAULT_LANG}")
+                if bool(base[key].source) != bool(table[key].source):
+                    problems.append(f"{lang}: source of {key!r} present in only one of {DEFAULT_LANG}/{lang}")
+        return problems

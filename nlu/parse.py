@@ -1,0 +1,57 @@
+"""What the NLU returns for one message, shaped like Rasa's /model/parse answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+FALLBACK = "nlu_fallback"
+LANGUAGES = ("lv", "ru", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class IntentScore:
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    entity: str  # "prison", "time", "phone_number", "language"
+    value: str
+    start: int
+    end: int
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    text: str
+    intent: str
+    confidence: float
+    ranking: tuple[IntentScore, ...] = ()
+    language: str | None = None
+    entities: tuple[Entity, ...] = field(default_factory=tuple)
+
+    def entity(self, name: str) -> Entity | None:
+        return next((e for e in self.entities if e.entity == name), None)
+
+    def to_rasa(self) -> dict[str, object]:
+        """The JSON shape of Rasa's `/model/parse`, plus `language`."""
+        return {
+            "text": self.text,
+            "intent": {"name": self.intent, "confidence": round(self.confidence, 4)},
+            "intent_ranking": [{"name": s.name, "confidence": round(s.confidence, 4)} for s in self.ranking],
+            "entities": [
+                {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end,
+                 "extractor": "helpline"}
+                for e in self.entities
+            ],
+            "language": self.language,
+        }
+
+
+class Classifier(Protocol):
+    """Any NLU backend: the embedded model, or a Rasa server adapted in bot/."""
+
+    async def parse(self, text: str) -> Parse: ...

@@ -1,0 +1,145 @@
+"""The deterministic layer that runs before the model: crisis wording, buttons, commands, language names.
+
+Crisis is checked first and wins over everything, because a missed cry for help costs far more
+than a wrong menu; its lexicon is tuned for recall. Buttons and Telegram commands are exact, so a
+model should never get a chance to misread them. The words themselves live in `rules.yml`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from nlu.normalize import Token, normalize, tokenize
+from nlu.parse import LANGUAGES, Entity
+from nlu.phrases import PhraseMatcher
+
+RULES_FILE = Path(__file__).with_name("rules.yml")
+CRISIS = "crisis"
+_PAYLOAD_RE = re.compile(r"^/(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:@\w+)?(?P<rest>.*)$", re.DOTALL)
+_SHORT_SWITCH = 3  # "in English please": a bare language name is a request to switch
+_VERB_SWITCH = 6  # "lūdzu rakstiet man krieviski": with a verb, a slightly longer message still is
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    intent: str
+    rule: str  # which rule fired: crisis, payload, command, menu, language
+    entities: tuple[Entity, ...] = ()
+
+
+def _words(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(v) for v in values if normalize(v))
+
+
+class Rules:
+    """Compiled rules; build once with `Rules.load()` and share (matching is read-only)."""
+
+    def __init__(self, config: Mapping[str, object], extra_intents: Iterable[str] = ()) -> None:
+        self._intents = frozenset(_strings(config, "taxonomy")) | frozenset(extra_intents)
+        commands = config.get("commands")
+        if not isinstance(commands, dict):
+            raise ValueError("rules: `commands` must be a mapping")
+        self._commands = {str(k).lower(): str(v) for k, v in commands.items()}
+        self._menu = _words(_strings(config, "menu_words"))
+        self._filler = _words(_strings(config, "filler_words"))
+        switch = config.get("language_switch")
+        if not isinstance(switch, dict):
+            raise ValueError("rules: `language_switch` must be a mapping")
+        names = switch.get("names", {})
+        self._language_names: list[tuple[tuple[str, ...], str]] = sorted(
+            ((tuple(normalize(n).split()), lang) for lang in LANGUAGES for n in names.get(lang, [])),
+            key=lambda item: -len(item[0]),
+        )
+        self._verbs = _words(_strings(switch, "verbs"))
+        self._blockers = tuple(normalize(b) for b in _strings(switch, "blockers"))
+        crisis = config.get("crisis")
+        if not isinstance(crisis, dict):
+            raise ValueError("rules: `crisis` must be a mapping")
+        phrases = [p for lang in LANGUAGES for p in crisis.get("phrases", {}).get(lang, [])]
+        self._crisis = PhraseMatcher(phrases, max_gap=int(crisis.get("max_gap", 3)))
+
+    @classmethod
+    def load(cls, path: Path = RULES_FILE, extra_intents: Iterable[str] = ()) -> Rules:
+        """Read and compile the rules file; `extra_intents` also become valid button payloads."""
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(config, dict):
+            raise ValueError(f"{path}: expected a mapping")
+        return cls(config, extra_intents)
+
+    def match(self, text: str) -> RuleMatch | None:
+        """The rule that decides this message, or None to let the model decide."""
+        tokens = tokenize(text)
+        if self.crisis_phrase(tokens) is not None:
+            return RuleMatch(CRISIS, "crisis")
+        stripped = text.strip()
+        if stripped.startswith("/"):
+            return self._payload(stripped)
+        content = [t for t in tokens if t.norm not in self._filler]
+        if content and " ".join(t.norm for t in content) in self._menu:
+            return RuleMatch("help", "menu")
+        language = self.language_mention(text, tokens)
+        if language is not None and self._asks_to_switch(content):
+            return RuleMatch("change_language", "language", (language,))
+        return None
+
+    def crisis_phrase(self, tokens: list[Token] | str) -> str | None:
+        """The crisis phrase found in the text (for logs and tests), or None."""
+        if isinstance(tokens, str):
+            tokens = tokenize(tokens)
+        return self._crisis.find([t.norm for t in tokens])
+
+    def language_mention(self, text: str, tokens: list[Token] | None = None) -> Entity | None:
+        """A named language ("krieviski", "in English", "по-русски") as a `language` entity."""
+        tokens = tokenize(text) if tokens is None else tokens
+        norms = [t.norm for t in tokens]
+        for phrase, lang in self._language_names:
+            for i in range(len(norms) - len(phrase) + 1):
+                if tuple(norms[i : i + len(phrase)]) == phrase:
+                    start, end = tokens[i].start, tokens[i + len(phrase) - 1].end
+                    return Entity("language", lang, start, end, text[start:end])
+        return None
+
+    def _asks_to_switch(self, content: list[Token]) -> bool:
+        if len(content) <= _SHORT_SWITCH:
+            return True
+        norms = [t.norm for t in content]
+        if len(norms) > _VERB_SWITCH or not any(n in self._verbs for n in norms):
+            return False
+        return not any(n.startswith(b) for n in norms for b in self._blockers)
+
+    def _payload(self, text: str) -> RuleMatch | None:
+        found = _PAYLOAD_RE.match(text)
+        if found is None:
+            return None
+        name = found.group("name")
+        if name.lower() in self._commands:
+            return RuleMatch(self._commands[name.lower()], "command")
+        if name not in self._intents:
+            return None
+        return RuleMatch(name, "payload", _payload_entities(found.group("rest").strip()))
+
+
+def _payload_entities(rest: str) -> tuple[Entity, ...]:
+    """Rasa's payload syntax `/intent{"language": "ru"}` carries entities as a JSON object."""
+    if not rest.startswith("{"):
+        return ()
+    try:
+        data = json.loads(rest)
+    except json.JSONDecodeError:
+        return ()
+    if not isinstance(data, dict):
+        return ()
+    return tuple(Entity(str(k), str(v), 0, 0) for k, v in data.items() if isinstance(v, str | int | float))
+
+
+def _strings(config: Mapping[str, object], key: str) -> list[str]:
+    value = config.get(key, [])
+    if not isinstance(value, list):
+        raise ValueError(f"rules: `{key}` must be a list")
+    return [str(v) for v in value]

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Start a throwaway PostgreSQL cluster for tests; prints the SQLAlchemy URL. Stop with scripts/pg-down.sh.
+set -euo pipefail
+PGROOT=${PGROOT:-${TMPDIR:-/tmp}/helpline-pg}
+PGPORT=${PGPORT:-55432}
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
+fi
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+if [ -f "$PGROOT/data/postmaster.pid" ]; then
+  PGROOT=$PGROOT bash "$(dirname "$0")/pg-down.sh" >/dev/null 2>&1 || true
+fi
+rm -rf "$PGROOT"
+mkdir -p "$PGROOT/data" "$PGROOT/sock"
+if [ "$(id -u)" = 0 ]; then
+  # initdb and pg_ctl refuse to run as root
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  chown -R postgres: "$PGROOT"
+  as_pg() { runuser -u postgres -- "$@"; }
+else
+  as_pg() { "$@"; }
+fi
+as_pg "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PGROOT/initdb.log"
+as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 start \
+  -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGROOT/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+echo "postgresql+asyncpg://postgres@127.0.0.1:$PGPORT/postgres"
