@@ -52,6 +52,15 @@ def create_app(settings: Settings, overrides: Overrides | None = None) -> web.Ap
     app[keys.web_hub] = WebChatHub()
     app[keys.senders].setdefault(Channel.WEB, WebSender(app[keys.web_hub]))
     app.cleanup_ctx.append(_db_context(migrate=o.migrate))
+    # channels register their routes, their sender (into app[keys.senders]) and their lifetimes
+    if settings.telegram_enabled:
+        from bot.channels.telegram import setup_telegram
+
+        setup_telegram(app)
+    if settings.twilio_enabled:
+        from bot.channels.sms import setup_sms
+
+        setup_sms(app)
     app.cleanup_ctx.append(_pipeline_context(o.classifier))
     if o.run_outbox:
         app.cleanup_ctx.append(_outbox_task)
@@ -85,9 +94,10 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
         texts = Texts.load()
         app[keys.texts] = texts
         app[keys.classifier] = classifier or await load_nlu(settings)
+        senders: dict[Channel, Sender] = app[keys.senders]  # shared: channels add theirs at start-up
         app[keys.outbox] = OutboxWorker(
             sessionmaker=app[keys.sessionmaker],
-            senders=app[keys.senders],
+            senders=senders,
             clock=app[keys.clock],
             max_attempts=settings.outbox_max_attempts,
         )

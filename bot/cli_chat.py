@@ -34,7 +34,9 @@ async def chat(user: str, settings: Settings) -> int:
             if not text:
                 continue
             await pipeline.handle(
-                InboundMessage(channel=Channel.CLI, sender_id=user, provider_message_id=uuid.uuid4().hex, text=text)
+                InboundMessage(
+                    channel=Channel.CLI, sender_id=user, provider_message_id=uuid.uuid4().hex, text=text
+                )
             )
             await outbox.drain()
     finally:

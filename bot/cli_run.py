@@ -19,7 +19,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     where = f"http://{host}:{port}/"
 
     async def announce(_app: web.Application) -> None:
-        print(f"Helpline bot is running. Web chat: {where}  (health: {where}healthz; Ctrl+C stops)", flush=True)
+        print(
+            f"Helpline bot is running. Web chat: {where}  (health: {where}healthz; Ctrl+C stops)", flush=True
+        )
 
     app.on_startup.append(announce)
     web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=10)

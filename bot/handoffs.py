@@ -46,7 +46,9 @@ class DbHandoffs:
         await self.session.flush()
         position = await queue_position(self.session, current)
         return HandoffTicket(
-            position=position, wait_minutes=position * MINUTES_PER_PERSON, in_hours=self.hours.is_open(self.now)
+            position=position,
+            wait_minutes=position * MINUTES_PER_PERSON,
+            in_hours=self.hours.is_open(self.now),
         )
 
     async def withdraw(self) -> None:
@@ -75,7 +77,10 @@ async def queue_position(session: AsyncSession, request: HandoffRequest) -> int:
             HandoffRequest.id != request.id,
             or_(
                 HandoffRequest.priority < request.priority,
-                and_(HandoffRequest.priority == request.priority, HandoffRequest.created_at <= request.created_at),
+                and_(
+                    HandoffRequest.priority == request.priority,
+                    HandoffRequest.created_at <= request.created_at,
+                ),
             ),
         )
     )

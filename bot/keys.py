@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from bot.pipeline import Pipeline
 
 settings = web.AppKey("settings", Settings)
-clock = web.AppKey("clock", Clock)  # type: ignore[type-abstract]
+clock: web.AppKey[Clock] = web.AppKey("clock")
 engine = web.AppKey("engine", AsyncEngine)
 sessionmaker = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
 texts = web.AppKey("texts", Texts)
-classifier = web.AppKey("classifier", Classifier)  # type: ignore[type-abstract]
+classifier: web.AppKey[Classifier] = web.AppKey("classifier")
 senders = web.AppKey("senders", dict[Channel, Sender])
-pipeline = web.AppKey("pipeline", "Pipeline")
-outbox = web.AppKey("outbox", "OutboxWorker")
-web_hub = web.AppKey("web_hub", "WebChatHub")
+pipeline: web.AppKey[Pipeline] = web.AppKey("pipeline")
+outbox: web.AppKey[OutboxWorker] = web.AppKey("outbox")
+web_hub: web.AppKey[WebChatHub] = web.AppKey("web_hub")
 static_dir = web.AppKey("static_dir", Path)

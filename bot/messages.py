@@ -26,6 +26,8 @@ class InboundKind(StrEnum):
     UNSUPPORTED_CHAT = "unsupported_chat"  # e.g. a Telegram group
     BLOCKED = "blocked"  # the person blocked the bot (no reply possible)
     UNBLOCKED = "unblocked"
+    OPT_OUT = "opt_out"  # SMS STOP and its equivalents: one confirmation, then silence
+    OPT_IN = "opt_in"  # SMS START
 
 
 @dataclass(frozen=True, slots=True)

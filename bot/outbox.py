@@ -121,7 +121,7 @@ class OutboxWorker:
             return claimed, cancelled
 
     async def _must_not_send(self, session: AsyncSession, row: OutboxItem) -> bool:
-        """The send layer enforces the rules: no bot words under a human, none to a blocked or opted-out person."""
+        """The send layer enforces it: no bot words under a human, none to a blocked or opted-out person."""
         if row.contact_id is not None:
             contact = await session.get(Contact, row.contact_id)
             if contact is not None and (contact.blocked or contact.opted_out) and row.author == Author.BOT:
@@ -155,7 +155,12 @@ class OutboxWorker:
             await self._finish(message.outbox_id, OutboxStatus.SENT, provider_id=provider_id)
 
     async def _finish(
-        self, outbox_id: int, status: OutboxStatus, *, provider_id: str | None = None, error: str | None = None,
+        self,
+        outbox_id: int,
+        status: OutboxStatus,
+        *,
+        provider_id: str | None = None,
+        error: str | None = None,
         gone: bool = False,
     ) -> None:
         # a sent message must be marked sent even if the database hiccups: else it would go out twice
@@ -199,4 +204,3 @@ def _message(row: OutboxItem) -> OutboundMessage:
         sms_text=row.sms_text,
         reply_context=row.reply_context,
     )
-

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import store
 from bot.clock import Clock
-from bot.db.models import Contact, Conversation, Owner
+from bot.db.models import Author, Contact, Conversation, Owner
 from bot.handoffs import DbHandoffs
 from bot.hours import WorkingHours
 from bot.messages import InboundKind, InboundMessage
@@ -83,6 +83,8 @@ class Pipeline:
                 contact.blocked = msg.kind == InboundKind.BLOCKED
                 return HandleResult()
             contact.blocked = False
+            if msg.kind in (InboundKind.OPT_OUT, InboundKind.OPT_IN):
+                return await self._opt(session, msg, contact, now)
             if msg.first_name and not contact.first_name:
                 contact.first_name = msg.first_name[:64]
             conversation = await store.open_conversation(session, contact, now)
@@ -111,12 +113,20 @@ class Pipeline:
         handoffs = DbHandoffs(session, conversation, now, self.hours)
         privacy = DbPrivacy()
         ctx = FlowContext(
-            now=now, channel=str(msg.channel), handoffs=handoffs, privacy=privacy, language_hint=msg.language_hint
+            now=now,
+            channel=str(msg.channel),
+            handoffs=handoffs,
+            privacy=privacy,
+            language_hint=msg.language_hint,
         )
         if msg.kind in _KIND_REPLIES:
             lang = state.lang or msg.language_hint or "lv"
             turn = Turn((Reply(_KIND_REPLIES[msg.kind]),), replace(state, lang=lang), f"kind.{msg.kind}")
-            return turn, store.InboundRecord(text=msg.text, kind=str(msg.kind), flow_step=turn.flow_step), False
+            return (
+                turn,
+                store.InboundRecord(text=msg.text, kind=str(msg.kind), flow_step=turn.flow_step),
+                False,
+            )
 
         payload = msg.payload or resolve_choice(state, msg.text)
         parse = await self._understand(msg.text, payload)
@@ -191,6 +201,29 @@ class Pipeline:
                 reply_context=msg.reply_context if index == 0 else None,
             )
         return len(turn.replies)
+
+    async def _opt(
+        self, session: AsyncSession, msg: InboundMessage, contact: Contact, now: datetime
+    ) -> HandleResult:
+        """STOP silences everything (reminders included) after one confirmation; START resumes."""
+        contact.opted_out = msg.kind == InboundKind.OPT_OUT
+        conversation = await store.open_conversation(session, contact, now)
+        store.add_inbound(
+            session, conversation, store.InboundRecord(msg.text, str(msg.kind), flow_step=str(msg.kind)), now
+        )
+        lang = contact.language or msg.language_hint or "lv"
+        key = "optout.confirmed" if contact.opted_out else "optout.resumed"
+        await store.enqueue(
+            session,
+            conversation=conversation,
+            contact=contact,
+            text=self.texts.render(key, lang),
+            sms_text=None,
+            buttons=[],
+            now=now,
+            author=Author.SYSTEM,
+        )
+        return HandleResult(conversation_id=conversation.id, replies=1)
 
     async def _apologise(self, msg: InboundMessage) -> HandleResult:
         """After a failed turn: keep what the person wrote and tell them, in a fresh transaction."""

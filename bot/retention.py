@@ -27,7 +27,9 @@ def pseudonym(contact: Contact) -> str:
     return f"contact:{digest}"
 
 
-async def erase_contact(session: AsyncSession, contact: Contact, now: datetime, actor: str = "person") -> None:
+async def erase_contact(
+    session: AsyncSession, contact: Contact, now: datetime, actor: str = "person"
+) -> None:
     """Delete the contact and, by cascade, conversations, transcripts and queue entries.
 
     Outbox rows already queued keep only the recipient (their links are cut), so the

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     public_url: str = ""
     timezone: str = "Europe/Riga"
-    helpline_name: str = "Atbalsta tālrunis ģimenēm"
+    helpline_name: str = ""  # empty: the neutral name from the text files (helpline.name), per language
     demo_data: bool = True
     nlu: Literal["embedded", "rasa"] = "embedded"
     nlu_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
@@ -33,11 +33,21 @@ class Settings(BaseSettings):
     session_quota: int = Field(default=5, ge=1)
     working_hours: str = Field(default="1-5 09:00-17:00", pattern=r"^[1-7](-[1-7])? \d\d:\d\d-\d\d:\d\d$")
 
+    # production: workers, pool, shutdown, metrics (docs/production.md)
+    workers: int = Field(default=1, ge=1, le=64)
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    shutdown_timeout: float = Field(default=10.0, gt=0)
+    outbox_lease_seconds: float = Field(default=60.0, ge=5)
+    metrics_token: SecretStr | None = None
+    prometheus_multiproc_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
+
     rasa_url: str = Field(default="", validation_alias=AliasChoices("RASA_URL", "HELPLINE_RASA_URL"))
     rasa_timeout: float = Field(default=2.0, gt=0, validation_alias=AliasChoices("RASA_TIMEOUT"))
 
     telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
-    telegram_webhook_secret: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET"
+    )
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
     )
@@ -105,6 +115,7 @@ _ENV_NAMES = {
     "twilio_from_number": "TWILIO_FROM_NUMBER",
     "twilio_messaging_service_sid": "TWILIO_MESSAGING_SERVICE_SID",
     "twilio_api_base_url": "TWILIO_API_BASE_URL",
+    "prometheus_multiproc_dir": "PROMETHEUS_MULTIPROC_DIR",
 }
 
 

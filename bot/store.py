@@ -9,7 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner, ProcessedInbound, TranscriptEntry
+from bot.db.models import (
+    Author,
+    Contact,
+    Conversation,
+    OutboxItem,
+    OutboxStatus,
+    Owner,
+    ProcessedInbound,
+    TranscriptEntry,
+)
 from bot.messages import Channel
 
 
@@ -69,7 +78,9 @@ class InboundRecord:
     flow_step: str | None = None
 
 
-def add_inbound(session: AsyncSession, conversation: Conversation, record: InboundRecord, now: datetime) -> None:
+def add_inbound(
+    session: AsyncSession, conversation: Conversation, record: InboundRecord, now: datetime
+) -> None:
     session.add(
         TranscriptEntry(
             conversation_id=conversation.id,

@@ -27,4 +27,6 @@ async def request_human(state: ConversationState, turn: UserTurn, ctx: FlowConte
 
 async def leave_queue(state: ConversationState, ctx: FlowContext) -> Turn:
     await ctx.handoffs.withdraw()
-    return Turn((Reply("handoff.withdrawn", buttons=(intent_button("help"),)),), state.leave(), "handoff.withdrawn")
+    return Turn(
+        (Reply("handoff.withdrawn", buttons=(intent_button("help"),)),), state.leave(), "handoff.withdrawn"
+    )

@@ -12,7 +12,9 @@ CANCEL = "erase:no"
 
 def explain(state: ConversationState) -> Turn:
     buttons = (ButtonSpec(CONFIRM, "button.erase_confirm"), ButtonSpec(CANCEL, "button.erase_cancel"))
-    return Turn((Reply("privacy.explain", buttons=buttons),), state.enter("privacy", "confirm"), "privacy.explain")
+    return Turn(
+        (Reply("privacy.explain", buttons=buttons),), state.enter("privacy", "confirm"), "privacy.explain"
+    )
 
 
 async def confirm(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn | None:

@@ -78,4 +78,3 @@ class Turn:
     replies: tuple[Reply, ...]
     state: ConversationState
     flow_step: str = ""  # "flow.step" this turn moved, for the transcript
-

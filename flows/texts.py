@@ -68,6 +68,7 @@ class Texts:
 
     @classmethod
     def load(cls, directory: Path = TEXTS_DIR) -> Texts:
+        """Read `{lang}.yml` and any `{lang}.{topic}.yml` (one file per topic keeps edits apart)."""
         entries: dict[str, dict[str, TextEntry]] = {}
         for path in sorted(directory.glob("*.yml")):
             try:
@@ -76,8 +77,12 @@ class Texts:
                 raise ContentError(f"{path}: {exc}") from exc
             if not isinstance(doc, dict) or not isinstance(doc.get("texts"), dict):
                 raise ContentError(f"{path}: expected a mapping with 'language' and 'texts'")
-            lang = str(doc.get("language") or path.stem)
-            entries[lang] = {str(k): _entry(path, str(k), v) for k, v in doc["texts"].items()}
+            lang = str(doc.get("language") or path.name.split(".")[0])
+            table = entries.setdefault(lang, {})
+            for key, raw in doc["texts"].items():
+                if str(key) in table:
+                    raise ContentError(f"{path}: key {key!r} is defined twice for {lang}")
+                table[str(key)] = _entry(path, str(key), raw)
         if DEFAULT_LANG not in entries:
             raise ContentError(f"{directory}: no {DEFAULT_LANG}.yml")
         return cls(entries)
@@ -116,8 +121,8 @@ class Texts:
         problems: list[str] = []
         base = self.entries[DEFAULT_LANG]
         for lang, table in self.entries.items():
-            for key in sorted(set(base) ^ set(table)):
-                problems.append(f"{lang}: key {key!r} is in only one of {DEFAULT_LANG}/{lang}")
+            only_one = sorted(set(base) ^ set(table))
+            problems.extend(f"{lang}: key {key!r} is in only one of {DEFAULT_LANG}/{lang}" for key in only_one)
             for key in sorted(set(base) & set(table)):
                 if base[key].placeholders() != table[key].placeholders():
                     problems.append(f"{lang}: placeholders of {key!r} differ from {DEFAULT_LANG}")

@@ -31,7 +31,7 @@ _DIGRAPH_MAP = dict(_DIGRAPHS)
 
 _APOSTROPHES_RE = re.compile(r"['’`ʼ]")  # "can't" → "cant", "b'et" → "bet"
 _NON_WORD_RE = re.compile(r"[^0-9a-z\u0400-\u04ff]+")
-_REPEAT_RE = re.compile(r"(.)\1+")
+_REPEAT_RE = re.compile(r"([^\W\d_])\1+")
 _SPACE_RE = re.compile(r"\s+")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 

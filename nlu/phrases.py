@@ -24,6 +24,15 @@ class LexiconError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """A phrase found in a word list: its source text and the word positions [start, end)."""
+
+    phrase: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Phrase:
     source: str
     slots: tuple[frozenset[int], ...]  # alternative ids per slot; -1 stands for END
@@ -37,8 +46,9 @@ def deletions(word: str) -> set[str]:
 class PhraseMatcher:
     """Finds the first lexicon phrase present in a list of normalised words."""
 
-    def __init__(self, phrases: Iterable[str], max_gap: int = 3) -> None:
+    def __init__(self, phrases: Iterable[str], max_gap: int = 3, fuzzy_min_len: int = FUZZY_MIN_LEN) -> None:
         self._max_gap = max_gap
+        self._fuzzy_min_len = fuzzy_min_len
         self._alt_ids: dict[tuple[str, bool], int] = {}
         self._exact: dict[str, set[int]] = {}
         self._fuzzy_exact: dict[str, set[int]] = {}
@@ -69,7 +79,7 @@ class PhraseMatcher:
             return self._alt_ids[key]
         alt_id = len(self._alt_ids)
         self._alt_ids[key] = alt_id
-        fuzzy = len(word) >= FUZZY_MIN_LEN
+        fuzzy = len(word) >= self._fuzzy_min_len
         if prefix and fuzzy:
             table = self._fuzzy_prefix.setdefault(len(word), {})
             for variant in deletions(word):
@@ -88,7 +98,7 @@ class PhraseMatcher:
         if cached is not None:
             return cached
         ids: set[int] = set(self._exact.get(word, ()))
-        if len(word) >= FUZZY_MIN_LEN - 1:
+        if self._fuzzy_exact and len(word) >= self._fuzzy_min_len - 1:
             for variant in deletions(word):
                 ids.update(self._fuzzy_exact.get(variant, ()))
         for length, table in self._prefix.items():
@@ -109,25 +119,43 @@ class PhraseMatcher:
         word_ids = [self._word_ids(w) for w in words]
         present = frozenset().union(*word_ids) if word_ids else frozenset()
         for phrase in self._phrases:
-            if phrase.slots[0] & present and self._match(phrase.slots, word_ids):
+            if phrase.slots[0] & present and any(
+                phrase.slots[0] & ids and self._end_of(phrase.slots, 1, word_ids, pos + 1) is not None
+                for pos, ids in enumerate(word_ids)
+            ):
                 return phrase.source
         return None
 
-    def _match(self, slots: tuple[frozenset[int], ...], word_ids: list[frozenset[int]]) -> bool:
-        first = slots[0]
-        return any(
-            first & ids and self._match_rest(slots, 1, word_ids, pos + 1) for pos, ids in enumerate(word_ids)
-        )
+    def find_all(self, words: Sequence[str]) -> list[Found]:
+        """Every phrase occurrence, longest first where they overlap, in text order."""
+        word_ids = [self._word_ids(w) for w in words]
+        candidates: list[Found] = []
+        for pos, ids in enumerate(word_ids):
+            if not ids:
+                continue
+            for phrase in self._phrases:
+                if phrase.slots[0] & ids:
+                    end = self._end_of(phrase.slots, 1, word_ids, pos + 1)
+                    if end is not None:
+                        candidates.append(Found(phrase.source, pos, end))
+        candidates.sort(key=lambda f: (f.start - f.end, f.start))
+        taken: list[Found] = []
+        for found in candidates:
+            if all(found.end <= t.start or found.start >= t.end for t in taken):
+                taken.append(found)
+        return sorted(taken, key=lambda f: f.start)
 
-    def _match_rest(self, slots: tuple[frozenset[int], ...], index: int, word_ids: list[frozenset[int]],
-                    start: int) -> bool:
+    def _end_of(self, slots: tuple[frozenset[int], ...], index: int, word_ids: list[frozenset[int]],
+                start: int) -> int | None:
+        """Where a match of slots[index:] starting at or after `start` ends, or None."""
         if index == len(slots):
-            return True
+            return start
         slot = slots[index]
         if -1 in slot and start == len(word_ids):
-            return True
-        end = min(len(word_ids), start + self._max_gap + 1)
-        return any(
-            slot & word_ids[pos] and self._match_rest(slots, index + 1, word_ids, pos + 1)
-            for pos in range(start, end)
-        )
+            return start
+        for pos in range(start, min(len(word_ids), start + self._max_gap + 1)):
+            if slot & word_ids[pos]:
+                end = self._end_of(slots, index + 1, word_ids, pos + 1)
+                if end is not None:
+                    return end
+        return None

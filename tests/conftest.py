@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh database per test (SQLite always, PostgreSQL when the test command started one)."""
+"""Shared fixtures: a fresh database per test (SQLite always; PostgreSQL when one is running)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,11 @@ class FakeClassifier:
         if text.startswith("/") and len(text) > 1:
             return Parse(text, text[1:], 1.0, (IntentScore(text[1:], 1.0),), None)
         lowered = text.lower()
-        lang = "ru" if _CYRILLIC.search(text) else ("en" if re.search(r"\b(the|hello|visit|go)\b", lowered) else "lv")
+        lang = (
+            "ru"
+            if _CYRILLIC.search(text)
+            else ("en" if re.search(r"\b(the|hello|visit|go)\b", lowered) else "lv")
+        )
         for word, intent in self.keywords.items():
             if word in lowered:
                 if intent == "explode":

@@ -16,11 +16,15 @@ def numbered(message: OutboundMessage) -> str:
     return "\n".join(lines)
 
 
+SEPARATOR = "--"
+
+
 class CliSender:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
     async def send(self, message: OutboundMessage) -> str:
-        self.out.write(numbered(message) + "\n\n")
+        # a short rule after each reply, so that replies with blank lines inside stay apart
+        self.out.write(numbered(message) + "\n" + SEPARATOR + "\n")
         self.out.flush()
         return f"cli-{message.outbox_id}"

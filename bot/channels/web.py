@@ -29,10 +29,10 @@ class WebChatHub:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait(self, timeout: float) -> None:
+    async def wait(self, seconds: float) -> None:
         async with self._changed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), timeout)
+                await asyncio.wait_for(self._changed.wait(), seconds)
 
 
 class WebSender:
@@ -92,7 +92,11 @@ async def get_replies(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "messages": [
-                {"id": r.id, "text": r.text, "buttons": [{"payload": p, "label": lb} for p, lb in r.buttons or []]}
+                {
+                    "id": r.id,
+                    "text": r.text,
+                    "buttons": [{"payload": p, "label": lb} for p, lb in r.buttons or []],
+                }
                 for r in rows
             ]
         }

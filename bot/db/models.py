@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import (
     JSON,
     BigInteger,
-    DateTime,
     Boolean,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -70,6 +70,7 @@ class Author(StrEnum):
     PERSON = "person"
     BOT = "bot"
     COORDINATOR = "coordinator"
+    SYSTEM = "system"  # compliance messages (opt-out confirmation) that go out even to an opted-out person
 
 
 class Contact(Base):
@@ -112,7 +113,9 @@ class Conversation(Base):
 class TranscriptEntry(Base):
     __tablename__ = "transcript"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     direction: Mapped[str] = mapped_column(String(3))  # in | out
     author: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="text")
@@ -168,7 +171,9 @@ class HandoffRequest(Base):
 
     __tablename__ = "handoff_requests"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     priority: Mapped[int] = mapped_column(Integer)  # 0 = crisis, 10 = normal
     reason: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | claimed | closed | withdrawn

@@ -84,7 +84,7 @@ installed=""
 if [[ -n "$UV" ]]; then
     log "installing the lock with $("$UV" --version)"
     # (the per-package "+ name==version" lines are dropped; the summary lines stay)
-    if "$UV" pip install --python "$RASA_VENV/bin/python" --no-deps -r "$RASA_LOCK" 2>&1 |
+    if "$UV" pip install --compile-bytecode --python "$RASA_VENV/bin/python" --no-deps -r "$RASA_LOCK" 2>&1 |
         sed '/^ [-+] /d' >&2; then
         installed=uv
     else

@@ -33,7 +33,7 @@ rasa_env() {
     export MPLCONFIGDIR="$RASA_HOME/matplotlib"
     export XDG_CACHE_HOME="$RASA_HOME/.cache" XDG_CONFIG_HOME="$RASA_HOME/.config"
     export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore}"
-    unset PYTHONPATH VIRTUAL_ENV
+    unset PYTHONPATH VIRTUAL_ENV PYTHONDONTWRITEBYTECODE
 }
 
 # True when the venv exists, is complete and was built from the current lock.

@@ -49,6 +49,7 @@ fi
 work="$RASA_HOME/work"                 # Rasa writes .rasa/ and friends to the current directory
 mkdir -p "$work"
 rasa_env
+export RASA_MAX_CACHE_SIZE=0          # no Rasa training cache: the model hash above does that job
 cd "$work"
 log "training $name from $data"
 start=$SECONDS

@@ -13,13 +13,19 @@ from tests.factories import conversations, count, handoffs, inbound, outbox, tra
 from tests.fakes import FakeSender
 
 
-async def test_one_message_writes_transcript_state_and_outbox_and_the_worker_sends(make_app, sender: FakeSender):
+async def test_one_message_writes_transcript_state_and_outbox_and_the_worker_sends(
+    make_app, sender: FakeSender
+):
     app = await make_app()
     result = await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
     assert result.replies == 1 and not result.duplicate
     entries = await transcript(app)
     assert [(e.direction, e.intent) for e in entries] == [("in", "visit_rules"), ("out", None)]
-    assert entries[0].confidence == 0.95 and entries[0].language == "lv" and entries[0].flow_step == "faq.visit_rules"
+    assert (
+        entries[0].confidence == 0.95
+        and entries[0].language == "lv"
+        and entries[0].flow_step == "faq.visit_rules"
+    )
     (conv,) = await conversations(app)
     assert ConversationState.from_json(conv.state).lang == "lv"
     assert sender.sent == []  # nothing leaves from inside a turn
@@ -40,7 +46,9 @@ async def test_the_same_delivery_twice_gives_one_entry_and_one_reply(make_app, s
 
 async def test_concurrent_duplicates_are_processed_once(make_app, sender: FakeSender):
     app = await make_app()
-    results = await asyncio.gather(*(app[keys.pipeline].handle(inbound("Sveiki", provider_id="dup")) for _ in range(8)))
+    results = await asyncio.gather(
+        *(app[keys.pipeline].handle(inbound("Sveiki", provider_id="dup")) for _ in range(8))
+    )
     assert sum(not r.duplicate for r in results) == 1
 
 

@@ -1,0 +1,56 @@
+"""The HELP keyword: the helpline's name and how to reach a person, as one compliance reply.
+
+Like the STOP/START confirmations it is a SYSTEM message, so it is answered even after STOP (the
+reply also says how to START again), and it does not touch the conversation's flow state.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot import keys, store
+from bot.db.models import Author
+from bot.messages import InboundMessage
+from flows.texts import Texts
+
+HELP_KEY = "sms.help"
+NAME_KEY = "helpline.name"
+
+
+def helpline_name(texts: Texts, configured: str, lang: str) -> str:
+    """HELPLINE_HELPLINE_NAME when set, else the neutral name of the text files in this language."""
+    return configured.strip() or texts.render(NAME_KEY, lang)
+
+
+def help_text(texts: Texts, configured_name: str, lang: str) -> str:
+    return texts.render(HELP_KEY, lang, {"name": helpline_name(texts, configured_name, lang)})
+
+
+async def reply_help(app: web.Application, msg: InboundMessage) -> bool:
+    """Record the message and queue the help reply; False when this MessageSid was handled before."""
+    texts = app[keys.texts]
+    async with app[keys.sessionmaker]() as session, session.begin():
+        now = app[keys.clock]()
+        if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
+            return False
+        contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
+        contact.blocked = False
+        conversation = await store.open_conversation(session, contact, now)
+        record = store.InboundRecord(msg.text, str(msg.kind), flow_step=HELP_KEY)
+        store.add_inbound(session, conversation, record, now)
+        # a Latvian or Russian keyword says which language the person reads; "HELP" defers to what we know
+        hint = msg.language_hint
+        lang = hint if hint in ("lv", "ru") else (contact.language or hint or "lv")
+        await store.enqueue(
+            session,
+            conversation=conversation,
+            contact=contact,
+            text=help_text(texts, app[keys.settings].helpline_name, lang),
+            sms_text=None,
+            buttons=[],
+            now=now,
+            author=Author.SYSTEM,
+        )
+        conversation_id = conversation.id
+    app[keys.outbox].wake(conversation_id)
+    return True

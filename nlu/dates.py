@@ -1,0 +1,307 @@
+"""Finds the day and time a relative means ("rīt pēc pusdienām", "в пятницу в 10", "next Monday 3pm").
+
+Bookings need a day and an hour, typed in three languages. dateparser does not know most Latvian
+day words and misreads common Russian ones (it takes "в пятницу в 10" for 11 October), and each
+call costs milliseconds, so the common shapes are read here from `calendar.yml` (weekdays,
+today/tomorrow, parts of the day, "12. martā", "15.03", "14:30", "3pm") and dateparser is only
+asked about relative offsets such as "через 2 дня" or "in 3 days". Everything is resolved against
+the `now` passed in and returned as an aware datetime in Europe/Riga.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from nlu.normalize import Token, tokenize
+from nlu.phrases import Found, PhraseMatcher
+
+CALENDAR_FILE = Path(__file__).with_name("calendar.yml")
+ZONE = ZoneInfo("Europe/Riga")
+_NO_FUZZ = 99
+_CLOCK_RE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
+_DOTTED_RE = re.compile(r"(?<![\d:./])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?![\d:/]|\.\d)")
+_AMPM_RE = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.]([0-5]\d))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
+_ORDINAL_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+_EVENING_BELOW = 8  # "at 3" with no am/pm means 15:00 for a daytime appointment
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+
+
+@dataclass
+class _Reading:
+    """What has been read so far; filled step by step by `DateFinder.find`."""
+
+    day: date | None = None
+    weekday: int | None = None
+    hour: int | None = None
+    minute: int = 0
+    part_hour: int | None = None
+    meridiem: str | None = None  # "a" or "p"
+    spans: list[_Span] | None = None
+
+    def mark(self, start: int, end: int) -> None:
+        if self.spans is None:
+            self.spans = []
+        self.spans.append(_Span(start, end))
+
+
+def _matcher(phrases: Mapping[object, list[str]]) -> tuple[PhraseMatcher, dict[str, int]]:
+    values = {str(p): int(str(k)) for k, items in phrases.items() for p in items}
+    return PhraseMatcher(values, max_gap=0, fuzzy_min_len=_NO_FUZZ), values
+
+
+class DateFinder:
+    """Compiled calendar words; build once with `DateFinder.load()`."""
+
+    def __init__(self, config: Mapping[str, object]) -> None:
+        def table(key: str) -> Mapping[object, list[str]]:
+            value = config.get(key)
+            if not isinstance(value, dict):
+                raise ValueError(f"calendar: `{key}` must be a mapping")
+            return value
+
+        def words(key: str) -> PhraseMatcher:
+            value = config.get(key)
+            if not isinstance(value, list):
+                raise ValueError(f"calendar: `{key}` must be a list")
+            return PhraseMatcher([str(v) for v in value], max_gap=0, fuzzy_min_len=_NO_FUZZ)
+
+        self._relative, self._relative_values = _matcher(table("relative_days"))
+        self._weekdays, self._weekday_values = _matcher(table("weekdays"))
+        self._parts, self._part_values = _matcher(table("parts_of_day"))
+        self._months, self._month_values = _matcher(table("months"))
+        self._hour_markers = words("hour_markers")
+        self._sure_markers = words("sure_hour_markers")
+        self._am = words("am_words")
+        self._pm = words("pm_words")
+        self._rel_markers = words("relative_markers")
+        self._rel_units = words("relative_units")
+
+    @classmethod
+    def load(cls, path: Path = CALENDAR_FILE) -> DateFinder:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(config, dict):
+            raise ValueError(f"{path}: expected a mapping")
+        return cls(config)
+
+    def find(self, text: str, now: datetime, tokens: list[Token] | None = None) -> tuple[datetime, int, int] | None:
+        """The moment the text names, with its character span, or None; `now` must be aware."""
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        now = now.astimezone(ZONE)
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        has_digit = any(c.isdigit() for c in text)
+        reading = _Reading()
+        day_end = self._read_days(text, tokens, words, now, reading, has_digit)
+        self._read_parts(tokens, words, reading)
+        if has_digit:
+            self._read_clock(text, tokens, words, reading, day_end is not None or reading.part_hour is not None)
+            if reading.hour is None and day_end is not None:
+                self._hour_after(day_end, tokens, words, reading)
+        if reading.spans is None:
+            return self._relative_offset(text, words, now) if has_digit else None
+        start = min(s.start for s in reading.spans)
+        end = max(s.end for s in reading.spans)
+        return _resolve(reading, now), start, end
+
+    def _read_days(self, text: str, tokens: list[Token], words: list[str], now: datetime,
+                   reading: _Reading, has_digit: bool) -> int | None:
+        """Reads the day; returns the word position after the day words (None: no day)."""
+        if has_digit and self._read_dated(text, tokens, words, now, reading):
+            return len(words)
+        for found in self._relative.find_all(words):
+            reading.day = now.date() + timedelta(days=self._relative_values[found.phrase])
+            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+            return found.end
+        for found in self._weekdays.find_all(words):
+            reading.weekday = self._weekday_values[found.phrase]
+            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+            return found.end
+        return None
+
+    def _hour_after(self, nxt: int, tokens: list[Token], words: list[str], reading: _Reading) -> None:
+        """ "piektdien 10": a bare hour right after a day word."""
+        if nxt < len(words) and words[nxt].isdigit() and 0 < int(words[nxt]) < 24:
+            follows = words[nxt + 1] if nxt + 1 < len(words) else ""
+            if not (follows.isdigit() and len(follows) != 2) and not self._months.find_all([follows]):
+                reading.hour = int(words[nxt])
+                reading.mark(tokens[nxt].start, tokens[nxt].end)
+
+    def _read_dated(self, text: str, tokens: list[Token], words: list[str], now: datetime,
+                    reading: _Reading) -> bool:
+        for found in self._months.find_all(words):
+            day_pos = _day_number_near(words, found)
+            if day_pos is None:
+                continue
+            month = self._month_values[found.phrase]
+            year_pos = found.end if found.end < len(words) and re.fullmatch(r"20\d\d", words[found.end]) else None
+            year = int(words[year_pos]) if year_pos is not None else None
+            day_num = int(_ORDINAL_RE.match(words[day_pos]).group(1))  # type: ignore[union-attr]
+            resolved = _calendar_date(day_num, month, year, now.date())
+            if resolved is None:
+                continue
+            reading.day = resolved
+            last = max(p for p in (day_pos, found.end - 1, year_pos) if p is not None)
+            reading.mark(tokens[min(day_pos, found.start)].start, tokens[last].end)
+            return True
+        for match in _DOTTED_RE.finditer(text):
+            if self._marked_as_hour(text[: match.start()]):
+                continue
+            year = int(match.group(3)) if match.group(3) else None
+            if year is not None and year < 100:
+                year += 2000
+            resolved = _calendar_date(int(match.group(1)), int(match.group(2)), year, now.date())
+            if resolved is not None:
+                reading.day = resolved
+                reading.mark(match.start(), match.end())
+                return True
+        return False
+
+    def _marked_as_hour(self, before: str) -> bool:
+        words = [t.norm for t in tokenize(before)[-1:]]
+        return bool(words) and bool(self._hour_markers.find_all(words))
+
+    def _read_parts(self, tokens: list[Token], words: list[str], reading: _Reading) -> None:
+        for found in self._parts.find_all(words):
+            reading.part_hour = self._part_values[found.phrase]
+            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+            return
+
+    def _read_clock(self, text: str, tokens: list[Token], words: list[str], reading: _Reading,
+                    has_context: bool) -> None:
+        """Clock times: "14:30", "3pm", "plkst. 14", "в 10", "14.30" (when it cannot be a date)."""
+        if reading.hour is not None:
+            self._read_meridiem_after(tokens, words, reading)
+            return
+        ampm = _AMPM_RE.search(text)
+        clock = _CLOCK_RE.search(text)
+        if ampm is not None and 0 < int(ampm.group(1)) <= 12:
+            reading.hour, reading.minute = int(ampm.group(1)), int(ampm.group(2) or 0)
+            reading.meridiem = ampm.group(3).lower()
+            reading.mark(ampm.start(), ampm.end())
+            return
+        if clock is not None:
+            reading.hour, reading.minute = int(clock.group(1)), int(clock.group(2))
+            reading.mark(clock.start(), clock.end())
+            return
+        for match in _DOTTED_RE.finditer(text):
+            hour, minute = int(match.group(1)), int(match.group(2))
+            if match.group(3) is None and hour < 24 and minute < 60 and len(match.group(2)) == 2 and (
+                self._marked_as_hour(text[: match.start()]) or reading.day is not None
+            ):
+                reading.hour, reading.minute = hour, minute
+                reading.mark(match.start(), match.end())
+                return
+        sure = {f.start for f in self._sure_markers.find_all(words)}
+        for found in self._hour_markers.find_all(words):
+            pos = found.end
+            if pos < len(words) and words[pos].isdigit() and int(words[pos]) < 24:
+                after = pos + 1
+                if has_context or found.start in sure or after in sure:
+                    reading.hour = int(words[pos])
+                    reading.mark(tokens[found.start].start, tokens[pos].end)
+                    self._read_meridiem_after(tokens, words, reading)
+                    return
+
+    def _read_meridiem_after(self, tokens: list[Token], words: list[str], reading: _Reading) -> None:
+        """ "в 7 вечера", "plkst. 3 pēcpusdienā": an am/pm word right after the hour."""
+        if reading.spans is None:
+            return
+        last_end = max(s.end for s in reading.spans)
+        nxt = next((i for i, t in enumerate(tokens) if t.start >= last_end), None)
+        if nxt is None:
+            return
+        window = words[nxt : nxt + 2]
+        for matcher, meridiem in ((self._pm, "p"), (self._am, "a")):
+            found = [f for f in matcher.find_all(window) if f.start == 0]
+            if found:
+                reading.meridiem = meridiem
+                reading.mark(tokens[nxt].start, tokens[nxt + found[0].end - 1].end)
+                return
+
+    def _relative_offset(self, text: str, words: list[str], now: datetime) -> tuple[datetime, int, int] | None:
+        """ "через 2 дня", "in 3 days", "next week": left to dateparser, and only these."""
+        if not (self._rel_markers.find_all(words) and self._rel_units.find_all(words)):
+            return None
+        from dateparser.search import search_dates
+
+        settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now.replace(tzinfo=None)}
+        found = search_dates(text, languages=["lv", "ru", "en"], settings=settings) or []
+        for phrase, moment in found:
+            aware = moment.replace(tzinfo=ZONE) if moment.tzinfo is None else moment.astimezone(ZONE)
+            if now <= aware <= now + timedelta(days=400) and self._rel_markers.find_all(
+                [t.norm for t in tokenize(phrase)]
+            ):
+                start = text.find(phrase)
+                return aware, max(start, 0), max(start, 0) + len(phrase)
+        return None
+
+
+def warm_up() -> None:
+    """Load dateparser's language data now rather than on the first message that needs it."""
+    from dateparser.search import search_dates
+
+    for phrase in ("через 2 дня", "in 3 days", "pēc 3 dienām"):
+        search_dates(phrase, languages=["lv", "ru", "en"])
+
+
+def _day_number_near(words: list[str], found: Found) -> int | None:
+    candidates = [found.start - 1, found.end]
+    if found.start >= 2 and words[found.start - 1] == "of":
+        candidates.insert(0, found.start - 2)
+    for pos in candidates:
+        if 0 <= pos < len(words):
+            match = _ORDINAL_RE.match(words[pos])
+            if match and 1 <= int(match.group(1)) <= 31:
+                return pos
+    return None
+
+
+def _calendar_date(day: int, month: int, year: int | None, today: date) -> date | None:
+    try:
+        resolved = date(year or today.year, month, day)
+    except ValueError:
+        return None
+    if year is None and resolved < today:
+        try:
+            resolved = date(today.year + 1, month, day)
+        except ValueError:
+            return None
+    return resolved
+
+
+def _resolve(reading: _Reading, now: datetime) -> datetime:
+    hour = reading.hour if reading.hour is not None else reading.part_hour
+    if hour is not None and reading.hour is not None:
+        if reading.meridiem == "p" and hour < 12:
+            hour += 12
+        elif reading.meridiem == "a" and hour == 12:
+            hour = 0
+        elif reading.meridiem is None and reading.part_hour is not None and reading.part_hour >= 12 and hour < 12:
+            hour += 12
+        elif reading.meridiem is None and reading.part_hour is None and 0 < hour < _EVENING_BELOW:
+            hour += 12
+    clock = time(hour or 0, reading.minute if reading.hour is not None else 0)
+    today = now.date()
+    if reading.day is not None:
+        day = reading.day
+    elif reading.weekday is not None:
+        ahead = (reading.weekday - today.weekday()) % 7
+        if ahead == 0 and not (hour is not None and datetime.combine(today, clock, ZONE) > now):
+            ahead = 7
+        day = today + timedelta(days=ahead)
+    else:
+        day = today if datetime.combine(today, clock, ZONE) > now else today + timedelta(days=1)
+    return datetime.combine(day, clock, ZONE)

@@ -1,0 +1,133 @@
+"""The outbox: retries with backoff, gives up after N, keeps each conversation's order, survives a kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from bot import keys
+from bot.channels.base import RecipientGone, SendError
+from bot.outbox import backoff
+from bot.settings import Settings
+from tests.factories import inbound, outbox
+from tests.fakes import FakeSender
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_a_retryable_failure_waits_and_then_sends_once(make_app, sender: FakeSender, clock):
+    app = await make_app()
+    await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
+    sender.failures = [SendError("HTTP 502", retryable=True), SendError("timeout", retryable=True)]
+    await app[keys.outbox].drain()
+    assert sender.sent == []
+    (row,) = await outbox(app)
+    assert row.status == "pending" and row.attempts == 1 and row.last_error == "HTTP 502"
+    clock.advance(seconds=backoff(1))
+    await app[keys.outbox].drain()
+    clock.advance(seconds=backoff(2))
+    await app[keys.outbox].drain()
+    await app[keys.outbox].drain()
+    assert len(sender.sent) == 1
+    (row,) = await outbox(app)
+    assert row.status == "sent" and row.attempts == 3 and row.provider_message_id == "fake-1"
+
+
+async def test_retry_after_from_the_provider_is_honoured(make_app, sender: FakeSender, clock):
+    app = await make_app()
+    await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
+    sender.failures = [SendError("429", retryable=True, retry_after=30)]
+    await app[keys.outbox].drain()
+    clock.advance(seconds=29)
+    await app[keys.outbox].drain()
+    assert sender.sent == []
+    clock.advance(seconds=2)
+    await app[keys.outbox].drain()
+    assert len(sender.sent) == 1
+
+
+async def test_gives_up_after_max_attempts_and_on_permanent_errors(
+    make_app, sender: FakeSender, clock, settings
+):
+    app = await make_app(settings=Settings(**{**settings.model_dump(), "outbox_max_attempts": 2}))
+    await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
+    await app[keys.pipeline].handle(inbound("kā var satikt vīru?", user="someone-else"))
+    sender.failures = [SendError("down", retryable=True), SendError("bad request", retryable=False)]
+    await app[keys.outbox].drain()
+    clock.advance(seconds=60)
+    sender.failures = [SendError("down", retryable=True)]
+    await app[keys.outbox].drain()
+    assert [r.status for r in await outbox(app)] == ["dead", "dead"]
+
+
+async def test_a_person_who_blocked_the_bot_gets_nothing_more(make_app, sender: FakeSender):
+    app = await make_app()
+    await app[keys.pipeline].handle(inbound("Sveiki"))  # greeting + menu: two rows
+    sender.failures = [RecipientGone("blocked")]
+    await app[keys.outbox].drain()
+    assert sender.sent == []
+    assert [r.status for r in await outbox(app)] == ["dead", "cancelled"]
+
+
+async def test_replies_of_one_conversation_go_out_in_order(make_app, sender: FakeSender, clock):
+    app = await make_app()
+    await app[keys.pipeline].handle(inbound("Sveiki"))  # two replies
+    await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
+    sender.failures = [SendError("blip", retryable=True)]  # the first reply fails once
+    await app[keys.outbox].drain()
+    assert sender.sent == []  # the later replies wait for the first
+    clock.advance(seconds=5)
+    await app[keys.outbox].drain()
+    rows = await outbox(app)
+    assert [m.outbox_id for m in sender.sent] == [r.id for r in rows]
+
+
+KILLED_TURN = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    from aiohttp import web
+    from bot import keys
+    from bot.app import Overrides, create_app
+    from bot.messages import Channel, InboundMessage
+    from bot.settings import Settings
+    from tests.fakes import FakeClassifier, FakeSender
+
+    async def main():
+        settings = Settings(data_dir=sys.argv[1], database_url=sys.argv[2])
+        app = create_app(settings, Overrides(classifier=FakeClassifier(), senders={Channel.CLI: FakeSender()},
+                                             run_outbox=False, migrate=True))
+        runner = web.AppRunner(app)
+        await runner.setup()
+        msg = InboundMessage(
+            channel=Channel.CLI, sender_id="p1", provider_message_id="m1", text="kā satikt vīru?"
+        )
+        await app[keys.pipeline].handle(msg)
+        os.kill(os.getpid(), signal.SIGKILL)  # committed, not yet sent
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_a_reply_committed_before_a_kill_9_is_sent_once_after_restart(
+    make_app, sender: FakeSender, settings
+):
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_TURN, str(settings.data_dir), settings.effective_database_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    app = await make_app()  # the restarted process
+    await app[keys.outbox].drain()
+    assert len(sender.sent) == 1 and sender.sent[0].recipient_id == "p1"
+    again = await make_app()  # and once more: nothing is sent twice
+    await again[keys.outbox].drain()
+    assert len(sender.sent) == 1

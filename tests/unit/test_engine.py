@@ -1,0 +1,154 @@
+"""Interrupt precedence, fallback, numbered choices and language: the flow engine without a database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows.engine import resolve_choice, step
+from flows.ports import FlowContext, HandoffTicket
+from flows.state import ConversationState, UserTurn
+from nlu.parse import FALLBACK, Entity, IntentScore, Parse
+
+
+class RecordingHandoffs:
+    def __init__(self, in_hours: bool = True) -> None:
+        self.requests: list[tuple[bool, str]] = []
+        self.withdrawn = 0
+        self.in_hours = in_hours
+
+    async def request(self, *, crisis: bool, reason: str) -> HandoffTicket:
+        self.requests.append((crisis, reason))
+        return HandoffTicket(position=2, wait_minutes=20, in_hours=self.in_hours)
+
+    async def withdraw(self) -> None:
+        self.withdrawn += 1
+
+
+class RecordingPrivacy:
+    def __init__(self) -> None:
+        self.erased = 0
+
+    async def erase(self) -> None:
+        self.erased += 1
+
+
+@pytest.fixture
+def ctx() -> FlowContext:
+    return FlowContext(
+        now=datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/Riga")),
+        channel="cli",
+        handoffs=RecordingHandoffs(),
+        privacy=RecordingPrivacy(),
+    )
+
+
+def turn(intent: str, *, lang: str | None = "lv", payload: str | None = None, **entities: str) -> UserTurn:
+    ents = tuple(Entity(k, v, 0, 0) for k, v in entities.items())
+    ranking = (IntentScore("visit_long", 0.3), IntentScore("greet", 0.2), IntentScore("letters", 0.1))
+    return UserTurn(text=intent, parse=Parse(intent, intent, 0.9, ranking, lang, ents), payload=payload)
+
+
+async def test_crisis_wins_over_an_active_flow_and_never_shows_a_menu(ctx: FlowContext):
+    state = ConversationState(lang="lv").enter("privacy", "confirm")
+    result = await step(state, turn("crisis"), ctx)
+    assert [r.key for r in result.replies] == ["crisis.immediate", "handoff.crisis_queued"]
+    assert all(not r.buttons for r in result.replies)
+    assert ctx.handoffs.requests == [(True, "crisis")]  # type: ignore[attr-defined]
+    assert result.state.flow is None
+
+
+async def test_informational_intent_answers_with_follow_up_buttons(ctx: FlowContext):
+    result = await step(ConversationState(), turn("visit_rules"), ctx)
+    (reply,) = result.replies
+    assert reply.key == "faq.visit_rules"
+    assert "/visit_long" in [b.payload for b in reply.buttons]
+    assert result.state.options == tuple(b.payload for b in reply.buttons)
+    assert result.flow_step == "faq.visit_rules"
+
+
+async def test_two_misunderstandings_in_a_row_offer_a_person_and_the_best_guesses(ctx: FlowContext):
+    first = await step(ConversationState(lang="lv"), turn(FALLBACK), ctx)
+    assert first.replies[0].key == "fallback.retry"
+    second = await step(first.state, turn(FALLBACK), ctx)
+    offer = second.replies[0]
+    assert offer.key == "fallback.offer"
+    payloads = [b.payload for b in offer.buttons]
+    assert payloads[0] == "/human_handoff"
+    assert "/visit_long" in payloads and "/letters" in payloads and "/greet" not in payloads
+
+
+async def test_an_understood_turn_resets_the_misunderstanding_count(ctx: FlowContext):
+    first = await step(ConversationState(lang="lv"), turn(FALLBACK), ctx)
+    middle = await step(first.state, turn("letters"), ctx)
+    again = await step(middle.state, turn(FALLBACK), ctx)
+    assert again.replies[0].key == "fallback.retry"
+
+
+async def test_language_is_taken_from_the_first_message_and_kept(ctx: FlowContext):
+    first = await step(ConversationState(), turn("greet", lang="ru"), ctx)
+    assert first.state.lang == "ru"
+    later = await step(first.state, turn("letters", lang="lv"), ctx)
+    assert later.state.lang == "ru"
+
+
+async def test_naming_a_language_switches_at_once(ctx: FlowContext):
+    result = await step(ConversationState(lang="lv"), turn("change_language", language="en"), ctx)
+    assert result.state.lang == "en"
+    assert result.replies[0].key == "language.changed"
+
+
+async def test_asking_for_another_language_without_naming_one_asks_which(ctx: FlowContext):
+    asked = await step(ConversationState(lang="lv"), turn("change_language"), ctx)
+    assert asked.replies[0].key == "language.ask"
+    chosen = await step(asked.state, turn(FALLBACK, payload="lang:ru"), ctx)
+    assert chosen.state.lang == "ru"
+
+
+async def test_erasure_needs_an_explicit_yes(ctx: FlowContext):
+    explained = await step(ConversationState(lang="lv"), turn("delete_my_data"), ctx)
+    assert explained.replies[0].key == "privacy.explain"
+    kept = await step(explained.state, turn("deny"), ctx)
+    assert kept.replies[0].key == "privacy.kept" and ctx.privacy.erased == 0  # type: ignore[attr-defined]
+    explained = await step(kept.state, turn("delete_my_data"), ctx)
+    done = await step(explained.state, turn(FALLBACK, payload="erase:yes"), ctx)
+    assert done.replies[0].key == "privacy.done" and ctx.privacy.erased == 1  # type: ignore[attr-defined]
+
+
+async def test_a_question_instead_of_a_confirmation_drops_the_pending_erasure(ctx: FlowContext):
+    explained = await step(ConversationState(lang="lv"), turn("delete_my_data"), ctx)
+    answered = await step(explained.state, turn("letters"), ctx)
+    assert answered.replies[0].key == "faq.letters" and ctx.privacy.erased == 0  # type: ignore[attr-defined]
+
+
+async def test_out_of_hours_handoff_says_so(ctx: FlowContext):
+    ctx = FlowContext(
+        now=ctx.now, channel="cli", handoffs=RecordingHandoffs(in_hours=False), privacy=ctx.privacy
+    )
+    result = await step(ConversationState(lang="lv"), turn("human_handoff"), ctx)
+    assert result.replies[0].key == "handoff.out_of_hours"
+
+
+async def test_queued_handoff_tells_position_and_wait(ctx: FlowContext):
+    result = await step(ConversationState(lang="lv"), turn("human_handoff"), ctx)
+    assert result.replies[0].key == "handoff.queued"
+    assert result.replies[0].params == {"position": "2", "minutes": "20"}
+
+
+def test_numbers_pick_from_the_last_menu():
+    state = ConversationState(options=("/visit_rules", "/letters"))
+    assert resolve_choice(state, "2") == "/letters"
+    assert resolve_choice(state, " 1. ") == "/visit_rules"
+    assert resolve_choice(state, "0") == "/help"
+    assert resolve_choice(state, "3") is None
+    assert resolve_choice(state, "2026") is None
+    assert resolve_choice(state, "2 bērni") is None
+
+
+def test_broken_stored_state_starts_afresh():
+    assert ConversationState.from_json("{not json") == ConversationState()
+    assert ConversationState.from_json('{"options": 5}') == ConversationState()
+    state = ConversationState(lang="ru", flow="x", step="y", slots={"a": 1}, misses=1, options=("/a",))
+    assert ConversationState.from_json(state.to_json()) == state

@@ -1,0 +1,60 @@
+"""The local web chat and the health endpoints, through the real aiohttp app."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.app import Overrides, create_app
+from bot.settings import Settings
+from tests.fakes import FakeClassifier
+
+USER = "tester-0001"
+
+
+async def client_for(aiohttp_client, settings: Settings, clock):
+    app = create_app(settings, Overrides(classifier=FakeClassifier(), clock=clock, migrate=True))
+    return await aiohttp_client(app)
+
+
+async def test_page_and_health(aiohttp_client, settings, clock):
+    client = await client_for(aiohttp_client, settings, clock)
+    page = await client.get("/")
+    assert page.status == 200 and "chat.js" in await page.text()
+    assert (await client.get("/healthz")).status == 200
+    ready = await client.get("/readyz")
+    assert ready.status == 200 and (await ready.json())["status"] == "ready"
+    ui = await (await client.get("/api/chat/ui?lang=ru")).json()
+    assert ui["lang"] == "ru" and ui["placeholder"]
+
+
+async def test_a_message_gets_its_answer_with_buttons(aiohttp_client, settings, clock):
+    client = await client_for(aiohttp_client, settings, clock)
+    sent = await client.post(
+        "/api/chat/messages", json={"user": USER, "text": "kā var satikt vīru?", "id": "a1"}
+    )
+    assert sent.status == 200 and (await sent.json())["replies"] == 1
+    data = {"messages": []}
+    for _ in range(50):  # the outbox worker runs in the background
+        data = await (await client.get(f"/api/chat/replies?user={USER}&after=0")).json()
+        if data["messages"]:
+            break
+        await asyncio.sleep(0.05)
+    (answer,) = data["messages"]
+    assert "48" in answer["text"]
+    assert any(b["payload"] == "/visit_long" for b in answer["buttons"])
+    again = await client.post(
+        "/api/chat/messages", json={"user": USER, "text": "kā var satikt vīru?", "id": "a1"}
+    )
+    assert (await again.json())["duplicate"] is True
+
+
+async def test_bad_input_gets_a_clear_answer(aiohttp_client, settings, clock):
+    client = await client_for(aiohttp_client, settings, clock)
+    assert (await client.post("/api/chat/messages", data=b"\xff\xfe not json")).status == 400
+    assert (await client.post("/api/chat/messages", json={"user": "x", "text": "hi"})).status == 400
+    assert (await client.post("/api/chat/messages", json={"user": USER, "text": ""})).status == 400
+    long = await client.post("/api/chat/messages", json={"user": USER, "text": "ā" * 5000})
+    assert long.status == 200  # 5,000 characters are fine
+    emoji = await client.post("/api/chat/messages", json={"user": USER, "text": "😢😢 sveiki 🙏"})
+    assert emoji.status == 200
+    assert (await client.get("/api/chat/replies?user=../../etc")).status == 400
