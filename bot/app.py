@@ -7,19 +7,30 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keys
+from bot.bookings.calendar import setup_calendar
+from bot.bookings.service import BookingPolicy
+from bot.bookings.wiring import bookings_context
 from bot.channels.base import Sender
 from bot.channels.web import WebChatHub, WebSender, setup_web_chat
 from bot.clock import Clock, system_clock
+from bot.console import setup_console
+from bot.console.alerts import coordinator_alert
+from bot.console.hub import ConsoleHub
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import is_current, upgrade
+from bot.db.models import OutboxItem
+from bot.events import EventBridge, asyncpg_dsn
 from bot.health import setup_health
 from bot.hours import WorkingHours
 from bot.messages import Channel
+from bot.metrics import Metrics, TimedClassifier, setup_metrics
 from bot.outbox import OutboxWorker
 from bot.pipeline import Pipeline
 from bot.settings import Settings
@@ -51,6 +62,7 @@ def create_app(settings: Settings, overrides: Overrides | None = None) -> web.Ap
     app[keys.senders] = dict(o.senders)
     app[keys.web_hub] = WebChatHub()
     app[keys.senders].setdefault(Channel.WEB, WebSender(app[keys.web_hub]))
+    app[keys.metrics] = Metrics(settings.prometheus_multiproc_dir)
     app.cleanup_ctx.append(_db_context(migrate=o.migrate))
     # channels register their routes, their sender (into app[keys.senders]) and their lifetimes
     if settings.telegram_enabled:
@@ -61,11 +73,16 @@ def create_app(settings: Settings, overrides: Overrides | None = None) -> web.Ap
         from bot.channels.sms import setup_sms
 
         setup_sms(app)
+    app.cleanup_ctx.append(_events_context)
     app.cleanup_ctx.append(_pipeline_context(o.classifier))
+    app.cleanup_ctx.append(bookings_context(run_worker=o.run_outbox))  # demo psychologists, reminders
     if o.run_outbox:
         app.cleanup_ctx.append(_outbox_task)
     setup_health(app)
+    setup_metrics(app)
     setup_web_chat(app)
+    setup_calendar(app)
+    setup_console(app)
     app.router.add_static("/static/", STATIC)
     return app
 
@@ -75,7 +92,7 @@ def _db_context(*, migrate: bool | None) -> Callable[[web.Application], AsyncIte
         settings = app[keys.settings]
         if settings.is_sqlite:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.effective_database_url)
+        engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
         if migrate or (migrate is None and settings.is_sqlite):
             await upgrade(engine)
         elif not await is_current(engine):
@@ -95,23 +112,54 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
         app[keys.texts] = texts
         app[keys.classifier] = classifier or await load_nlu(settings)
         senders: dict[Channel, Sender] = app[keys.senders]  # shared: channels add theirs at start-up
+        metrics, events = app[keys.metrics], app[keys.events]
+
+        async def conversation_changed(session: AsyncSession, conversation_id: int) -> None:
+            await events.notify(session, "conversation", conversation_id)
+
+        async def web_reply_sent(session: AsyncSession, row: OutboxItem) -> None:
+            # the page may be long-polling another worker
+            if row.channel == Channel.WEB and row.conversation_id is not None:
+                await events.notify(session, "web", row.conversation_id)
+
         app[keys.outbox] = OutboxWorker(
             sessionmaker=app[keys.sessionmaker],
             senders=senders,
             clock=app[keys.clock],
             max_attempts=settings.outbox_max_attempts,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+            metrics=metrics,
+            on_sent=web_reply_sent,
         )
         app[keys.pipeline] = Pipeline(
             sessionmaker=app[keys.sessionmaker],
-            classifier=app[keys.classifier],
+            classifier=TimedClassifier(app[keys.classifier], metrics),
             texts=texts,
             clock=app[keys.clock],
             hours=WorkingHours.parse(settings.working_hours),
-            on_commit=app[keys.outbox].wake,
+            on_commit=_after_commit(app[keys.outbox], app[keys.console_hub]),
+            on_waiting=coordinator_alert(settings, texts),
+            metrics=metrics,
+            in_transaction=conversation_changed if events.dsn else None,
+            booking_policy=BookingPolicy.from_settings(settings),
         )
         yield
+        # the server stopped taking requests and waited for its handlers; turns started elsewhere end here
+        in_flight = app[keys.pipeline].in_flight
+        if not await in_flight.wait_idle(settings.shutdown_timeout):
+            log.warning("shutdown: %d turns still running; they roll back", in_flight.count)
 
     return pipeline_context
+
+
+def _after_commit(outbox: OutboxWorker, hub: ConsoleHub) -> Callable[[int], None]:
+    """After each turn: wake the outbox and tell the coordinators' open console pages."""
+
+    def changed(conversation_id: int) -> None:
+        outbox.wake(conversation_id)
+        hub.changed(conversation_id)
+
+    return changed
 
 
 async def load_nlu(settings: Settings) -> Classifier:
@@ -133,7 +181,35 @@ async def load_nlu(settings: Settings) -> Classifier:
 
 
 async def _outbox_task(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(app[keys.outbox].run(), name="outbox")
+    worker = app[keys.outbox]
+    task = asyncio.create_task(worker.run(), name="outbox")
+    yield
+    # stop between sends: rows claimed in this pass are sent and marked; never-claimed rows wait in the table
+    worker.stop()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(task), app[keys.settings].shutdown_timeout)
+    if not task.done():
+        log.warning("shutdown: the outbox pass did not finish in time; its rows are retried after the lease")
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _events_context(app: web.Application) -> AsyncIterator[None]:
+    """LISTEN for other workers' events on PostgreSQL; wake this worker's web chat pages (and console)."""
+    settings = app[keys.settings]
+    metrics = app[keys.metrics]
+    dsn = None if settings.is_sqlite else asyncpg_dsn(settings.effective_database_url)
+    events = EventBridge(dsn, on_lost=lambda: metrics.error("listener_lost"))
+    web_hub = app[keys.web_hub]
+
+    async def wake_web_pages(event: str, _conversation_id: int) -> None:
+        if event in ("web", "resync"):
+            await web_hub.notify()
+
+    events.subscribe(wake_web_pages)
+    app[keys.events] = events
+    task = asyncio.create_task(events.run(), name="events")
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):

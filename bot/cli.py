@@ -12,11 +12,11 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot import cli_chat, cli_db, cli_nlu, cli_run
+    from bot import cli_bookings, cli_chat, cli_db, cli_nlu, cli_privacy, cli_run, cli_telegram
 
     parser = argparse.ArgumentParser(prog="helpline", description="Helpline bot for families of prisoners")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (cli_run, cli_chat, cli_db, cli_nlu):
+    for module in (cli_run, cli_chat, cli_db, cli_nlu, cli_telegram, cli_bookings, cli_privacy):
         module.register(sub)
     return parser
 

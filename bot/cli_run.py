@@ -1,35 +1,99 @@
-"""`helpline run`: the web server with every configured channel, the outbox worker and the web chat."""
+"""`helpline run [--workers N]`: the web server with every channel, the outbox worker and the web chat."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 
 from aiohttp import web
 
 from bot import logs
-from bot.app import create_app
+from bot.app import Overrides, create_app
+from bot.db.engine import make_engine
+from bot.db.migrate import is_current, upgrade
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     logs.configure(settings.log_level, settings.log_format)
     host = args.host or settings.host
     port = args.port or settings.port
-    app = create_app(settings)
+    workers = args.workers or settings.workers
+    if args.worker_process:  # started by the supervisor: it migrated, it announces, it shares the port
+        return serve(settings, host, port, migrate=False, reuse_port=True, announce=False)
+    if workers == 1:
+        return serve(settings, host, port, migrate=args.migrate or None, reuse_port=False, announce=True)
+    if settings.is_sqlite:
+        log.warning("SQLite has a single writer: %d workers will queue on it; use PostgreSQL", workers)
+    _prepare_database(settings, migrate=args.migrate or settings.is_sqlite)
+    from bot.supervisor import supervise
+
+    where = f"http://{host}:{port}/"
+    print(f"Helpline bot is running with {workers} workers at {where} (health: {where}healthz)", flush=True)
+    return supervise(settings, host=host, port=port, workers=workers)
+
+
+def serve(
+    settings: Settings, host: str, port: int, *, migrate: bool | None, reuse_port: bool, announce: bool
+) -> int:
+    """One worker: the whole app on host:port until SIGTERM/SIGINT, then a graceful stop."""
+    app = create_app(settings, Overrides(migrate=migrate))
     where = f"http://{host}:{port}/"
 
-    async def announce(_app: web.Application) -> None:
+    async def announce_start(_app: web.Application) -> None:
         print(
             f"Helpline bot is running. Web chat: {where}  (health: {where}healthz; Ctrl+C stops)", flush=True
         )
 
-    app.on_startup.append(announce)
-    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=10)
+    if announce:
+        app.on_startup.append(announce_start)
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        print=None,
+        access_log=None,
+        reuse_port=reuse_port or None,
+        shutdown_timeout=settings.shutdown_timeout,
+    )
     return 0
+
+
+def _prepare_database(settings: Settings, *, migrate: bool) -> None:
+    """Before any worker starts: migrate once (SQLite, or --migrate), else say if the schema is behind."""
+
+    async def prepare() -> None:
+        if settings.is_sqlite:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.effective_database_url)
+        try:
+            if migrate:
+                await upgrade(engine)
+            elif not await is_current(engine):
+                log.warning(
+                    "database schema is not current: run `helpline db upgrade` (workers report not ready)"
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(prepare())
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("run", help="run the bot (web chat, webhooks, outbox)")
     parser.add_argument("--host", default=None)
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes sharing the port (HELPLINE_WORKERS; default 1)",
+    )
+    parser.add_argument(
+        "--migrate", action="store_true", help="apply migrations before serving (always on SQLite)"
+    )
+    parser.add_argument("--worker-process", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Conversation, HandoffRequest, Owner
+from bot.db.models import CallbackRequest, Contact, Conversation, HandoffRequest, Owner
 from bot.hours import WorkingHours
 from flows.ports import HandoffTicket
 
@@ -35,6 +35,7 @@ class DbHandoffs:
                 reason=reason,
                 status="open",
                 created_at=self.now,
+                out_of_hours=not self.hours.is_open(self.now),
             )
             self.session.add(current)
         elif priority < current.priority:
@@ -53,15 +54,46 @@ class DbHandoffs:
 
     async def withdraw(self) -> None:
         current = await self._open_request()
-        if current is not None:
+        if current is not None and current.status == "open":
             current.status, current.closed_at = "withdrawn", self.now
         if self.conversation.owner == Owner.WAITING:
             self.conversation.owner = Owner.BOT
 
+    async def leave_message(self) -> None:
+        """Out of hours: the person stays in the queue, flagged, with a message for the morning."""
+        current = await self._open_request()
+        if current is not None:
+            current.out_of_hours = True
+            if current.priority != CRISIS_PRIORITY:
+                current.reason = "message"
+
+    async def request_callback(self, *, phone: str | None, preferred_time: str) -> str:
+        """Store a call-back request; without a phone, the SMS number the person writes from."""
+        contact = await self.session.get(Contact, self.conversation.contact_id)
+        if phone is None:
+            phone = contact.external_id if contact is not None and contact.channel == "sms" else ""
+        self.session.add(
+            CallbackRequest(
+                conversation_id=self.conversation.id,
+                phone=phone[:32],
+                preferred_time=preferred_time[:200],
+                language=contact.language if contact is not None else None,
+                status="open",
+                created_at=self.now,
+            )
+        )
+        await self.leave_message()
+        current = await self._open_request()
+        if current is not None and current.priority != CRISIS_PRIORITY:
+            current.reason = "callback"
+        return phone
+
     async def _open_request(self) -> HandoffRequest | None:
+        # a claimed request is still the live one: a crisis under a coordinator raises its priority
         found = await self.session.execute(
             select(HandoffRequest).where(
-                HandoffRequest.conversation_id == self.conversation.id, HandoffRequest.status == "open"
+                HandoffRequest.conversation_id == self.conversation.id,
+                HandoffRequest.status.in_(("open", "claimed")),
             )
         )
         return found.scalars().first()

@@ -16,7 +16,13 @@ from flows.texts import Texts
 from nlu.parse import Classifier
 
 if TYPE_CHECKING:
+    import jinja2
+
+    from bot.bookings.reminders import ReminderWorker
     from bot.channels.web import WebChatHub
+    from bot.console.hub import ConsoleHub
+    from bot.events import EventBridge
+    from bot.metrics import Metrics
     from bot.outbox import OutboxWorker
     from bot.pipeline import Pipeline
 
@@ -31,3 +37,8 @@ pipeline: web.AppKey[Pipeline] = web.AppKey("pipeline")
 outbox: web.AppKey[OutboxWorker] = web.AppKey("outbox")
 web_hub: web.AppKey[WebChatHub] = web.AppKey("web_hub")
 static_dir = web.AppKey("static_dir", Path)
+metrics: web.AppKey[Metrics] = web.AppKey("metrics")
+events: web.AppKey[EventBridge] = web.AppKey("events")
+reminders: web.AppKey[ReminderWorker] = web.AppKey("reminders")
+console_hub: web.AppKey[ConsoleHub] = web.AppKey("console_hub")
+console_templates: web.AppKey[jinja2.Environment] = web.AppKey("console_templates")

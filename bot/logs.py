@@ -16,6 +16,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,  # which worker (helpline run --workers N)
             "msg": record.getMessage(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
@@ -36,3 +37,6 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     # libraries that would log request URLs (which hold bot tokens) or bodies
     for noisy in ("httpx", "httpcore", "aiohttp.access", "twilio.http_client", "telegram"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # database drivers log statements with their parameters (message bodies, numbers) at DEBUG
+    for driver in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+        logging.getLogger(driver).setLevel(logging.WARNING)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from bot.channels.base import RecipientGone, Sender, SendError
 from bot.clock import Clock
 from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner
 from bot.messages import Button, Channel, OutboundMessage
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +45,39 @@ class OutboxWorker:
         clock: Clock,
         max_attempts: int = 8,
         batch: int = 32,
+        lease: timedelta = LEASE,
+        metrics: Metrics | None = None,
+        on_sent: Callable[[AsyncSession, OutboxItem], Awaitable[None]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.senders = senders
         self.clock = clock
         self.max_attempts = max_attempts
         self.batch = batch
+        self.lease = lease
+        self.metrics = metrics or Metrics()
+        self.on_sent = on_sent  # runs in the transaction that marks a row sent (e.g. NOTIFY other workers)
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self, _conversation_id: int | None = None) -> None:
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the pass in progress (every claimed row sent and marked), then return from run()."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self, idle_wait: float = 1.0) -> None:
-        """Deliver until cancelled; a failing database only pauses delivery."""
-        while True:
+        """Deliver until stopped or cancelled; a failing database only pauses delivery."""
+        while not self._stopping:
             try:
                 sent = await self.drain_once()
             except Exception:
                 log.exception("outbox pass failed; retrying")
+                self.metrics.error("outbox_pass")
                 sent = 0
-            if sent == 0:
+            if sent == 0 and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), idle_wait)
@@ -115,7 +130,7 @@ class OutboxWorker:
                     row.status = OutboxStatus.CANCELLED
                     cancelled += 1
                     continue
-                row.status, row.lease_until = OutboxStatus.SENDING, now + LEASE
+                row.status, row.lease_until = OutboxStatus.SENDING, now + self.lease
                 row.attempts += 1
                 claimed.append(Claimed(_message(row), row.attempts))
             return claimed, cancelled
@@ -138,21 +153,26 @@ class OutboxWorker:
         try:
             provider_id = await sender.send(message)
         except RecipientGone as exc:
+            self.metrics.error("send_dead")
             await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason, gone=True)
         except SendError as exc:
             if not exc.retryable or item.attempts >= self.max_attempts:
+                self.metrics.error("send_dead")
                 await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason)
             else:
+                self.metrics.error("send_retry")
                 delay = exc.retry_after if exc.retry_after is not None else backoff(item.attempts)
                 await self._retry(message.outbox_id, delay, exc.reason)
         except Exception as exc:  # an unexpected failure in a sender is treated as retryable
             log.exception("sender failed", extra={"outbox_id": message.outbox_id})
+            self.metrics.error("send_retry")
             if item.attempts >= self.max_attempts:
                 await self._finish(message.outbox_id, OutboxStatus.DEAD, error=type(exc).__name__)
             else:
                 await self._retry(message.outbox_id, backoff(item.attempts), type(exc).__name__)
         else:
             await self._finish(message.outbox_id, OutboxStatus.SENT, provider_id=provider_id)
+            self.metrics.delivered(str(message.channel))
 
     async def _finish(
         self,
@@ -163,8 +183,10 @@ class OutboxWorker:
         error: str | None = None,
         gone: bool = False,
     ) -> None:
-        # a sent message must be marked sent even if the database hiccups: else it would go out twice
-        for attempt in range(5):
+        # a sent message must be marked sent even if the database hiccups (or restarts): else it would go
+        # out twice once its lease expires; so keep trying for half the lease
+        deadline = time.monotonic() + self.lease.total_seconds() / 2
+        for attempt in range(1000):
             try:
                 async with self.sessionmaker() as session, session.begin():
                     row = await session.get(OutboxItem, outbox_id)
@@ -179,10 +201,14 @@ class OutboxWorker:
                         contact = await session.get(Contact, row.contact_id)
                         if contact is not None:
                             contact.blocked = True
+                    if status == OutboxStatus.SENT and self.on_sent is not None:
+                        await self.on_sent(session, row)
                 return
             except Exception:
                 log.exception("could not record delivery; retrying", extra={"outbox_id": outbox_id})
-                await asyncio.sleep(0.2 * 2**attempt)
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(min(0.2 * 2**attempt, 2.0))
 
     async def _retry(self, outbox_id: int, delay: float, error: str) -> None:
         async with self.sessionmaker() as session, session.begin():

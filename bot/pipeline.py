@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import store
+from bot.bookings.service import BookingPolicy, DbBookings
 from bot.clock import Clock
 from bot.db.models import Author, Contact, Conversation, Owner
 from bot.handoffs import DbHandoffs
 from bot.hours import WorkingHours
-from bot.messages import InboundKind, InboundMessage
+from bot.inflight import InFlight
+from bot.messages import Channel, InboundKind, InboundMessage
+from bot.metrics import Metrics
 from bot.retention import DbPrivacy, erase_contact
 from flows.engine import resolve_choice, step
+from flows.handoff import AFTER_HOURS
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
@@ -53,6 +59,10 @@ class Pipeline:
         clock: Clock,
         hours: WorkingHours,
         on_commit: Callable[[int], None] | None = None,
+        metrics: Metrics | None = None,
+        in_transaction: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
+        booking_policy: BookingPolicy | None = None,
+        on_waiting: Callable[[AsyncSession, Conversation, datetime], Awaitable[None]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classifier = classifier
@@ -60,16 +70,26 @@ class Pipeline:
         self.clock = clock
         self.hours = hours
         self.on_commit = on_commit or (lambda _conversation_id: None)
+        self.metrics = metrics or Metrics()
+        self.in_transaction = in_transaction  # e.g. NOTIFY other workers: sent on commit only
+        self.in_flight = InFlight()  # shutdown waits for these before the engine is disposed
+        self.booking_policy = booking_policy  # None: sessions are arranged by a coordinator
+        self.on_waiting = on_waiting  # a conversation just joined the queue (console alerts), in the turn
 
     async def handle(self, msg: InboundMessage) -> HandleResult:
         """Process one inbound message; on an error, keep the message and queue an apology."""
-        try:
-            result = await self._turn(msg)
-        except Exception:
-            # the turn is rolled back whole; the person's words are kept by _apologise
-            log.exception("turn failed", extra={"channel": str(msg.channel)})
-            result = await self._apologise(msg)
-        if result.conversation_id is not None and result.replies:
+        start = time.perf_counter()
+        with self.in_flight:
+            try:
+                result = await self._turn(msg)
+            except Exception:
+                # the turn is rolled back whole; the person's words are kept by _apologise
+                log.exception("turn failed", extra={"channel": str(msg.channel)})
+                self.metrics.error("turn_failed")
+                result = await self._apologise(msg)
+        self.metrics.inbound(str(msg.channel), time.perf_counter() - start, duplicate=result.duplicate)
+        if result.conversation_id is not None:
+            # also without replies: the console shows a person's words to their coordinator live
             self.on_commit(result.conversation_id)
         return result
 
@@ -91,7 +111,10 @@ class Pipeline:
             state = ConversationState.from_json(conversation.state)
             if state.lang is None and contact.language:
                 state = replace(state, lang=contact.language)
+            owner_before = conversation.owner
             turn, record, erase = await self._decide(session, msg, contact, conversation, state, now)
+            if owner_before == Owner.BOT and conversation.owner == Owner.WAITING and self.on_waiting:
+                await self.on_waiting(session, conversation, now)
             store.add_inbound(session, conversation, record, now)
             replies = await self._queue(session, contact, conversation, turn, msg, now)
             conversation.state = turn.state.to_json()
@@ -99,6 +122,8 @@ class Pipeline:
             contact.language = turn.state.lang or contact.language
             if erase:
                 await erase_contact(session, contact, now)
+            if self.in_transaction is not None:
+                await self.in_transaction(session, conversation.id)
             return HandleResult(conversation_id=conversation.id, replies=replies)
 
     async def _decide(
@@ -111,6 +136,8 @@ class Pipeline:
         now: datetime,
     ) -> tuple[Turn, store.InboundRecord, bool]:
         handoffs = DbHandoffs(session, conversation, now, self.hours)
+        policy = self.booking_policy
+        bookings = DbBookings(session, contact.id, now, policy) if policy is not None else None
         privacy = DbPrivacy()
         ctx = FlowContext(
             now=now,
@@ -118,6 +145,8 @@ class Pipeline:
             handoffs=handoffs,
             privacy=privacy,
             language_hint=msg.language_hint,
+            bookings=bookings,
+            texts=self.texts,
         )
         if msg.kind in _KIND_REPLIES:
             lang = state.lang or msg.language_hint or "lv"
@@ -138,7 +167,10 @@ class Pipeline:
             confidence=parse.confidence,
             language=parse.language,
         )
-        if conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != "crisis":
+        if conversation.owner == Owner.WAITING and state.flow == AFTER_HOURS:
+            # out of hours, the waiting person is still choosing: a call-back or a message for the morning
+            turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
+        elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != "crisis":
             turn = await self._while_with_people(conversation, state, payload, handoffs, ctx)
         elif conversation.owner == Owner.HUMAN:
             # crisis while a coordinator owns the chat: flag it loudly to them; the bot stays silent
@@ -148,6 +180,35 @@ class Pipeline:
         else:
             turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
         return turn, replace(record, flow_step=turn.flow_step), privacy.requested
+
+    async def inject(
+        self, session: AsyncSession, conversation: Conversation, contact: Contact, command: str
+    ) -> int:
+        """Run one synthetic turn (e.g. "/book_counselling") in the caller's transaction.
+
+        A coordinator hands the conversation back straight into a flow; nothing is added to the
+        transcript as the person's words, only the bot's replies.
+        """
+        if conversation.owner != Owner.BOT:
+            raise ValueError("inject needs a conversation the bot owns")
+        now = self.clock()
+        msg = InboundMessage(
+            channel=Channel(contact.channel),
+            sender_id=contact.external_id,
+            provider_message_id=f"console-{uuid.uuid4().hex}",
+            text=command,
+            kind=InboundKind.BUTTON,
+            payload=command,
+            language_hint=contact.language,
+        )
+        state = ConversationState.from_json(conversation.state)
+        if state.lang is None and contact.language:
+            state = replace(state, lang=contact.language)
+        turn, _record, _erase = await self._decide(session, msg, contact, conversation, state, now)
+        replies = await self._queue(session, contact, conversation, turn, msg, now)
+        conversation.state = turn.state.to_json()
+        conversation.updated_at = now
+        return replies
 
     async def _understand(self, text: str, payload: str | None) -> Parse:
         if payload and not payload.startswith("/"):
@@ -218,12 +279,15 @@ class Pipeline:
             conversation=conversation,
             contact=contact,
             text=self.texts.render(key, lang),
-            sms_text=None,
+            sms_text=self._sms_variant(key, lang),
             buttons=[],
             now=now,
             author=Author.SYSTEM,
         )
         return HandleResult(conversation_id=conversation.id, replies=1)
+
+    def _sms_variant(self, key: str, lang: str) -> str | None:
+        return self.texts.render(key, lang, sms=True) if self.texts.entry(key, lang).sms else None
 
     async def _apologise(self, msg: InboundMessage) -> HandleResult:
         """After a failed turn: keep what the person wrote and tell them, in a fresh transaction."""
@@ -241,7 +305,7 @@ class Pipeline:
                     conversation=conversation,
                     contact=contact,
                     text=self.texts.render("error.apology", lang),
-                    sms_text=None,
+                    sms_text=self._sms_variant("error.apology", lang),
                     buttons=[],
                     now=now,
                 )
@@ -249,4 +313,5 @@ class Pipeline:
         except Exception:
             # the database itself is failing: let the channel's webhook answer 5xx so the provider retries
             log.exception("could not record a failed turn")
+            self.metrics.error("turn_unrecorded")
             raise

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AuditEvent, Contact, OutboxItem
+from bot.db.models import AuditEvent, Contact, OutboxItem, OutboxStatus
 
 
 class DbPrivacy:
@@ -34,7 +34,13 @@ async def erase_contact(
 
     Outbox rows already queued keep only the recipient (their links are cut), so the
     confirmation of the erasure can still be delivered; retention purges them once sent.
+    Rows already sent (or given up) hold copies of what the person was told: they go now.
+    Bookings, reminders, notes and call-backs go by cascade; search indexes follow by trigger.
     """
+    finished = (OutboxStatus.SENT, OutboxStatus.DEAD, OutboxStatus.CANCELLED)
+    await session.execute(
+        delete(OutboxItem).where(OutboxItem.contact_id == contact.id, OutboxItem.status.in_(finished))
+    )
     await session.execute(
         update(OutboxItem)
         .where(OutboxItem.contact_id == contact.id)

@@ -31,7 +31,18 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     outbox_max_attempts: int = Field(default=8, ge=1)
     session_quota: int = Field(default=5, ge=1)
+    booking_lead_hours: int = Field(default=12, ge=0)  # no session offered sooner than this
+    booking_cutoff_hours: int = Field(default=24, ge=0)  # cancel / reschedule in the chat until this before
+    booking_horizon_days: int = Field(default=28, ge=1)  # how far ahead sessions are offered
     working_hours: str = Field(default="1-5 09:00-17:00", pattern=r"^[1-7](-[1-7])? \d\d:\d\d-\d\d:\d\d$")
+
+    # retention per data category, in days, and the purge (docs/operators.md says why these defaults)
+    retention_transcripts_days: int = Field(default=180, ge=1)
+    retention_handoff_notes_days: int = Field(default=365, ge=1)
+    retention_bookings_days: int = Field(default=730, ge=1)
+    retention_audit_days: int = Field(default=1095, ge=1)
+    retention_purge_interval_hours: float = Field(default=24.0, gt=0)
+    review_low_confidence: float = Field(default=0.5, ge=0.0, le=1.0)  # search's "low confidence" filter
 
     # production: workers, pool, shutdown, metrics (docs/production.md)
     workers: int = Field(default=1, ge=1, le=64)
@@ -51,6 +62,12 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
     )
+    # a coordinators' Telegram group: a link to each new waiting conversation (never the person's words)
+    telegram_coordinator_chat_id: str = Field(
+        default="", pattern=r"^(-?\d{1,20})?$", validation_alias="TELEGRAM_COORDINATOR_CHAT_ID"
+    )
+    # Telegram allows about 30 messages a second per bot: every worker sends at most this / workers
+    telegram_send_rate: float = Field(default=30.0, gt=0, validation_alias="TELEGRAM_SEND_RATE")
 
     twilio_account_sid: str = Field(default="", validation_alias="TWILIO_ACCOUNT_SID")
     twilio_auth_token: SecretStr | None = Field(default=None, validation_alias="TWILIO_AUTH_TOKEN")
@@ -110,6 +127,8 @@ _ENV_NAMES = {
     "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
     "telegram_webhook_secret": "TELEGRAM_WEBHOOK_SECRET",
     "telegram_api_base_url": "TELEGRAM_API_BASE_URL",
+    "telegram_coordinator_chat_id": "TELEGRAM_COORDINATOR_CHAT_ID",
+    "telegram_send_rate": "TELEGRAM_SEND_RATE",
     "twilio_account_sid": "TWILIO_ACCOUNT_SID",
     "twilio_auth_token": "TWILIO_AUTH_TOKEN",
     "twilio_from_number": "TWILIO_FROM_NUMBER",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import conversation, handoff, language, privacy
+from flows import booking, conversation, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.registry import FLOWS
 from flows.state import ConversationState, Turn, UserTurn
@@ -57,6 +57,9 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     active = await _continue_active(state, turn, ctx)
     if active is not None:
         return active
+    if intent == "affirm" and state.misses >= 2 and f"/{handoff.HUMAN_HANDOFF}" in state.options:
+        # "yes" to the offer of a person after two misunderstandings
+        return await handoff.request_human(state, turn, ctx)
     if intent in FLOWS and intent != FALLBACK:
         return await FLOWS[intent](state, turn, ctx)
     return conversation.fallback(state, turn, set(FLOWS))
@@ -66,7 +69,11 @@ async def _continue_active(state: ConversationState, turn: UserTurn, ctx: FlowCo
     """Let the active flow take the turn; None when it does not recognise it (the flow is dropped)."""
     if state.flow == "privacy":
         return await privacy.confirm(state, turn, ctx)
+    if state.flow == handoff.AFTER_HOURS:
+        return await handoff.after_hours(state, turn, ctx)
     if state.flow == "language":
         chosen = language.chosen(turn)
         return language.switch(state, chosen) if chosen else None
+    if state.flow == booking.FLOW or booking.is_payload(turn.payload):
+        return await booking.resume(state, turn, ctx)
     return None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
+
+from flows.texts import Texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +25,115 @@ class Handoffs(Protocol):
         """The person no longer waits; the bot takes the conversation back."""
         ...
 
+    async def leave_message(self) -> None:
+        """Out of hours: the person leaves a message for the morning and stays in the queue."""
+        ...
+
+    async def request_callback(self, *, phone: str | None, preferred_time: str) -> str:
+        """Out of hours: ask a coordinator to call back; phone None means the number they write from.
+
+        Returns the number that will be called.
+        """
+        ...
+
 
 class Privacy(Protocol):
     async def erase(self) -> None:
         """Erase everything about this person; an audit line without content remains."""
         ...
+
+
+MODES = ("in_person", "phone", "video")
+
+
+@dataclass(frozen=True, slots=True)
+class SlotOffer:
+    """A free session time with one psychologist; times are aware (UTC)."""
+
+    counsellor_id: int
+    counsellor: str  # display name
+    languages: tuple[str, ...]
+    starts_at: datetime
+    mode: str
+    address: str | None = None  # in person only
+
+
+@dataclass(frozen=True, slots=True)
+class BookingInfo:
+    """A person's booked session; times are aware (UTC)."""
+
+    id: int
+    counsellor: str
+    languages: tuple[str, ...]
+    starts_at: datetime
+    mode: str
+    address: str | None
+    changeable_until: datetime  # the cancel / reschedule cut-off
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    limit: int
+    used: int  # booked or done
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+
+class SlotTaken(Exception):
+    """Someone else booked this time first (or it is no longer free)."""
+
+
+class BookingRefused(Exception):
+    """A rule says no: reason is "quota", "upcoming" or "too_late"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Bookings(Protocol):
+    """Counselling sessions of the person in this turn, inside the turn's transaction."""
+
+    @property
+    def cutoff_hours(self) -> int: ...
+
+    async def modes(self) -> tuple[str, ...]:
+        """Session modes that have at least one free time."""
+        ...
+
+    async def days(self, mode: str, start: date | None = None, limit: int = 6) -> list[date]:
+        """Local days (from `start`) with a free time in this mode."""
+        ...
+
+    async def slots(self, mode: str, day: date, lang: str) -> list[SlotOffer]:
+        """Free times on a local day, one per time, psychologists speaking `lang` preferred."""
+        ...
+
+    async def nearest(self, mode: str, moment: datetime, lang: str, limit: int = 3) -> list[SlotOffer]:
+        """Free times closest to `moment`, closest first."""
+        ...
+
+    async def offer(self, mode: str, counsellor_id: int, starts_at: datetime) -> SlotOffer | None:
+        """This exact time if it is still free, else None."""
+        ...
+
+    async def book(self, mode: str, counsellor_id: int, starts_at: datetime) -> BookingInfo:
+        """Book it; raises SlotTaken or BookingRefused."""
+        ...
+
+    async def upcoming(self) -> BookingInfo | None: ...
+
+    async def cancel(self, booking_id: int) -> None:
+        """Raises BookingRefused("too_late") after the cut-off."""
+        ...
+
+    async def reschedule(self, booking_id: int, counsellor_id: int, starts_at: datetime) -> BookingInfo:
+        """Book the new time and cancel the old one together; raises SlotTaken or BookingRefused."""
+        ...
+
+    async def quota(self) -> Quota: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +143,5 @@ class FlowContext:
     handoffs: Handoffs
     privacy: Privacy
     language_hint: str | None = None
+    bookings: Bookings | None = None
+    texts: Texts | None = None  # for flows that format dates and names in the person's language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from flows import conversation, faq, handoff, language, privacy
+from flows import booking, conversation, faq, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.state import ConversationState, Turn, UserTurn
 
@@ -38,9 +38,9 @@ FLOWS: dict[str, Flow] = {
     "crisis": handoff.crisis,
     "change_language": _change_language,
     "delete_my_data": _delete_my_data,
-    "book_counselling": conversation.booking_by_coordinator,
-    "my_bookings": conversation.booking_by_coordinator,
-    "cancel_booking": conversation.booking_by_coordinator,
-    "reschedule_booking": conversation.booking_by_coordinator,
+    "book_counselling": booking.book_counselling,
+    "my_bookings": booking.my_bookings,
+    "cancel_booking": booking.cancel_booking,
+    "reschedule_booking": booking.reschedule_booking,
     **dict.fromkeys(faq.FOLLOW_UPS, _faq),
 }

@@ -95,7 +95,9 @@ class DateFinder:
             raise ValueError(f"{path}: expected a mapping")
         return cls(config)
 
-    def find(self, text: str, now: datetime, tokens: list[Token] | None = None) -> tuple[datetime, int, int] | None:
+    def find(
+        self, text: str, now: datetime, tokens: list[Token] | None = None
+    ) -> tuple[datetime, int, int] | None:
         """The moment the text names, with its character span, or None; `now` must be aware."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -107,7 +109,8 @@ class DateFinder:
         day_end = self._read_days(text, tokens, words, now, reading, has_digit)
         self._read_parts(tokens, words, reading)
         if has_digit:
-            self._read_clock(text, tokens, words, reading, day_end is not None or reading.part_hour is not None)
+            has_context = day_end is not None or reading.part_hour is not None
+            self._read_clock(text, tokens, words, reading, has_context)
             if reading.hour is None and day_end is not None:
                 self._hour_after(day_end, tokens, words, reading)
         if reading.spans is None:
@@ -146,7 +149,8 @@ class DateFinder:
             if day_pos is None:
                 continue
             month = self._month_values[found.phrase]
-            year_pos = found.end if found.end < len(words) and re.fullmatch(r"20\d\d", words[found.end]) else None
+            has_year = found.end < len(words) and re.fullmatch(r"20\d\d", words[found.end])
+            year_pos = found.end if has_year else None
             year = int(words[year_pos]) if year_pos is not None else None
             day_num = int(_ORDINAL_RE.match(words[day_pos]).group(1))  # type: ignore[union-attr]
             resolved = _calendar_date(day_num, month, year, now.date())
@@ -231,7 +235,9 @@ class DateFinder:
                 reading.mark(tokens[nxt].start, tokens[nxt + found[0].end - 1].end)
                 return
 
-    def _relative_offset(self, text: str, words: list[str], now: datetime) -> tuple[datetime, int, int] | None:
+    def _relative_offset(
+        self, text: str, words: list[str], now: datetime
+    ) -> tuple[datetime, int, int] | None:
         """ "через 2 дня", "in 3 days", "next week": left to dateparser, and only these."""
         if not (self._rel_markers.find_all(words) and self._rel_units.find_all(words)):
             return None
@@ -285,13 +291,13 @@ def _calendar_date(day: int, month: int, year: int | None, today: date) -> date 
 def _resolve(reading: _Reading, now: datetime) -> datetime:
     hour = reading.hour if reading.hour is not None else reading.part_hour
     if hour is not None and reading.hour is not None:
-        if reading.meridiem == "p" and hour < 12:
-            hour += 12
-        elif reading.meridiem == "a" and hour == 12:
+        later_part = reading.part_hour is not None and reading.part_hour >= 12
+        unmarked_afternoon = reading.part_hour is None and 0 < hour < _EVENING_BELOW
+        if reading.meridiem == "a" and hour == 12:
             hour = 0
-        elif reading.meridiem is None and reading.part_hour is not None and reading.part_hour >= 12 and hour < 12:
-            hour += 12
-        elif reading.meridiem is None and reading.part_hour is None and 0 < hour < _EVENING_BELOW:
+        elif hour < 12 and (
+            reading.meridiem == "p" or (reading.meridiem is None and (later_part or unmarked_afternoon))
+        ):
             hour += 12
     clock = time(hour or 0, reading.minute if reading.hour is not None else 0)
     today = now.date()

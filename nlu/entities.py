@@ -109,7 +109,9 @@ class EntityExtractor:
         return tuple(sorted(entities, key=lambda e: e.start))
 
 
-def extract_entities(text: str, now: datetime, extractor: EntityExtractor | None = None) -> tuple[Entity, ...]:
+def extract_entities(
+    text: str, now: datetime, extractor: EntityExtractor | None = None
+) -> tuple[Entity, ...]:
     """Entities of one message relative to `now` (aware); loads the lexicons when none is given."""
     return (extractor or EntityExtractor.load()).extract(text, now)
 

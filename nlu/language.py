@@ -25,26 +25,30 @@ _MIN_LETTERS = 2
 
 # Words that (folded to ASCII) belong to one language only; ambiguous ones such as "ne", "no", "ja"
 # are left out on purpose.
+def _cue_words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _CUES: Mapping[str, frozenset[str]] = {
-    "lv": frozenset(
+    "lv": _cue_words(
         "sveiki sveika sveiks labdien labvakar labrit cau paldies ludzu ka ir vai var es man mans mana "
         "mums vins vina vinam vinai jus jums kad kur kapec cik gribu gribetu velos varu nevaru "
         "vajag vajadzetu ar un par uz pie lai ari tikai tas kas sakt pieteikt pieteikties "
         "tiksanas tiksanos cietuma cietums cietumu dels delam meita virs sieva brali bralis mamma "
-        "tetis berns berni bernu zinat uzzinat palidzet palidziet nezinu labi paldies liels".split()
+        "tetis berns berni bernu zinat uzzinat palidzet palidziet nezinu labi paldies liels"
     ),
-    "ru": frozenset(
+    "ru": _cue_words(
         "privet privetik zdravstvujte zdravstvuite zdravstvuyte zdrastvujte zdrasti dobryj dobryi "
         "dobrij dobroe dobryy spasibo pozhalujsta pozhaluista pozalujsta pojaluista pozhaluysta "
         "kak chto shto cto gde kogda pochemu mozhno mojno nuzhno nujno hochu hotel hotela ya menya "
         "mne moj moi moya moyu moego syn syna muzh muzha zhena brat eto est nado skazhite "
         "podskazhite pomogite tyurma tyurme tyurmu svidanie svidaniya zapisatsya zapisatsa "
-        "zapisat poka dosvidaniya".split()
+        "zapisat poka dosvidaniya"
     ),
-    "en": frozenset(
+    "en": _cue_words(
         "hello hi hey thanks thank you the please how what when where can could would my me "
         "want need is are do does son daughter husband wife brother prison visit visiting letter "
-        "about with and bye goodbye yes okay".split()
+        "about with and bye goodbye yes okay"
     ),
 }
 

@@ -39,7 +39,7 @@ class FeatureConfig:
     char_max: int = 5
     word_max: int = 2
     word_weight: float = 0.6
-    c: float = 20.0  # inverse regularisation strength of the logistic regression
+    c: float = 1.0  # inverse regularisation strength of the linear SVM
 
 
 def features(text: str, config: FeatureConfig) -> Counter[str]:
@@ -69,11 +69,12 @@ class IntentClassifier:
         self._coef: FloatArray = np.zeros((0, 0), dtype=np.float32)
         self._intercept: FloatArray = np.zeros(0, dtype=np.float32)
         self._char_columns: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
+        self.temperature = 1.0
 
     def fit(self, examples: Sequence[Example]) -> IntentClassifier:
         """Learn vocabulary, idf and weights; deterministic for the same examples in the same order."""
         from scipy.sparse import csr_matrix
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import LinearSVC
 
         if len({e.intent for e in examples}) < 2:
             raise ValueError("need examples of at least two intents")
@@ -91,14 +92,12 @@ class IntentClassifier:
             cols.extend(idx.tolist())
             vals.extend(weights.tolist())
         matrix = csr_matrix((vals, (rows, cols)), shape=(len(counted), len(self.vocabulary)))
-        labels = [e.intent for e in examples]
-        model = LogisticRegression(C=self.config.c, max_iter=3000, tol=1e-5)
-        model.fit(matrix, labels)
-        self.classes = tuple(str(c) for c in model.classes_)
-        coef = np.asarray(model.coef_, dtype=np.float32)
-        intercept = np.asarray(model.intercept_, dtype=np.float32)
-        self._coef = np.ascontiguousarray(coef.T)  # (features, classes): a row gather per n-gram
-        self._intercept = intercept
+        labels = np.array([e.intent for e in examples])
+        svm = LinearSVC(C=self.config.c, max_iter=5000, random_state=0).fit(matrix, labels)
+        self.classes = tuple(str(c) for c in svm.classes_)
+        self._coef = np.ascontiguousarray(np.asarray(svm.coef_, dtype=np.float32).T)  # one row per n-gram
+        self._intercept = np.asarray(svm.intercept_, dtype=np.float32)
+        self.temperature = _fit_temperature(matrix, labels, self.config.c, self.classes)
         return self
 
     def _weights(self, counts: Mapping[str, int]) -> tuple[npt.NDArray[np.int64], FloatArray]:
@@ -121,8 +120,8 @@ class IntentClassifier:
         if not self.classes:
             raise RuntimeError("model is not fitted")
         idx, weights = self._weights(features(text, self.config))
-        logits = self._intercept + weights @ self._coef[idx] if len(idx) else self._intercept.copy()
-        logits = logits - logits.max()
+        scores = self._intercept + weights @ self._coef[idx] if len(idx) else self._intercept.copy()
+        logits = self.temperature * (scores - scores.max())
         probs = np.exp(logits)
         probs /= probs.sum()
         order = np.argsort(-probs, kind="stable")
@@ -136,6 +135,7 @@ class IntentClassifier:
             "format": FORMAT_VERSION,
             "config": asdict(self.config),
             "classes": list(self.classes),
+            "temperature": self.temperature,
             "vocabulary": vocabulary,
             "metadata": self.metadata,
         }
@@ -152,6 +152,7 @@ class IntentClassifier:
             raise ValueError(f"{path}: model format {meta.get('format')}, expected {FORMAT_VERSION}")
         model = cls(FeatureConfig(**meta["config"]))
         model.classes = tuple(meta["classes"])
+        model.temperature = float(meta["temperature"])
         model.vocabulary = {g: i for i, g in enumerate(meta["vocabulary"])}
         model.metadata = dict(meta.get("metadata", {}))
         with np.load(path / MODEL_ARRAYS, allow_pickle=False) as arrays:
@@ -162,6 +163,32 @@ class IntentClassifier:
         if model._coef.shape != (len(model.vocabulary), len(model.classes)):
             raise ValueError(f"{path}: arrays do not match the vocabulary and classes")
         return model
+
+
+def _fit_temperature(
+    matrix: object, labels: npt.NDArray[np.str_], c: float, classes: tuple[str, ...]
+) -> float:
+    """The softmax temperature that turns SVM scores into honest probabilities (temperature scaling).
+
+    Scores come from 3-fold cross-validation, so the fit sees how sure the model is on text it has
+    not been trained on; the threshold for `nlu_fallback` then means the same thing on live text.
+    """
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.svm import LinearSVC
+
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    scores = cross_val_predict(
+        LinearSVC(C=c, max_iter=5000, random_state=0), matrix, labels, cv=folds, method="decision_function"
+    )
+    gold = np.searchsorted(np.array(classes), labels)
+    best, best_loss = 1.0, math.inf
+    for temperature in np.geomspace(0.5, 50.0, 60):
+        logits = temperature * (scores - scores.max(axis=1, keepdims=True))
+        log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        loss = float(-log_probs[np.arange(len(gold)), gold].mean())
+        if loss < best_loss:
+            best, best_loss = float(temperature), loss
+    return best
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

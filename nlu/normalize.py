@@ -8,6 +8,7 @@ built with, so a training example and a live message fold to the same string.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -103,8 +104,14 @@ _WORD_RE = re.compile(r"\w+(?:['’`ʼ]\w+)*")
 
 def tokenize(text: str) -> list[Token]:
     """Normalised words with their character spans in `text`, for rules and entity offsets."""
-    tokens: list[Token] = []
-    for match in _WORD_RE.finditer(text):
-        for norm in normalize(match.group(0)).split():
-            tokens.append(Token(norm, match.start(), match.end()))
-    return tokens
+    return [
+        Token(norm, match.start(), match.end())
+        for match in _WORD_RE.finditer(text)
+        for norm in _normalize_word(match.group(0))
+    ]
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_word(word: str) -> tuple[str, ...]:
+    """Words repeat across messages; memoising the pure fold keeps tokenising cheap."""
+    return tuple(normalize(word).split())

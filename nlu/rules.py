@@ -18,6 +18,7 @@ import yaml
 from nlu.normalize import Token, normalize, tokenize
 from nlu.parse import LANGUAGES, Entity
 from nlu.phrases import PhraseMatcher
+from nlu.taxonomy import INTENTS
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 CRISIS = "crisis"
@@ -41,7 +42,7 @@ class Rules:
     """Compiled rules; build once with `Rules.load()` and share (matching is read-only)."""
 
     def __init__(self, config: Mapping[str, object], extra_intents: Iterable[str] = ()) -> None:
-        self._intents = frozenset(_strings(config, "taxonomy")) | frozenset(extra_intents)
+        self._intents = frozenset(INTENTS) | frozenset(extra_intents)
         commands = config.get("commands")
         if not isinstance(commands, dict):
             raise ValueError("rules: `commands` must be a mapping")
@@ -52,10 +53,13 @@ class Rules:
         if not isinstance(switch, dict):
             raise ValueError("rules: `language_switch` must be a mapping")
         names = switch.get("names", {})
-        self._language_names: list[tuple[tuple[str, ...], str]] = sorted(
-            ((tuple(normalize(n).split()), lang) for lang in LANGUAGES for n in names.get(lang, [])),
-            key=lambda item: -len(item[0]),
-        )
+        self._language_names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for lang in LANGUAGES:
+            for name in names.get(lang, []):
+                phrase = tuple(normalize(name).split())
+                self._language_names.setdefault(phrase[0], []).append((phrase, lang))
+        for phrases in self._language_names.values():
+            phrases.sort(key=lambda item: -len(item[0]))
         self._verbs = _words(_strings(switch, "verbs"))
         self._blockers = tuple(normalize(b) for b in _strings(switch, "blockers"))
         crisis = config.get("crisis")
@@ -72,9 +76,9 @@ class Rules:
             raise ValueError(f"{path}: expected a mapping")
         return cls(config, extra_intents)
 
-    def match(self, text: str) -> RuleMatch | None:
+    def match(self, text: str, tokens: list[Token] | None = None) -> RuleMatch | None:
         """The rule that decides this message, or None to let the model decide."""
-        tokens = tokenize(text)
+        tokens = tokenize(text) if tokens is None else tokens
         if self.crisis_phrase(tokens) is not None:
             return RuleMatch(CRISIS, "crisis")
         stripped = text.strip()
@@ -98,8 +102,8 @@ class Rules:
         """A named language ("krieviski", "in English", "по-русски") as a `language` entity."""
         tokens = tokenize(text) if tokens is None else tokens
         norms = [t.norm for t in tokens]
-        for phrase, lang in self._language_names:
-            for i in range(len(norms) - len(phrase) + 1):
+        for i, norm in enumerate(norms):
+            for phrase, lang in self._language_names.get(norm, ()):
                 if tuple(norms[i : i + len(phrase)]) == phrase:
                     start, end = tokens[i].start, tokens[i + len(phrase) - 1].end
                     return Entity("language", lang, start, end, text[start:end])

@@ -149,7 +149,8 @@ def _read_examples(file: Path, node: Node) -> Iterator[str]:
             if not line:
                 continue
             if not line.startswith("- ") or not line[2:].strip():
-                raise DataError(f"{file}:{first_line + offset}: example must be a line `- text`, got {line!r}")
+                where = f"{file}:{first_line + offset}"
+                raise DataError(f"{where}: example must be a line `- text`, got {line!r}")
             yield strip_entity_marks(line[2:].strip())
         return
     if isinstance(node, SequenceNode):  # the long form: `- text: ...` with optional metadata

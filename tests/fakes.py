@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta, tzinfo
 
 from bot.channels.base import SendError
 from bot.messages import OutboundMessage
+from flows.ports import BookingInfo, BookingRefused, Quota, SlotOffer, SlotTaken
 from nlu.parse import FALLBACK, IntentScore, Parse
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -63,3 +65,103 @@ class FakeSender:
             raise self.failures.pop(0)
         self.sent.append(message)
         return f"fake-{len(self.sent)}"
+
+
+class FakeBookings:
+    """The Bookings port in memory: free times given up front; records what was booked and cancelled."""
+
+    def __init__(
+        self,
+        now: datetime,
+        free: list[SlotOffer],
+        *,
+        quota: int = 5,
+        used: int = 0,
+        cutoff_hours: int = 24,
+    ) -> None:
+        self.now = now
+        self.free = list(free)
+        self.limit, self.used = quota, used
+        self._cutoff = cutoff_hours
+        self.current: BookingInfo | None = None
+        self.booked: list[BookingInfo] = []
+        self.cancelled: list[int] = []
+        self.stolen: set[datetime] = set()  # times another person takes just before this one confirms
+
+    @property
+    def cutoff_hours(self) -> int:
+        return self._cutoff
+
+    def _zone(self) -> tzinfo:
+        assert self.now.tzinfo is not None
+        return self.now.tzinfo
+
+    def _open(self, mode: str) -> list[SlotOffer]:
+        return sorted((s for s in self.free if s.mode == mode), key=lambda s: s.starts_at)
+
+    async def modes(self) -> tuple[str, ...]:
+        return tuple(m for m in ("video", "phone", "in_person") if self._open(m))
+
+    async def days(self, mode: str, start: date | None = None, limit: int = 6) -> list[date]:
+        days = sorted({s.starts_at.astimezone(self._zone()).date() for s in self._open(mode)})
+        return [d for d in days if start is None or d >= start][:limit]
+
+    async def slots(self, mode: str, day: date, lang: str) -> list[SlotOffer]:
+        return [s for s in self._open(mode) if s.starts_at.astimezone(self._zone()).date() == day]
+
+    async def nearest(self, mode: str, moment: datetime, lang: str, limit: int = 3) -> list[SlotOffer]:
+        return sorted(self._open(mode), key=lambda s: (abs(s.starts_at - moment), s.starts_at))[:limit]
+
+    async def offer(self, mode: str, counsellor_id: int, starts_at: datetime) -> SlotOffer | None:
+        return self._find(mode, counsellor_id, starts_at)
+
+    def _find(self, mode: str, counsellor_id: int, starts_at: datetime) -> SlotOffer | None:
+        found = (s for s in self._open(mode) if s.counsellor_id == counsellor_id and s.starts_at == starts_at)
+        return next(found, None)
+
+    def _take(self, mode: str, counsellor_id: int, starts_at: datetime, booking_id: int) -> BookingInfo:
+        offer = self._find(mode, counsellor_id, starts_at)
+        if offer is None or starts_at in self.stolen:
+            if offer is not None:
+                self.free.remove(offer)
+            raise SlotTaken()
+        self.free.remove(offer)
+        info = BookingInfo(
+            booking_id, offer.counsellor, offer.languages, offer.starts_at, offer.mode, offer.address,
+            offer.starts_at - timedelta(hours=self._cutoff),
+        )
+        self.booked.append(info)
+        return info
+
+    async def book(self, mode: str, counsellor_id: int, starts_at: datetime) -> BookingInfo:
+        if self.current is not None:
+            raise BookingRefused("upcoming")
+        if self.used >= self.limit:
+            raise BookingRefused("quota")
+        self.current = self._take(mode, counsellor_id, starts_at, len(self.booked) + 1)
+        self.used += 1
+        return self.current
+
+    async def upcoming(self) -> BookingInfo | None:
+        return self.current
+
+    async def cancel(self, booking_id: int) -> None:
+        if self.current is None or self.current.id != booking_id:
+            raise BookingRefused("gone")
+        if self.now >= self.current.changeable_until:
+            raise BookingRefused("too_late")
+        self.cancelled.append(booking_id)
+        self.current, self.used = None, self.used - 1
+
+    async def reschedule(self, booking_id: int, counsellor_id: int, starts_at: datetime) -> BookingInfo:
+        old = self.current
+        if old is None or old.id != booking_id:
+            raise BookingRefused("gone")
+        if self.now >= old.changeable_until:
+            raise BookingRefused("too_late")
+        self.current = self._take(old.mode, counsellor_id, starts_at, len(self.booked) + 1)
+        self.cancelled.append(booking_id)
+        return self.current
+
+    async def quota(self) -> Quota:
+        return Quota(limit=self.limit, used=self.used)

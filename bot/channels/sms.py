@@ -7,6 +7,7 @@ HTTP client's lifetime. Twilio's form never goes past this module: it becomes an
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,7 +28,7 @@ from bot.channels.sms_help import reply_help
 from bot.channels.sms_keywords import Keyword, match_keyword
 from bot.channels.sms_render import SmsRenderer, indiscreet
 from bot.channels.sms_sender import RoutedAsyncHttpClient, TwilioSender
-from bot.channels.sms_status import Outcome, record_status
+from bot.channels.sms_status import record_status
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.settings import Settings
 from flows.texts import Texts
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/webhooks/twilio"
 STATUS_PATH = "/webhooks/twilio/status"
 DEFAULT_REGION = "LV"
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{6,24}")
 _KEYWORD_KINDS = {Keyword.OPT_OUT: InboundKind.OPT_OUT, Keyword.OPT_IN: InboundKind.OPT_IN}
 
 
@@ -96,6 +98,8 @@ async def _signed_form(request: web.Request) -> MultiDict[str] | None:
 
 def e164(raw: str, region: str = DEFAULT_REGION) -> str | None:
     """A sender number in E.164 ("+37120000000"), or None when it is not a phone number."""
+    if not _PHONE.fullmatch(raw.strip()):  # "whatsapp:+371…", an alphanumeric sender, a short code
+        return None
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -169,6 +173,4 @@ async def delivery_report(request: web.Request) -> web.Response:
         max_attempts=app[keys.settings].outbox_max_attempts,
     )
     log.info("sms delivery report", extra={"sid": sid, "status": status, "outcome": str(outcome)})
-    if outcome is Outcome.RETRY:
-        app[keys.outbox].wake()
     return web.Response(status=204)

@@ -1,7 +1,7 @@
 """One outbound message as one SMS: the short text variant, then its buttons as short numbered lines.
 
 Buttons reach us with the labels the pipeline rendered for every channel; SMS shows the `sms`
-variant of the same `button.*` text, found by its full label. A reply that also offers the menu
+variant of the same text (`button.*` and other labels), found by its full label. A reply that also offers the menu
 ("0") treats its other buttons as suggestions: they are dropped from the end while the SMS would
 be longer than MAX_SEGMENTS, and stay reachable through the menu. Every other menu is shown whole.
 """
@@ -16,7 +16,6 @@ from bot.messages import Button, OutboundMessage
 from flows.texts import Texts
 
 MENU_PAYLOAD = "/help"  # what "0" picks (flows.engine.resolve_choice), so the menu button is shown as 0
-BUTTON_PREFIX = "button."
 
 
 class LabelConflict(ValueError):
@@ -24,15 +23,14 @@ class LabelConflict(ValueError):
 
 
 def short_labels(texts: Texts) -> dict[str, str]:
-    """Full button label (any language) -> its SMS label."""
+    """Full text (any language) -> its SMS variant, for every fixed text that has one (button labels)."""
     found: dict[str, str] = {}
     for lang in texts.languages:
         for key, entry in texts.entries[lang].items():
-            if not key.startswith(BUTTON_PREFIX):
+            if not entry.sms or entry.placeholders():
                 continue
-            short = entry.sms or entry.text
-            if found.setdefault(entry.text, short) != short:
-                raise LabelConflict(f"{lang}: {key!r} label {entry.text!r} has two SMS labels")
+            if found.setdefault(entry.text, entry.sms) != entry.sms:
+                raise LabelConflict(f"{lang}: {key!r} text {entry.text!r} has two different SMS variants")
     return found
 
 

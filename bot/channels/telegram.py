@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from pydantic import SecretStr
-from telegram import BotCommand, Bot, Update
+from telegram import Bot, BotCommand, Update
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
@@ -23,7 +23,7 @@ from telegram.request import HTTPXRequest
 from bot import keys
 from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_sender import Limits, TelegramSender
-from bot.channels.telegram_updates import ALLOWED_UPDATES, CHOSEN, CallbackContext, to_inbound
+from bot.channels.telegram_updates import ALLOWED_UPDATES, CallbackContext, to_inbound
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.pipeline import HandleResult
 from bot.settings import Settings, SettingsError
@@ -32,7 +32,7 @@ from flows.texts import Texts
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/webhooks/telegram"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # the commands shown in Telegram's menu; nlu/rules.yml maps each to an intent
 COMMANDS = ("start", "help", "language", "human", "mybooking", "delete_my_data")
 _TYPING_KINDS = (InboundKind.TEXT, InboundKind.BUTTON)
@@ -73,7 +73,9 @@ async def register_webhook(bot: Bot, settings: Settings, *, drop_pending: bool =
     """setWebhook at HELPLINE_PUBLIC_URL + /webhooks/telegram with the secret; returns the URL."""
     secret = settings.telegram_webhook_secret
     if not settings.public_url or secret is None or not secret.get_secret_value():
-        raise SettingsError("bad setting TELEGRAM_WEBHOOK_SECRET: webhook mode needs it and HELPLINE_PUBLIC_URL")
+        raise SettingsError(
+            "bad setting TELEGRAM_WEBHOOK_SECRET: webhook mode needs it and HELPLINE_PUBLIC_URL"
+        )
     url = settings.public_url + WEBHOOK_PATH
     await bot.set_webhook(
         url=url,
@@ -138,9 +140,9 @@ class TelegramRuntime:
     async def process(self, update: Update) -> HandleResult | None:
         """Handle one update; raises only when the database is down (the update must come again)."""
         msg = to_inbound(update)
+        if update.callback_query is not None and (msg is None or msg.kind != InboundKind.BUTTON):
+            await self._answer(update.callback_query.id)  # the inert "✓" button, a group, no data
         if msg is None:
-            if update.callback_query is not None:
-                await self._answer(update.callback_query.id)  # the inert "✓" button, or no data
             return None
         async with self.locks.hold(msg.sender_id):
             typing = self._typing_later(msg)
@@ -199,7 +201,8 @@ telegram_runtime = web.AppKey("telegram_runtime", TelegramRuntime)
 
 async def webhook(request: web.Request) -> web.Response:
     """Telegram's webhook: 403 without the secret; 200 once stored; 503 when the database is down."""
-    if not secret_matches(request.app[keys.settings].telegram_webhook_secret, request.headers.get(SECRET_HEADER)):
+    expected = request.app[keys.settings].telegram_webhook_secret
+    if not secret_matches(expected, request.headers.get(SECRET_HEADER)):
         log.warning("telegram webhook: request without the right secret refused")
         raise web.HTTPForbidden()
     try:
@@ -273,7 +276,11 @@ async def _stop_receiving(app: web.Application) -> None:
 
 def setup_telegram(app: web.Application) -> None:
     """The route, the Bot and sender (in cleanup_ctx), and the start of receiving once the pipeline is up."""
-    app[telegram_options] = TelegramOptions()
+    settings = app[keys.settings]
+    # the Bot API's overall limit is per bot, so the workers (helpline run --workers N) share it
+    app[telegram_options] = TelegramOptions(
+        limits=Limits(per_second=settings.telegram_send_rate / settings.workers)
+    )
     app.router.add_post(WEBHOOK_PATH, webhook)
     app.cleanup_ctx.append(_telegram_context)
     app.on_startup.append(_start_receiving)

@@ -85,7 +85,9 @@ class Poller:
     async def _fetch(self) -> tuple[Update, ...]:
         """One long poll, abandoned at once when stopping (nothing is lost: the offset did not move)."""
         fetch = asyncio.ensure_future(
-            self.bot.get_updates(offset=self.offset, timeout=int(self.timeout), allowed_updates=ALLOWED_UPDATES)
+            self.bot.get_updates(
+                offset=self.offset, timeout=int(self.timeout), allowed_updates=ALLOWED_UPDATES
+            )
         )
         stopping = asyncio.ensure_future(self._stop.wait())
         try:
@@ -110,7 +112,7 @@ class Poller:
         elif isinstance(exc, TelegramError):
             log.warning("telegram: polling failed (%s); retrying in %.0f s", type(exc).__name__, wait)
         else:
-            log.warning("telegram: could not handle an update (%s); retrying in %.0f s", type(exc).__name__, wait)
+            log.warning("telegram: update not handled (%s); retrying in %.0f s", type(exc).__name__, wait)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), wait)
         return min(delay * 2, self.backoff_max)
@@ -120,4 +122,6 @@ class Poller:
         if self.offset is None:
             return
         with contextlib.suppress(TelegramError, OSError):
-            await self.bot.get_updates(offset=self.offset, timeout=0, limit=1, allowed_updates=ALLOWED_UPDATES)
+            await self.bot.get_updates(
+                offset=self.offset, timeout=0, limit=1, allowed_updates=ALLOWED_UPDATES
+            )

@@ -1,4 +1,4 @@
-"""TelegramSender: one outbox row -> sendMessage (inline keyboard, plain text, split), within Telegram's limits."""
+"""TelegramSender: an outbox row -> sendMessage (plain text, buttons, parts), within Telegram's limits."""
 
 from __future__ import annotations
 
@@ -81,7 +81,8 @@ def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     """One button per row, or two short ones side by side; payloads Telegram cannot carry are left out."""
     usable = [b for b in buttons if 0 < len(b.payload.encode()) <= MAX_CALLBACK_DATA and b.payload != CHOSEN]
     if len(usable) < len(buttons):
-        log.warning("buttons left out: callback data over 64 bytes", extra={"dropped": len(buttons) - len(usable)})
+        dropped = len(buttons) - len(usable)
+        log.warning("buttons left out: callback data over 64 bytes", extra={"dropped": dropped})
     rows: list[list[InlineKeyboardButton]] = []
     index = 0
     while index < len(usable):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -16,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -127,6 +130,12 @@ class TranscriptEntry(Base):
     flow_step: Mapped[str | None] = mapped_column(String(64))
     outbox_id: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column()
+    # operators' review (issue 8): the confirmed or corrected intent of an inbound message
+    reviewed_intent: Mapped[str | None] = mapped_column(String(64))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    # search, analytics and retention read by time; full-text indexes are in migration 0004 (per dialect)
+    __table_args__ = (Index("ix_transcript_created_at", "created_at"),)
 
 
 class OutboxItem(Base):
@@ -179,6 +188,11 @@ class HandoffRequest(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | claimed | closed | withdrawn
     created_at: Mapped[datetime] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    # console (migration 0003): who took it, the outcome, and whether it came in out of hours
+    claimed_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id", ondelete="SET NULL"))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     __table_args__ = (Index("ix_handoff_queue", "status", "priority", "created_at"),)
 
 
@@ -191,3 +205,214 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column()
+
+
+# --- coordinators' console (migration 0003) ---
+
+
+class StaffRole(StrEnum):
+    COORDINATOR = "coordinator"  # takes conversations over, replies, hands back, closes
+    OPERATOR = "operator"  # reads the queue and transcripts, writes internal notes
+    ADMIN = "admin"  # a coordinator who may also read the audit log and rescue others' conversations
+
+
+class StaffMember(Base):
+    """A console user; the password is stored only as an argon2 hash."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column()
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+
+class ConsoleSession(Base):
+    """A server-side login session; only a hash of the cookie's token is stored."""
+
+    __tablename__ = "console_sessions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(BigId, ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column()
+    last_seen_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class LoginFailure(Base):
+    """A failed console login, counted per email and per address for throttling."""
+
+    __tablename__ = "console_login_failures"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class HandoffNote(Base):
+    """A coordinators' internal note on a conversation; never sent to the person."""
+
+    __tablename__ = "handoff_notes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class CallbackRequest(Base):
+    """Out of hours, a person asked to be called back: the number and the time they prefer."""
+
+    __tablename__ = "callback_requests"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    phone: Mapped[str] = mapped_column(String(32))
+    preferred_time: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
+    created_at: Mapped[datetime] = mapped_column()
+    done_at: Mapped[datetime | None] = mapped_column()
+    done_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id", ondelete="SET NULL"))
+    __table_args__ = (Index("ix_callbacks_status", "status", "created_at"),)
+
+
+# --- operators (migration 0004) ---
+
+# Per-dialect full-text search objects created by migration 0004 and not described by these models:
+# SQLite's FTS5 table (and its shadow tables), PostgreSQL's GIN expression index.
+UNMODELLED_TABLE_PREFIX = "transcript_fts"
+UNMODELLED_INDEXES = frozenset({"ix_transcript_fts"})
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's include_name hook: leave the unmodelled full-text objects out of autogenerate."""
+    if type_ == "table" and name is not None and name.startswith(UNMODELLED_TABLE_PREFIX):
+        return False
+    return not (type_ == "index" and name in UNMODELLED_INDEXES)
+
+
+class JobRun(Base):
+    """A lease per scheduled job, so that one worker of several runs it (claimed by a conditional UPDATE)."""
+
+    __tablename__ = "job_runs"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    leased_until: Mapped[datetime | None] = mapped_column()
+    leased_by: Mapped[str | None] = mapped_column(String(64))
+    last_finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    DONE = "done"
+    NO_SHOW = "no_show"
+
+
+class Counsellor(Base):
+    """A psychologist who takes sessions; managed by coordinators (`helpline counsellors`)."""
+
+    __tablename__ = "counsellors"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    languages: Mapped[str] = mapped_column(String(32))  # "lv,ru"
+    modes: Mapped[str] = mapped_column(String(64))  # subset of "in_person,phone,video"
+    address: Mapped[str | None] = mapped_column(String(255))  # for in-person sessions
+    session_minutes: Mapped[int] = mapped_column(Integer, default=50)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True)  # the private feed's URL part
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class AvailabilityRule(Base):
+    """Weekly hours in local (Europe/Riga) wall-clock time; ISO weekday, 1 = Monday."""
+
+    __tablename__ = "availability_rules"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 1 AND 7", name="ck_availability_weekday"),
+        CheckConstraint("starts < ends", name="ck_availability_span"),
+    )
+
+
+class AvailabilityException(Base):
+    """Leave or a one-off change: closed days (no hours), or these hours instead of the weekly ones."""
+
+    __tablename__ = "availability_exceptions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    starts: Mapped[time | None] = mapped_column(Time)  # both None: closed
+    ends: Mapped[time | None] = mapped_column(Time)
+    note: Mapped[str | None] = mapped_column(String(100))
+
+
+class Booking(Base):
+    """A session. The database refuses two booked sessions of one psychologist at the same start."""
+
+    __tablename__ = "bookings"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    mode: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=BookingStatus.BOOKED)
+    created_at: Mapped[datetime] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    __table_args__ = (
+        # slots sit on each psychologist's grid, so an equal start is the conflict; cancelled rows don't count
+        Index(
+            "uq_bookings_counsellor_slot",
+            "counsellor_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+        Index("ix_bookings_starts", "status", "starts_at"),
+    )
+
+
+class SessionQuota(Base):
+    """A coordinator's per-person number of sessions, instead of settings.session_quota."""
+
+    __tablename__ = "session_quotas"
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class Reminder(Base):
+    """A reminder before a session, written at booking time so it survives restarts and goes out once."""
+
+    __tablename__ = "booking_reminders"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # 24h | 2h
+    due_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    __table_args__ = (
+        UniqueConstraint("booking_id", "kind", name="uq_reminders_booking_kind"),
+        Index("ix_reminders_due", "status", "due_at"),
+    )

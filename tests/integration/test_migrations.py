@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from bot.db.engine import make_engine
 from bot.db.migrate import is_current, upgrade
-from bot.db.models import Base
+from bot.db.models import Base, include_name
 
 
 async def test_migrations_match_the_models(db_url: str):
@@ -18,7 +18,7 @@ async def test_migrations_match_the_models(db_url: str):
         assert await is_current(engine)
 
         def diff(connection: Connection) -> list[object]:
-            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            context = MigrationContext.configure(connection, opts={"compare_type": False, "include_name": include_name})
             return list(compare_metadata(context, Base.metadata))
 
         async with engine.connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.db.models import Base
+from bot.db.models import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,6 +17,7 @@ def run_with(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # full-text objects of migration 0004 are per dialect, unmodelled
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,1 @@
+"""Counselling sessions: free slots, bookings, reminders, calendar feeds and the coordinators' tools."""

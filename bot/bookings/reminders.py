@@ -1,0 +1,129 @@
+"""ReminderWorker: turns due reminder rows into outbox rows, once each, on the person's own channel.
+
+A reminder is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises
+writers), its outbox row is written and it is marked sent in one transaction: two workers, or a
+restart half-way, can never send it twice. The contact row is taken with SKIP LOCKED too, so a
+turn that holds it (and may be cancelling this very booking) is waited for in a later pass, never
+deadlocked against.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import store
+from bot.bookings.service import parse_list
+from bot.clock import Clock
+from bot.db.models import Booking, BookingStatus, Contact, Counsellor, Reminder, ReminderStatus
+from flows.booking_text import session_params
+from flows.ports import BookingInfo
+from flows.texts import Texts
+
+log = logging.getLogger(__name__)
+SUPERSEDED = timedelta(hours=2)  # a late 24 h reminder is dropped once the 2 h one is due
+
+
+class ReminderWorker:
+    def __init__(
+        self,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        texts: Texts,
+        clock: Clock,
+        zone: ZoneInfo,
+        on_queued: Callable[[], None] | None = None,
+        batch: int = 50,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.texts = texts
+        self.clock = clock
+        self.zone = zone
+        self.on_queued = on_queued or (lambda: None)
+        self.batch = batch
+
+    async def run(self, interval: float = 30.0) -> None:
+        """Queue due reminders until cancelled; a failing database only pauses them."""
+        while True:
+            try:
+                await self.drain_once()
+            except Exception:
+                log.exception("reminder pass failed; retrying")
+            await asyncio.sleep(interval)
+
+    async def drain_once(self) -> int:
+        """One pass; returns how many reminders were queued for sending."""
+        async with self.sessionmaker() as session, session.begin():
+            now = self.clock()
+            query = (
+                select(Reminder)
+                .where(Reminder.status == ReminderStatus.PENDING, Reminder.due_at <= now)
+                .order_by(Reminder.due_at, Reminder.id)
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            )
+            queued = 0
+            for reminder in list((await session.execute(query)).scalars()):
+                queued += await self._one(session, reminder)
+        if queued:
+            self.on_queued()
+        return queued
+
+    async def _one(self, session: AsyncSession, reminder: Reminder) -> int:
+        now = self.clock()
+        booking = await session.get(Booking, reminder.booking_id)
+        if booking is None or booking.status != BookingStatus.BOOKED or booking.starts_at <= now:
+            reminder.status = ReminderStatus.CANCELLED
+            return 0
+        if reminder.kind == "24h" and now >= booking.starts_at - SUPERSEDED:
+            reminder.status = ReminderStatus.CANCELLED
+            return 0
+        found = await session.execute(
+            select(Contact).where(Contact.id == booking.contact_id).with_for_update(skip_locked=True)
+        )
+        contact = found.scalar_one_or_none()
+        if contact is None:
+            return 0  # a turn of this person holds the row: next pass
+        if contact.opted_out or contact.blocked:
+            reminder.status = ReminderStatus.CANCELLED
+            return 0
+        await self._queue(session, reminder, booking, contact)
+        reminder.status, reminder.sent_at = ReminderStatus.SENT, now
+        return 1
+
+    async def _queue(
+        self, session: AsyncSession, reminder: Reminder, booking: Booking, contact: Contact
+    ) -> None:
+        now = self.clock()
+        counsellor = await session.get(Counsellor, booking.counsellor_id)
+        assert counsellor is not None  # a foreign key
+        info = BookingInfo(
+            id=booking.id,
+            counsellor=counsellor.name,
+            languages=parse_list(counsellor.languages),
+            starts_at=booking.starts_at,
+            mode=booking.mode,
+            address=counsellor.address if booking.mode == "in_person" else None,
+            changeable_until=booking.starts_at,
+        )
+        lang = contact.language or "lv"
+        key = f"booking.reminder_{reminder.kind}"
+        params = session_params(self.texts, lang, info, self.zone)
+        conversation = await store.open_conversation(session, contact, now)
+        entry = self.texts.entry(key, lang)
+        await store.enqueue(
+            session,
+            conversation=conversation,
+            contact=contact,
+            text=self.texts.render(key, lang, params),
+            sms_text=self.texts.render(key, lang, params, sms=True) if entry.sms else None,
+            buttons=[["/my_bookings", self.texts.label("button.my_bookings", lang)]],
+            now=now,
+        )
+        log.info("reminder queued", extra={"reminder_id": reminder.id, "kind": reminder.kind})

@@ -1,0 +1,240 @@
+"""What a coordinator does to a conversation, each in the caller's transaction with its audit row.
+
+Lock order matches the pipeline's (contact row, then conversation), so a console action and a turn
+of the same person wait for each other instead of deadlocking. The owner moves only along
+bot -> waiting -> human -> bot | closed, and only one coordinator owns a conversation at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import store
+from bot.console.audit import audit, conversation_subject
+from bot.console.auth import Staff
+from bot.db.models import (
+    Author,
+    CallbackRequest,
+    Contact,
+    Conversation,
+    HandoffNote,
+    HandoffRequest,
+    OutboxItem,
+    Owner,
+    StaffMember,
+)
+from bot.handoffs import CRISIS_PRIORITY, NORMAL_PRIORITY
+from bot.pipeline import Pipeline
+from flows.state import ConversationState
+from flows.texts import Texts
+
+MAX_REPLY = 4000
+MAX_NOTE = 4000
+# hand back straight into one of these (the label is the console's own wording)
+HANDBACK_FLOWS = {"help": "the main menu", "book_counselling": "booking a psychologist"}
+OUTCOMES = {
+    "resolved": "resolved",
+    "referred": "referred elsewhere",
+    "callback_done": "called back",
+    "booked": "session booked",
+    "no_reply": "no reply from the person",
+    "other": "other",
+}
+
+
+class ActionRefused(Exception):
+    """The action cannot happen now; the message is shown to the coordinator as it is."""
+
+
+class NotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Locked:
+    contact: Contact
+    conversation: Conversation
+    request: HandoffRequest | None  # the live (open or claimed) hand-off request
+
+
+async def lock(session: AsyncSession, conversation_id: int) -> Locked:
+    contact_id = await session.scalar(select(Conversation.contact_id).where(Conversation.id == conversation_id))
+    if contact_id is None:
+        raise NotFound
+    contact = (
+        await session.execute(select(Contact).where(Contact.id == contact_id).with_for_update())
+    ).scalar_one_or_none()
+    conversation = (
+        await session.execute(
+            select(Conversation)
+            .where(Conversation.id == conversation_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+    if contact is None or conversation is None:
+        raise NotFound
+    request = (
+        await session.execute(
+            select(HandoffRequest)
+            .where(HandoffRequest.conversation_id == conversation_id, HandoffRequest.status.in_(("open", "claimed")))
+            .order_by(HandoffRequest.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    return Locked(contact, conversation, request)
+
+
+async def owner_name(session: AsyncSession, request: HandoffRequest | None) -> str:
+    if request is None or request.claimed_by is None:
+        return "another coordinator"
+    member = await session.get(StaffMember, request.claimed_by)
+    return member.name if member is not None else "another coordinator"
+
+
+async def claim(session: AsyncSession, staff: Staff, conversation_id: int, now: datetime) -> Locked:
+    """Take the conversation over, waiting or not; a second coordinator is refused by name."""
+    if not staff.can_act:
+        raise ActionRefused("Operators can read conversations but not take them over.")
+    found = await lock(session, conversation_id)
+    conv, request = found.conversation, found.request
+    subject = conversation_subject(conversation_id)
+    if conv.owner == Owner.HUMAN:
+        if request is not None and request.claimed_by == staff.id:
+            return found
+        raise ActionRefused(f"Already taken by {await owner_name(session, request)}.")
+    if conv.owner == Owner.CLOSED:
+        raise ActionRefused("This conversation is closed. If the person writes again, a new one starts.")
+    # the conditional UPDATE is the guard; the row lock above makes the loser wait and then see "human"
+    taken = await session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.owner.in_((Owner.BOT, Owner.WAITING)))
+        .values(owner=Owner.HUMAN, updated_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    if getattr(taken, "rowcount", 0) != 1:
+        raise ActionRefused(f"Already taken by {await owner_name(session, request)}.")
+    if request is None:
+        priority = CRISIS_PRIORITY if conv.crisis else NORMAL_PRIORITY
+        request = HandoffRequest(
+            conversation_id=conversation_id, priority=priority, reason="coordinator", status="open", created_at=now
+        )
+        session.add(request)
+    request.status, request.claimed_by, request.claimed_at = "claimed", staff.id, now
+    # whatever the bot was in the middle of (a menu, the out-of-hours questions) ends here
+    state = ConversationState.from_json(conv.state)
+    conv.state = ConversationState(lang=state.lang).to_json()
+    audit(session, staff.actor, "conversation.claim", subject, now)
+    return Locked(found.contact, conv, request)
+
+
+def _require_owner(staff: Staff, found: Locked, *, admin_may: bool) -> HandoffRequest:
+    if not staff.can_act:
+        raise ActionRefused("Operators can read conversations but not act on them.")
+    request = found.request
+    if found.conversation.owner != Owner.HUMAN or request is None:
+        raise ActionRefused("Take the conversation over first.")
+    if request.claimed_by != staff.id and not (admin_may and staff.is_admin):
+        raise ActionRefused("Another coordinator has this conversation.")
+    return request
+
+
+async def reply(session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime) -> OutboxItem:
+    """The coordinator's words go out on the person's own channel, through the outbox."""
+    text = text.strip()
+    if not text:
+        raise ActionRefused("The reply is empty.")
+    if len(text) > MAX_REPLY:
+        raise ActionRefused(f"The reply is longer than {MAX_REPLY} characters.")
+    found = await lock(session, conversation_id)
+    _require_owner(staff, found, admin_may=False)
+    if found.contact.opted_out or found.contact.blocked:
+        raise ActionRefused("The person has stopped messages from us (STOP or blocked); nothing can be sent.")
+    item = await store.enqueue(
+        session,
+        conversation=found.conversation,
+        contact=found.contact,
+        text=text,
+        sms_text=None,
+        buttons=[],
+        now=now,
+        author=Author.COORDINATOR,
+    )
+    found.conversation.updated_at = now
+    audit(session, staff.actor, "conversation.reply", conversation_subject(conversation_id), now)
+    return item
+
+
+async def add_note(session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime) -> None:
+    """An internal note for colleagues; it is never sent."""
+    text = text.strip()
+    if not text or len(text) > MAX_NOTE:
+        raise ActionRefused(f"A note needs 1 to {MAX_NOTE} characters.")
+    if await session.get(Conversation, conversation_id) is None:
+        raise NotFound
+    session.add(HandoffNote(conversation_id=conversation_id, staff_id=staff.id, text=text, created_at=now))
+    audit(session, staff.actor, "conversation.note", conversation_subject(conversation_id), now)
+
+
+async def hand_back(
+    session: AsyncSession,
+    staff: Staff,
+    conversation_id: int,
+    flow: str,
+    now: datetime,
+    *,
+    pipeline: Pipeline,
+    texts: Texts,
+) -> None:
+    """Give the conversation back to the bot, optionally straight into a flow (e.g. booking)."""
+    if flow and flow not in HANDBACK_FLOWS:
+        raise ActionRefused("Unknown flow.")
+    found = await lock(session, conversation_id)
+    request = _require_owner(staff, found, admin_may=True)
+    conv, contact = found.conversation, found.contact
+    request.status, request.closed_at, request.outcome = "closed", now, "handed_back"
+    lang = ConversationState.from_json(conv.state).lang or contact.language or "lv"
+    conv.owner, conv.updated_at = Owner.BOT, now
+    conv.state = ConversationState(lang=lang).to_json()
+    await session.flush()
+    if flow:
+        await pipeline.inject(session, conv, contact, f"/{flow}")
+    else:
+        await store.enqueue(
+            session,
+            conversation=conv,
+            contact=contact,
+            text=texts.render("console.back_to_bot", lang),
+            sms_text=None,
+            buttons=[["/help", texts.label("button.help", lang)]],
+            now=now,
+        )
+    audit(session, staff.actor, f"conversation.handback.{flow or 'bot'}", conversation_subject(conversation_id), now)
+
+
+async def close(session: AsyncSession, staff: Staff, conversation_id: int, outcome: str, now: datetime) -> None:
+    """End the conversation with an outcome; the person's next message starts a new one with the bot."""
+    if outcome not in OUTCOMES:
+        raise ActionRefused("Choose an outcome.")
+    found = await lock(session, conversation_id)
+    request = _require_owner(staff, found, admin_may=True)
+    request.status, request.closed_at, request.outcome = "closed", now, outcome
+    found.conversation.owner, found.conversation.updated_at = Owner.CLOSED, now
+    audit(session, staff.actor, f"conversation.close.{outcome}", conversation_subject(conversation_id), now)
+
+
+async def callback_done(session: AsyncSession, staff: Staff, callback_id: int, now: datetime) -> int:
+    """Mark a call-back as made; returns its conversation id."""
+    if not staff.can_act:
+        raise ActionRefused("Operators cannot change call-backs.")
+    callback = await session.get(CallbackRequest, callback_id, with_for_update=True)
+    if callback is None:
+        raise NotFound
+    if callback.status == "open":
+        callback.status, callback.done_at, callback.done_by = "done", now, staff.id
+        audit(session, staff.actor, "callback.done", f"callback:{callback_id}", now)
+    return callback.conversation_id

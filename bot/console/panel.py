@@ -1,0 +1,92 @@
+"""The person's panel beside a conversation: channel, language, history, call-backs, sessions and quota.
+
+Bookings are read defensively: the console must open even where the booking tables are missing or
+their module changed, so that part fails soft into "not available".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import CallbackRequest, Contact, Conversation
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BookingLine:
+    starts_at: datetime
+    mode: str
+    counsellor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    channel: str
+    language: str
+    first_name: str | None
+    since: datetime
+    conversations: int
+    opted_out: bool
+    blocked: bool
+    callbacks: list[CallbackRequest] = field(default_factory=list)
+    bookings_available: bool = False
+    upcoming: BookingLine | None = None
+    quota_used: int | None = None
+    quota_limit: int | None = None
+
+
+async def load_panel(
+    session: AsyncSession, contact: Contact, language: str, settings: Settings, now: datetime
+) -> Panel:
+    conversations = await session.scalar(
+        select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact.id)
+    )
+    callbacks = (
+        await session.execute(
+            select(CallbackRequest)
+            .join(Conversation, Conversation.id == CallbackRequest.conversation_id)
+            .where(Conversation.contact_id == contact.id)
+            .order_by(CallbackRequest.id.desc())
+            .limit(5)
+        )
+    ).scalars()
+    panel = Panel(
+        channel=contact.channel,
+        language=language,
+        first_name=contact.first_name,
+        since=contact.created_at,
+        conversations=int(conversations or 0),
+        opted_out=contact.opted_out,
+        blocked=contact.blocked,
+        callbacks=list(callbacks),
+    )
+    return await _with_bookings(session, panel, contact.id, settings, now)
+
+
+async def _with_bookings(
+    session: AsyncSession, panel: Panel, contact_id: int, settings: Settings, now: datetime
+) -> Panel:
+    try:
+        from bot.bookings.service import BookingPolicy, DbBookings
+    except ImportError:
+        return panel
+    try:
+        async with session.begin_nested():
+            bookings = DbBookings(session, contact_id, now, BookingPolicy.from_settings(settings))
+            quota = await bookings.quota()
+            upcoming = await bookings.upcoming()
+    except (SQLAlchemyError, AttributeError, TypeError, ValueError):
+        log.warning("console: bookings could not be read for the person's panel", exc_info=True)
+        return panel
+    line = None
+    if upcoming is not None:
+        line = BookingLine(starts_at=upcoming.starts_at, mode=upcoming.mode, counsellor=upcoming.counsellor)
+    return replace(panel, bookings_available=True, upcoming=line, quota_used=quota.used, quota_limit=quota.limit)

@@ -1,0 +1,319 @@
+"""The console's pages and actions: queue, conversation, call-backs, audit; each action audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keys
+from bot.console import actions
+from bot.console.audit import audit, conversation_subject
+from bot.console.auth import Staff, staff_key
+from bot.console.hub import ConsoleEvent
+from bot.console.panel import load_panel
+from bot.console.queue import language_of, load_queue, waiting_count
+from bot.console.render import render
+from bot.db.models import (
+    AuditEvent,
+    CallbackRequest,
+    Contact,
+    Conversation,
+    HandoffNote,
+    HandoffRequest,
+    OutboxItem,
+    StaffMember,
+    TranscriptEntry,
+)
+
+TRANSCRIPT_LIMIT = 500
+CANNED = {  # the console's own labels; the sentences are in flows/texts/{lang}.console.yml
+    "greeting": "Greeting",
+    "moment": "One moment",
+    "booking": "Offer a psychologist",
+    "callback": "Offer a phone call",
+    "closing": "Closing",
+}
+_DELIVERY = {"pending": "pending", "sending": "pending", "sent": "sent", "dead": "failed", "cancelled": "not sent"}
+
+
+def delivery(item: OutboxItem | None) -> str:
+    """pending / sent / delivered / failed, from the outbox row and any delivery receipt."""
+    if item is None:
+        return ""
+    if item.delivery_status:
+        return item.delivery_status
+    return _DELIVERY.get(item.status, item.status)
+
+
+def _staff(request: web.Request) -> Staff:
+    return request[staff_key]
+
+
+def _id(request: web.Request, name: str = "id") -> int:
+    try:
+        return int(request.match_info[name])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    form = await request.post()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _changed(request: web.Request, conversation_id: int | None, kind: str = "conversation") -> None:
+    request.config_dict[keys.console_hub].publish(ConsoleEvent(kind, conversation_id))
+
+
+async def _tell_other_workers(session: AsyncSession, request: web.Request, conversation_id: int) -> None:
+    await request.config_dict[keys.events].notify(session, "conversation", conversation_id)
+
+
+# --- queue ---
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    staff = _staff(request)
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session:
+        view = await load_queue(session, staff.id, now)
+    return render(request, "queue.html", {"view": view, "page": "queue"})
+
+
+async def queue_json(request: web.Request) -> web.Response:
+    staff = _staff(request)
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session:
+        view = await load_queue(session, staff.id, now)
+        count = await waiting_count(session)
+    return web.json_response({"count": count, **view.as_json()})
+
+
+# --- one conversation ---
+
+
+async def _transcript(
+    session: AsyncSession, conversation_id: int, after: int = 0
+) -> list[tuple[TranscriptEntry, OutboxItem | None]]:
+    query = (
+        select(TranscriptEntry, OutboxItem)
+        .outerjoin(OutboxItem, OutboxItem.id == TranscriptEntry.outbox_id)
+        .where(TranscriptEntry.conversation_id == conversation_id, TranscriptEntry.id > after)
+        .order_by(TranscriptEntry.id.desc())
+        .limit(TRANSCRIPT_LIMIT)
+    )
+    return list(reversed(list((await session.execute(query)).tuples())))
+
+
+def _entry_json(entry: TranscriptEntry, item: OutboxItem | None) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "direction": entry.direction,
+        "author": entry.author,
+        "text": entry.text,
+        "at": entry.created_at.isoformat(),
+        "intent": entry.intent,
+        "confidence": round(entry.confidence, 2) if entry.confidence is not None else None,
+        "language": entry.language,
+        "status": delivery(item),
+    }
+
+
+async def _live_request(session: AsyncSession, conversation_id: int) -> HandoffRequest | None:
+    return (
+        await session.execute(
+            select(HandoffRequest)
+            .where(HandoffRequest.conversation_id == conversation_id)
+            .order_by(HandoffRequest.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def _owner_view(session: AsyncSession, conv: Conversation, staff: Staff) -> dict[str, object]:
+    request = await _live_request(session, conv.id)
+    claimed_by = request.claimed_by if request is not None and request.status == "claimed" else None
+    member = await session.get(StaffMember, claimed_by) if claimed_by is not None else None
+    return {
+        "owner": conv.owner,
+        "crisis": conv.crisis,
+        "coordinator": member.name if member is not None else None,
+        "mine": claimed_by == staff.id and conv.owner == "human",
+        "request": request,
+    }
+
+
+async def conversation_page(
+    request: web.Request, *, error: str | None = None, status: int = 200
+) -> web.Response:
+    staff = _staff(request)
+    conversation_id = _id(request)
+    settings = request.config_dict[keys.settings]
+    texts = request.config_dict[keys.texts]
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session:
+        conv = await session.get(Conversation, conversation_id)
+        if conv is None:
+            raise web.HTTPNotFound(text="no such conversation")
+        contact = await session.get(Contact, conv.contact_id)
+        assert contact is not None  # a foreign key with cascade
+        language = language_of(contact, conv)
+        owner = await _owner_view(session, conv, staff)
+        entries = await _transcript(session, conversation_id)
+        notes = (
+            await session.execute(
+                select(HandoffNote, StaffMember)
+                .outerjoin(StaffMember, StaffMember.id == HandoffNote.staff_id)
+                .where(HandoffNote.conversation_id == conversation_id)
+                .order_by(HandoffNote.id)
+            )
+        ).tuples()
+        panel = await load_panel(session, contact, language, settings, now)
+        context: dict[str, Any] = {
+            "page": "conversation",
+            "conversation": conv,
+            "contact": contact,
+            "panel": panel,
+            "entries": [(_entry_json(e, i), e) for e, i in entries],
+            "notes": list(notes),
+            "canned": [(name, label, texts.render(f"console.canned.{name}", language)) for name, label in CANNED.items()],
+            "flows": actions.HANDBACK_FLOWS,
+            "outcomes": actions.OUTCOMES,
+            "error": error,
+            **owner,
+        }
+        audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
+        await session.commit()
+    return render(request, "conversation.html", context, status=status)
+
+
+async def messages_json(request: web.Request) -> web.Response:
+    """What the open conversation page polls or refetches on a hub event: new entries and statuses."""
+    staff = _staff(request)
+    conversation_id = _id(request)
+    try:
+        after = max(int(request.query.get("after", "0")), 0)
+    except ValueError:
+        raise web.HTTPBadRequest(text="after must be a number") from None
+    async with request.config_dict[keys.sessionmaker]() as session:
+        conv = await session.get(Conversation, conversation_id)
+        if conv is None:
+            raise web.HTTPNotFound(text="no such conversation")
+        owner = await _owner_view(session, conv, staff)
+        entries = await _transcript(session, conversation_id)
+    owner.pop("request")
+    return web.json_response(
+        {
+            **owner,
+            "entries": [_entry_json(e, i) for e, i in entries if e.id > after],
+            "statuses": {str(e.id): delivery(i) for e, i in entries if e.direction == "out"},
+        }
+    )
+
+
+async def _act(request: web.Request, action: str, form: dict[str, str]) -> None:
+    """Run one conversation action in a transaction; tell the hub and the outbox after the commit."""
+    staff = _staff(request)
+    conversation_id = _id(request)
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session, session.begin():
+        if action == "claim":
+            await actions.claim(session, staff, conversation_id, now)
+        elif action == "reply":
+            await actions.reply(session, staff, conversation_id, form.get("text", ""), now)
+        elif action == "note":
+            await actions.add_note(session, staff, conversation_id, form.get("text", ""), now)
+        elif action == "handback":
+            await actions.hand_back(
+                session,
+                staff,
+                conversation_id,
+                form.get("flow", ""),
+                now,
+                pipeline=request.config_dict[keys.pipeline],
+                texts=request.config_dict[keys.texts],
+            )
+        elif action == "close":
+            await actions.close(session, staff, conversation_id, form.get("outcome", ""), now)
+        await _tell_other_workers(session, request, conversation_id)
+    request.config_dict[keys.outbox].wake(conversation_id)
+    _changed(request, conversation_id)
+
+
+async def _audit_refusal(request: web.Request, action: str) -> None:
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session, session.begin():
+        subject = conversation_subject(_id(request))
+        audit(session, _staff(request).actor, f"conversation.{action}_refused", subject, now)
+
+
+def action_handler(action: str) -> web.Handler:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        form = await _form(request)
+        try:
+            await _act(request, action, form)
+        except actions.NotFound:
+            raise web.HTTPNotFound(text="no such conversation") from None
+        except actions.ActionRefused as refused:
+            await _audit_refusal(request, action)
+            return await conversation_page(request, error=str(refused), status=409)
+        target = "/console/" if action == "close" else f"/console/conversations/{_id(request)}"
+        raise web.HTTPSeeOther(target)
+
+    return handle
+
+
+# --- call-backs and the audit log ---
+
+
+async def callbacks_page(request: web.Request) -> web.Response:
+    staff = _staff(request)
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session:
+        rows = (
+            await session.execute(
+                select(CallbackRequest, StaffMember)
+                .outerjoin(StaffMember, StaffMember.id == CallbackRequest.done_by)
+                .order_by(CallbackRequest.status.desc(), CallbackRequest.created_at)
+                .limit(200)
+            )
+        ).tuples()
+        found = list(rows)
+        audit(session, staff.actor, "callbacks.view", None, now)
+        await session.commit()
+    pending = [(c, m) for c, m in found if c.status == "open"]
+    done = [(c, m) for c, m in found if c.status != "open"]
+    return render(request, "callbacks.html", {"page": "callbacks", "pending": pending, "done": done})
+
+
+async def callback_done(request: web.Request) -> web.StreamResponse:
+    staff = _staff(request)
+    now = request.config_dict[keys.clock]()
+    try:
+        async with request.config_dict[keys.sessionmaker]() as session, session.begin():
+            conversation_id = await actions.callback_done(session, staff, _id(request), now)
+    except actions.NotFound:
+        raise web.HTTPNotFound(text="no such call-back") from None
+    except actions.ActionRefused as refused:
+        raise web.HTTPForbidden(text=str(refused)) from None
+    _changed(request, conversation_id, "callbacks")
+    raise web.HTTPSeeOther("/console/callbacks")
+
+
+async def audit_page(request: web.Request) -> web.Response:
+    staff = _staff(request)
+    if not staff.is_admin:
+        raise web.HTTPForbidden(text="admins only")
+    async with request.config_dict[keys.sessionmaker]() as session:
+        events = list((await session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300))).scalars())
+        names = {m.id: m.name for m in (await session.execute(select(StaffMember))).scalars()}
+    rows = []
+    for event in events:
+        who = event.actor
+        if who.startswith("staff:") and who[6:].isdigit():
+            who = names.get(int(who[6:]), who)
+        rows.append((event, who))
+    return render(request, "audit.html", {"page": "audit", "rows": rows})

@@ -1,0 +1,263 @@
+"""Masks personal data (phones, e-mails, personas kods, cards, accounts, names) before operators see text.
+
+Every detector returns spans on the original text; earlier detectors win overlaps, so an IBAN is never
+half-masked as a phone number. Detectors lean towards masking: a missed phone number is a leak, an
+extra ⟨name⟩ only makes a sentence harder to read. Times, years and dates stay readable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+import phonenumbers
+
+NAMES_FILE = Path(__file__).with_name("redaction_names.txt")
+
+
+class Kind(StrEnum):
+    EMAIL = "email"
+    ACCOUNT = "account"
+    PERSONAL_CODE = "personal_code"
+    CARD = "card"
+    PHONE = "phone"
+    NAME = "name"
+
+
+def placeholder(kind: Kind) -> str:
+    return f"⟨{kind}⟩"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    kind: Kind
+
+
+Detector = Callable[[str], Iterable[Span]]
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# LV + 2 check digits + 4-letter bank code + 13 characters; typed with or without spaces, any case
+_LV_IBAN = re.compile(r"(?<![\w])LV\d\d(?:\s?[A-Z]){4}(?:\s?[A-Z0-9]){13}(?![\w])", re.IGNORECASE)
+_ANY_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d\d(?:\s?[A-Z0-9]){11,30}", re.IGNORECASE)
+# personas kods: DDMMYY-NNNNN (old) or 32XXXX-XXXXX (new, since 2017); the hyphen is often left out
+_PERSONAL_CODE = re.compile(r"(?<![\d])(\d\d)(\d\d)\d\d\s?[-‐–]?\s?\d{5}(?![\d])")
+_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
+# +371 / 00371 forms the phone library may split oddly ("+371 2 612 34 56")
+_LV_PHONE = re.compile(r"(?<![\d+])(?:\+|00)\s?371[\s.-]?\d(?:[\s.-]?\d){7}(?![\d])")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _email(text: str) -> Iterator[Span]:
+    for m in _EMAIL.finditer(text):
+        yield Span(m.start(), m.end(), Kind.EMAIL)
+
+
+def _iban_valid(compact: str) -> bool:
+    moved = compact[4:] + compact[:4]
+    digits = "".join(str(int(c, 36)) for c in moved.upper())
+    return int(digits) % 97 == 1
+
+
+def _account(text: str) -> Iterator[Span]:
+    for m in _LV_IBAN.finditer(text):
+        yield Span(m.start(), m.end(), Kind.ACCOUNT)  # LV-shaped: masked even with a typo in it
+    for m in _ANY_IBAN.finditer(text):
+        # foreign IBANs must pass the mod-97 check; try the longest valid prefix of the run
+        chars = [(i, c) for i, c in enumerate(m.group(), m.start()) if not c.isspace()]
+        for n in range(len(chars), 14, -1):
+            if _iban_valid("".join(c for _, c in chars[:n])):
+                yield Span(m.start(), chars[n - 1][0] + 1, Kind.ACCOUNT)
+                break
+
+
+def _personal_code(text: str) -> Iterator[Span]:
+    for m in _PERSONAL_CODE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        if m.group(1) == "32" or (1 <= day <= 31 and 1 <= month <= 12):
+            yield Span(m.start(), m.end(), Kind.PERSONAL_CODE)
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _card(text: str) -> Iterator[Span]:
+    for m in _DIGIT_RUN.finditer(text):
+        if luhn_valid(re.sub(r"\D", "", m.group())):
+            yield Span(m.start(), m.end(), Kind.CARD)
+
+
+def _phone(text: str) -> Iterator[Span]:
+    for match in phonenumbers.PhoneNumberMatcher(text, "LV"):
+        yield Span(match.start, match.end, Kind.PHONE)
+    for m in _LV_PHONE.finditer(text):
+        yield Span(m.start(), m.end(), Kind.PHONE)
+
+
+# Words after which a capitalised word (or a known first name in any case) is a person's name.
+def _words(*chunks: str) -> tuple[str, ...]:
+    return tuple(" ".join(chunks).split())
+
+
+_TRIGGERS = _words(
+    # lv: relatives in the cases people write them, and "called"
+    "vīrs vīru vīram vīra sieva sievu sievai dēls dēlu dēlam dēla meita meitu meitai meitas brālis brāli "
+    "brālim brāļa māsa māsu māsai tēvs tēvu tēvam tētis tēti māte māti mātei mamma mammu draugs draugu "
+    "draudzene draudzeni partneris partneri partnere mazdēls mazdēlu mazmeita ieslodzītais ieslodzīto "
+    "ieslodzītajam notiesātais notiesāto vārdā vārdu sauc uzvārds vārds "
+    # ru
+    "сын сына сыну муж мужа мужу жена жену дочь дочери брат брата брату сестра сестру отец отца мать "
+    "маму мама папа парень парня друг друга зовут звать имя имени фамилия заключённый заключенный "
+    "заключённого заключенного осуждённый осужденный "
+    # en
+    "son husband wife daughter brother sister father mother dad mum mom partner boyfriend girlfriend "
+    "fiance fiancé named called inmate prisoner grandson",
+)
+_TRIGGER = re.compile(
+    r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, _TRIGGERS), key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+# words allowed between a trigger and the name ("dēls ir Jānis", "name is John", "зовут его Иван")
+_FILLERS = frozenset(_words("ir is was его её ее - — : , mans mana my мой моя"))
+# capitalised words that are not names: places and institutions, months and weekdays (by prefix) ...
+_NOT_NAME_PREFIXES = _words(
+    "olain jelgav liepāj liepaj daugavpil valmier cēs ces iļģuc ilguc rīg riga grīv griv brasa šķirotav "
+    "skirotav matīs matis latvij latvia ievp cietum prison lietuv lithuan krievij russia "
+    "олайн елгав лиепа даугавпилс рига риг латви тюрьм литв росси "
+    "janvār februār mart aprīl maij jūnij jūlij august septembr oktobr novembr decembr "
+    "pirmdien otrdien trešdien ceturtdien piektdien sestdien svētdien "
+    "январ феврал март апрел июн июл август сентябр октябр ноябр декабр "
+    "понедельник вторник сред четверг пятниц суббот воскресен "
+    "january february march april june july september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday",
+)
+# ... and short words (pronouns, conjunctions, prepositions), exactly
+_NOT_NAME_WORDS = frozenset(
+    _words(
+        "es tu viņš viņa mēs jūs viņi i he she we they я он она мы они вы ты it this the a an "
+        "un and и in on at no uz из в на ar with mai мая май",
+    )
+)
+
+
+def _fold(word: str) -> str:
+    return word.casefold().translate(str.maketrans("ņļķģčšžēāīū", "nlkgcszeaiu"))
+
+
+# nominative endings taken off a listed name, and case endings allowed on a written one
+_NOMINATIVE = ("is", "us", "s", "a", "e", "ий", "ей", "й", "а", "я", "ь")
+_CASE_ENDINGS = (
+    "am", "ai", "ei", "im", "um", "as", "es", "is", "us", "s", "a", "e", "i", "u",
+    "ом", "ем", "ой", "ей", "ию", "ия", "ии", "а", "я", "у", "ю", "е", "ы", "и", "й",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _NameIndex:
+    names: frozenset[str]
+    stems: frozenset[str]
+
+    def is_name(self, word: str) -> bool:
+        folded = _fold(word)
+        if folded in self.names:
+            return True
+        return any(
+            folded.endswith(end) and len(folded) - len(end) >= 3 and folded[: -len(end)] in self.stems
+            for end in _CASE_ENDINGS
+        )
+
+
+@cache
+def _name_index() -> _NameIndex:
+    names = {
+        _fold(line.strip())
+        for line in NAMES_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+    stems = set(names)
+    for name in names:
+        stems.update(name[: -len(e)] for e in _NOMINATIVE if name.endswith(e) and len(name) > len(e) + 2)
+    return _NameIndex(frozenset(names), frozenset(stems))
+
+
+def _not_a_name(word: str) -> bool:
+    folded = word.casefold()
+    return folded in _NOT_NAME_WORDS or folded.startswith(_NOT_NAME_PREFIXES)
+
+
+def _capitalised(word: str) -> bool:
+    """Jānis, Иван; not IeVP, not SMS, not lowercase words."""
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+def _names(text: str) -> Iterator[Span]:
+    index = _name_index()
+    words = list(_WORD.finditer(text))
+    masked: set[int] = set()
+    for trigger in _TRIGGER.finditer(text):
+        position = next((i for i, w in enumerate(words) if w.start() >= trigger.end()), len(words))
+        while position < len(words) and words[position].group().casefold() in _FILLERS:
+            position += 1
+        for word in words[position : position + 2]:
+            token = word.group()
+            if _not_a_name(token) or not (index.is_name(token) or _capitalised(token)):
+                break
+            if text[trigger.end() : word.start()].count("\n") or masked.intersection({word.start()}):
+                break
+            masked.add(word.start())
+            yield Span(word.start(), word.end(), Kind.NAME)
+    for i, word in enumerate(words):
+        token = word.group()
+        if word.start() in masked or not _capitalised(token) or not index.is_name(token):
+            continue
+        yield Span(word.start(), word.end(), Kind.NAME)
+        follower = words[i + 1] if i + 1 < len(words) else None
+        if (
+            follower is not None
+            and text[word.end() : follower.start()].strip() == ""
+            and _capitalised(follower.group())
+            and not _not_a_name(follower.group())
+        ):
+            yield Span(follower.start(), follower.end(), Kind.NAME)  # the surname after a first name
+
+
+DETECTORS: tuple[Detector, ...] = (_email, _account, _personal_code, _card, _phone, _names)
+
+
+def find(text: str) -> list[Span]:
+    """Non-overlapping spans to mask, in text order; an earlier detector wins an overlap."""
+    chosen: list[Span] = []
+    for detector in DETECTORS:
+        for span in sorted(detector(text), key=lambda s: (s.start, -s.end)):
+            if all(span.end <= c.start or span.start >= c.end for c in chosen):
+                chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def redact(text: str) -> str:
+    """The text with every personal detail replaced by a typed placeholder; adjacent names merge."""
+    out: list[str] = []
+    cursor = 0
+    for span in find(text):
+        token = placeholder(span.kind)
+        gap = text[cursor : span.start]
+        if span.kind == Kind.NAME and out and out[-1] == token and gap.strip() == "":
+            cursor = span.end  # "Jānis Bērziņš" → one ⟨name⟩
+            continue
+        out.append(gap)
+        out.append(token)
+        cursor = span.end
+    out.append(text[cursor:])
+    return "".join(out)

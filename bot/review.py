@@ -1,0 +1,109 @@
+"""Review: operators confirm or relabel an inbound message's intent; reviewed messages become NLU data.
+
+The export is Rasa NLU YAML (`version: "3.1"`, `nlu:` / `- intent:` / `examples: |`), masked by
+bot.redaction, so it can be merged into `nlu/data` and read by `helpline nlu evaluate --data`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import AuditEvent, TranscriptEntry
+from bot.redaction import redact
+from nlu.parse import FALLBACK
+from nlu.taxonomy import INTENTS
+
+_SPACE = re.compile(r"\s+")
+_PLACEHOLDER = re.compile(r"⟨\w+⟩")
+
+
+class ReviewError(ValueError):
+    """A relabel the data does not allow (unknown intent, not an inbound message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingExample:
+    text: str
+    intent: str
+
+
+async def relabel(
+    session: AsyncSession, entry_id: int, intent: str, *, actor: str, now: datetime
+) -> TranscriptEntry:
+    """Set the reviewed intent of an inbound message (the predicted one = a confirmation); audited."""
+    if intent not in INTENTS:
+        raise ReviewError(f"unknown intent {intent!r}")
+    entry = await session.get(TranscriptEntry, entry_id)
+    if entry is None or entry.direction != "in":
+        raise ReviewError(f"no inbound message {entry_id}")
+    entry.reviewed_intent, entry.reviewed_by, entry.reviewed_at = intent, actor[:64], now
+    action = "confirm_intent" if intent == entry.intent else "relabel_intent"
+    session.add(AuditEvent(actor=actor[:64], action=action, subject=f"transcript:{entry_id}", created_at=now))
+    return entry
+
+
+def training_text(text: str) -> str | None:
+    """One masked line, or None when nothing worth learning from is left."""
+    line = _SPACE.sub(" ", redact(text)).strip()
+    if not re.search(r"[^\W\d_]", _PLACEHOLDER.sub("", line)):
+        return None  # empty, digits only ("2" picking a button) or nothing but placeholders
+    return line
+
+
+async def examples(session: AsyncSession, *, include_unreviewed: bool) -> list[TrainingExample]:
+    """Reviewed inbound messages; with include_unreviewed, also the rest under their predicted intent."""
+    t = TranscriptEntry
+    predicted = (t.reviewed_at.is_(None), t.intent.is_not(None), t.intent != FALLBACK, t.payload.is_(None))
+    was_reviewed = t.reviewed_at.is_not(None)
+    chosen = or_(was_reviewed, and_(*predicted)) if include_unreviewed else was_reviewed
+    stmt = (
+        select(t.text, t.reviewed_intent, t.intent)
+        .where(t.direction == "in", t.kind == "text", chosen)
+        .order_by(t.id)
+        .execution_options(yield_per=2000)
+    )
+    found: list[TrainingExample] = []
+    seen: set[tuple[str, str]] = set()
+    for text, reviewed, intent in await session.execute(stmt):
+        label = reviewed or intent
+        line = training_text(text)
+        if label not in INTENTS or line is None or (label, line.casefold()) in seen:
+            continue
+        seen.add((label, line.casefold()))
+        found.append(TrainingExample(line, label))
+    return found
+
+
+def to_rasa_yaml(items: Iterable[TrainingExample], *, header: str = "") -> str:
+    """Rasa NLU YAML, intents in name order, examples in the order given."""
+    by_intent: dict[str, list[str]] = {}
+    for item in items:
+        by_intent.setdefault(item.intent, []).append(item.text)
+    lines = [f"# {line}" for line in header.splitlines()]
+    lines += ['version: "3.1"', "nlu:" if by_intent else "nlu: []"]
+    for intent in sorted(by_intent):
+        lines += [f"- intent: {intent}", "  examples: |"]
+        lines += [f"    - {text}" for text in by_intent[intent]]
+    return "\n".join(lines) + "\n"
+
+
+async def export_yaml(
+    session: AsyncSession, *, include_unreviewed: bool, actor: str, now: datetime
+) -> tuple[str, int]:
+    """The export as YAML text and its number of examples; the export itself is audited."""
+    found = await examples(session, include_unreviewed=include_unreviewed)
+    scope = "all" if include_unreviewed else "reviewed"
+    header = (
+        f"Exported by `helpline nlu export-reviewed` ({scope}) at {now.isoformat(timespec='seconds')}.\n"
+        "Personal data is masked as ⟨phone⟩, ⟨name⟩, …; check before merging into nlu/data."
+    )
+    session.add(
+        AuditEvent(actor=actor[:64], action="export_nlu", subject=f"{scope}:{len(found)}", created_at=now)
+    )
+    return to_rasa_yaml(found, header=header), len(found)

@@ -1,0 +1,161 @@
+"""The default NLU backend: rules, then the model, then the confidence check, then entities and language.
+
+It runs in-process (no server), answers in about a millisecond, and trains itself from
+`nlu/data` when the cached artefact is missing or was built from other data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from nlu.entities import EntityExtractor
+from nlu.language import LanguageModel, guess_language
+from nlu.model import FORMAT_VERSION, MODEL_JSON, IntentClassifier
+from nlu.normalize import tokenize
+from nlu.parse import FALLBACK, Entity, IntentScore, Parse
+from nlu.rules import CRISIS, Rules
+from nlu.yaml_data import data_fingerprint, load_examples
+
+DEFAULT_DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_THRESHOLD = 0.35
+DEFAULT_MARGIN = 0.0  # top-two margin below which the model is not trusted either
+DEFAULT_CRISIS_FLOOR = 0.40  # the model's crisis probability that is enough, recall first
+LANGUAGE_JSON = "language.json"
+RANKING_SIZE = 10
+ZONE = ZoneInfo("Europe/Riga")
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+class EmbeddedClassifier:
+    """Implements `nlu.parse.Classifier`; build it with `load_classifier`."""
+
+    def __init__(
+        self,
+        model: IntentClassifier,
+        rules: Rules,
+        entities: EntityExtractor,
+        language_model: LanguageModel | None = None,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        margin: float = DEFAULT_MARGIN,
+        crisis_floor: float = DEFAULT_CRISIS_FLOOR,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.model = model
+        self.rules = rules
+        self.entities = entities
+        self.language_model = language_model
+        self.threshold = threshold
+        self.margin = margin
+        self.crisis_floor = crisis_floor
+        self._now = now or (lambda: datetime.now(ZONE))
+
+    async def parse(self, text: str) -> Parse:
+        return self.parse_sync(text)
+
+    def parse_sync(self, text: str, hint: str | None = None) -> Parse:
+        """Everything the flows need about one message; `hint` is the conversation's language."""
+        tokens = tokenize(text)
+        rule = self.rules.match(text, tokens)
+        entities: list[Entity] = []
+        if rule is not None:
+            intent, confidence = rule.intent, 1.0
+            ranking: tuple[IntentScore, ...] = (IntentScore(rule.intent, 1.0),)
+            entities.extend(rule.entities)
+        else:
+            scores = self.model.predict(text)[:RANKING_SIZE]
+            ranking = tuple(scores)
+            intent, confidence = self._decide(scores)
+        entities.extend(self.entities.extract(text, self._now(), tokens))
+        if intent == "change_language" and not any(e.entity == "language" for e in entities):
+            mention = self.rules.language_mention(text, tokens)
+            if mention is not None:
+                entities.append(mention)
+        language = guess_language(text, hint, self.language_model)
+        return Parse(text, intent, confidence, ranking, language, tuple(entities))
+
+    def _decide(self, scores: list[IntentScore]) -> tuple[str, float]:
+        top = scores[0]
+        crisis = next((s for s in scores if s.name == CRISIS), None)
+        if crisis is not None and crisis.confidence >= self.crisis_floor:
+            return CRISIS, crisis.confidence
+        second = scores[1].confidence if len(scores) > 1 else 0.0
+        if top.confidence < self.threshold or top.confidence - second < self.margin:
+            return FALLBACK, top.confidence
+        return top.name, top.confidence
+
+    def guess_language(self, text: str, hint: str | None = None) -> str | None:
+        """The language guess with the trained n-gram model (for evaluation files without folders)."""
+        return guess_language(text, hint, self.language_model)
+
+
+def load_classifier(
+    data_dir: Path = DEFAULT_DATA_DIR,
+    cache_dir: Path | None = None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> EmbeddedClassifier:
+    """Load the cached model when it was built from this data, else train (reporting progress) and save."""
+    say = progress or (lambda _message: None)
+    model, language_model = _cached(data_dir, cache_dir) if cache_dir is not None else (None, None)
+    if model is None:
+        model, language_model = train(data_dir, cache_dir, say)
+    else:
+        say(f"using the cached model in {cache_dir}")
+    rules = Rules.load(extra_intents=model.classes)
+    entities = EntityExtractor.load()
+    clock = now or (lambda: datetime.now(ZONE))
+    entities.warm_up(clock())
+    return EmbeddedClassifier(model, rules, entities, language_model, threshold=threshold, now=clock)
+
+
+def train(data_dir: Path, cache_dir: Path | None, say: Progress) -> tuple[IntentClassifier, LanguageModel]:
+    """Train the intent and language models from `data_dir`; save them into `cache_dir` if given."""
+    started = time.perf_counter()
+    say(f"reading training data from {data_dir}")
+    fingerprint = data_fingerprint(data_dir)
+    examples = load_examples(data_dir)
+    intents = sorted({e.intent for e in examples})
+    say(f"training on {len(examples)} examples of {len(intents)} intents")
+    model = IntentClassifier().fit(examples)
+    model.metadata = {
+        "fingerprint": fingerprint,
+        "examples": len(examples),
+        "trained_at": datetime.now(ZONE).isoformat(),
+    }
+    say("training the language guesser")
+    language_model = LanguageModel.fit((e.text, e.language) for e in examples if e.language)
+    if cache_dir is not None:
+        model.save(cache_dir)
+        (cache_dir / LANGUAGE_JSON).write_text(json.dumps(language_model.to_json()), encoding="utf-8")
+        say(f"saved the model to {cache_dir}")
+    say(f"trained in {time.perf_counter() - started:.1f} s")
+    return model, language_model
+
+
+def _cached(data_dir: Path, cache_dir: Path) -> tuple[IntentClassifier | None, LanguageModel | None]:
+    if not (cache_dir / MODEL_JSON).exists():
+        return None, None
+    try:
+        model = IntentClassifier.load(cache_dir)
+        stored = json.loads((cache_dir / LANGUAGE_JSON).read_text(encoding="utf-8"))
+        language = LanguageModel.from_json(stored)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("nlu: cached model in %s is unreadable (%s); retraining", cache_dir, exc)
+        return None, None
+    if model.metadata.get("fingerprint") != data_fingerprint(data_dir):
+        return None, None
+    return model, language
+
+
+__all__ = ["DEFAULT_DATA_DIR", "FORMAT_VERSION", "EmbeddedClassifier", "load_classifier", "train"]

@@ -1,0 +1,187 @@
+"""Transcript search: full text, every filter and keyset paging, on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import upgrade
+from bot.db.models import TranscriptEntry
+from bot.search import Page, SearchQuery, fts5_query, search, tsquery
+from tests import ops_data
+from tests.ops_data import Msg
+
+RIGA = ZoneInfo("Europe/Riga")
+T0 = datetime(2026, 10, 1, 12, 0, tzinfo=RIGA)
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = make_engine(db_url)
+    await upgrade(engine)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def seed(maker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    """Five conversations with known properties; returns conversation ids by name."""
+    ids: dict[str, int] = {}
+    async with maker() as session, session.begin():
+        visit = await ops_data.conversation(
+            session,
+            [
+                Msg("Kā var satikt vīrs cietumā?", intent="visit_rules", confidence=0.9, language="lv"),
+                Msg("Īstermiņa tikšanās ir reizi mēnesī.", direction="out"),
+            ],
+            at=T0,
+            user="u-visit",
+        )
+        ids["visit"] = visit.conversation.id
+        ru = await ops_data.conversation(
+            session,
+            [Msg("как передать посылку мужу", intent="parcels_money", confidence=0.3, language="ru")],
+            at=T0 + timedelta(days=1),
+            user="u-ru",
+            channel="sms",
+            language="ru",
+        )
+        ids["ru"] = ru.conversation.id
+        lost = await ops_data.conversation(
+            session,
+            [Msg("blah vīrs blah", intent="nlu_fallback", confidence=0.1, language="lv")],
+            at=T0 + timedelta(days=2),
+            user="u-lost",
+        )
+        ids["lost"] = lost.conversation.id
+        crisis = await ops_data.conversation(
+            session,
+            [Msg("negribu vairs dzīvot", intent="crisis", confidence=1.0, language="lv")],
+            at=T0 + timedelta(days=3),
+            user="u-crisis",
+            crisis=True,
+        )
+        await ops_data.handoff(session, crisis.conversation, T0 + timedelta(days=3), crisis=True)
+        ids["crisis"] = crisis.conversation.id
+        booked = await ops_data.conversation(
+            session,
+            [Msg("I want to book a psychologist", intent="book_counselling", confidence=0.8, language="en")],
+            at=T0 + timedelta(days=4),
+            user="u-booked",
+            channel="web",
+            language="en",
+        )
+        counsellor = await ops_data.counsellor(session, T0)
+        await ops_data.booking(
+            session, booked.contact, counsellor.id, T0 + timedelta(days=10), status="booked", at=T0
+        )
+        ids["booked"] = booked.conversation.id
+    return ids
+
+
+async def run(maker: async_sessionmaker[AsyncSession], **kw: object) -> Page:
+    async with maker() as session:
+        return await search(session, SearchQuery(**kw))  # type: ignore[arg-type]
+
+
+def conversations(page: Page) -> set[int]:
+    return {hit.conversation_id for hit in page.hits}
+
+
+async def test_full_text_finds_words_and_prefixes(maker):
+    ids = await seed(maker)
+    assert conversations(await run(maker, text="vīrs")) == {ids["visit"], ids["lost"]}
+    assert conversations(await run(maker, text="vīrs cietumā")) == {ids["visit"]}
+    assert conversations(await run(maker, text="посылку")) == {ids["ru"]}
+    assert conversations(await run(maker, text="psycholog*")) == {ids["booked"]}
+    assert (await run(maker, text="nothing-like-this")).hits == []
+    # query syntax never reaches the database: quotes, minus and parentheses are dropped, NEAR is a word
+    assert conversations(await run(maker, text='"vīrs" -(cietumā)')) == {ids["visit"]}
+    assert (await run(maker, text="vīrs NEAR OR")).hits == []
+
+
+async def test_sqlite_search_ignores_diacritics(maker, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's 'simple' configuration keeps diacritics (docs/operators.md)")
+    ids = await seed(maker)
+    assert conversations(await run(maker, text="virs cietuma")) == {ids["visit"]}
+
+
+async def test_filters(maker):
+    ids = await seed(maker)
+    assert conversations(await run(maker, channel="sms")) == {ids["ru"]}
+    assert conversations(await run(maker, language="en")) == {ids["booked"]}
+    assert conversations(await run(maker, intent="visit_rules")) == {ids["visit"]}
+    assert conversations(await run(maker, fallback=True)) == {ids["lost"]}
+    assert conversations(await run(maker, low_confidence=0.5)) == {ids["ru"], ids["lost"]}
+    assert conversations(await run(maker, crisis=True)) == {ids["crisis"]}
+    assert conversations(await run(maker, handed_off=True)) == {ids["crisis"]}
+    assert conversations(await run(maker, booked=True)) == {ids["booked"]}
+    window = await run(maker, since=T0 + timedelta(days=1), until=T0 + timedelta(days=3))
+    assert conversations(window) == {ids["ru"], ids["lost"]}
+    outbound = await run(maker, direction="out")
+    assert [hit.direction for hit in outbound.hits] == ["out"]
+    assert conversations(await run(maker, text="vīrs", fallback=True)) == {ids["lost"]}
+    assert conversations(await run(maker, text="vīrs", channel="sms")) == set()
+
+
+async def test_reviewed_filter(maker):
+    ids = await seed(maker)
+    async with maker() as session, session.begin():
+        await session.execute(
+            update(TranscriptEntry)
+            .where(TranscriptEntry.conversation_id == ids["ru"])
+            .values(reviewed_intent="parcels_money", reviewed_by="staff:1", reviewed_at=T0)
+        )
+    assert conversations(await run(maker, reviewed=True)) == {ids["ru"]}
+    assert ids["ru"] not in conversations(await run(maker, reviewed=False))
+
+
+async def test_keyset_paging_walks_every_hit_once(maker):
+    async with maker() as session, session.begin():
+        for n in range(7):
+            await ops_data.conversation(
+                session,
+                [Msg(f"vēstule numur {n}", intent="letters", confidence=0.9, language="lv")],
+                at=T0 + timedelta(hours=n),
+                user=f"u-{n}",
+            )
+    for text in ("", "vēstule"):
+        seen: list[int] = []
+        before = None
+        pages = 0
+        while True:
+            page = await run(maker, text=text, intent="letters", limit=3, before_id=before)
+            seen += [hit.id for hit in page.hits]
+            pages += 1
+            if page.next_before is None:
+                break
+            before = page.next_before
+        assert pages == 3
+        assert len(seen) == 7 == len(set(seen))
+        assert seen == sorted(seen, reverse=True)  # newest first
+
+
+async def test_index_follows_edits_and_deletes(maker):
+    ids = await seed(maker)
+    async with maker() as session, session.begin():
+        await session.execute(
+            update(TranscriptEntry)
+            .where(TranscriptEntry.conversation_id == ids["ru"])
+            .values(text="совсем другой текст")
+        )
+        await session.execute(delete(TranscriptEntry).where(TranscriptEntry.conversation_id == ids["visit"]))
+    assert (await run(maker, text="посылку")).hits == []
+    assert conversations(await run(maker, text="другой")) == {ids["ru"]}
+    assert conversations(await run(maker, text="vīrs")) == {ids["lost"]}
+
+
+def test_query_translation_per_dialect():
+    assert fts5_query('vīrs olain* "x" OR') == '"vīrs" "olain"* "x" "or"'
+    assert tsquery("Vīrs olain* (a|b)") == "vīrs & olain:* & a & b"
+    assert fts5_query("!!!") == ""

@@ -1,0 +1,94 @@
+"""Entities: dates and times in three languages, prisons in inflected forms, phone numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from nlu.entities import EntityExtractor
+
+RIGA = ZoneInfo("Europe/Riga")
+NOW = datetime(2026, 3, 11, 9, 30, tzinfo=RIGA)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor.load()
+
+
+def values(extractor: EntityExtractor, text: str, kind: str) -> list[str]:
+    return [e.value for e in extractor.extract(text, NOW) if e.entity == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rīt pēc pusdienām", "2026-03-12T14:00:00+02:00"),
+        ("rit pec pusdienam", "2026-03-12T14:00:00+02:00"),
+        ("в пятницу в 10", "2026-03-13T10:00:00+02:00"),
+        ("next Monday 3pm", "2026-03-16T15:00:00+02:00"),
+        ("piektdien 10:00", "2026-03-13T10:00:00+02:00"),
+        ("parīt no rīta", "2026-03-13T10:00:00+02:00"),
+        ("завтра утром", "2026-03-12T10:00:00+02:00"),
+        ("tomorrow at 10", "2026-03-12T10:00:00+02:00"),
+        ("12. martā plkst. 14", "2026-03-12T14:00:00+02:00"),
+        ("15 марта в 14:00", "2026-03-15T14:00:00+02:00"),
+        ("March 12 at 2pm", "2026-03-12T14:00:00+02:00"),
+        ("в 7 вечера", "2026-03-11T19:00:00+02:00"),
+        ("pirmdien", "2026-03-16T00:00:00+02:00"),
+        ("1. aprīlī plkst. 9", "2026-04-01T09:00:00+03:00"),
+    ],
+)
+def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -> None:
+    assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize("text", ["man ir 2 bērni", "my son is 25 years old", "cik ilgi var runāt pa telefonu"])
+def test_numbers_that_are_not_times(extractor: EntityExtractor, text: str) -> None:
+    assert values(extractor, text, "time") == []
+
+
+def test_naive_now_is_refused(extractor: EntityExtractor) -> None:
+    with pytest.raises(ValueError, match="aware"):
+        extractor.extract("rīt", datetime(2026, 3, 11, 9, 30))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("text", "prison"),
+    [
+        ("Dēls ir Olaines cietumā", "Olaines cietums"),
+        ("brauksim uz Olainē", "Olaines cietums"),
+        ("муж в Олайнской тюрьме", "Olaines cietums"),
+        ("сын сидит в Олайне", "Olaines cietums"),
+        ("Jelgavas cietuma adrese", "Jelgavas cietums"),
+        ("в Елгавской тюрьме", "Jelgavas cietums"),
+        ("meita ir Iļģuciemā", "Iļģuciema cietums"),
+        ("Ilguciema cietums", "Iļģuciema cietums"),
+        ("Centrālcietums", "Rīgas Centrālcietums"),
+        ("v Olainskoi tjurme", "Olaines cietums"),
+        ("Valmieras cietumā", "Valmieras cietums"),
+    ],
+)
+def test_prisons_in_inflected_forms(extractor: EntityExtractor, text: str, prison: str) -> None:
+    assert values(extractor, text, "prison") == [prison]
+
+
+def test_prison_entity_offsets_cover_the_words(extractor: EntityExtractor) -> None:
+    text = "Dēls ir Olaines cietumā"
+    entity = next(e for e in extractor.extract(text, NOW) if e.entity == "prison")
+    assert text[entity.start : entity.end] == entity.text == "Olaines cietumā"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("mans numurs ir 29123456", "+37129123456"),
+        ("zvaniet +371 2912 3456", "+37129123456"),
+        ("мой телефон 67 123 456", "+37167123456"),
+    ],
+)
+def test_phone_numbers(extractor: EntityExtractor, text: str, number: str) -> None:
+    assert values(extractor, text, "phone_number") == [number]
+    assert values(extractor, text, "time") == []

@@ -1,0 +1,281 @@
+"""Booking flows over FakeBookings: mode -> day -> time -> confirm, typed times, taken slots, rules, cancel, move."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows.engine import step
+from flows.ports import FlowContext, SlotOffer
+from flows.state import ConversationState, Turn, UserTurn
+from flows.texts import Texts
+from nlu.parse import FALLBACK, Entity, Parse
+from tests.fakes import FakeBookings
+from tests.unit.test_engine import RecordingHandoffs, RecordingPrivacy
+
+RIGA = ZoneInfo("Europe/Riga")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=RIGA)  # Monday
+
+
+def at(day: int, hour: int) -> datetime:
+    return datetime(2026, 11, day, hour, 0, tzinfo=RIGA)
+
+
+def free() -> list[SlotOffer]:
+    anna = (1, "Anna Demo", ("lv", "ru"))
+    peter = (2, "Pēteris Paraugs", ("lv", "en"))
+    times = [(anna, at(24, 10), "video"), (anna, at(24, 11), "video"), (anna, at(24, 14), "video")]
+    times += [(anna, at(25, 10), "video"), (peter, at(27, 15), "video"), (peter, at(27, 15), "phone")]
+    times += [(anna, at(26, 12), "in_person")]
+    return [
+        SlotOffer(cid, name, langs, start, mode, "Demo iela 1, Rīga" if mode == "in_person" else None)
+        for (cid, name, langs), start, mode in times
+    ]
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    return Texts.load()
+
+
+@pytest.fixture
+def bookings() -> FakeBookings:
+    return FakeBookings(NOW, free())
+
+
+def context(bookings: FakeBookings | None, texts: Texts, now: datetime = NOW) -> FlowContext:
+    return FlowContext(
+        now=now, channel="cli", handoffs=RecordingHandoffs(), privacy=RecordingPrivacy(), bookings=bookings, texts=texts
+    )
+
+
+def said(text: str = "", *, intent: str = FALLBACK, payload: str | None = None, when: str | None = None) -> UserTurn:
+    entities = (Entity("time", when, 0, len(text), text),) if when else ()
+    parse = Parse(text, intent, 0.9 if intent != FALLBACK else 0.2, (), None, entities)
+    return UserTurn(text=text, parse=parse, payload=payload)
+
+
+class Chat:
+    """Walks the engine turn by turn, keeping the state, as the pipeline does."""
+
+    def __init__(self, ctx: FlowContext, texts: Texts, lang: str = "lv") -> None:
+        self.ctx, self.texts = ctx, texts
+        self.state = ConversationState(lang=lang)
+        self.last = Turn((), self.state)
+
+    async def say(self, turn: UserTurn) -> Turn:
+        self.last = await step(self.state, turn, self.ctx)
+        self.state = self.last.state
+        return self.last
+
+    @property
+    def keys(self) -> list[str]:
+        return [r.key for r in self.last.replies]
+
+    @property
+    def payloads(self) -> list[str]:
+        return [b.payload for r in self.last.replies for b in r.buttons]
+
+    def text(self, index: int = -1) -> str:
+        lang = self.state.lang or "lv"
+        return self.texts.render_reply(self.last.replies[index], lang)
+
+    def labels(self) -> list[str]:
+        lang = self.state.lang or "lv"
+        return [self.texts.label(b.key, lang, b.params) for r in self.last.replies for b in r.buttons]
+
+
+async def test_book_with_buttons_mode_day_time_confirm(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said("gribu pie psihologa", intent="book_counselling"))
+    assert chat.keys == ["booking.pick_mode"]
+    assert chat.payloads == ["bk:mode:video", "bk:mode:phone", "bk:mode:in_person"]
+    assert "bez maksas un konfidenciālas" in chat.text() and "5" in chat.text()
+    await chat.say(said(payload="bk:mode:video"))
+    assert chat.keys == ["booking.pick_day"]
+    assert chat.payloads[:3] == ["bk:day:2026-11-24", "bk:day:2026-11-25", "bk:day:2026-11-27"]
+    assert chat.labels()[0] == "Ot 24.11."
+    await chat.say(said(payload="bk:day:2026-11-24"))
+    assert chat.keys == ["booking.pick_time"] and chat.labels()[:3] == ["10:00", "11:00", "14:00"]
+    assert chat.text().startswith("otrdiena, 24. novembris.")
+    await chat.say(said(payload=chat.payloads[2]))
+    assert chat.keys == ["booking.confirm"]
+    confirm = chat.text()
+    assert "Datums: otrdiena, 24. novembris" in confirm and "Laiks: 14:00" in confirm
+    assert "Videozvans" in confirm and "Anna Demo (latviešu, krievu)" in confirm
+    assert "koordinators" in confirm and "līdz pirmdiena, 23. novembris, plkst. 14:00" in confirm
+    assert bookings.booked == []  # nothing before the explicit yes
+    await chat.say(said(payload="bk:yes"))
+    assert chat.keys == ["booking.booked"] and chat.state.flow is None
+    assert [b.starts_at for b in bookings.booked] == [at(24, 14)]
+
+
+async def test_every_button_payload_fits_telegram_callback_data(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    seen: list[str] = []
+    for turn in (
+        said(intent="book_counselling"),
+        said(payload="bk:mode:in_person"),
+        said(payload="bk:day:2026-11-26"),
+    ):
+        await chat.say(turn)
+        seen += chat.payloads
+    assert any(p.startswith("bk:slot:") for p in seen)
+    assert max(len(p.encode()) for p in seen) <= 64
+
+
+async def test_a_typed_time_picks_the_exact_slot(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("rīt pēc pusdienām", when=at(24, 14).isoformat()))
+    assert chat.keys == ["booking.confirm"]
+    assert "Laiks: 14:00" in chat.text()
+
+
+async def test_a_time_in_the_first_message_goes_straight_to_confirmation_after_the_mode(texts: Texts):
+    bookings = FakeBookings(NOW, free())
+    chat = Chat(context(bookings, texts), texts, lang="en")
+    await chat.say(said("book me Friday 3pm", intent="book_counselling", when=at(27, 15).isoformat()))
+    assert chat.keys == ["booking.pick_mode"]
+    await chat.say(said(payload="bk:mode:phone"))
+    assert chat.keys == ["booking.confirm"]
+    assert "Date: Friday 27 November" in chat.text() and "Time: 15:00" in chat.text()
+
+
+async def test_a_typed_time_that_is_not_free_offers_the_nearest(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts, lang="ru")
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("во вторник в 12", when=at(24, 12).isoformat()))
+    assert chat.keys == ["booking.nearest"]
+    assert "вторник, 24 ноября, 12:00" in chat.text()
+    assert chat.labels()[:3] == ["Вт 24.11 10:00", "Вт 24.11 11:00", "Вт 24.11 14:00"]
+
+
+async def test_a_day_without_an_hour_shows_that_days_times(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("trešdien", when=at(25, 0).isoformat()))
+    assert chat.keys == ["booking.pick_time"] and chat.labels() == ["10:00", "Cita diena"]
+    await chat.say(said("10:00", when=at(24, 10).isoformat()))  # the NLU read "10:00" as the next 10:00
+    assert chat.keys == ["booking.confirm"] and "trešdiena, 25. novembris" in chat.text()
+
+
+async def test_a_slot_taken_meanwhile_is_explained_with_the_nearest_others(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(payload="bk:day:2026-11-24"))
+    await chat.say(said(payload=chat.payloads[0]))
+    bookings.stolen.add(at(24, 10))
+    await chat.say(said("jā", intent="affirm"))
+    assert chat.keys == ["booking.taken"]
+    assert "aizņēma kāds cits" in chat.text()
+    assert chat.labels()[:2] == ["Ot 24.11. 11:00", "Ot 24.11. 14:00"]
+    await chat.say(said(payload=chat.payloads[0]))
+    await chat.say(said(payload="bk:yes"))
+    assert chat.keys == ["booking.booked"] and bookings.booked[0].starts_at == at(24, 11)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("lv", ["(5)", "koordinators"]), ("ru", ["(5)", "координатор"]), ("en", ["(5)", "coordinator"])],
+)
+async def test_the_quota_is_enforced_and_explained(texts: Texts, lang: str, words: list[str]):
+    chat = Chat(context(FakeBookings(NOW, free(), quota=5, used=5), texts), texts, lang)
+    await chat.say(said(intent="book_counselling"))
+    assert chat.keys == ["booking.quota_used"]
+    assert all(w in chat.text() for w in words)
+    assert "/human_handoff" in chat.payloads
+
+
+async def test_one_upcoming_session_at_a_time(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    bookings.current = await bookings.book("video", 1, at(25, 10))
+    await chat.say(said(intent="book_counselling"))
+    assert chat.keys == ["booking.already"]
+    assert "trešdiena, 25. novembris" in chat.text()
+    assert chat.payloads == ["/reschedule_booking", "/cancel_booking", "/help"]
+
+
+async def test_my_bookings_and_cancel_with_confirmation(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="my_bookings"))
+    assert chat.keys == ["booking.none"]
+    await bookings.book("video", 1, at(25, 10))
+    await chat.say(said(intent="my_bookings"))
+    assert chat.keys == ["booking.mine"] and "Laiks: 10:00" in chat.text()
+    await chat.say(said(intent="cancel_booking"))
+    assert chat.keys == ["booking.cancel_confirm"] and bookings.cancelled == []
+    await chat.say(said(payload="bk:yes"))
+    assert chat.keys == ["booking.cancelled"] and bookings.cancelled == [1]
+
+
+async def test_keeping_the_session_when_asked_to_cancel(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await bookings.book("video", 1, at(25, 10))
+    await chat.say(said(intent="cancel_booking"))
+    await chat.say(said("nē", intent="deny"))
+    assert chat.keys == ["booking.kept"] and bookings.cancelled == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "intent", "expected"),
+    [
+        ("lv", "cancel_booking", "mazāk nekā 24 h"),
+        ("ru", "cancel_booking", "меньше 24 ч"),
+        ("en", "cancel_booking", "less than 24 h"),
+        ("lv", "reschedule_booking", "vairs nevar pārcelt"),
+        ("ru", "reschedule_booking", "перенести её здесь уже нельзя"),
+        ("en", "reschedule_booking", "can no longer be moved"),
+    ],
+)
+async def test_the_cut_off_is_enforced_and_explained(texts: Texts, lang: str, intent: str, expected: str):
+    bookings = FakeBookings(NOW, free())
+    await bookings.book("video", 1, at(24, 10))  # 24 h away
+    chat = Chat(context(bookings, texts, now=NOW + timedelta(minutes=1)), texts, lang)
+    bookings.now = chat.ctx.now
+    await chat.say(said(intent=intent))
+    assert chat.keys == [f"booking.too_late_{'cancel' if intent == 'cancel_booking' else 'move'}"]
+    assert expected in chat.text()
+    assert chat.payloads == ["/human_handoff", "/help"]
+    assert bookings.cancelled == []
+
+
+async def test_reschedule_books_the_new_time_then_cancels_the_old(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts, lang="en")
+    await bookings.book("video", 1, at(25, 10))
+    await chat.say(said(intent="reschedule_booking"))
+    assert chat.keys == ["booking.move_intro", "booking.pick_day"]
+    assert "Wednesday 25 November, 10:00" in chat.text(0)
+    await chat.say(said(payload="bk:day:2026-11-27"))
+    await chat.say(said(payload=chat.payloads[0]))
+    assert chat.keys == ["booking.move_confirm"]
+    assert "(Wednesday 25 November, 10:00) will be cancelled" in chat.text()
+    await chat.say(said(payload="bk:yes"))
+    assert chat.keys == ["booking.moved"]
+    assert bookings.cancelled == [1] and bookings.current is not None and bookings.current.starts_at == at(27, 15)
+
+
+async def test_another_topic_leaves_the_booking_flow(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("kā var satikt vīru rīt?", intent="visit_rules", when=at(24, 0).isoformat()))
+    assert chat.keys == ["faq.visit_rules"] and chat.state.flow is None
+
+
+async def test_an_old_booking_button_outside_the_flow_restarts_politely(bookings: FakeBookings, texts: Texts):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(payload="bk:slot:1:2026-11-24T10:00+02:00"))
+    assert chat.keys == ["booking.stale"] and chat.payloads == ["/book_counselling", "/help"]
+
+
+async def test_without_the_bookings_port_a_coordinator_arranges_sessions(texts: Texts):
+    chat = Chat(context(None, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    assert chat.keys == ["booking.not_yet"]

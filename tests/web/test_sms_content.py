@@ -1,0 +1,243 @@
+"""Every SMS reply of every flow, in every language, as the Twilio API receives it: at most 2 segments, discreet.
+
+The replies are produced for real: signed webhooks in, the pipeline and the flows, the outbox, TwilioSender,
+and the bodies the fake Twilio API recorded. Replies with placeholders are rendered again with long values,
+and any reply key of the flows that the scenarios did not reach is checked on its text alone (and listed).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import statistics
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import smsutil
+from sqlalchemy import select
+
+from bot import keys
+from bot.app import Overrides, create_app
+from bot.channels.sms_help import HELP_KEY, NAME_KEY
+from bot.channels.sms_render import PREVIEW, SmsRenderer, indiscreet
+from bot.channels.sms_segments import MAX_SEGMENTS, count_segments
+from bot.db.models import OutboxItem
+from bot.messages import Button, Channel, OutboundMessage
+from bot.pipeline import _KIND_REPLIES
+from flows import faq
+from flows.registry import FLOWS
+from flows.texts import Texts
+from tests.fakes import FakeClassifier
+from tests.twilio_fake import FakeTwilio, SmsHarness, form_body, inbound_form, signed, sms_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("lv", "ru", "en")
+DIGIT = {"lv": "1", "ru": "2", "en": "3"}  # the order of language.ask's buttons
+# realistic long values for placeholders; anything unknown gets a long Latvian date-like phrase
+LONG = {"position": "128", "minutes": "240", "name": "Ģimeņu atbalsta tālrunis Rīgā"}
+LONG_DEFAULT = "ceturtdien, 24. septembrī 18:30"
+# set up by the scenarios themselves or only reachable in other channels
+ORDERED_LAST = ("human_handoff", "crisis", "change_language", "delete_my_data")
+
+
+@dataclass(frozen=True, slots=True)
+class Sms:
+    lang: str
+    key: str
+    body: str
+    source: str  # "sent" (recorded by the fake API), "long" (long placeholders) or "text" (text only)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'content.db'}"  # the content does not depend on the database
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTwilio]:
+    twilio = FakeTwilio()
+    await twilio.start()
+    yield twilio
+    await twilio.stop()
+
+
+@pytest.fixture
+async def sms(aiohttp_client, settings, clock, fake: FakeTwilio) -> SmsHarness:
+    app = create_app(
+        sms_settings(settings, fake.base_url),
+        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
+    )
+    return SmsHarness(await aiohttp_client(app), fake)
+
+
+class Person:
+    def __init__(self, sms: SmsHarness, number: str) -> None:
+        self.sms, self.number = sms, number
+
+    async def say(self, body: str) -> None:
+        await self.sms.say(body, self.number)
+
+    async def media(self) -> None:
+        form = inbound_form("", self.number, NumMedia="1")
+        await self.sms.client.post("/webhooks/twilio", data=form_body(form), headers=signed("/webhooks/twilio", form))
+        await self.sms.deliver()
+
+
+async def _person(sms: SmsHarness, lang: str, n: int) -> Person:
+    person = Person(sms, f"+3712{LANGS.index(lang)}{n:06d}")
+    await person.say("/change_language")
+    await person.say(DIGIT[lang])
+    return person
+
+
+async def _play(sms: SmsHarness, clock) -> None:
+    """Every flow in every language, answered by numbers where SMS has no buttons."""
+    for lang in LANGS:
+        person = await _person(sms, lang, 1)
+        for intent in sorted(FLOWS):
+            if intent not in ORDERED_LAST:
+                await person.say(f"/{intent}")
+        for text in ("qwerty", "asdfgh", "0", "boom", "HELP", "STOP", "START"):  # retry, offer, menu, error
+            await person.say(text)
+        await person.media()
+        await person.say("/human_handoff")
+        await person.say("vēl kas")  # still waiting
+        await person.say("1")  # leave the queue
+        await person.say("/crisis")
+        late = await _person(sms, lang, 2)
+        clock.advance(hours=10)
+        await late.say("/human_handoff")  # out of hours
+        clock.advance(hours=-10)
+        await person.say("/delete_my_data")
+        await person.say("2")  # keep
+        await person.say("/delete_my_data")
+        await person.say("1")  # erase
+
+
+def _matchers(texts: Texts) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """Per language, each key's full text as a pattern (placeholders match anything)."""
+    found: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for lang in LANGS:
+        found[lang] = []
+        for key, entry in texts.entries[lang].items():
+            marked = texts.render(key, lang, dict.fromkeys(entry.placeholders(), "\x00"))
+            pattern = re.escape(marked).replace("\x00", ".+?")
+            found[lang].append((key, re.compile(pattern, re.DOTALL)))
+    return found
+
+
+def _sent_keys() -> set[str]:
+    """Every text key the flows and the pipeline can send as a reply (literal keys in Reply(...))."""
+    used = {f"faq.{i}" for i in faq.FOLLOW_UPS} | set(_KIND_REPLIES.values())
+    used |= {"optout.confirmed", "optout.resumed", "error.apology", "handoff.still_waiting", HELP_KEY}
+    for path in [*(ROOT / "flows").glob("*.py"), ROOT / "bot" / "pipeline.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Reply" and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    used.add(first.value)
+    return used
+
+
+def _long(texts: Texts, lang: str, key: str) -> dict[str, str]:
+    return {p: LONG.get(p, LONG_DEFAULT) for p in texts.entry(key, lang).placeholders()}
+
+
+def _render(texts: Texts, renderer: SmsRenderer, lang: str, key: str, buttons: tuple[Button, ...]) -> str:
+    params = _long(texts, lang, key)
+    entry = texts.entry(key, lang)
+    message = OutboundMessage(
+        outbox_id=0,
+        channel=Channel.SMS,
+        recipient_id="+37120000000",
+        text=texts.render(key, lang, params),
+        buttons=buttons,
+        sms_text=texts.render(key, lang, params, sms=True) if entry.sms else None,
+    )
+    return renderer.render(message)
+
+
+_CACHE: list[Sms] = []
+
+
+async def _every_sms(sms: SmsHarness, clock) -> list[Sms]:
+    if _CACHE:
+        return _CACHE
+    await _play(sms, clock)
+    texts = Texts.load()
+    renderer = SmsRenderer(texts)
+    matchers = _matchers(texts)
+    async with sms.app[keys.sessionmaker]() as session:
+        rows = {r.provider_message_id: r for r in (await session.execute(select(OutboxItem))).scalars()}
+    found: list[Sms] = []
+    for sent in sms.fake.sent:
+        row = rows.get(sent.sid)
+        lang = next((lang for lang in LANGS if sent.to.startswith(f"+3712{LANGS.index(lang)}")), "lv")
+        full = row.text if row is not None else sent.body  # the erased person's rows are gone
+        key = next((k for k, pattern in matchers[lang] if pattern.fullmatch(full)), "?")
+        found.append(Sms(lang, key, sent.body, "sent"))
+        if key != "?" and texts.entry(key, lang).placeholders() and row is not None:
+            buttons = tuple(Button(p, label) for p, label in row.buttons or [])
+            found.append(Sms(lang, key, _render(texts, renderer, lang, key, buttons), "long"))
+    seen = {(s.lang, s.key) for s in found}
+    for lang in LANGS:
+        for key in sorted(_sent_keys()):
+            if (lang, key) not in seen and texts.has(key):
+                found.append(Sms(lang, key, _render(texts, renderer, lang, key, ()), "text"))
+    _CACHE.extend(found)
+    return found
+
+
+async def test_every_sms_reply_fits_in_two_segments(sms: SmsHarness, clock, capsys):
+    every = await _every_sms(sms, clock)
+    counted = [(count_segments(s.body), s) for s in every]
+    for count, s in counted:  # our counter agrees with smsutil, the carriers' arithmetic
+        assert count.segments == len(smsutil.split(s.body).parts), s
+    assert all(m.num_segments == count_segments(m.body).segments for m in sms.fake.sent)
+    reached = {(s.lang, s.key) for s in every if s.source != "text"}
+    text_only = sorted({s.key for s in every if s.source == "text"})
+    segments = [c.segments for c, _ in counted]
+    longest_count, longest = max(counted, key=lambda item: (item[0].segments, item[0].units))
+    with capsys.disabled():
+        print(
+            f"\nSMS replies: {len(every)} ({len(reached)} reached through the webhook, "
+            f"{len(text_only)} keys on text only: {', '.join(text_only) or '-'})"
+            f"\n  longest: {longest_count.segments} segments, {longest_count.units} {longest_count.encoding} units"
+            f" ({longest.lang} {longest.key})"
+            f"\n  median: {statistics.median(segments)} segments; total: {sum(segments)} segments"
+        )
+    too_long = [f"{s.lang} {s.key} ({c.segments}): {s.body!r}" for c, s in counted if c.segments > MAX_SEGMENTS]
+    assert too_long == []
+    # every flow reached in every language, and each of them answered
+    assert {key for lang, key in reached if key.startswith("faq.")} >= {f"faq.{i}" for i in faq.FOLLOW_UPS}
+    for lang in LANGS:
+        assert {k for lg, k in reached if lg == lang} >= {
+            "greet", "menu.main", "help", "crisis.immediate", "handoff.queued", "handoff.out_of_hours",
+            "handoff.still_waiting", "handoff.withdrawn", "privacy.explain", "privacy.done", "privacy.kept",
+            "fallback.retry", "fallback.offer", "optout.confirmed", "optout.resumed", "error.apology", HELP_KEY,
+            "media.unsupported", "language.ask", "language.changed",
+        }, lang
+
+
+async def test_no_sms_names_the_prison_in_the_lock_screen_preview(sms: SmsHarness, clock):
+    every = await _every_sms(sms, clock)
+    leaks = [f"{s.lang} {s.key}: {s.body[:PREVIEW]!r} ({indiscreet(s.body)})" for s in every if indiscreet(s.body)]
+    assert leaks == []
+    texts = Texts.load()
+    for lang in LANGS:  # the default helpline names are neutral too
+        assert indiscreet(texts.render(NAME_KEY, lang)) is None
+
+
+async def test_menus_are_shown_whole_and_the_crisis_sms_keeps_both_numbers(sms: SmsHarness, clock):
+    every = await _every_sms(sms, clock)
+    for s in every:
+        if s.key == "menu.main" and s.source == "sent":
+            assert [line.split(" ", 1)[0] for line in s.body.splitlines()[1:]] == [
+                str(n) for n in range(1, len(faq.MAIN_MENU) + 1)
+            ]
+        if s.key == "crisis.immediate":
+            assert "112" in s.body and "116123" in s.body
+        if s.key in ("privacy.explain", "language.ask", "handoff.queued", "handoff.out_of_hours"):
+            assert re.search(r"^1 ", s.body, re.MULTILINE), s  # the choice the person must make is there

@@ -1,0 +1,139 @@
+"""STOP, START and HELP by SMS: one confirmation, then silence (reminders included) until START."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from bot import keys, store
+from bot.app import Overrides, create_app
+from bot.channels.sms_segments import count_segments
+from bot.db.models import Contact, OutboxItem
+from bot.messages import Channel
+from bot.settings import Settings
+from tests.factories import outbox, transcript
+from tests.fakes import FakeClassifier
+from tests.twilio_fake import FakeTwilio, SmsHarness, sms_settings
+
+PERSON = "+37120000001"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTwilio]:
+    twilio = FakeTwilio()
+    await twilio.start()
+    yield twilio
+    await twilio.stop()
+
+
+@pytest.fixture
+async def sms(aiohttp_client, settings: Settings, clock, fake: FakeTwilio) -> SmsHarness:
+    app = create_app(
+        sms_settings(settings, fake.base_url),
+        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
+    )
+    return SmsHarness(await aiohttp_client(app), fake)
+
+
+async def _queue_reminder(sms: SmsHarness, due_in: timedelta) -> None:
+    """A bot message for later, as a booking reminder would be queued."""
+    app = sms.app
+    async with app[keys.sessionmaker]() as session, session.begin():
+        now = app[keys.clock]()
+        contact = await store.lock_contact(session, Channel.SMS, PERSON, now)
+        conversation = await store.open_conversation(session, contact, now)
+        item = await store.enqueue(
+            session, conversation=conversation, contact=contact, text="Atgādinājums: rīt 10:00",
+            sms_text=None, buttons=[], now=now,
+        )
+        item.next_attempt_at = now + due_in
+
+
+async def test_after_stop_nothing_is_sent_until_start(sms: SmsHarness, clock):
+    await sms.say("Sveiki", PERSON)
+
+    (confirmation,) = await sms.say("STOP", PERSON)
+    assert "vairs nesaņemsiet" in confirmation and "START" in confirmation  # our one confirmation
+    for text in ("kā var satikt vīru?", "3", "Sveiki", "0"):
+        assert await sms.say(text, PERSON) == []  # stored, but the bot stays silent
+    await _queue_reminder(sms, timedelta(hours=20))  # e.g. a booking reminder, queued by the bot
+    clock.advance(hours=21)
+    assert await sms.deliver() == []  # the reminder is cancelled, not sent
+    inbound = [e.text for e in await transcript(sms.app) if e.direction == "in"]
+    assert inbound[-4:] == ["kā var satikt vīru?", "3", "Sveiki", "0"]
+    assert "cancelled" in {row.status for row in await outbox(sms.app)}
+
+    (resumed,) = await sms.say("start", PERSON)
+    assert "atkal ir ieslēgtas" in resumed
+    (answer,) = await sms.say("kā var satikt vīru?", PERSON)
+    assert "48 h" in answer
+    assert all(m.to == PERSON and count_segments(m.body).segments <= 2 for m in sms.fake.sent)
+
+
+@pytest.mark.parametrize("word", ["Stop.", "atteikties!", "стоп"])  # every word: tests/unit/test_sms_keywords.py
+async def test_every_opt_out_word_silences(sms: SmsHarness, word: str):
+    (confirmation,) = await sms.say(word, PERSON)
+    assert "START" in confirmation
+    async with sms.app[keys.sessionmaker]() as session:
+        contact = (await session.execute(select(Contact))).scalar_one()
+    assert contact.opted_out
+    assert await sms.say("Sveiki", PERSON) == []
+
+
+async def test_a_russian_stop_is_confirmed_in_russian(sms: SmsHarness):
+    (confirmation,) = await sms.say("СТОП", "+37120000009")
+    assert "Вы больше не будете получать" in confirmation
+
+
+async def test_a_sentence_with_stop_in_it_is_an_ordinary_message(sms: SmsHarness):
+    (answer,) = await sms.say("stop the visit please", PERSON)
+    assert "START" not in answer
+    async with sms.app[keys.sessionmaker]() as session:
+        assert not (await session.execute(select(Contact))).scalar_one().opted_out
+
+
+@pytest.mark.parametrize(("word", "expected"), [("HELP", "To talk to a person"), ("palīdzība", "Runāt ar cilvēku"),
+                                                ("Помощь", "Поговорить с человеком")])
+async def test_help_names_the_helpline_and_how_to_reach_a_person(sms: SmsHarness, word: str, expected: str):
+    (answer,) = await sms.say(word, PERSON)
+    assert expected in answer and "STOP" in answer and count_segments(answer).segments <= 2
+    names = {"HELP": "Family support line", "palīdzība": "Ģimeņu atbalsta tālrunis", "Помощь": "Телефон поддержки семей"}
+    assert answer.startswith(names[word])
+
+
+async def test_help_uses_the_configured_helpline_name(aiohttp_client, settings: Settings, clock, fake: FakeTwilio):
+    app = create_app(
+        sms_settings(settings, fake.base_url, helpline_name="Atbalsts 24"),
+        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
+    )
+    sms = SmsHarness(await aiohttp_client(app), fake)
+    (answer,) = await sms.say("PALĪDZĪBA", PERSON)
+    assert answer.startswith("Atbalsts 24.")
+
+
+async def test_help_is_answered_even_after_stop_and_says_how_to_start_again(sms: SmsHarness):
+    await sms.say("STOP", PERSON)
+    (answer,) = await sms.say("HELP", PERSON)
+    assert "START" in answer
+    assert await sms.say("Sveiki", PERSON) == []  # still silent otherwise
+
+
+async def test_when_twilio_says_the_number_unsubscribed_the_row_dies_and_the_contact_is_marked(sms: SmsHarness):
+    sms.fake.fail_next(400, 21610, "Attempt to send to unsubscribed recipient")
+    assert await sms.say("Sveiki", PERSON) == []
+    greeting, menu = await outbox(sms.app)
+    assert greeting.status == "dead" and "21610" in (greeting.last_error or "")
+    assert menu.status == "cancelled"  # the bot does not keep trying a number that cannot receive
+    async with sms.app[keys.sessionmaker]() as session:
+        assert (await session.execute(select(Contact))).scalar_one().blocked
+
+
+async def test_opted_out_rows_are_never_claimed_for_sending(sms: SmsHarness):
+    await sms.say("STOP", PERSON)
+    await _queue_reminder(sms, timedelta(0))
+    async with sms.app[keys.sessionmaker]() as session, session.begin():
+        await session.execute(update(OutboxItem).values(next_attempt_at=sms.app[keys.clock]()))
+    assert await sms.deliver() == []

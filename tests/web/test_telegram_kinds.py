@@ -1,0 +1,140 @@
+"""Anything but plain text gets a sensible answer: media, location, contact, edits, groups, blocking."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot import keys
+from bot.db.models import Contact, ProcessedInbound
+from tests.factories import count, transcript
+from tests.telegram_fake import (
+    StartTelegram,
+    TelegramEnv,
+    fake_api,
+    member_update,
+    message_update,
+    start_telegram,
+    text_update,
+)
+
+__all__ = ["fake_api", "start_telegram"]  # fixtures
+
+PHOTO = [{"file_id": "ph1", "file_unique_id": "u1", "width": 90, "height": 90}]
+MEDIA = {
+    "photo": PHOTO,
+    "voice": {"file_id": "v1", "file_unique_id": "u2", "duration": 3},
+    "video_note": {"file_id": "vn", "file_unique_id": "u3", "length": 240, "duration": 2},
+    "sticker": {
+        "file_id": "s1",
+        "file_unique_id": "u4",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    },
+    "document": {"file_id": "d1", "file_unique_id": "u5", "file_name": "iesniegums.pdf"},
+}
+
+
+async def reply_text(env: TelegramEnv, chat_id: int, count: int = 1) -> str:
+    replies = await env.api.wait_sent(chat_id, count=count)
+    return str(replies[-1].params["text"])
+
+
+async def test_media_of_every_kind_gets_the_cannot_read_answer(start_telegram: StartTelegram):
+    env = await start_telegram()
+    expected = env.app[keys.texts].render("media.unsupported", "lv")
+    for n, (field, value) in enumerate(MEDIA.items(), start=1):
+        assert await env.post(message_update(900 + n, **{field: value})) == 200
+        assert await reply_text(env, 900 + n) == expected, field
+    kinds = {e.kind for e in await transcript(env.app) if e.direction == "in"}
+    assert kinds == {"media"}
+
+
+async def test_a_photo_caption_is_kept_for_the_coordinator_but_not_classified(start_telegram: StartTelegram):
+    env = await start_telegram()
+    assert await env.post(message_update(911, photo=PHOTO, caption="kā var satikt vīru?", lang="ru")) == 200
+    assert await reply_text(env, 911) == env.app[keys.texts].render("media.unsupported", "ru")
+    entry = (await transcript(env.app))[0]
+    assert (entry.kind, entry.text, entry.intent) == ("media", "kā var satikt vīru?", None)
+
+
+async def test_a_location_is_answered_and_not_stored(start_telegram: StartTelegram):
+    env = await start_telegram()
+    update = message_update(912, location={"latitude": 56.95, "longitude": 24.1})
+    assert await env.post(update) == 200
+    assert await reply_text(env, 912) == env.app[keys.texts].render("media.location", "lv")
+    entry = (await transcript(env.app))[0]
+    assert (entry.kind, entry.text) == ("location", "")
+
+
+async def test_a_shared_own_number_is_kept_in_e164(start_telegram: StartTelegram):
+    env = await start_telegram()
+    contact = {"phone_number": "37120000001", "first_name": "Anna", "user_id": 913}
+    assert await env.post(message_update(913, contact=contact)) == 200
+    assert await reply_text(env, 913) == env.app[keys.texts].render("media.contact", "lv")
+    entry = (await transcript(env.app))[0]
+    assert (entry.kind, entry.text) == ("contact", "+37120000001")
+
+
+async def test_someone_elses_contact_card_is_not_kept(start_telegram: StartTelegram):
+    env = await start_telegram()
+    contact = {"phone_number": "+37129999999", "first_name": "Jānis", "user_id": 555}
+    assert await env.post(message_update(914, contact=contact)) == 200
+    await reply_text(env, 914)
+    entry = (await transcript(env.app))[0]
+    assert (entry.kind, entry.text) == ("contact", "")
+
+
+async def test_an_edited_message_is_explained_not_reprocessed(start_telegram: StartTelegram):
+    env = await start_telegram()
+    assert await env.post(message_update(915, text="kā var satikt vīru?", edited=True, lang="en")) == 200
+    assert await reply_text(env, 915) == env.app[keys.texts].render("edited.note", "en")
+    entry = (await transcript(env.app))[0]
+    assert (entry.kind, entry.intent) == ("edited", None)
+
+
+@pytest.mark.parametrize("chat_type", ["group", "supergroup"])
+async def test_a_group_gets_one_explanation_and_its_talk_is_not_kept(
+    start_telegram: StartTelegram, chat_type
+):
+    env = await start_telegram()
+    group = -100916
+    assert await env.post(member_update(group, "left", "member", chat_type=chat_type)) == 200  # bot added
+    for n, words in enumerate(("/start", "mans brālis ir cietumā", "/help")):
+        update = message_update(group, text=words, chat_type=chat_type, from_id=700 + n)
+        assert await env.post(update) == 200
+    assert await reply_text(env, group) == env.app[keys.texts].render("group.unsupported", "lv")
+    await env.app[keys.outbox].drain()
+    assert len(env.api.sent(group)) == 1  # once, not once per message
+    assert [e.text for e in await transcript(env.app) if e.direction == "in"] == [""]
+    assert await count(env.app, ProcessedInbound) == 1
+
+
+async def test_blocking_and_unblocking_the_bot_is_recorded_silently(start_telegram: StartTelegram):
+    env = await start_telegram()
+
+    async def blocked() -> bool:
+        async with env.app[keys.sessionmaker]() as session:
+            found = await session.execute(select(Contact.blocked).where(Contact.external_id == "917"))
+            return bool(found.scalar_one())
+
+    assert await env.post(text_update(917, "Sveiki")) == 200
+    await env.api.wait_sent(917, count=2)  # greeting and menu
+    assert await env.post(member_update(917, "member", "kicked")) == 200
+    assert await blocked()
+    assert await env.post(member_update(917, "kicked", "member")) == 200
+    assert not await blocked()
+    await env.app[keys.outbox].drain()
+    assert len(env.api.sent(917)) == 2  # no reply to either change
+
+
+async def test_service_messages_are_ignored(start_telegram: StartTelegram):
+    env = await start_telegram()
+    update = message_update(
+        918, pinned_message={"message_id": 1, "date": 0, "chat": {"id": 918, "type": "private"}}
+    )
+    assert await env.post(update) == 200
+    assert await count(env.app, ProcessedInbound) == 0
