@@ -12,11 +12,11 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot import cli_bookings, cli_chat, cli_db, cli_nlu, cli_privacy, cli_run, cli_telegram
+    from bot import cli_bookings, cli_chat, cli_db, cli_nlu, cli_privacy, cli_run, cli_staff, cli_telegram
 
     parser = argparse.ArgumentParser(prog="helpline", description="Helpline bot for families of prisoners")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (cli_run, cli_chat, cli_db, cli_nlu, cli_telegram, cli_bookings, cli_privacy):
+    for module in (cli_run, cli_chat, cli_db, cli_nlu, cli_telegram, cli_bookings, cli_privacy, cli_staff):
         module.register(sub)
     return parser
 

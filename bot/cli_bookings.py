@@ -8,6 +8,7 @@ import json
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
+from typing import TypeAlias
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -289,7 +290,7 @@ def settings_now(settings: Settings) -> datetime:
     return datetime.now(settings.zone)
 
 
-Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def register(sub: Subparsers) -> None:

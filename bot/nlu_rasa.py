@@ -64,7 +64,7 @@ class RasaClassifier:
         self._fallback = fallback
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._retry_after = retry_after
-        self._rules = rules if rules is not None else Rules.load()
+        self._rules = rules if rules is not None else _rules_of(fallback)
         self._language = language if language is not None else _default_language()
         self._clock = clock
         self._session: aiohttp.ClientSession | None = None
@@ -164,6 +164,12 @@ class RasaClassifier:
             self._session = aiohttp.ClientSession(timeout=self._timeout, raise_for_status=False)
             self._session_loop = loop
         return self._session
+
+
+def _rules_of(fallback: Classifier) -> Rules:
+    """The embedded classifier's own compiled rules (same payload intents), else the rules file."""
+    rules = getattr(fallback, "rules", None)
+    return rules if isinstance(rules, Rules) else Rules.load()
 
 
 def _default_language() -> Callable[[str], str | None]:

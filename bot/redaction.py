@@ -47,9 +47,10 @@ _LV_IBAN = re.compile(r"(?<![\w])LV\d\d(?:\s?[A-Z]){4}(?:\s?[A-Z0-9]){13}(?![\w]
 _ANY_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d\d(?:\s?[A-Z0-9]){11,30}", re.IGNORECASE)
 # personas kods: DDMMYY-NNNNN (old) or 32XXXX-XXXXX (new, since 2017); the hyphen is often left out
 _PERSONAL_CODE = re.compile(r"(?<![\d])(\d\d)(\d\d)\d\d\s?[-‐–]?\s?\d{5}(?![\d])")
-_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
+_DIGIT_RUN = re.compile(r"(?<![\d+])[1-9](?:[ -]?\d){12,18}(?![\d])")  # no card number starts with 0
 # +371 / 00371 forms the phone library may split oddly ("+371 2 612 34 56")
 _LV_PHONE = re.compile(r"(?<![\d+])(?:\+|00)\s?371[\s.-]?\d(?:[\s.-]?\d){7}(?![\d])")
+_DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -64,16 +65,23 @@ def _iban_valid(compact: str) -> bool:
     return int(digits) % 97 == 1
 
 
+# IBAN lengths of the countries a Latvian helpline meets; others are left alone (no length, no check)
+IBAN_LENGTHS = {
+    "LV": 21, "LT": 20, "EE": 20, "FI": 18, "SE": 24, "NO": 15, "DK": 18, "DE": 22, "PL": 28, "GB": 22,
+    "IE": 22, "NL": 18, "BE": 16, "FR": 27, "ES": 24, "IT": 27, "AT": 20, "CH": 21, "UA": 29, "BY": 28,
+    "RU": 33, "CZ": 24, "SK": 24, "PT": 25, "IS": 26,
+}  # fmt: skip
+
+
 def _account(text: str) -> Iterator[Span]:
     for m in _LV_IBAN.finditer(text):
         yield Span(m.start(), m.end(), Kind.ACCOUNT)  # LV-shaped: masked even with a typo in it
     for m in _ANY_IBAN.finditer(text):
-        # foreign IBANs must pass the mod-97 check; try the longest valid prefix of the run
+        # a foreign IBAN: the country's length, and the mod-97 check must pass
         chars = [(i, c) for i, c in enumerate(m.group(), m.start()) if not c.isspace()]
-        for n in range(len(chars), 14, -1):
-            if _iban_valid("".join(c for _, c in chars[:n])):
-                yield Span(m.start(), chars[n - 1][0] + 1, Kind.ACCOUNT)
-                break
+        length = IBAN_LENGTHS.get(m.group()[:2].upper())
+        if length and len(chars) >= length and _iban_valid("".join(c for _, c in chars[:length])):
+            yield Span(m.start(), chars[length - 1][0] + 1, Kind.ACCOUNT)
 
 
 def _personal_code(text: str) -> Iterator[Span]:
@@ -101,7 +109,8 @@ def _card(text: str) -> Iterator[Span]:
 
 def _phone(text: str) -> Iterator[Span]:
     for match in phonenumbers.PhoneNumberMatcher(text, "LV"):
-        yield Span(match.start, match.end, Kind.PHONE)
+        if not _DATE_LIKE.fullmatch(match.raw_string):  # 2026-03-12 reads as a mobile number
+            yield Span(match.start, match.end, Kind.PHONE)
     for m in _LV_PHONE.finditer(text):
         yield Span(m.start(), m.end(), Kind.PHONE)
 

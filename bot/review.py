@@ -70,7 +70,7 @@ async def examples(session: AsyncSession, *, include_unreviewed: bool) -> list[T
     )
     found: list[TrainingExample] = []
     seen: set[tuple[str, str]] = set()
-    for text, reviewed, intent in await session.execute(stmt):
+    async for text, reviewed, intent in await session.stream(stmt):
         label = reviewed or intent
         line = training_text(text)
         if label not in INTENTS or line is None or (label, line.casefold()) in seen:

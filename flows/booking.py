@@ -95,7 +95,15 @@ async def my_bookings(state: ConversationState, turn: UserTurn, ctx: FlowContext
     info = await bookings.upcoming()
     if info is None:
         return await _none(state, bookings)
-    params = session_params(_texts(ctx), _lang(state), info, _zone(ctx), info.changeable_until)
+    params = session_params(
+        _texts(ctx),
+        _lang(state),
+        info,
+        _zone(ctx),
+        info.changeable_until,
+        now=ctx.now,
+        cutoff_hours=bookings.cutoff_hours,
+    )
     buttons = _change_buttons(ctx, info)
     return Turn((Reply("booking.mine", params, buttons),), state.leave(), "booking.mine")
 
@@ -308,7 +316,9 @@ async def _pick_by_time(
 def _confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offer: SlotOffer) -> Turn:
     zone = _zone(ctx)
     until = offer.starts_at - timedelta(hours=bookings.cutoff_hours)
-    params = session_params(_texts(ctx), _lang(state), offer, zone, until)
+    params = session_params(
+        _texts(ctx), _lang(state), offer, zone, until, now=ctx.now, cutoff_hours=bookings.cutoff_hours
+    )
     iso = offer.starts_at.astimezone(zone).isoformat(timespec="minutes")
     new_state = _with(state, "confirm", counsellor=offer.counsellor_id, starts=iso)
     if "moving" in state.slots:
@@ -335,7 +345,15 @@ async def _book(state: ConversationState, ctx: FlowContext, bookings: Bookings) 
         return await _taken(state, ctx, bookings, starts)
     except BookingRefused as refused:
         return await _refused(state, ctx, bookings, refused.reason)
-    params = session_params(_texts(ctx), _lang(state), info, _zone(ctx), info.changeable_until)
+    params = session_params(
+        _texts(ctx),
+        _lang(state),
+        info,
+        _zone(ctx),
+        info.changeable_until,
+        now=ctx.now,
+        cutoff_hours=bookings.cutoff_hours,
+    )
     key = "booking.moved" if moving is not None else "booking.booked"
     buttons = (intent_button("my_bookings"), intent_button("help"))
     return Turn((Reply(key, params, buttons),), state.leave(), key)
@@ -379,7 +397,15 @@ async def _answer_cancel(state: ConversationState, ctx: FlowContext, bookings: B
 
 
 def _already(state: ConversationState, ctx: FlowContext, bookings: Bookings, info: BookingInfo) -> Turn:
-    params = session_params(_texts(ctx), _lang(state), info, _zone(ctx), info.changeable_until)
+    params = session_params(
+        _texts(ctx),
+        _lang(state),
+        info,
+        _zone(ctx),
+        info.changeable_until,
+        now=ctx.now,
+        cutoff_hours=bookings.cutoff_hours,
+    )
     buttons = _change_buttons(ctx, info)
     return Turn((Reply("booking.already", params, buttons),), state.leave(), "booking.already")
 

@@ -46,7 +46,14 @@ def languages_label(texts: Texts, lang: str, languages: tuple[str, ...]) -> str:
 
 
 def session_params(
-    texts: Texts, lang: str, session: SlotOffer | BookingInfo, zone: tzinfo, until: datetime | None = None
+    texts: Texts,
+    lang: str,
+    session: SlotOffer | BookingInfo,
+    zone: tzinfo,
+    until: datetime | None = None,
+    *,
+    now: datetime | None = None,
+    cutoff_hours: int = 24,
 ) -> dict[str, str]:
     """Every placeholder a booking text may use, for one session."""
     local = session.starts_at.astimezone(zone)
@@ -64,4 +71,7 @@ def session_params(
     params["details"] = texts.render(key, lang, params)
     if until is not None:
         params["until"] = moment_label(texts, lang, until, zone)
+        # a session booked inside the cut-off can only be changed by a coordinator from the start
+        key = "booking.change_until" if now is None or now < until else "booking.change_coordinator"
+        params["change"] = texts.render(key, lang, {"until": params["until"], "hours": str(cutoff_hours)})
     return params

@@ -50,8 +50,8 @@ def _after_hours_offer(state: ConversationState) -> Turn:
         ButtonSpec(payload=LEAVE_MESSAGE, key="button.leave_message"),
         ButtonSpec(payload=LEAVE_QUEUE, key="button.leave_queue"),
     )
-    replies = (Reply("handoff.out_of_hours"), Reply("handoff.after_hours.offer", buttons=buttons))
-    return Turn(replies, state.enter(AFTER_HOURS, "offer"), "handoff.out_of_hours")
+    reply = Reply("handoff.out_of_hours", buttons=buttons)  # one message: on SMS the numbers must be 1..3
+    return Turn((reply,), state.enter(AFTER_HOURS, "offer"), "handoff.out_of_hours")
 
 
 async def after_hours(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:

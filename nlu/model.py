@@ -35,11 +35,14 @@ FloatArray = npt.NDArray[np.float32]
 class FeatureConfig:
     """How text becomes features; stored in the artefact so a loaded model reads text the same way."""
 
-    char_min: int = 2
-    char_max: int = 5
+    char_min: int = 1
+    char_max: int = 4
     word_max: int = 2
     word_weight: float = 0.6
     c: float = 1.0  # inverse regularisation strength of the linear SVM
+    class_weight: str = ""  # "" or "balanced"
+    span_max: int = 0  # character n-grams across word boundaries up to this length (0: none)
+    prefix: int = 0  # word-prefix features of this length (a crude stemmer; 0: none)
 
 
 def features(text: str, config: FeatureConfig) -> Counter[str]:
@@ -51,6 +54,16 @@ def features(text: str, config: FeatureConfig) -> Counter[str]:
         for n in range(config.char_min, config.char_max + 1):
             for i in range(len(padded) - n + 1):
                 counts["c:" + padded[i : i + n]] += 1
+    if config.span_max:
+        line = f" {' '.join(words)} "
+        for n in range(3, config.span_max + 1):
+            for i in range(len(line) - n + 1):
+                if " " in line[i + 1 : i + n - 1]:
+                    counts["c:" + line[i : i + n]] += 1
+    if config.prefix:
+        for word in words:
+            if len(word) > config.prefix:
+                counts["w:" + word[: config.prefix] + "~"] += 1
     for n in range(1, config.word_max + 1):
         for i in range(len(words) - n + 1):
             counts["w:" + " ".join(words[i : i + n])] += 1
@@ -93,7 +106,8 @@ class IntentClassifier:
             vals.extend(weights.tolist())
         matrix = csr_matrix((vals, (rows, cols)), shape=(len(counted), len(self.vocabulary)))
         labels = np.array([e.intent for e in examples])
-        svm = LinearSVC(C=self.config.c, max_iter=5000, random_state=0).fit(matrix, labels)
+        svm = LinearSVC(C=self.config.c, max_iter=5000, random_state=0,
+                        class_weight=self.config.class_weight or None).fit(matrix, labels)
         self.classes = tuple(str(c) for c in svm.classes_)
         self._coef = np.ascontiguousarray(np.asarray(svm.coef_, dtype=np.float32).T)  # one row per n-gram
         self._intercept = np.asarray(svm.intercept_, dtype=np.float32)

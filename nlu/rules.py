@@ -58,8 +58,8 @@ class Rules:
             for name in names.get(lang, []):
                 phrase = tuple(normalize(name).split())
                 self._language_names.setdefault(phrase[0], []).append((phrase, lang))
-        for phrases in self._language_names.values():
-            phrases.sort(key=lambda item: -len(item[0]))
+        for candidates in self._language_names.values():
+            candidates.sort(key=lambda item: -len(item[0]))
         self._verbs = _words(_strings(switch, "verbs"))
         self._blockers = tuple(normalize(b) for b in _strings(switch, "blockers"))
         crisis = config.get("crisis")

@@ -111,7 +111,13 @@ async def counsellor(session: AsyncSession, at: datetime) -> Counsellor:
 
 
 async def booking(
-    session: AsyncSession, contact: Contact, counsellor_id: int, starts: datetime, *, status: str, at: datetime
+    session: AsyncSession,
+    contact: Contact,
+    counsellor_id: int,
+    starts: datetime,
+    *,
+    status: str,
+    at: datetime,
 ) -> Booking:
     row = Booking(
         counsellor_id=counsellor_id,

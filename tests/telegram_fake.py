@@ -514,12 +514,16 @@ def telegram_settings(db_url: str, data_dir: Path, base_url: str, **kw: Any) -> 
 
 @pytest.fixture
 async def start_telegram(
-    aiohttp_client: Callable[..., Awaitable[TestClient[Any, Any]]],
+    fake_api: FakeBotApi,
     db_url: str,
     tmp_path: Path,
-    fake_api: FakeBotApi,
+    aiohttp_client: Callable[..., Awaitable[TestClient[Any, Any]]],
 ) -> StartTelegram:
-    """Start the real app (webhook mode unless public_url=""), talking to the fake Bot API."""
+    """Start the real app (webhook mode unless public_url=""), talking to the fake Bot API.
+
+    The argument order is the set-up order: the app (aiohttp_client) stops first, before its
+    database and the fake Bot API go away.
+    """
 
     async def start(
         *, classifier: object = None, options: TelegramOptions = FAST, clock: object = None, **settings: Any

@@ -6,13 +6,12 @@ for a wrong Basic auth, and scripted errors such as `400 {"code": 21211, ...}`, 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from urllib.parse import urlencode
 
 import smsutil
@@ -78,12 +77,6 @@ class FakeTwilio:
     def to(self, number: str) -> list[SentSms]:
         return [m for m in self.sent if m.to == number]
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[SentSms]:
-        async with asyncio.timeout(timeout):
-            while len(self.sent) < count:
-                await asyncio.sleep(0.01)
-        return self.sent
-
     def _authorised(self, request: web.Request) -> bool:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         return secrets.compare_digest(request.headers.get("Authorization", ""), f"Basic {expected}")
@@ -122,7 +115,9 @@ class FakeTwilio:
             "price_unit": "USD",
             "sid": sid,
             "status": "queued",
-            "subresource_uris": {"media": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media.json"},
+            "subresource_uris": {
+                "media": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media.json"
+            },
             "to": to,
             "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
         }
@@ -136,7 +131,9 @@ def _error(status: int, code: int | None, message: str) -> web.Response:
     return web.json_response(payload, status=status)
 
 
-def signed(path: str, params: Mapping[str, str], token: str = AUTH_TOKEN, public_url: str = PUBLIC_URL) -> dict[str, str]:
+def signed(
+    path: str, params: Mapping[str, str], token: str = AUTH_TOKEN, public_url: str = PUBLIC_URL
+) -> dict[str, str]:
     """Headers for a webhook POST, signed like Twilio signs it: over the public URL and the form."""
     signature = RequestValidator(token).compute_signature(public_url + path, dict(params))
     return {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}

@@ -1,9 +1,10 @@
 """One outbound message as one SMS: the short text variant, then its buttons as short numbered lines.
 
 Buttons reach us with the labels the pipeline rendered for every channel; SMS shows the `sms`
-variant of the same text (`button.*` and other labels), found by its full label. A reply that also offers the menu
-("0") treats its other buttons as suggestions: they are dropped from the end while the SMS would
-be longer than MAX_SEGMENTS, and stay reachable through the menu. Every other menu is shown whole.
+variant of the same text (`button.*` and other labels), found by its full label. A reply that also
+offers the menu ("0") treats its other buttons as suggestions: they are dropped from the end while
+the SMS would be longer than MAX_SEGMENTS, and stay reachable through the menu. Every other menu
+is shown whole.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ COMMANDS = ("start", "help", "language", "human", "mybooking", "delete_my_data")
 _TYPING_KINDS = (InboundKind.TEXT, InboundKind.BUTTON)
 
 
-class TelegramUnavailable(RuntimeError):
-    """The Bot API could not be reached at start-up."""
+class TelegramUnavailable(SettingsError):
+    """The Bot API could not be reached or refused the set-up: `helpline run` stops with one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +214,9 @@ async def webhook(request: web.Request) -> web.Response:
     runtime = request.app[telegram_runtime]
     try:
         update = Update.de_json(data, runtime.bot)
-    except Exception:  # an update we cannot read would be re-sent forever: drop it, loudly
-        log.error("telegram webhook: unreadable update %s dropped", data["update_id"])
+    except Exception as exc:  # an update we cannot read would be re-sent forever: drop it, loudly
+        name = type(exc).__name__
+        log.error("telegram webhook: unreadable update %s dropped (%s)", data["update_id"], name)
         return web.Response(text="ok")
     try:
         await runtime.process(update)
@@ -241,7 +242,9 @@ async def _telegram_context(app: web.Application) -> AsyncIterator[None]:
         raise SettingsError("bad setting TELEGRAM_BOT_TOKEN: Telegram rejected it") from None
     except TelegramError as exc:
         await bot.shutdown()
-        raise TelegramUnavailable(f"cannot reach the Telegram Bot API: {_redacted(exc, settings)}") from None
+        raise TelegramUnavailable(
+            f"cannot reach the Telegram Bot API at TELEGRAM_API_BASE_URL ({_redacted(exc, settings)})"
+        ) from None
     app[telegram_bot] = bot
     app[keys.senders].setdefault(Channel.TELEGRAM, TelegramSender(bot, app[telegram_options].limits))
     app[telegram_runtime] = TelegramRuntime(app, bot, app[telegram_options])
@@ -265,7 +268,9 @@ async def _start_receiving(app: web.Application) -> None:
     try:
         url = await register_webhook(runtime.bot, settings)
     except TelegramError as exc:
-        raise TelegramUnavailable(f"setWebhook failed: {_redacted(exc, settings)}") from None
+        raise TelegramUnavailable(
+            f"Telegram refused the webhook for HELPLINE_PUBLIC_URL ({_redacted(exc, settings)})"
+        ) from None
     log.info("telegram: webhook set to %s", url)
 
 

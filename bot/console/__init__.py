@@ -30,7 +30,9 @@ def setup_console(app: web.Application) -> None:
     r.add_get(r"/conversations/{id:\d+}", views.conversation_page, name="console.conversation")
     r.add_get(r"/conversations/{id:\d+}/messages.json", views.messages_json, name="console.messages")
     for action in ACTIONS:
-        r.add_post(rf"/conversations/{{id:\d+}}/{action}", views.action_handler(action), name=f"console.{action}")
+        r.add_post(
+            rf"/conversations/{{id:\d+}}/{action}", views.action_handler(action), name=f"console.{action}"
+        )
     r.add_get("/callbacks", views.callbacks_page, name="console.callbacks")
     r.add_post(r"/callbacks/{id:\d+}/done", views.callback_done, name="console.callback_done")
     r.add_get("/audit", views.audit_page, name="console.audit")

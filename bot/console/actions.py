@@ -62,7 +62,9 @@ class Locked:
 
 
 async def lock(session: AsyncSession, conversation_id: int) -> Locked:
-    contact_id = await session.scalar(select(Conversation.contact_id).where(Conversation.id == conversation_id))
+    contact_id = await session.scalar(
+        select(Conversation.contact_id).where(Conversation.id == conversation_id)
+    )
     if contact_id is None:
         raise NotFound
     contact = (
@@ -81,7 +83,10 @@ async def lock(session: AsyncSession, conversation_id: int) -> Locked:
     request = (
         await session.execute(
             select(HandoffRequest)
-            .where(HandoffRequest.conversation_id == conversation_id, HandoffRequest.status.in_(("open", "claimed")))
+            .where(
+                HandoffRequest.conversation_id == conversation_id,
+                HandoffRequest.status.in_(("open", "claimed")),
+            )
             .order_by(HandoffRequest.id.desc())
             .limit(1)
         )
@@ -121,7 +126,11 @@ async def claim(session: AsyncSession, staff: Staff, conversation_id: int, now: 
     if request is None:
         priority = CRISIS_PRIORITY if conv.crisis else NORMAL_PRIORITY
         request = HandoffRequest(
-            conversation_id=conversation_id, priority=priority, reason="coordinator", status="open", created_at=now
+            conversation_id=conversation_id,
+            priority=priority,
+            reason="coordinator",
+            status="open",
+            created_at=now,
         )
         session.add(request)
     request.status, request.claimed_by, request.claimed_at = "claimed", staff.id, now
@@ -143,7 +152,9 @@ def _require_owner(staff: Staff, found: Locked, *, admin_may: bool) -> HandoffRe
     return request
 
 
-async def reply(session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime) -> OutboxItem:
+async def reply(
+    session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime
+) -> OutboxItem:
     """The coordinator's words go out on the person's own channel, through the outbox."""
     text = text.strip()
     if not text:
@@ -169,7 +180,9 @@ async def reply(session: AsyncSession, staff: Staff, conversation_id: int, text:
     return item
 
 
-async def add_note(session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime) -> None:
+async def add_note(
+    session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime
+) -> None:
     """An internal note for colleagues; it is never sent."""
     text = text.strip()
     if not text or len(text) > MAX_NOTE:
@@ -213,10 +226,18 @@ async def hand_back(
             buttons=[["/help", texts.label("button.help", lang)]],
             now=now,
         )
-    audit(session, staff.actor, f"conversation.handback.{flow or 'bot'}", conversation_subject(conversation_id), now)
+    audit(
+        session,
+        staff.actor,
+        f"conversation.handback.{flow or 'bot'}",
+        conversation_subject(conversation_id),
+        now,
+    )
 
 
-async def close(session: AsyncSession, staff: Staff, conversation_id: int, outcome: str, now: datetime) -> None:
+async def close(
+    session: AsyncSession, staff: Staff, conversation_id: int, outcome: str, now: datetime
+) -> None:
     """End the conversation with an outcome; the person's next message starts a new one with the bot."""
     if outcome not in OUTCOMES:
         raise ActionRefused("Choose an outcome.")

@@ -11,7 +11,11 @@ from bot.db.models import AuditEvent
 
 def audit(session: AsyncSession, actor: str, action: str, subject: str | None, now: datetime) -> None:
     """Add one audit row to the caller's transaction (it commits or rolls back with the action)."""
-    session.add(AuditEvent(actor=actor[:64], action=action[:64], subject=subject[:64] if subject else None, created_at=now))
+    session.add(
+        AuditEvent(
+            actor=actor[:64], action=action[:64], subject=subject[:64] if subject else None, created_at=now
+        )
+    )
 
 
 def conversation_subject(conversation_id: int) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,7 +78,9 @@ def secure_cookies(request: web.Request) -> bool:
     return request.config_dict[keys.settings].public_url.startswith("https://")
 
 
-def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, max_age: int) -> None:
+def set_cookie(
+    request: web.Request, response: web.StreamResponse, name: str, value: str, max_age: int
+) -> None:
     response.set_cookie(
         name,
         value,
@@ -127,7 +130,9 @@ async def load_staff(request: web.Request) -> Staff | None:
         if now - record.last_seen_at >= TOUCH_EVERY:
             async with session.begin():
                 record.last_seen_at = now
-        return Staff(member.id, member.email, member.name, StaffRole(member.role), record.id, record.csrf_token)
+        return Staff(
+            member.id, member.email, member.name, StaffRole(member.role), record.id, record.csrf_token
+        )
 
 
 async def session_alive(request: web.Request, staff: Staff) -> bool:
@@ -156,10 +161,14 @@ def client_ip(request: web.Request) -> str:
 async def throttled(session: AsyncSession, email: str, ip: str, now: datetime) -> bool:
     since = now - THROTTLE_WINDOW
     by_email = await session.scalar(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email, LoginFailure.created_at > since)
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.email == email, LoginFailure.created_at > since)
     )
     by_ip = await session.scalar(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.ip == ip, LoginFailure.created_at > since)
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.ip == ip, LoginFailure.created_at > since)
     )
     return int(by_email or 0) >= MAX_FAILURES_PER_EMAIL or int(by_ip or 0) >= MAX_FAILURES_PER_IP
 
@@ -181,7 +190,9 @@ async def attempt_login(request: web.Request, email: str, password: str) -> Logi
         if await throttled(session, email, ip, now):
             audit(session, "anonymous", "login.throttled", None, now)
             return LoginResult(throttled=True)
-        member = (await session.execute(select(StaffMember).where(StaffMember.email == email))).scalar_one_or_none()
+        member = (
+            await session.execute(select(StaffMember).where(StaffMember.email == email))
+        ).scalar_one_or_none()
     stored = member.password_hash if member is not None and member.active else dummy_hash()
     ok = await asyncio.to_thread(verify_password, stored, password) and member is not None and member.active
     async with maker() as session, session.begin():
@@ -223,7 +234,7 @@ def wants_redirect(request: web.Request) -> bool:
 
 
 @web.middleware
-async def auth_middleware(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = request.match_info.route.name
     if route in PUBLIC_ROUTES:
         return await handler(request)

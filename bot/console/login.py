@@ -27,7 +27,9 @@ async def login_page(request: web.Request, *, error: str | None = None, status: 
     if error is None and await load_staff(request) is not None:
         raise web.HTTPSeeOther("/console/")
     token = secrets.token_urlsafe(32)
-    response = render(request, "login.html", {"page": "login", "login_token": token, "error": error}, status=status)
+    response = render(
+        request, "login.html", {"page": "login", "login_token": token, "error": error}, status=status
+    )
     set_cookie(request, response, LOGIN_COOKIE, token, LOGIN_FORM_SECONDS)
     return response
 
@@ -42,7 +44,9 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         return await login_page(request, error="Enter your email and password.", status=400)
     result = await attempt_login(request, email, password[:1024])
     if result.throttled:
-        return await login_page(request, error="Too many failed attempts. Try again in 15 minutes.", status=429)
+        return await login_page(
+            request, error="Too many failed attempts. Try again in 15 minutes.", status=429
+        )
     if result.token is None:
         return await login_page(request, error="Wrong email or password.", status=401)
     response = web.HTTPSeeOther("/console/")

@@ -89,4 +89,6 @@ async def _with_bookings(
     line = None
     if upcoming is not None:
         line = BookingLine(starts_at=upcoming.starts_at, mode=upcoming.mode, counsellor=upcoming.counsellor)
-    return replace(panel, bookings_available=True, upcoming=line, quota_used=quota.used, quota_limit=quota.limit)
+    return replace(
+        panel, bookings_available=True, upcoming=line, quota_used=quota.used, quota_limit=quota.limit
+    )

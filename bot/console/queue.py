@@ -1,4 +1,4 @@
-"""What the queue page shows: who waits (crisis first, then longest waiting), who is with whom, recent chats."""
+"""The queue page: who waits (crisis first, then longest waiting), who is with whom, recent chats."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from flows.state import ConversationState
 
 RECENT = timedelta(hours=24)
 RECENT_LIMIT = 20
+REASONS = {
+    "asked": "asked for a person",
+    "crisis": "crisis",
+    "message": "left a message",
+    "callback": "call-back requested",
+    "coordinator": "taken over unasked",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +35,16 @@ class QueueRow:
     minutes: int
     coordinator: str | None = None
 
+    @property
+    def reason_label(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
     def as_json(self) -> dict[str, object]:
         return {
             "id": self.conversation_id,
             "owner": self.owner,
             "crisis": self.crisis,
-            "reason": self.reason,
+            "reason": self.reason_label,
             "out_of_hours": self.out_of_hours,
             "channel": self.channel,
             "language": self.language,
@@ -86,7 +97,7 @@ async def _waiting(session: AsyncSession, now: datetime) -> list[QueueRow]:
         .where(HandoffRequest.status == "open", Conversation.owner == Owner.WAITING)
         .order_by(HandoffRequest.priority, HandoffRequest.created_at, HandoffRequest.id)
     )
-    rows = (await session.execute(query)).tuples()
+    rows = (await session.execute(query)).all()
     return [
         QueueRow(
             conversation_id=conv.id,
@@ -113,7 +124,7 @@ async def _claimed(session: AsyncSession, now: datetime) -> list[tuple[QueueRow,
         .order_by(HandoffRequest.priority, HandoffRequest.claimed_at)
     )
     found = []
-    for req, conv, contact, member in (await session.execute(query)).tuples():
+    for req, conv, contact, member in (await session.execute(query)).all():
         since = req.claimed_at or req.created_at
         row = QueueRow(
             conversation_id=conv.id,
@@ -152,7 +163,7 @@ async def _recent(session: AsyncSession, now: datetime) -> list[QueueRow]:
             since=conv.updated_at,
             minutes=_minutes(now, conv.updated_at),
         )
-        for conv, contact in (await session.execute(query)).tuples()
+        for conv, contact in (await session.execute(query)).all()
     ]
 
 

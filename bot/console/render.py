@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot import keys
 from bot.console.auth import staff_key
@@ -47,7 +48,9 @@ def make_environment(zone: ZoneInfo) -> jinja2.Environment:
     return env
 
 
-def render(request: web.Request, template: str, context: dict[str, Any], *, status: int = 200) -> web.Response:
+def render(
+    request: web.Request, template: str, context: dict[str, Any], *, status: int = 200
+) -> web.Response:
     env = request.config_dict[keys.console_templates]
     staff = request.get(staff_key)
     page = env.get_template(template).render(staff=staff, csrf=staff.csrf if staff else "", **context)
@@ -62,7 +65,7 @@ def add_security_headers(response: web.StreamResponse) -> None:
 
 
 @web.middleware
-async def headers_middleware(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+async def headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except web.HTTPException as exc:

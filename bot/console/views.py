@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +37,13 @@ CANNED = {  # the console's own labels; the sentences are in flows/texts/{lang}.
     "callback": "Offer a phone call",
     "closing": "Closing",
 }
-_DELIVERY = {"pending": "pending", "sending": "pending", "sent": "sent", "dead": "failed", "cancelled": "not sent"}
+_DELIVERY = {
+    "pending": "pending",
+    "sending": "pending",
+    "sent": "sent",
+    "dead": "failed",
+    "cancelled": "not sent",
+}
 
 
 def delivery(item: OutboxItem | None) -> str:
@@ -105,7 +112,7 @@ async def _transcript(
         .order_by(TranscriptEntry.id.desc())
         .limit(TRANSCRIPT_LIMIT)
     )
-    return list(reversed(list((await session.execute(query)).tuples())))
+    return list(reversed(list((await session.execute(query)).all())))
 
 
 def _entry_json(entry: TranscriptEntry, item: OutboxItem | None) -> dict[str, object]:
@@ -170,7 +177,7 @@ async def conversation_page(
                 .where(HandoffNote.conversation_id == conversation_id)
                 .order_by(HandoffNote.id)
             )
-        ).tuples()
+        ).all()
         panel = await load_panel(session, contact, language, settings, now)
         context: dict[str, Any] = {
             "page": "conversation",
@@ -179,7 +186,10 @@ async def conversation_page(
             "panel": panel,
             "entries": [(_entry_json(e, i), e) for e, i in entries],
             "notes": list(notes),
-            "canned": [(name, label, texts.render(f"console.canned.{name}", language)) for name, label in CANNED.items()],
+            "canned": [
+                (name, label, texts.render(f"console.canned.{name}", language))
+                for name, label in CANNED.items()
+            ],
             "flows": actions.HANDBACK_FLOWS,
             "outcomes": actions.OUTCOMES,
             "error": error,
@@ -250,7 +260,7 @@ async def _audit_refusal(request: web.Request, action: str) -> None:
         audit(session, _staff(request).actor, f"conversation.{action}_refused", subject, now)
 
 
-def action_handler(action: str) -> web.Handler:
+def action_handler(action: str) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
         form = await _form(request)
         try:
@@ -280,7 +290,7 @@ async def callbacks_page(request: web.Request) -> web.Response:
                 .order_by(CallbackRequest.status.desc(), CallbackRequest.created_at)
                 .limit(200)
             )
-        ).tuples()
+        ).all()
         found = list(rows)
         audit(session, staff.actor, "callbacks.view", None, now)
         await session.commit()
@@ -308,7 +318,9 @@ async def audit_page(request: web.Request) -> web.Response:
     if not staff.is_admin:
         raise web.HTTPForbidden(text="admins only")
     async with request.config_dict[keys.sessionmaker]() as session:
-        events = list((await session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300))).scalars())
+        events = list(
+            (await session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300))).scalars()
+        )
         names = {m.id: m.name for m in (await session.execute(select(StaffMember))).scalars()}
     rows = []
     for event in events:

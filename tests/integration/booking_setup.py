@@ -67,7 +67,11 @@ async def add_counsellor(
 
 
 async def add_contacts(
-    sm: async_sessionmaker[AsyncSession], count: int = 1, *, language: str = "lv", first_name: str | None = None
+    sm: async_sessionmaker[AsyncSession],
+    count: int = 1,
+    *,
+    language: str = "lv",
+    first_name: str | None = None,
 ) -> list[int]:
     async with sm() as session, session.begin():
         contacts = [

@@ -1,4 +1,4 @@
-"""Bookings in the database, on SQLite and PostgreSQL: no double booking (the database decides), rules, erasure."""
+"""Bookings on SQLite and PostgreSQL: no double booking (the database decides), the rules, erasure."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ async def test_fifty_people_race_for_one_slot_and_exactly_one_gets_it(db_url: st
         async def attempt(contact_id: int) -> str:
             try:
                 async with sm() as session, session.begin():
-                    await DbBookings(session, contact_id, NOW, POLICY).book("video", counsellor.id, TUESDAY_10)
+                    await DbBookings(session, contact_id, NOW, POLICY).book(
+                        "video", counsellor.id, TUESDAY_10
+                    )
             except SlotTaken:
                 return "taken"
             return "booked"
@@ -132,13 +134,21 @@ async def test_reschedule_moves_the_session_and_its_reminders_in_one_go(db_url: 
         async with sm() as session, session.begin():
             bookings = DbBookings(session, person, NOW, POLICY)
             old = await bookings.book("video", counsellor.id, wednesday)
-            assert [d.isoformat() for d in await bookings.days("video")][:3] == ["2026-11-25", "2026-11-26", "2026-12-02"]
+            assert [d.isoformat() for d in await bookings.days("video")][:3] == [
+                "2026-11-25",
+                "2026-11-26",
+                "2026-12-02",
+            ]
             new = await bookings.reschedule(old.id, counsellor.id, wednesday + timedelta(days=1, hours=2))
             assert (await bookings.upcoming()) == new
             assert (await bookings.quota()).used == 1
         async with sm() as session:
-            statuses = dict((await session.execute(select(Booking.id, Booking.status))).tuples().all())
-            reminders = (await session.execute(select(Reminder.booking_id, Reminder.status))).tuples().all()
+            statuses = dict(
+                tuple(r) for r in (await session.execute(select(Booking.id, Booking.status))).all()
+            )
+            reminders = [
+                tuple(r) for r in await session.execute(select(Reminder.booking_id, Reminder.status))
+            ]
         assert statuses == {old.id: BookingStatus.CANCELLED, new.id: BookingStatus.BOOKED}
         assert sorted(reminders) == sorted(
             [(old.id, ReminderStatus.CANCELLED)] * 2 + [(new.id, ReminderStatus.PENDING)] * 2

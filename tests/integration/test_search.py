@@ -1,4 +1,4 @@
-"""Transcript search: full text, every filter and keyset paging, on SQLite (FTS5) and PostgreSQL (tsvector)."""
+"""Transcript search: full text, filters and keyset paging, on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
 from __future__ import annotations
 

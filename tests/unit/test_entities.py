@@ -45,7 +45,9 @@ def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -
     assert values(extractor, text, "time") == [expected]
 
 
-@pytest.mark.parametrize("text", ["man ir 2 bērni", "my son is 25 years old", "cik ilgi var runāt pa telefonu"])
+@pytest.mark.parametrize(
+    "text", ["man ir 2 bērni", "my son is 25 years old", "cik ilgi var runāt pa telefonu"]
+)
 def test_numbers_that_are_not_times(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "time") == []
 

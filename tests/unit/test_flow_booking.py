@@ -1,4 +1,4 @@
-"""Booking flows over FakeBookings: mode -> day -> time -> confirm, typed times, taken slots, rules, cancel, move."""
+"""Booking flows over FakeBookings: mode, day, time, confirm; typed times, taken slots, rules, moves."""
 
 from __future__ import annotations
 
@@ -47,11 +47,18 @@ def bookings() -> FakeBookings:
 
 def context(bookings: FakeBookings | None, texts: Texts, now: datetime = NOW) -> FlowContext:
     return FlowContext(
-        now=now, channel="cli", handoffs=RecordingHandoffs(), privacy=RecordingPrivacy(), bookings=bookings, texts=texts
+        now=now,
+        channel="cli",
+        handoffs=RecordingHandoffs(),
+        privacy=RecordingPrivacy(),
+        bookings=bookings,
+        texts=texts,
     )
 
 
-def said(text: str = "", *, intent: str = FALLBACK, payload: str | None = None, when: str | None = None) -> UserTurn:
+def said(
+    text: str = "", *, intent: str = FALLBACK, payload: str | None = None, when: str | None = None
+) -> UserTurn:
     entities = (Entity("time", when, 0, len(text), text),) if when else ()
     parse = Parse(text, intent, 0.9 if intent != FALLBACK else 0.2, (), None, entities)
     return UserTurn(text=text, parse=parse, payload=payload)
@@ -165,7 +172,9 @@ async def test_a_day_without_an_hour_shows_that_days_times(bookings: FakeBooking
     assert chat.keys == ["booking.confirm"] and "trešdiena, 25. novembris" in chat.text()
 
 
-async def test_a_slot_taken_meanwhile_is_explained_with_the_nearest_others(bookings: FakeBookings, texts: Texts):
+async def test_a_slot_taken_meanwhile_is_explained_with_the_nearest_others(
+    bookings: FakeBookings, texts: Texts
+):
     chat = Chat(context(bookings, texts), texts)
     await chat.say(said(intent="book_counselling"))
     await chat.say(said(payload="bk:mode:video"))
@@ -258,7 +267,11 @@ async def test_reschedule_books_the_new_time_then_cancels_the_old(bookings: Fake
     assert "(Wednesday 25 November, 10:00) will be cancelled" in chat.text()
     await chat.say(said(payload="bk:yes"))
     assert chat.keys == ["booking.moved"]
-    assert bookings.cancelled == [1] and bookings.current is not None and bookings.current.starts_at == at(27, 15)
+    assert (
+        bookings.cancelled == [1]
+        and bookings.current is not None
+        and bookings.current.starts_at == at(27, 15)
+    )
 
 
 async def test_another_topic_leaves_the_booking_flow(bookings: FakeBookings, texts: Texts):
@@ -279,3 +292,13 @@ async def test_without_the_bookings_port_a_coordinator_arranges_sessions(texts: 
     chat = Chat(context(None, texts), texts)
     await chat.say(said(intent="book_counselling"))
     assert chat.keys == ["booking.not_yet"]
+
+
+async def test_a_time_inside_the_cut_off_says_only_a_coordinator_can_change_it(texts: Texts):
+    bookings = FakeBookings(NOW, free())
+    chat = Chat(context(bookings, texts), texts, lang="en")
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(payload="bk:day:2026-11-24"))
+    await chat.say(said(payload=chat.payloads[0]))  # Tuesday 10:00: exactly 24 h away
+    assert "less than 24 h away, so only a coordinator can cancel or move it" in chat.text()

@@ -1,4 +1,4 @@
-"""Free slots in Europe/Riga: weekly hours, exceptions, public holidays, lead time, DST, language preference."""
+"""Free slots in Europe/Riga: weekly hours, exceptions, holidays, lead time, DST, language preference."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ RIGA = ZoneInfo("Europe/Riga")
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def plan(weekly: dict[int, list[tuple[time, time]]], *, cid: int = 1, langs: tuple[str, ...] = ("lv",), **kw: object) -> Plan:
+def plan(
+    weekly: dict[int, list[tuple[time, time]]],
+    *,
+    cid: int = 1,
+    langs: tuple[str, ...] = ("lv",),
+    **kw: object,
+) -> Plan:
     return Plan(
         counsellor_id=cid,
         name=f"Demo {cid}",
@@ -53,14 +59,21 @@ def test_public_holidays_are_closed_unless_an_exception_opens_them():
     weekly = {3: [(time(10), time(12))], 4: [(time(10), time(12))]}
     assert spans_on(plan(weekly), date(2026, 11, 18)) == []  # Wednesday: Proclamation Day
     assert spans_on(plan(weekly), date(2026, 12, 24)) == []  # Thursday: Christmas Eve
-    opened = plan(weekly, exceptions=(DayException(date(2026, 12, 24), date(2026, 12, 24), (time(9), time(10))),))
+    opened = plan(
+        weekly, exceptions=(DayException(date(2026, 12, 24), date(2026, 12, 24), (time(9), time(10))),)
+    )
     assert spans_on(opened, date(2026, 12, 24)) == [(time(9), time(10))]
 
 
 def test_leave_closes_a_range_of_days():
-    p = plan({1: [(time(10), time(12))]}, exceptions=(DayException(date(2026, 11, 30), date(2026, 12, 8), None),))
+    p = plan(
+        {1: [(time(10), time(12))]}, exceptions=(DayException(date(2026, 11, 30), date(2026, 12, 8), None),)
+    )
     slots = free_slots([p], [], date(2026, 11, 23), date(2026, 12, 14), LONG_AGO, RIGA)
-    assert sorted({s.starts_at.astimezone(RIGA).date() for s in slots}) == [date(2026, 11, 23), date(2026, 12, 14)]
+    assert sorted({s.starts_at.astimezone(RIGA).date() for s in slots}) == [
+        date(2026, 11, 23),
+        date(2026, 12, 14),
+    ]
 
 
 def test_nothing_before_the_lead_time_and_nothing_overlapping_a_booking():

@@ -8,9 +8,17 @@ from bot.channels.sms_keywords import Keyword, fold, keywords, match_keyword
 
 
 def test_the_lists_cover_the_issue():
-    assert {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "ATTEIKTIES", "СТОП", "ОТПИСАТЬСЯ"} <= set(
-        keywords(Keyword.OPT_OUT)
-    )
+    assert {
+        "STOP",
+        "STOPALL",
+        "UNSUBSCRIBE",
+        "CANCEL",
+        "END",
+        "QUIT",
+        "ATTEIKTIES",
+        "СТОП",
+        "ОТПИСАТЬСЯ",
+    } <= set(keywords(Keyword.OPT_OUT))
     assert {"START", "UNSTOP", "SĀKT", "СТАРТ"} <= set(keywords(Keyword.OPT_IN))
     assert {"HELP", "PALĪDZĪBA", "ПОМОЩЬ"} <= set(keywords(Keyword.HELP))
 
@@ -46,8 +54,22 @@ def test_the_language_of_the_word_is_kept(body: str, keyword: Keyword, language:
 
 @pytest.mark.parametrize(
     "body",
-    ["stop it", "please stop", "kā pārtraukt sodu?", "Start of the visit?", "помощь нужна", "help me please",
-     "", "   ", "1", "0", "izvēlne", "atcelt", "end of story", "STOP " * 20],
+    [
+        "stop it",
+        "please stop",
+        "kā pārtraukt sodu?",
+        "Start of the visit?",
+        "помощь нужна",
+        "help me please",
+        "",
+        "   ",
+        "1",
+        "0",
+        "izvēlne",
+        "atcelt",
+        "end of story",
+        "STOP " * 20,
+    ],
 )
 def test_sentences_and_other_words_are_ordinary_messages(body: str):
     assert match_keyword(body) is None

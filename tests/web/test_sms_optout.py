@@ -46,8 +46,13 @@ async def _queue_reminder(sms: SmsHarness, due_in: timedelta) -> None:
         contact = await store.lock_contact(session, Channel.SMS, PERSON, now)
         conversation = await store.open_conversation(session, contact, now)
         item = await store.enqueue(
-            session, conversation=conversation, contact=contact, text="Atgādinājums: rīt 10:00",
-            sms_text=None, buttons=[], now=now,
+            session,
+            conversation=conversation,
+            contact=contact,
+            text="Atgādinājums: rīt 10:00",
+            sms_text=None,
+            buttons=[],
+            now=now,
         )
         item.next_attempt_at = now + due_in
 
@@ -73,7 +78,9 @@ async def test_after_stop_nothing_is_sent_until_start(sms: SmsHarness, clock):
     assert all(m.to == PERSON and count_segments(m.body).segments <= 2 for m in sms.fake.sent)
 
 
-@pytest.mark.parametrize("word", ["Stop.", "atteikties!", "стоп"])  # every word: tests/unit/test_sms_keywords.py
+@pytest.mark.parametrize(
+    "word", ["Stop.", "atteikties!", "стоп"]
+)  # every word: tests/unit/test_sms_keywords.py
 async def test_every_opt_out_word_silences(sms: SmsHarness, word: str):
     (confirmation,) = await sms.say(word, PERSON)
     assert "START" in confirmation
@@ -95,16 +102,28 @@ async def test_a_sentence_with_stop_in_it_is_an_ordinary_message(sms: SmsHarness
         assert not (await session.execute(select(Contact))).scalar_one().opted_out
 
 
-@pytest.mark.parametrize(("word", "expected"), [("HELP", "To talk to a person"), ("palīdzība", "Runāt ar cilvēku"),
-                                                ("Помощь", "Поговорить с человеком")])
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("HELP", "To talk to a person"),
+        ("palīdzība", "Runāt ar cilvēku"),
+        ("Помощь", "Поговорить с человеком"),
+    ],
+)
 async def test_help_names_the_helpline_and_how_to_reach_a_person(sms: SmsHarness, word: str, expected: str):
     (answer,) = await sms.say(word, PERSON)
     assert expected in answer and "STOP" in answer and count_segments(answer).segments <= 2
-    names = {"HELP": "Family support line", "palīdzība": "Ģimeņu atbalsta tālrunis", "Помощь": "Телефон поддержки семей"}
+    names = {
+        "HELP": "Family support line",
+        "palīdzība": "Ģimeņu atbalsta tālrunis",
+        "Помощь": "Телефон поддержки семей",
+    }
     assert answer.startswith(names[word])
 
 
-async def test_help_uses_the_configured_helpline_name(aiohttp_client, settings: Settings, clock, fake: FakeTwilio):
+async def test_help_uses_the_configured_helpline_name(
+    aiohttp_client, settings: Settings, clock, fake: FakeTwilio
+):
     app = create_app(
         sms_settings(settings, fake.base_url, helpline_name="Atbalsts 24"),
         Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
@@ -121,7 +140,9 @@ async def test_help_is_answered_even_after_stop_and_says_how_to_start_again(sms:
     assert await sms.say("Sveiki", PERSON) == []  # still silent otherwise
 
 
-async def test_when_twilio_says_the_number_unsubscribed_the_row_dies_and_the_contact_is_marked(sms: SmsHarness):
+async def test_when_twilio_says_the_number_unsubscribed_the_row_dies_and_the_contact_is_marked(
+    sms: SmsHarness,
+):
     sms.fake.fail_next(400, 21610, "Attempt to send to unsubscribed recipient")
     assert await sms.say("Sveiki", PERSON) == []
     greeting, menu = await outbox(sms.app)

@@ -1,4 +1,4 @@
-"""TwilioSender against the local fake Twilio API: what is posted, and what each failure means to the outbox."""
+"""TwilioSender against the local fake Twilio API: what is posted, and what each failure means."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ async def http(fake: FakeTwilio) -> AsyncIterator[RoutedAsyncHttpClient]:
     await client.close()
 
 
-def _message(text: str = "Labdien", buttons: tuple[Button, ...] = (), sms_text: str | None = None) -> OutboundMessage:
+def _message(
+    text: str = "Labdien", buttons: tuple[Button, ...] = (), sms_text: str | None = None
+) -> OutboundMessage:
     return OutboundMessage(1, Channel.SMS, "+37120000001", text, buttons, sms_text=sms_text)
 
 
@@ -67,7 +69,7 @@ async def test_a_messaging_service_is_used_instead_of_a_number_when_configured(f
 async def test_plain_english_is_sent_as_gsm7(fake: FakeTwilio, http):
     sender = _sender(Client(ACCOUNT_SID, AUTH_TOKEN, http_client=http))
     await sender.send(_message("It’s free – call 116123 “any time”…"))
-    assert fake.sent[0].body == "It's free - call 116123 \"any time\"..."
+    assert fake.sent[0].body == 'It\'s free - call 116123 "any time"...'
 
 
 @pytest.mark.parametrize(

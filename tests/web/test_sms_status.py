@@ -1,4 +1,4 @@
-"""POST /webhooks/twilio/status: delivery lands on the outbox row; a failure is retried only when that may help."""
+"""POST /webhooks/twilio/status: delivery lands on the outbox row; a failure is retried when that may help."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ async def test_a_failure_that_may_pass_is_sent_again_later_under_a_new_sid(sms: 
     (again,) = await sms.deliver()
     (row,) = await outbox(sms.app)
     assert row.status == "sent" and row.attempts == 2 and row.provider_message_id == again.sid != first_sid
-    assert await sms.report(first_sid, "failed", "30003") == 204  # a late report of the old attempt: no effect
+    assert (
+        await sms.report(first_sid, "failed", "30003") == 204
+    )  # a late report of the old attempt: no effect
     assert await sms.report(again.sid, "delivered") == 204
     (row,) = await outbox(sms.app)
     assert (row.status, row.delivery_status) == ("sent", "delivered")
@@ -74,7 +76,9 @@ async def test_a_final_failure_marks_the_row_dead_with_the_code_for_coordinators
         await sms.say("kā var satikt vīru?", f"+3712000010{n}")
     rows = await outbox(sms.app)
     for row, code in zip(rows, codes, strict=True):
-        assert await sms.report(row.provider_message_id or "", "failed" if code else "undelivered", code) == 204
+        assert (
+            await sms.report(row.provider_message_id or "", "failed" if code else "undelivered", code) == 204
+        )
     clock.advance(hours=2)
     assert await sms.deliver() == []
     for row, code in zip(await outbox(sms.app), codes, strict=True):
@@ -111,4 +115,3 @@ async def test_a_report_must_be_signed_and_name_a_message(sms: SmsHarness):
 def test_the_retry_list_is_short_and_explained():
     assert set(RETRY_CODES) == {"30001", "30003", "30008", "30017", "30500"}
     assert [retry_delay(n) for n in (1, 2, 3, 7, 20)] == [60.0, 120.0, 240.0, 3600.0, 3600.0]
-

@@ -14,7 +14,15 @@ from bot.db.models import Contact, OutboxItem, ProcessedInbound, TranscriptEntry
 from bot.settings import Settings
 from tests.factories import count, outbox, transcript
 from tests.fakes import FakeClassifier
-from tests.twilio_fake import PUBLIC_URL, FakeTwilio, SmsHarness, form_body, inbound_form, signed, sms_settings
+from tests.twilio_fake import (
+    PUBLIC_URL,
+    FakeTwilio,
+    SmsHarness,
+    form_body,
+    inbound_form,
+    signed,
+    sms_settings,
+)
 
 PERSON = "+37120000001"
 
@@ -58,7 +66,9 @@ async def test_a_signed_sms_gets_its_reply_from_the_twilio_api_in_two_segments(s
     assert sent[0].status_callback == PUBLIC_URL + "/webhooks/twilio/status"
     assert sent[0].sender == "+37166000000"
     rows = await outbox(sms.app)
-    assert [r.provider_message_id for r in rows] == [m.sid for m in sent] and {r.status for r in rows} == {"sent"}
+    assert [r.provider_message_id for r in rows] == [m.sid for m in sent] and {r.status for r in rows} == {
+        "sent"
+    }
 
 
 async def test_the_reply_is_in_the_senders_language(sms: SmsHarness):
@@ -67,24 +77,25 @@ async def test_the_reply_is_in_the_senders_language(sms: SmsHarness):
     assert count_segments(answer).segments <= 2
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
+async def test_a_missing_or_forged_signature_gets_403_and_nothing_is_stored(sms: SmsHarness):
+    form = inbound_form("Sveiki", PERSON, "SMfixed")
+    forged = [
         {},  # no signature at all
         {"X-Twilio-Signature": "Zm9yZ2VkIHNpZ25hdHVyZQ=="},
         signed("/webhooks/twilio", inbound_form("Sveiki", PERSON, "SMother")),  # a signature of other content
-        signed("/webhooks/twilio", inbound_form("Sveiki", PERSON, "SMfixed"), token="not-our-token"),
-    ],
-)
-async def test_a_missing_or_forged_signature_gets_403_and_nothing_is_stored(sms: SmsHarness, headers):
-    form = inbound_form("Sveiki", PERSON, "SMfixed")
-    headers = {"Content-Type": "application/x-www-form-urlencoded", **headers}
-    response = await sms.client.post("/webhooks/twilio", data=form_body(form), headers=headers)
-    assert response.status == 403
+        signed("/webhooks/twilio", form, token="not-our-token"),
+        signed("/webhooks/twilio/status", form),  # signed for another URL
+    ]
+    for headers in forged:
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+        response = await sms.client.post("/webhooks/twilio", data=form_body(form), headers=headers)
+        assert response.status == 403, headers
     assert await _stored(sms) == (0, 0, 0, 0)
 
 
-async def test_the_signature_is_checked_against_the_public_url_not_the_one_seen_behind_the_proxy(sms: SmsHarness):
+async def test_the_signature_is_checked_against_the_public_url_not_the_one_seen_behind_the_proxy(
+    sms: SmsHarness,
+):
     form = inbound_form("Sveiki", PERSON)
     internal = str(sms.client.make_url("/webhooks/twilio"))  # what request.url looks like here
     bad = signed("/webhooks/twilio", form, public_url=internal.removesuffix("/webhooks/twilio"))
@@ -101,11 +112,11 @@ async def test_the_same_message_sid_twice_gets_one_reply(sms: SmsHarness):
     assert [e.direction for e in await transcript(sms.app)] == ["in", "out"]
 
 
-@pytest.mark.parametrize("raw", ["+371 20 000 001", "0037120000001", "20000001", "+37120000001"])
-async def test_the_sender_is_stored_in_e164(sms: SmsHarness, raw: str):
-    assert await sms.sms("Sveiki", sender=raw) == 200
+async def test_the_sender_is_stored_in_e164(sms: SmsHarness):
+    for raw in ("+371 20 000 001", "0037120000001", "20000001", "+37120000001"):
+        assert await sms.sms("Sveiki", sender=raw) == 200
     async with sms.app[keys.sessionmaker]() as session:
-        (contact,) = (await session.execute(select(Contact))).scalars()
+        (contact,) = (await session.execute(select(Contact))).scalars()  # one person, however written
     assert contact.channel == "sms" and contact.external_id == PERSON
 
 
@@ -129,16 +140,22 @@ async def test_numbers_pick_options_and_zero_is_the_menu(sms: SmsHarness):
 
 async def test_a_picture_without_words_gets_the_media_answer(sms: SmsHarness):
     form = inbound_form("", PERSON, NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1")
-    response = await sms.client.post("/webhooks/twilio", data=form_body(form), headers=signed("/webhooks/twilio", form))
+    response = await sms.client.post(
+        "/webhooks/twilio", data=form_body(form), headers=signed("/webhooks/twilio", form)
+    )
     assert response.status == 200
     (answer,) = await sms.deliver()
     assert "nevaru izlasīt attēlus" in answer.body
 
 
 async def test_without_twilio_settings_there_is_no_sms_webhook(aiohttp_client, settings: Settings, clock):
-    app = create_app(settings, Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False))
+    app = create_app(
+        settings, Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False)
+    )
     client = await aiohttp_client(app)
     form = inbound_form("Sveiki", PERSON)
-    response = await client.post("/webhooks/twilio", data=form_body(form), headers=signed("/webhooks/twilio", form))
+    response = await client.post(
+        "/webhooks/twilio", data=form_body(form), headers=signed("/webhooks/twilio", form)
+    )
     assert response.status in (403, 404, 405)
     assert await count(app, ProcessedInbound) == 0

@@ -1,0 +1,121 @@
+"""`helpline staff add|list|disable`: console accounts (coordinators, operators, admins).
+
+The password is asked twice with getpass on a terminal, or read from the first line of stdin when
+piped (for deploy scripts); it is never an argument, so it stays out of shell history and `ps`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import re
+import sys
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.console.audit import audit
+from bot.console.passwords import MIN_LENGTH, hash_password
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import is_current
+from bot.db.models import ConsoleSession, StaffMember, StaffRole
+from bot.settings import Settings, SettingsError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise SettingsError("the two passwords differ")
+    return first
+
+
+async def _add(settings: Settings, email: str, role: str, name: str | None, password: str) -> int:
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise SettingsError(f"not an email address: {email!r}")
+    if len(password) < MIN_LENGTH:
+        raise SettingsError(f"the password needs at least {MIN_LENGTH} characters")
+    password_hash = await asyncio.to_thread(hash_password, password)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        if not await is_current(engine):
+            raise SettingsError("the database schema is not current: run `helpline db upgrade` first")
+        now = datetime.now(UTC)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            member = StaffMember(
+                email=email,
+                name=(name or email.split("@")[0])[:64],
+                role=role,
+                password_hash=password_hash,
+                active=True,
+                created_at=now,
+            )
+            session.add(member)
+            await session.flush()
+            audit(session, "cli", "staff.add", f"staff:{member.id}", now)
+    except IntegrityError:
+        raise SettingsError(f"{email} already has an account") from None
+    finally:
+        await engine.dispose()
+    print(f"added {email} as {role}")
+    return 0
+
+
+async def _list(settings: Settings) -> int:
+    engine = make_engine(settings.effective_database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            members = (await session.execute(select(StaffMember).order_by(StaffMember.email))).scalars()
+            for m in members:
+                seen = m.last_login_at.strftime("%Y-%m-%d %H:%M") if m.last_login_at else "never"
+                state = "active" if m.active else "disabled"
+                print(f"{m.email}\t{m.role}\t{m.name}\t{state}\tlast login {seen}")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _disable(settings: Settings, email: str) -> int:
+    engine = make_engine(settings.effective_database_url)
+    try:
+        now = datetime.now(UTC)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            member = (
+                await session.execute(select(StaffMember).where(StaffMember.email == email.strip().lower()))
+            ).scalar_one_or_none()
+            if member is None:
+                raise SettingsError(f"no account for {email}")
+            await session.execute(update(StaffMember).where(StaffMember.id == member.id).values(active=False))
+            # signed-in sessions end now, not when they expire
+            await session.execute(delete(ConsoleSession).where(ConsoleSession.staff_id == member.id))
+            audit(session, "cli", "staff.disable", f"staff:{member.id}", now)
+    finally:
+        await engine.dispose()
+    print(f"disabled {email}")
+    return 0
+
+
+def _run_add(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_add(settings, args.email, args.role, args.name, read_password()))
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    staff = sub.add_parser("staff", help="console accounts: coordinators, operators, admins")
+    actions = staff.add_subparsers(dest="staff_command", required=True)
+    add = actions.add_parser("add", help="add an account (password asked, or read from stdin)")
+    add.add_argument("--email", required=True)
+    add.add_argument("--role", required=True, choices=[str(r) for r in StaffRole])
+    add.add_argument("--name", default=None, help="shown to colleagues (default: the email's first part)")
+    add.set_defaults(func=_run_add)
+    actions.add_parser("list", help="list accounts").set_defaults(
+        func=lambda args, settings: asyncio.run(_list(settings))
+    )
+    disable = actions.add_parser("disable", help="disable an account and end its sessions")
+    disable.add_argument("--email", required=True)
+    disable.set_defaults(func=lambda args, settings: asyncio.run(_disable(settings, args.email)))

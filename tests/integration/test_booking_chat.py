@@ -1,0 +1,135 @@
+"""End to end through the terminal channel with the real NLU: book, see, move and cancel, in lv, ru and en.
+
+The same path as `helpline chat`: InboundMessage -> pipeline (embedded NLU, flows, DbBookings) -> outbox ->
+CliSender, with the demo psychologists seeded at start-up and a controllable clock.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from bot import keys
+from bot.channels.cli import SEPARATOR, CliSender
+from bot.clock import ManualClock
+from bot.db.models import Booking, Reminder
+from bot.messages import Channel, InboundMessage
+from nlu.embedded import DEFAULT_DATA_DIR, EmbeddedClassifier, load_classifier
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("nlu-cache")
+
+
+@pytest.fixture
+def classifier(nlu_cache: Path, clock: ManualClock) -> EmbeddedClassifier:
+    return load_classifier(DEFAULT_DATA_DIR, nlu_cache, now=clock)  # trains once per module, then cached
+
+
+class Terminal:
+    def __init__(self, app: web.Application, user: str) -> None:
+        self.app, self.user = app, user
+        self.out = io.StringIO()
+        app[keys.senders][Channel.CLI] = CliSender(self.out)
+
+    async def say(self, text: str) -> str:
+        """One typed line; returns what the terminal printed in answer."""
+        start = len(self.out.getvalue())
+        msg = InboundMessage(channel=Channel.CLI, sender_id=self.user, provider_message_id=uuid.uuid4().hex, text=text)
+        await self.app[keys.pipeline].handle(msg)
+        await self.app[keys.outbox].drain()
+        return self.out.getvalue()[start:].replace(SEPARATOR, "")
+
+
+async def statuses(app: web.Application) -> list[tuple[str, str]]:
+    async with app[keys.sessionmaker]() as session:
+        rows = await session.execute(select(Booking.starts_at, Booking.status).order_by(Booking.id))
+        return [(starts.astimezone(app[keys.settings].zone).strftime("%d.%m %H:%M"), status) for starts, status in rows]
+
+
+async def test_latvian(make_app, classifier: EmbeddedClassifier):
+    app = await make_app(classifier=classifier)  # Monday 23 November 2026, 10:00
+    chat = Terminal(app, "lv-person")
+    assert "bez maksas un konfidenciālas" in await chat.say("Gribu pieteikties pie psihologa")
+    assert "Kurā dienā jums būtu ērti?" in await chat.say("1")  # 1 = video
+    confirm = await chat.say("rīt pēc pusdienām")
+    assert "Datums: otrdiena, 24. novembris" in confirm and "Laiks: 14:00" in confirm
+    assert "Konsultācija ir pieteikta" in await chat.say("jā")
+    assert "Jūsu konsultācija:" in await chat.say("mana konsultācija")
+    moving = await chat.say("pārcelt")
+    assert "Jūsu pašreizējais laiks: otrdiena, 24. novembris, plkst. 14:00" in moving
+    assert "Izvēlieties laiku" in await chat.say("2")  # the second day offered: Wednesday
+    assert "Pārcelt konsultāciju uz šo laiku?" in await chat.say("1")
+    assert "Konsultācija ir pārcelta" in await chat.say("jā")
+    assert "Vai tiešām atcelt" in await chat.say("atcelt")
+    assert "Konsultācija ir atcelta" in await chat.say("jā")
+    assert await statuses(app) == [("24.11 14:00", "cancelled"), ("25.11 12:00", "cancelled")]
+    async with app[keys.sessionmaker]() as session:
+        assert set((await session.execute(select(Reminder.status))).scalars()) == {"cancelled"}
+
+
+async def test_russian(make_app, classifier: EmbeddedClassifier):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "ru-person")
+    assert "бесплатные и конфиденциальные" in await chat.say("Хочу записаться к психологу")
+    await chat.say("1")
+    confirm = await chat.say("в пятницу в 10")
+    assert "Дата: пятница, 27 ноября" in confirm and "Время: 10:00" in confirm
+    assert "Вы записаны на консультацию" in await chat.say("да")
+    assert "Ваша запись:" in await chat.say("Когда моя запись?")
+    await chat.say("перенести")
+    await chat.say("2")  # Wednesday: a Tuesday time would be inside the 24 h cut-off
+    assert "Перенести консультацию на это время?" in await chat.say("1")
+    assert "Консультация перенесена" in await chat.say("да")
+    assert "Точно отменить" in await chat.say("отменить")
+    assert "Консультация отменена" in await chat.say("да")
+    assert [status for _, status in await statuses(app)] == ["cancelled", "cancelled"]
+
+
+async def test_english_with_a_time_that_is_not_free(make_app, classifier: EmbeddedClassifier):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "en-person")
+    await chat.say("I want to book a psychologist")
+    await chat.say("2")  # by phone
+    nearest = await chat.say("Friday 3pm")
+    assert "There is no free time at Friday 27 November, 15:00" in nearest
+    assert "Book this time?" in await chat.say("1")
+    assert "Your session is booked" in await chat.say("yes")
+    assert "Your session:" in await chat.say("When is my session?")
+    assert "Your current time: Friday 27 November, 10:00" in await chat.say("move")
+    assert "Choose a time" in await chat.say("2")  # the second day offered
+    assert "Move your session to this time?" in await chat.say("1")
+    assert "Your session has been moved" in await chat.say("yes")
+    assert "Do you really want to cancel" in await chat.say("cancel")
+    assert "Your session is cancelled" in await chat.say("yes")
+    assert [status for _, status in await statuses(app)] == ["cancelled", "cancelled"]
+
+
+def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
+    """The real `helpline chat` command on the embedded default (SQLite, demo psychologists, system clock)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HELPLINE_", "TELEGRAM_", "TWILIO_"))}
+    env["HELPLINE_DATA_DIR"] = str(tmp_path / "data")
+    # video, then the third day offered (well past the 24 h cut-off whatever the time now), its first time
+    lines = ["Gribu pieteikties pie psihologa", "1", "3", "1", "jā", "mana konsultācija", "atcelt", "jā"]
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "terminal-person"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=True,
+    ).stdout
+    for expected in ("Lūdzu, pārbaudiet:", "Konsultācija ir pieteikta", "Jūsu konsultācija:", "Konsultācija ir atcelta"):
+        assert expected in out

@@ -1,0 +1,98 @@
+"""`helpline counsellors|availability|bookings|quota` against a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.bookings.service import DbBookings
+from bot.cli import main
+from bot.db.models import Booking, SessionQuota
+from tests.integration.booking_setup import POLICY, RIGA, add_contacts, database
+
+
+@pytest.fixture
+def helpline(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HELPLINE_DATABASE_URL", db_url)
+    monkeypatch.setenv("HELPLINE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HELPLINE_PUBLIC_URL", "https://help.example")
+
+    def run(*argv: str) -> tuple[int, str]:
+        code = main(list(argv))
+        return code, capsys.readouterr().out
+
+    return run
+
+
+def test_coordinators_manage_psychologists_hours_sessions_and_quotas(helpline, db_url: str):  # type: ignore[no-untyped-def]
+    code, out = helpline("db", "upgrade")
+    assert code == 0
+    code, out = helpline(
+        "counsellors",
+        "add",
+        "--name",
+        "Anna Demo",
+        "--languages",
+        "lv,ru",
+        "--modes",
+        "video,in_person",
+        "--address",
+        "Demo iela 1, Rīga",
+    )
+    assert code == 0 and "https://help.example/calendar/" in out and out.strip().endswith(".ics")
+    assert helpline("counsellors", "add", "--name", "X", "--languages", "de", "--modes", "video")[0] == 2
+    assert helpline("availability", "set", "1", "--weekday", "2", "--from", "10:00", "--to", "12:00")[0] == 0
+    assert (
+        helpline("availability", "set", "1", "--closed", "2026-12-01..2026-12-08", "--note", "leave")[0] == 0
+    )
+    code, out = helpline("availability", "show", "1")
+    assert "weekday 2: 10:00-12:00" in out and "2026-12-01..2026-12-08: closed (leave)" in out
+    assert (
+        helpline("counsellors", "edit", "1", "--name", "Anna Demo-Paraugs", "--session-minutes", "45")[0] == 0
+    )
+    (listed,) = [json.loads(line) for line in helpline("counsellors", "list", "--json")[1].splitlines()]
+    assert listed["name"] == "Anna Demo-Paraugs" and listed["session_minutes"] == 45 and listed["active"]
+
+    person, booking_id = asyncio.run(_book_one(db_url))
+    code, out = helpline("bookings", "list", "--json")
+    (row,) = [json.loads(line) for line in out.splitlines()]
+    assert row == {
+        "id": booking_id,
+        "status": "booked",
+        "start": "2026-11-24T10:00:00+02:00",
+        "end": "2026-11-24T10:45:00+02:00",
+        "mode": "video",
+        "counsellor": "Anna Demo-Paraugs",
+        "counsellor_id": 1,
+        "contact_id": person,
+    }
+    assert helpline("bookings", "mark", str(booking_id), "done")[0] == 0
+    assert json.loads(helpline("bookings", "list", "--json")[1])["status"] == "done"
+    assert helpline("quota", "set", "--contact", str(person), "8")[0] == 0
+    assert asyncio.run(_quota(db_url, person)) == 8
+
+
+async def _book_one(db_url: str) -> tuple[int, int]:
+    async with database(db_url) as sm:
+        (person,) = await add_contacts(sm)
+        async with sm() as session, session.begin():
+            now = datetime(2026, 11, 23, 9, tzinfo=RIGA)
+            info = await DbBookings(session, person, now, POLICY).book(
+                "video", 1, datetime(2026, 11, 24, 10, tzinfo=RIGA)
+            )
+        async with sm() as session:
+            booking = await session.get(Booking, info.id)
+            assert booking is not None
+        return person, info.id
+
+
+async def _quota(db_url: str, person: int) -> int | None:
+    async with database(db_url) as sm, sm() as session:
+        row = await session.get(SessionQuota, person)
+        return None if row is None else row.sessions

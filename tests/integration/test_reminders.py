@@ -1,0 +1,141 @@
+"""Reminders 24 h and 2 h before: right local time across DST, once each, never to an opted-out person."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.bookings.reminders import ReminderWorker
+from bot.bookings.service import DbBookings
+from bot.clock import ManualClock
+from bot.db.models import Contact, OutboxItem, Reminder
+from flows.texts import Texts
+from tests.integration.booking_setup import POLICY, RIGA, add_contacts, add_counsellor, database
+
+TEXTS = Texts.load()
+
+
+def worker(sm: async_sessionmaker[AsyncSession], clock: ManualClock) -> ReminderWorker:
+    return ReminderWorker(sessionmaker=sm, texts=TEXTS, clock=clock, zone=RIGA)
+
+
+async def book(
+    sm: async_sessionmaker[AsyncSession], contact: int, counsellor: int, when: datetime, now: datetime
+) -> int:
+    async with sm() as session, session.begin():
+        return (await DbBookings(session, contact, now, POLICY).book("video", counsellor, when)).id
+
+
+async def due_times(sm: async_sessionmaker[AsyncSession]) -> dict[str, datetime]:
+    async with sm() as session:
+        rows = await session.execute(select(Reminder.kind, Reminder.due_at))
+        return {kind: due.astimezone(RIGA) for kind, due in rows}
+
+
+async def outbox_texts(sm: async_sessionmaker[AsyncSession]) -> list[str]:
+    async with sm() as session:
+        return list((await session.execute(select(OutboxItem.text).order_by(OutboxItem.id))).scalars())
+
+
+async def test_after_the_spring_change_reminders_go_out_once_at_local_time(db_url: str):
+    """Monday 30 March 2026 10:00 (EEST, the day after the switch): Sunday 10:00 and Monday 08:00 local."""
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {1: ("10:00", "12:00")})
+        (person,) = await add_contacts(sm, language="lv")
+        clock = ManualClock(datetime(2026, 3, 27, 12, 0, tzinfo=RIGA))
+        await book(sm, person, counsellor.id, datetime(2026, 3, 30, 10, tzinfo=RIGA), clock())
+        due = await due_times(sm)
+        assert due == {
+            "24h": datetime(2026, 3, 29, 10, tzinfo=RIGA),
+            "2h": datetime(2026, 3, 30, 8, tzinfo=RIGA),
+        }
+        assert due["24h"].astimezone(UTC).hour == 7  # 10:00 EEST
+        first, second = worker(sm, clock), worker(sm, clock)
+        clock.current = datetime(2026, 3, 29, 9, 59, tzinfo=RIGA)
+        assert await first.drain_once() == 0
+        clock.advance(minutes=1)
+        assert (
+            sum(await asyncio.gather(first.drain_once(), second.drain_once())) == 1
+        )  # two workers, one send
+        assert await first.drain_once() == 0  # and not again after that
+        texts = await outbox_texts(sm)
+        assert texts == [
+            "Atgādinājums: pirmdiena, 30. marts, plkst. 10:00 jums ir psihologa konsultācija videozvanā. "
+            "Ja nevarat piedalīties, uzrakstiet šeit."
+        ]
+        clock.current = datetime(2026, 3, 30, 7, 59, tzinfo=RIGA)
+        assert await second.drain_once() == 0
+        clock.advance(minutes=1)
+        assert await worker(sm, clock).drain_once() == 1  # a restarted worker finds the row
+        assert len(await outbox_texts(sm)) == 2
+
+
+async def test_on_the_days_of_both_changes_the_24h_reminder_keeps_the_local_hour(db_url: str):
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {7: ("10:00", "13:00")})
+        spring, autumn = await add_contacts(sm, 2, language="ru")
+        await book(
+            sm,
+            spring,
+            counsellor.id,
+            datetime(2026, 3, 29, 12, tzinfo=RIGA),
+            datetime(2026, 3, 27, 9, tzinfo=RIGA),
+        )
+        await book(
+            sm,
+            autumn,
+            counsellor.id,
+            datetime(2026, 10, 25, 10, tzinfo=RIGA),
+            datetime(2026, 10, 23, 9, tzinfo=RIGA),
+        )
+        async with sm() as session:
+            rows = (await session.execute(select(Reminder).order_by(Reminder.id))).scalars().all()
+        local = [(r.kind, r.due_at.astimezone(RIGA).strftime("%d.%m %H:%M %Z")) for r in rows]
+        assert local == [
+            ("24h", "28.03 12:00 EET"),  # 23 hours before the session: the clock springs forward overnight
+            ("2h", "29.03 10:00 EEST"),
+            ("24h", "24.10 10:00 EEST"),  # 25 hours before: the clock falls back overnight
+            ("2h", "25.10 08:00 EET"),
+        ]
+        clock = ManualClock(datetime(2026, 10, 24, 9, 59, 59, tzinfo=RIGA))
+        assert await worker(sm, clock).drain_once() == 0  # the spring ones are long past: dropped, not sent
+        assert await outbox_texts(sm) == []
+        clock.current = datetime(2026, 10, 24, 10, 0, tzinfo=RIGA)
+        assert await worker(sm, clock).drain_once() == 1
+        texts = await outbox_texts(sm)
+        assert texts[-1].startswith(
+            "Напоминание: воскресенье, 25 октября, в 10:00 у вас консультация психолога"
+        )
+
+
+async def test_a_late_worker_drops_stale_reminders_instead_of_sending_them(db_url: str):
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {2: ("10:00", "12:00")})
+        (person,) = await add_contacts(sm, language="en")
+        now = datetime(2026, 11, 20, 9, tzinfo=RIGA)
+        await book(sm, person, counsellor.id, datetime(2026, 11, 24, 10, tzinfo=RIGA), now)
+        clock = ManualClock(datetime(2026, 11, 24, 8, 30, tzinfo=RIGA))  # down since before the 24 h reminder
+        assert await worker(sm, clock).drain_once() == 1
+        assert await outbox_texts(sm) == [
+            "Reminder: you have a psychologist session by video call today at 10:00."
+        ]
+
+
+async def test_no_reminder_to_an_opted_out_person_or_for_a_cancelled_session(db_url: str):
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {2: ("10:00", "12:00")})
+        quiet, cancels = await add_contacts(sm, 2)
+        now = datetime(2026, 11, 20, 9, tzinfo=RIGA)
+        await book(sm, quiet, counsellor.id, datetime(2026, 11, 24, 10, tzinfo=RIGA), now)
+        booking = await book(sm, cancels, counsellor.id, datetime(2026, 11, 24, 11, tzinfo=RIGA), now)
+        async with sm() as session, session.begin():
+            await session.execute(update(Contact).where(Contact.id == quiet).values(opted_out=True))
+            await DbBookings(session, cancels, now, POLICY).cancel(booking)
+        clock = ManualClock(now + timedelta(days=5))
+        assert await worker(sm, clock).drain_once() == 0
+        assert await outbox_texts(sm) == []
+        async with sm() as session:
+            assert set((await session.execute(select(Reminder.status))).scalars()) == {"cancelled"}

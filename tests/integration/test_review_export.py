@@ -1,0 +1,122 @@
+"""Review: relabel and confirm intents (audited); export as masked Rasa NLU YAML that the NLU tools read."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import upgrade
+from bot.db.models import AuditEvent, TranscriptEntry
+from bot.review import ReviewError, examples, export_yaml, relabel, to_rasa_yaml
+from nlu.yaml_data import load_examples
+from tests import ops_data
+from tests.ops_data import Msg
+
+RIGA = ZoneInfo("Europe/Riga")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=RIGA)
+
+
+@pytest.fixture
+async def maker(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = make_engine(db_url)
+    await upgrade(engine)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def seed(maker: async_sessionmaker[AsyncSession]) -> list[int]:
+    """Inbound ids: [visit, fallback (reviewed later), parcel with a phone, button press, digits]."""
+    async with maker() as session, session.begin():
+        seeded = await ops_data.conversation(
+            session,
+            [
+                Msg("Kā var satikt vīru cietumā?", intent="visit_rules", confidence=0.9, language="lv"),
+                Msg("Sveiki!", direction="out"),
+                Msg("kur sūtīt pakas", intent="nlu_fallback", confidence=0.2, language="lv"),
+                Msg("Mans vīrs Jānis, zvaniet 26123456", intent="parcels_money", confidence=0.7),
+                Msg("Jā", intent="affirm", confidence=1.0, payload="erase:yes"),
+                Msg("2", intent="letters", confidence=1.0),
+            ],
+            at=NOW,
+            user="u-1",
+        )
+    return [e.id for e in seeded.entries if e.direction == "in"]
+
+
+async def test_relabel_and_confirm_are_stored_and_audited(maker):
+    visit, lost, parcel, *_ = await seed(maker)
+    async with maker() as session, session.begin():
+        await relabel(session, lost, "parcels_money", actor="staff:7", now=NOW)
+        await relabel(session, visit, "visit_rules", actor="staff:7", now=NOW)
+    async with maker() as session:
+        entry = await session.get(TranscriptEntry, lost)
+        assert entry is not None
+        assert (entry.intent, entry.reviewed_intent, entry.reviewed_by) == (
+            "nlu_fallback",
+            "parcels_money",
+            "staff:7",
+        )
+        assert entry.reviewed_at == NOW
+        events = (await session.execute(select(AuditEvent).order_by(AuditEvent.id))).scalars().all()
+    assert [(e.actor, e.action, e.subject) for e in events] == [
+        ("staff:7", "relabel_intent", f"transcript:{lost}"),
+        ("staff:7", "confirm_intent", f"transcript:{visit}"),
+    ]
+
+
+async def test_relabel_refuses_unknown_intents_and_outbound_messages(maker):
+    visit, *_ = await seed(maker)
+    async with maker() as session, session.begin():
+        with pytest.raises(ReviewError):
+            await relabel(session, visit, "no_such_intent", actor="staff:1", now=NOW)
+        with pytest.raises(ReviewError):
+            await relabel(session, visit + 1, "greet", actor="staff:1", now=NOW)  # the bot's reply
+        with pytest.raises(ReviewError):
+            await relabel(session, 10_000, "greet", actor="staff:1", now=NOW)
+
+
+async def test_export_has_reviewed_only_or_all_masked(maker):
+    visit, lost, parcel, button, digits = await seed(maker)
+    async with maker() as session, session.begin():
+        await relabel(session, lost, "parcels_money", actor="staff:1", now=NOW)
+    async with maker() as session:
+        reviewed = await examples(session, include_unreviewed=False)
+        everything = await examples(session, include_unreviewed=True)
+    assert [(e.intent, e.text) for e in reviewed] == [("parcels_money", "kur sūtīt pakas")]
+    # unreviewed under the predicted intent; no fallback, no button press, no bare digits; masked
+    assert [(e.intent, e.text) for e in everything] == [
+        ("visit_rules", "Kā var satikt vīru cietumā?"),
+        ("parcels_money", "kur sūtīt pakas"),
+        ("parcels_money", "Mans vīrs ⟨name⟩, zvaniet ⟨phone⟩"),
+    ]
+
+
+async def test_export_yaml_reads_back_with_the_nlu_loader(maker, tmp_path: Path):
+    await seed(maker)
+    async with maker() as session, session.begin():
+        text, count = await export_yaml(session, include_unreviewed=True, actor="cli:test", now=NOW)
+    assert count == 2
+    assert text.splitlines()[2:5] == ['version: "3.1"', "nlu:", "- intent: parcels_money"]
+    path = tmp_path / "exported.yml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_examples(path, guess=lambda _text: "lv")
+    assert [(e.intent, e.text) for e in loaded] == [
+        ("parcels_money", "Mans vīrs ⟨name⟩, zvaniet ⟨phone⟩"),
+        ("visit_rules", "Kā var satikt vīru cietumā?"),
+    ]
+    async with maker() as session:
+        event = (await session.execute(select(AuditEvent))).scalar_one()
+    assert (event.actor, event.action, event.subject) == ("cli:test", "export_nlu", "all:2")
+
+
+def test_empty_export_is_still_valid_yaml(tmp_path: Path):
+    path = tmp_path / "empty.yml"
+    path.write_text(to_rasa_yaml([]), encoding="utf-8")
+    assert load_examples(path, guess=lambda _text: "lv") == []

@@ -1,0 +1,90 @@
+"""Redaction: every kind of personal detail is masked in lv/ru/en; dates, times and amounts are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.redaction import Kind, find, luhn_valid, redact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # phones: Latvian mobiles and landlines, +371 / 00371 forms, foreign numbers
+        ("zvaniet 26123456", "zvaniet ⟨phone⟩"),
+        ("mans tālrunis +371 2612 3456", "mans tālrunis ⟨phone⟩"),
+        ("tel. 67123456 vai 0037126123456", "tel. ⟨phone⟩ vai ⟨phone⟩"),
+        ("+371 2 612 34 56", "⟨phone⟩"),
+        ("мой номер +7 912 345 67 89", "мой номер ⟨phone⟩"),
+        ("call me on +44 20 7946 0958", "call me on ⟨phone⟩"),
+        # e-mail
+        ("raksti uz ilze.b+1@inbox.lv", "raksti uz ⟨email⟩"),
+        # personas kods: old (DDMMYY-NNNNN), new (32…), with and without the hyphen
+        ("personas kods 120385-12345", "personas kods ⟨personal_code⟩"),
+        ("kods 321234-56789", "kods ⟨personal_code⟩"),
+        ("персональный код 12038512345", "персональный код ⟨personal_code⟩"),
+        # cards: Luhn-valid runs only
+        ("karte 4111 1111 1111 1111", "karte ⟨card⟩"),
+        ("card 5500-0000-0000-0004", "card ⟨card⟩"),
+        # bank accounts: LV IBANs (even the public IeVP one, and typed with spaces), valid foreign IBANs
+        ("konts LV15TREL8190468041000", "konts ⟨account⟩"),
+        ("lv15 trel 8190 4680 4100 0 lūdzu", "⟨account⟩ lūdzu"),
+        ("DE89 3704 0044 0532 0130 00 ir konts", "⟨account⟩ ir konts"),
+    ],
+)
+def test_masks_each_kind(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Labdien, mani sauc Ilze", "Labdien, mani sauc ⟨name⟩"),
+        ("sveiki mani sauc marina", "sveiki mani sauc ⟨name⟩"),  # a listed name in lower case after a trigger
+        ("Mans vīrs Jānis Bērziņš ir Olainē", "Mans vīrs ⟨name⟩ ir Olainē"),
+        ("dēls Kristaps sēž Jelgavā", "dēls ⟨name⟩ sēž Jelgavā"),  # unlisted but capitalised after "dēls"
+        ("vēstule priekš Jāņa", "vēstule priekš ⟨name⟩"),  # inflected listed name anywhere
+        ("мой сын Андрей в Елгаве", "мой сын ⟨name⟩ в Елгаве"),
+        ("меня зовут Ольга Петрова", "меня зовут ⟨name⟩"),
+        ("передача для Ивана", "передача для ⟨name⟩"),
+        ("my son John Smith is in Jelgava prison", "my son ⟨name⟩ is in Jelgava prison"),
+        ("my husband is called Tom", "my husband is called ⟨name⟩"),
+    ],
+)
+def test_masks_names_in_three_languages(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tikšanās 10:00",
+        "2026. gada 12.03.2026",
+        "Maijā brauksim, 15. maijā plkst. 14:30",
+        "vizīte 2026-03-12 no 9:00 līdz 11:30",
+        "встреча 12 марта в 10:00, 2026 год",
+        "can I visit at 14:30 on 3 June 2026?",
+        "sūtījums līdz 30 kg, 150 EUR",
+        "zvaniet 112 vai 116123",
+        "IeVP SMS OK",
+        "Vīrs ir Olainē, dēls Jelgavā",
+        "Mans dēls ir cietumā",
+        "Kā var satikt vīru?",
+        "My son is in prison",
+        "4111 1111 1111 1112",  # fails Luhn
+    ],
+)
+def test_leaves_ordinary_text_alone(text):
+    assert redact(text) == text
+
+
+def test_spans_never_overlap_and_earlier_kinds_win():
+    text = "konts LV15TREL8190468041000, tel 26123456, kods 120385-12345"
+    spans = find(text)
+    assert [s.kind for s in spans] == [Kind.ACCOUNT, Kind.PHONE, Kind.PERSONAL_CODE]
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_luhn():
+    assert luhn_valid("4111111111111111")
+    assert not luhn_valid("4111111111111112")
