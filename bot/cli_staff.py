@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.console.audit import audit
 from bot.console.passwords import MIN_LENGTH, hash_password
@@ -35,6 +36,17 @@ def read_password() -> str:
     return first
 
 
+async def _engine(settings: Settings) -> AsyncEngine:
+    """An engine on a current schema, or a one-line error naming the command that fixes it."""
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    if not await is_current(engine):
+        await engine.dispose()
+        raise SettingsError("the database schema is not current: run `helpline db upgrade` first")
+    return engine
+
+
 async def _add(settings: Settings, email: str, role: str, name: str | None, password: str) -> int:
     email = email.strip().lower()
     if not _EMAIL.match(email):
@@ -42,10 +54,8 @@ async def _add(settings: Settings, email: str, role: str, name: str | None, pass
     if len(password) < MIN_LENGTH:
         raise SettingsError(f"the password needs at least {MIN_LENGTH} characters")
     password_hash = await asyncio.to_thread(hash_password, password)
-    engine = make_engine(settings.effective_database_url)
+    engine = await _engine(settings)
     try:
-        if not await is_current(engine):
-            raise SettingsError("the database schema is not current: run `helpline db upgrade` first")
         now = datetime.now(UTC)
         async with make_sessionmaker(engine)() as session, session.begin():
             member = StaffMember(
@@ -68,7 +78,7 @@ async def _add(settings: Settings, email: str, role: str, name: str | None, pass
 
 
 async def _list(settings: Settings) -> int:
-    engine = make_engine(settings.effective_database_url)
+    engine = await _engine(settings)
     try:
         async with make_sessionmaker(engine)() as session:
             members = (await session.execute(select(StaffMember).order_by(StaffMember.email))).scalars()
@@ -82,7 +92,7 @@ async def _list(settings: Settings) -> int:
 
 
 async def _disable(settings: Settings, email: str) -> int:
-    engine = make_engine(settings.effective_database_url)
+    engine = await _engine(settings)
     try:
         now = datetime.now(UTC)
         async with make_sessionmaker(engine)() as session, session.begin():

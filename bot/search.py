@@ -8,12 +8,13 @@ as stored: the console masks them (bot.redaction) before anyone sees them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, Subquery, exists, func, literal_column, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.db.models import Booking, Contact, Conversation, HandoffRequest, TranscriptEntry
 from nlu.parse import FALLBACK
@@ -22,7 +23,8 @@ MAX_TERMS = 8
 MAX_LIMIT = 200
 _TERM = re.compile(r"\w+\*?")
 _FTS5_MATCH = "SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :fts_query"
-_FTS5_MATCH_BEFORE = _FTS5_MATCH + " AND rowid < :fts_before"
+# newest first: a page is looked for among the WINDOW newest candidate ids, then (rarely) below them
+WINDOW = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,60 +91,84 @@ def tsquery(query: str) -> str:
     return " & ".join(word + (":*" if prefix else "") for word, prefix in terms(query))
 
 
-def _full_text(query: str, dialect: str, before_id: int | None) -> ColumnElement[bool]:
+def _fts5_match(query: str, before_id: int | None, floor: int | None) -> ColumnElement[bool]:
+    """SQLite: ids from the FTS5 table; the id bounds go inside, so FTS5 reads only that rowid range."""
+    sql = _FTS5_MATCH
+    params: dict[str, object] = {"fts_query": fts5_query(query)}
+    if before_id is not None:
+        sql, params["fts_before"] = sql + " AND rowid < :fts_before", before_id
+    if floor is not None:
+        sql, params["fts_floor"] = sql + " AND rowid >= :fts_floor", floor
+    return TranscriptEntry.id.in_(text(sql).bindparams(**params).columns(literal_column("rowid")))
+
+
+def _pg_candidates(q: SearchQuery, floor: int | None) -> tuple[Subquery, Any]:
+    """PostgreSQL: candidate ids from the GIN and date indexes, newest first; the entries joined one by one.
+
+    Left to itself the planner often walks the primary key backwards, testing every row until LIMIT is
+    met: seconds for a rare word (to_tsvector on each row) or a date range far in the past (it does not
+    know ids grow with time). Hence three fences: a MATERIALIZED CTE (no ORDER BY, so only the selective
+    indexes can serve it), its ids sorted in a subquery (OFFSET 0 keeps it whole), and the entry of each
+    id fetched by a LATERAL primary-key lookup, so the joins run in that order and stop at the page's end.
+    """
     t = TranscriptEntry
-    if dialect == "postgresql":
-        # the same expression as the GIN index of migration 0004, so the planner can use it
-        simple: ColumnElement[str] = literal_column("'simple'::regconfig")
-        return func.to_tsvector(simple, t.text).op("@@")(func.to_tsquery(simple, tsquery(query)))
-    # the keyset bound goes inside too: FTS5 walks its doclist from that rowid down
-    if before_id is None:
-        matches = text(_FTS5_MATCH).bindparams(fts_query=fts5_query(query))
-    else:
-        matches = text(_FTS5_MATCH_BEFORE).bindparams(fts_query=fts5_query(query), fts_before=before_id)
-    return t.id.in_(matches.columns(literal_column("rowid")))
-
-
-def build(q: SearchQuery, dialect: str) -> Select[*tuple[Any, ...]]:
-    """The search as one SELECT; the caller runs it (both dialects)."""
-    t, c, k = TranscriptEntry, Conversation, Contact
-    stmt = (
-        select(
-            t.id,
-            t.conversation_id,
-            c.contact_id,
-            k.channel,
-            t.created_at,
-            t.direction,
-            t.author,
-            t.kind,
-            t.text,
-            t.payload,
-            t.intent,
-            t.confidence,
-            t.language,
-            t.flow_step,
-            t.reviewed_intent,
-            t.reviewed_by,
-            c.crisis,
-            c.owner,
-        )  # fmt: skip
-        .join(c, c.id == t.conversation_id)
-        .join(k, k.id == c.contact_id)
-    )
-    where: list[ColumnElement[bool]] = []
+    inner = select(t.id)
     if terms(q.text):
-        where.append(_full_text(q.text, dialect, q.before_id))
-    if q.before_id is not None:
-        where.append(t.id < q.before_id)
+        simple: ColumnElement[str] = literal_column("'simple'::regconfig")  # exactly the index expression
+        inner = inner.where(
+            func.to_tsvector(simple, t.text).op("@@")(func.to_tsquery(simple, tsquery(q.text)))
+        )
     if q.since is not None:
-        where.append(t.created_at >= q.since)
+        inner = inner.where(t.created_at >= q.since)
     if q.until is not None:
-        where.append(t.created_at < q.until)
+        inner = inner.where(t.created_at < q.until)
+    if q.before_id is not None:
+        inner = inner.where(t.id < q.before_id)
+    if floor is not None:
+        inner = inner.where(t.id >= floor)
+    found = inner.cte("candidates").prefix_with("MATERIALIZED")
+    ordered = select(found.c.id).order_by(found.c.id.desc()).offset(0).subquery("ordered")
+    entry = select(t).where(t.id == ordered.c.id).offset(0).lateral("entry")
+    return ordered, aliased(TranscriptEntry, entry)
+
+
+def _columns(t: Any) -> tuple[Any, ...]:
+    return (
+        t.id, t.conversation_id, Conversation.contact_id, Contact.channel, t.created_at, t.direction,
+        t.author, t.kind, t.text, t.payload, t.intent, t.confidence, t.language, t.flow_step,
+        t.reviewed_intent, t.reviewed_by, Conversation.crisis, Conversation.owner,
+    )  # fmt: skip
+
+
+def build(q: SearchQuery, dialect: str, *, floor: int | None = None) -> Select[*tuple[Any, ...]]:
+    """The search as one SELECT (both dialects; only the full-text part differs); ids >= floor if given."""
+    t: Any = TranscriptEntry
+    c, k = Conversation, Contact
+    where: list[ColumnElement[bool]] = []
+    dated = q.since is not None or q.until is not None
+    if dialect == "postgresql" and (terms(q.text) or (dated and floor is None)):
+        # text, dates and id bounds are applied inside the candidates; the rest by the joins below
+        ordered, t = _pg_candidates(q, floor)
+        stmt = select(*_columns(t)).select_from(ordered).join(t, true())
+        order = ordered.c.id.desc()
+    else:
+        stmt = select(*_columns(t)).select_from(t)
+        order = t.id.desc()
+        if terms(q.text):
+            where.append(_fts5_match(q.text, q.before_id, floor))
+        if q.before_id is not None:
+            where.append(t.id < q.before_id)
+        if floor is not None:
+            where.append(t.id >= floor)
+        if q.since is not None:
+            where.append(t.created_at >= q.since)
+        if q.until is not None:
+            where.append(t.created_at < q.until)
+    stmt = stmt.join(c, c.id == t.conversation_id).join(k, k.id == c.contact_id)
     if q.channel:
         where.append(k.channel == q.channel)
     if q.language:
-        where.append(func.coalesce(t.language, k.language) == q.language)
+        where.append(k.language == q.language)  # the person's language (the planner has statistics on it)
     if q.intent:
         where.append(t.intent == q.intent)
     if q.direction:
@@ -162,13 +188,27 @@ def build(q: SearchQuery, dialect: str) -> Select[*tuple[Any, ...]]:
     if q.booked:
         where.append(exists().where(Booking.contact_id == c.contact_id))
     limit = max(1, min(q.limit, MAX_LIMIT))
-    return stmt.where(*where).order_by(t.id.desc()).limit(limit + 1)
+    return stmt.where(*where).order_by(order).limit(limit + 1)
 
 
 async def search(session: AsyncSession, q: SearchQuery) -> Page:
-    """One page of hits, newest first."""
+    """One page of hits, newest first.
+
+    First among the WINDOW ids below the page's start, which answers almost every page with a bounded
+    index range (whatever the planner thinks of a word's frequency); only when that range holds too
+    few hits, the rest comes from below it. The result is the same as one unbounded query.
+    """
     dialect = session.get_bind().dialect.name
-    rows = (await session.execute(build(q, dialect))).all()
     limit = max(1, min(q.limit, MAX_LIMIT))
+    top = q.before_id
+    if top is None:
+        top = int(await session.scalar(select(func.max(TranscriptEntry.id))) or 0) + 1
+    floor = max(top - WINDOW, 0)
+    rows = list(
+        (await session.execute(build(replace(q, before_id=top, limit=limit), dialect, floor=floor))).all()
+    )
+    if len(rows) <= limit and floor > 0:
+        below = replace(q, before_id=floor, limit=limit - len(rows))
+        rows += (await session.execute(build(below, dialect))).all()
     hits = [Hit(**row._asdict()) for row in rows[:limit]]
     return Page(hits=hits, next_before=hits[-1].id if len(rows) > limit else None)

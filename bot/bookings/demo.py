@@ -16,11 +16,11 @@ DEMO: tuple[tuple[str, str, str, str | None, list[tuple[int, str, str]]], ...] =
         "Anna Demo (demo psychologist)",
         "lv,ru",
         "video,phone,in_person",
-        "Demo iela 1, Rīga (demo address)",
+        "Demo iela 1, Riga (demo address)",
         [(1, "10:00", "16:00"), (3, "12:00", "18:00"), (5, "09:00", "13:00")],
     ),
     (
-        "Pēteris Paraugs (demo psychologist)",
+        "Edgars Paraugs (demo psychologist)",
         "lv,en",
         "video,phone",
         None,

@@ -27,30 +27,37 @@ def help_text(texts: Texts, configured_name: str, lang: str) -> str:
 
 
 async def reply_help(app: web.Application, msg: InboundMessage) -> bool:
-    """Record the message and queue the help reply; False when this MessageSid was handled before."""
-    texts = app[keys.texts]
-    async with app[keys.sessionmaker]() as session, session.begin():
-        now = app[keys.clock]()
-        if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
-            return False
-        contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
-        contact.blocked = False
-        conversation = await store.open_conversation(session, contact, now)
-        record = store.InboundRecord(msg.text, str(msg.kind), flow_step=HELP_KEY)
-        store.add_inbound(session, conversation, record, now)
-        # a Latvian or Russian keyword says which language the person reads; "HELP" defers to what we know
-        hint = msg.language_hint
-        lang = hint if hint in ("lv", "ru") else (contact.language or hint or "lv")
-        await store.enqueue(
-            session,
-            conversation=conversation,
-            contact=contact,
-            text=help_text(texts, app[keys.settings].helpline_name, lang),
-            sms_text=None,
-            buttons=[],
-            now=now,
-            author=Author.SYSTEM,
-        )
-        conversation_id = conversation.id
-    app[keys.outbox].wake(conversation_id)
+    """Record the message and queue the help reply; False when this MessageSid was handled before.
+
+    A turn of its own beside Pipeline.handle, with the pipeline's hooks: other workers and the
+    coordinators' console hear about it like about any other message.
+    """
+    pipeline, texts = app[keys.pipeline], app[keys.texts]
+    with pipeline.in_flight:
+        async with app[keys.sessionmaker]() as session, session.begin():
+            now = app[keys.clock]()
+            if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
+                return False
+            contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
+            contact.blocked = False
+            conversation = await store.open_conversation(session, contact, now)
+            record = store.InboundRecord(msg.text, str(msg.kind), flow_step=HELP_KEY)
+            store.add_inbound(session, conversation, record, now)
+            # a Latvian or Russian keyword says which language the person reads; "HELP" defers to what we know
+            hint = msg.language_hint
+            lang = hint if hint in ("lv", "ru") else (contact.language or hint or "lv")
+            await store.enqueue(
+                session,
+                conversation=conversation,
+                contact=contact,
+                text=help_text(texts, app[keys.settings].helpline_name, lang),
+                sms_text=None,
+                buttons=[],
+                now=now,
+                author=Author.SYSTEM,
+            )
+            if pipeline.in_transaction is not None:
+                await pipeline.in_transaction(session, conversation.id)
+            conversation_id = conversation.id
+    pipeline.on_commit(conversation_id)
     return True

@@ -28,6 +28,7 @@ PERMANENT = {
     21408: "sending to this region is not enabled",
     21612: "the 'To' number cannot be reached from this sender",
     21614: "the 'To' number cannot receive SMS",
+    21617: "the text is longer than 1600 characters",
 }
 
 

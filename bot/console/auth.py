@@ -128,8 +128,8 @@ async def load_staff(request: web.Request) -> Staff | None:
         if not member.active or record.expires_at <= now or record.last_seen_at + SESSION_IDLE <= now:
             return None
         if now - record.last_seen_at >= TOUCH_EVERY:
-            async with session.begin():
-                record.last_seen_at = now
+            record.last_seen_at = now
+            await session.commit()
         return Staff(
             member.id, member.email, member.name, StaffRole(member.role), record.id, record.csrf_token
         )

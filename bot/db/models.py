@@ -135,7 +135,10 @@ class TranscriptEntry(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[datetime | None] = mapped_column()
     # search, analytics and retention read by time; full-text indexes are in migration 0004 (per dialect)
-    __table_args__ = (Index("ix_transcript_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_transcript_created_at", "created_at"),
+        Index("ix_transcript_intent", "intent", "id"),  # an intent's messages, newest first
+    )
 
 
 class OutboxItem(Base):

@@ -46,7 +46,9 @@ class Terminal:
     async def say(self, text: str) -> str:
         """One typed line; returns what the terminal printed in answer."""
         start = len(self.out.getvalue())
-        msg = InboundMessage(channel=Channel.CLI, sender_id=self.user, provider_message_id=uuid.uuid4().hex, text=text)
+        msg = InboundMessage(
+            channel=Channel.CLI, sender_id=self.user, provider_message_id=uuid.uuid4().hex, text=text
+        )
         await self.app[keys.pipeline].handle(msg)
         await self.app[keys.outbox].drain()
         return self.out.getvalue()[start:].replace(SEPARATOR, "")
@@ -55,7 +57,10 @@ class Terminal:
 async def statuses(app: web.Application) -> list[tuple[str, str]]:
     async with app[keys.sessionmaker]() as session:
         rows = await session.execute(select(Booking.starts_at, Booking.status).order_by(Booking.id))
-        return [(starts.astimezone(app[keys.settings].zone).strftime("%d.%m %H:%M"), status) for starts, status in rows]
+        return [
+            (starts.astimezone(app[keys.settings].zone).strftime("%d.%m %H:%M"), status)
+            for starts, status in rows
+        ]
 
 
 async def test_latvian(make_app, classifier: EmbeddedClassifier):
@@ -131,5 +136,10 @@ def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
         timeout=300,
         check=True,
     ).stdout
-    for expected in ("Lūdzu, pārbaudiet:", "Konsultācija ir pieteikta", "Jūsu konsultācija:", "Konsultācija ir atcelta"):
+    for expected in (
+        "Lūdzu, pārbaudiet:",
+        "Konsultācija ir pieteikta",
+        "Jūsu konsultācija:",
+        "Konsultācija ir atcelta",
+    ):
         assert expected in out

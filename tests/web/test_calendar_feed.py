@@ -1,4 +1,4 @@
-"""A psychologist's private calendar feed: their booked sessions, a relative's initial at most, 404 otherwise."""
+"""A psychologist's private calendar feed: booked sessions, a relative's initial at most; 404 otherwise."""
 
 from __future__ import annotations
 

@@ -86,10 +86,10 @@ async def test_a_missing_or_forged_signature_gets_403_and_nothing_is_stored(sms:
         signed("/webhooks/twilio", form, token="not-our-token"),
         signed("/webhooks/twilio/status", form),  # signed for another URL
     ]
-    for headers in forged:
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+    for signature in forged:
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **signature}
         response = await sms.client.post("/webhooks/twilio", data=form_body(form), headers=headers)
-        assert response.status == 403, headers
+        assert response.status == 403, signature
     assert await _stored(sms) == (0, 0, 0, 0)
 
 

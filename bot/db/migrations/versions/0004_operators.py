@@ -46,6 +46,7 @@ def upgrade() -> None:
     op.add_column("transcript", sa.Column("reviewed_by", sa.String(length=64), nullable=True))
     op.add_column("transcript", sa.Column("reviewed_at", When, nullable=True))
     op.create_index("ix_transcript_created_at", "transcript", ["created_at"], unique=False)
+    op.create_index("ix_transcript_intent", "transcript", ["intent", "id"], unique=False)
     op.create_table(
         "job_runs",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -71,6 +72,7 @@ def downgrade() -> None:
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_transcript_fts")
     op.drop_table("job_runs")
+    op.drop_index("ix_transcript_intent", table_name="transcript")
     op.drop_index("ix_transcript_created_at", table_name="transcript")
     with op.batch_alter_table("transcript") as batch:
         batch.drop_column("reviewed_at")

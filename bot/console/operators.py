@@ -1,0 +1,244 @@
+"""Operators' pages under /console/ops/: transcript search and review, the NLU export, analytics.
+
+Every role may search, review and see the numbers; text is masked (bot.visibility) for everyone but
+the coordinator who owns a conversation's active hand-off. Every page view and download is audited,
+without the search words (they may be a name or a number).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import analytics, keys, search
+from bot.charts import CRISIS, bar_chart, hbar_chart
+from bot.console import ops_admin
+from bot.console.audit import audit
+from bot.console.auth import Staff, staff_key
+from bot.console.render import render
+from bot.db.models import Conversation, HandoffRequest, Owner
+from bot.review import ReviewError, export_yaml, relabel
+from bot.visibility import active_owner, visible_text
+from nlu.parse import FALLBACK, LANGUAGES
+from nlu.taxonomy import INTENTS
+
+CHANNELS = ("telegram", "sms", "web", "cli")
+FLAGS = ("low", "fallback", "handed_off", "crisis", "booked")
+PERIODS = (7, 30, 90, 365)
+SEARCH_PATH = "/console/ops/search"
+FIELDS = ("q", "since", "until", "channel", "language", "intent", "direction", "reviewed", *FLAGS)
+
+
+def setup(console: web.Application) -> None:
+    """Add the operators' routes to the console sub-application (its auth and CSRF apply)."""
+    r = console.router
+    r.add_get("/ops/search", search_page, name="ops.search")
+    r.add_post(r"/ops/review/{id:\d+}", review_post, name="ops.review")
+    r.add_get("/ops/export.yml", export_reviewed, name="ops.export")
+    r.add_get("/ops/analytics", analytics_page, name="ops.analytics")
+    r.add_get(r"/ops/analytics/{name:[a-z_]+}.csv", analytics_csv, name="ops.analytics_csv")
+    ops_admin.setup(console)
+
+
+def staff_of(request: web.Request) -> Staff:
+    return request[staff_key]
+
+
+def _local_day(value: str, request: web.Request, *, days_after: int = 0) -> datetime | None:
+    """A YYYY-MM-DD field as the local midnight starting that day (or `days_after` days later)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value) + timedelta(days=days_after)
+    except ValueError:
+        raise web.HTTPBadRequest(text="dates are YYYY-MM-DD") from None
+    return datetime.combine(day, time.min, request.config_dict[keys.settings].zone)
+
+
+def _choice(value: str, allowed: tuple[str, ...] | frozenset[str]) -> str | None:
+    if not value:
+        return None
+    if value not in allowed:
+        raise web.HTTPBadRequest(text="unknown filter value")
+    return value
+
+
+def parse_query(request: web.Request) -> tuple[search.SearchQuery, dict[str, str]]:
+    """The search form's fields → a SearchQuery; unknown values are a 400, never passed on."""
+    q = request.query
+    form = {k: q.get(k, "").strip() for k in FIELDS}
+    try:
+        before = int(q["before"]) if q.get("before") else None
+    except ValueError:
+        raise web.HTTPBadRequest(text="before must be a number") from None
+    threshold = request.config_dict[keys.settings].review_low_confidence
+    reviewed = {"": None, "yes": True, "no": False}
+    if form["reviewed"] not in reviewed:
+        raise web.HTTPBadRequest(text="reviewed is yes or no")
+    query = search.SearchQuery(
+        text=form["q"][:200],
+        since=_local_day(form["since"], request),
+        until=_local_day(form["until"], request, days_after=1),  # the "until" day is included
+        channel=_choice(form["channel"], CHANNELS),
+        language=_choice(form["language"], LANGUAGES),
+        intent=_choice(form["intent"], (*INTENTS, FALLBACK)),
+        direction=_choice(form["direction"], ("in", "out")),
+        low_confidence=threshold if form["low"] else None,
+        fallback=bool(form["fallback"]),
+        handed_off=bool(form["handed_off"]),
+        crisis=bool(form["crisis"]),
+        booked=bool(form["booked"]),
+        reviewed=reviewed[form["reviewed"]],
+        before_id=before,
+    )  # fmt: skip
+    return query, form
+
+
+async def owners(session: AsyncSession, conversation_ids: set[int]) -> dict[int, int]:
+    """Conversation id → the staff id holding its active hand-off (only those that have one)."""
+    if not conversation_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            HandoffRequest.conversation_id,
+            Conversation.owner,
+            HandoffRequest.status,
+            HandoffRequest.claimed_by,
+        )
+        .join(Conversation, Conversation.id == HandoffRequest.conversation_id)
+        .where(
+            HandoffRequest.conversation_id.in_(conversation_ids),
+            HandoffRequest.status == "claimed",
+            Conversation.owner == Owner.HUMAN,
+        )
+    )
+    found: dict[int, int] = {}
+    for conversation_id, owner, status, claimed_by in rows:
+        holder = active_owner(owner, status, claimed_by)
+        if holder is not None:
+            found[conversation_id] = holder
+    return found
+
+
+async def search_page(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    query, form = parse_query(request)
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session:
+        page = await search.search(session, query)
+        held = await owners(session, {hit.conversation_id for hit in page.hits})
+        audit(session, staff.actor, "search.view", f"hits:{len(page.hits)}", now)
+        await session.commit()
+    hits = [(hit, visible_text(hit, staff, owner_id=held.get(hit.conversation_id))) for hit in page.hits]
+    params = {k: v for k, v in form.items() if v}
+    older = f"{SEARCH_PATH}?{urlencode({**params, 'before': page.next_before})}" if page.next_before else None
+    context: dict[str, Any] = {
+        "page": "ops.search",
+        "form": form,
+        "hits": hits,
+        "older": older,
+        "here": request.path_qs,
+        "intents": INTENTS,
+        "all_intents": (*INTENTS, FALLBACK),
+        "channels": CHANNELS,
+        "languages": LANGUAGES,
+        "threshold": request.config_dict[keys.settings].review_low_confidence,
+        "export_query": urlencode({"all": "1"}),
+    }
+    return render(request, "ops_search.html", context)
+
+
+async def review_post(request: web.Request) -> web.StreamResponse:
+    staff = staff_of(request)
+    entry_id = int(request.match_info["id"])
+    form = await request.post()
+    intent = form.get("intent")
+    back = form.get("next")
+    now = request.config_dict[keys.clock]()
+    try:
+        async with request.config_dict[keys.sessionmaker]() as session, session.begin():
+            await relabel(session, entry_id, str(intent or ""), actor=staff.actor, now=now)
+    except ReviewError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
+    # only back to the search page (never an address from the form elsewhere)
+    target = back if isinstance(back, str) and back.startswith(SEARCH_PATH) else SEARCH_PATH
+    raise web.HTTPSeeOther(f"{target}#entry-{entry_id}")
+
+
+async def export_reviewed(request: web.Request) -> web.Response:
+    """The console's export button: the same YAML as `helpline nlu export-reviewed [--all]`."""
+    staff = staff_of(request)
+    include_all = request.query.get("all") == "1"
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session, session.begin():
+        text, _count = await export_yaml(session, include_unreviewed=include_all, actor=staff.actor, now=now)
+    name = f"reviewed-{'all-' if include_all else ''}{now.date().isoformat()}.yml"
+    return web.Response(
+        text=text,
+        content_type="application/x-yaml",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _period(request: web.Request) -> analytics.Period:
+    try:
+        days = int(request.query.get("days", "30"))
+    except ValueError:
+        raise web.HTTPBadRequest(text="days must be a number") from None
+    if days not in PERIODS:
+        raise web.HTTPBadRequest(text=f"days is one of {PERIODS}")
+    settings = request.config_dict[keys.settings]
+    return analytics.Period.last_days(request.config_dict[keys.clock](), days, settings.zone)
+
+
+def _per_day(table: analytics.Table, period: analytics.Period, column: int) -> list[tuple[str, float]]:
+    totals = {day.isoformat(): 0.0 for day in period.days()}
+    for row in table.rows:
+        totals[str(row[0])] = totals.get(str(row[0]), 0.0) + float(row[column])  # type: ignore[arg-type]
+    return list(totals.items())
+
+
+async def analytics_page(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    period = _period(request)
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session:
+        tables = await analytics.all_reports(session, period)
+        audit(session, staff.actor, "analytics.view", f"days:{len(period.days())}", now)
+        await session.commit()
+    by_name = {t.name: t for t in tables}
+    charts = [
+        bar_chart(_per_day(by_name["daily"], period, 3), title="Conversations per day"),
+        bar_chart(_per_day(by_name["daily"], period, 4), title="Messages from people per day"),
+        hbar_chart([(str(r[0]), float(r[1])) for r in by_name["intents"].rows[:12]], title="Top intents"),  # type: ignore[arg-type]
+        bar_chart(_per_day(by_name["crisis"], period, 1), title="Crisis conversations per day", color=CRISIS),
+    ]
+    context = {"page": "ops.analytics", "tables": tables, "charts": charts, "days": len(period.days()),
+               "periods": PERIODS, "period": period}  # fmt: skip
+    return render(request, "ops_analytics.html", context)
+
+
+async def analytics_csv(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    name = request.match_info["name"]
+    if name not in analytics.REPORTS:
+        raise web.HTTPNotFound(text="no such table")
+    period = _period(request)
+    now = request.config_dict[keys.clock]()
+    async with request.config_dict[keys.sessionmaker]() as session:
+        table = await analytics.report(session, name, period)
+        audit(session, staff.actor, "analytics.csv", name, now)
+        await session.commit()
+    filename = f"{name}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return web.Response(
+        text=table.to_csv(),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

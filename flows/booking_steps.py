@@ -1,0 +1,274 @@
+"""The booking flow's steps and answers: offering modes, days and times, confirming, explaining refusals."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from flows.booking_text import clock, day_label, day_short, moment_label, session_params
+from flows.faq import intent_button
+from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
+from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
+from flows.texts import Texts
+from nlu.parse import FALLBACK
+
+FLOW = "booking"
+PREFIX = "bk:"
+MODE = "bk:mode:"
+DAY = "bk:day:"
+DAYS = "bk:days"  # "bk:days" (from the start) or "bk:days:2026-12-01" (later days)
+SLOT = "bk:slot:"  # bk:slot:<counsellor id>:<local ISO time with offset>
+YES = "bk:yes"
+NO = "bk:no"
+DAYS_SHOWN = 6
+TIMES_SHOWN = 12
+NEAREST = 3
+# a time typed during booking counts unless the NLU is sure the person moved to another topic
+TIME_INTENTS = {FALLBACK, "book_counselling", "reschedule_booking", "affirm"}
+SURE = 0.7
+BARE_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
+
+
+@functools.cache
+def default_texts() -> Texts:
+    return Texts.load()
+
+
+def texts_of(ctx: FlowContext) -> Texts:
+    return ctx.texts or default_texts()
+
+
+def zone_of(ctx: FlowContext) -> tzinfo:
+    zone = ctx.now.tzinfo
+    if zone is None:
+        raise ValueError("FlowContext.now must be aware")
+    return zone
+
+
+def lang_of(state: ConversationState) -> str:
+    return state.lang or "lv"
+
+
+def moved_to(state: ConversationState, step: str, **slots: str | int | None) -> ConversationState:
+    merged: dict[str, JSONValue] = {k: v for k, v in {**state.slots, **slots}.items() if v is not None}
+    return replace(state, flow=FLOW, step=step, slots=merged)
+
+
+def prepend(lead: tuple[Reply, ...], turn: Turn) -> Turn:
+    return replace(turn, replies=(*lead, *turn.replies))
+
+
+async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str) -> Turn:
+    want = state.slots.get("want")
+    state = moved_to(state, "day", mode=mode)
+    state = replace(state, slots={k: v for k, v in state.slots.items() if k != "want"})
+    if isinstance(want, str):
+        return await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
+    return await offer_days(state, ctx, bookings)
+
+
+def ask_mode(state: ConversationState, modes: tuple[str, ...], quota: Quota) -> Turn:
+    buttons = tuple(ButtonSpec(f"{MODE}{m}", f"booking.mode.{m}") for m in modes)
+    return Turn((Reply("booking.pick_mode", {"left": str(quota.left)}, buttons),), state, "booking.mode")
+
+
+async def offer_days(
+    state: ConversationState,
+    ctx: FlowContext,
+    bookings: Bookings,
+    start: date | None = None,
+    key: str = "booking.pick_day",
+    params: dict[str, str] | None = None,
+) -> Turn:
+    texts, lang, mode = texts_of(ctx), lang_of(state), str(state.slots["mode"])
+    days = await bookings.days(mode, start, DAYS_SHOWN + 1)
+    if not days:
+        return no_slots(state)
+    buttons = [
+        ButtonSpec(
+            f"{DAY}{d.isoformat()}",
+            "booking.date_short",
+            {
+                "weekday": texts.render(f"booking.wd.{d.isoweekday()}", lang),
+                "day": str(d.day),
+                "month": f"{d.month:02d}",
+            },
+        )
+        for d in days[:DAYS_SHOWN]
+    ]
+    if len(days) > DAYS_SHOWN:
+        buttons.append(ButtonSpec(f"{DAYS}:{days[DAYS_SHOWN].isoformat()}", "booking.button.later"))
+    params = params or {"mode": texts.render(f"booking.mode.{mode}", lang)}
+    return Turn((Reply(key, params, tuple(buttons)),), moved_to(state, "day"), "booking.day")
+
+
+async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Bookings, day: date) -> Turn:
+    texts, lang, zone = texts_of(ctx), lang_of(state), zone_of(ctx)
+    slots = await bookings.slots(str(state.slots["mode"]), day, lang)
+    label = day_label(texts, lang, day)
+    if not slots:
+        return await offer_days(state, ctx, bookings, key="booking.day_full", params={"date": label})
+    buttons = [
+        ButtonSpec(slot_payload(s, zone), "booking.button.time", {"time": clock(s.starts_at, zone)})
+        for s in slots[:TIMES_SHOWN]
+    ]
+    buttons.append(ButtonSpec(DAYS, "booking.button.other_day"))
+    reply = Reply("booking.pick_time", {"date": label}, tuple(buttons))
+    return Turn((reply,), moved_to(state, "time", day=day.isoformat()), "booking.time")
+
+
+def offer_slots(
+    state: ConversationState, ctx: FlowContext, slots: list[SlotOffer], key: str, params: dict[str, str]
+) -> Turn:
+    texts, lang, zone = texts_of(ctx), lang_of(state), zone_of(ctx)
+    buttons = [
+        ButtonSpec(
+            slot_payload(s, zone),
+            "booking.button.slot",
+            {
+                "date": day_short(texts, lang, s.starts_at.astimezone(zone).date()),
+                "time": clock(s.starts_at, zone),
+            },
+        )
+        for s in sorted(slots, key=lambda s: s.starts_at)
+    ]
+    buttons.append(ButtonSpec(DAYS, "booking.button.other_day"))
+    return Turn((Reply(key, params, tuple(buttons)),), moved_to(state, "time"), "booking.nearest")
+
+
+async def pick_by_time(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, moment: datetime, *, bare: bool = False
+) -> Turn:
+    """A typed day or time: that day's times, the exact time if free, else the nearest free ones.
+
+    A bare clock time ("14:00") typed while a day's times are shown means that day, whatever day the
+    NLU resolved it to.
+    """
+    texts, lang, zone, mode = texts_of(ctx), lang_of(state), zone_of(ctx), str(state.slots["mode"])
+    local = moment.astimezone(zone)
+    if local.time() == time(0, 0):  # a day without an hour ("rīt", "в пятницу")
+        return await offer_times(state, ctx, bookings, local.date())
+    day = state.slots.get("day")
+    if bare and isinstance(day, str):
+        moment = datetime.combine(date.fromisoformat(day), local.time(), zone)
+    near = await bookings.nearest(mode, moment, lang, NEAREST)
+    if near and near[0].starts_at == moment:
+        return confirm(state, ctx, bookings, near[0])
+    if not near:
+        return no_slots(state)
+    return offer_slots(
+        state, ctx, near, "booking.nearest", {"asked": moment_label(texts, lang, moment, zone)}
+    )
+
+
+def confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offer: SlotOffer) -> Turn:
+    zone = zone_of(ctx)
+    until = offer.starts_at - timedelta(hours=bookings.cutoff_hours)
+    params = session_params(
+        texts_of(ctx), lang_of(state), offer, zone, until, now=ctx.now, cutoff_hours=bookings.cutoff_hours
+    )
+    iso = offer.starts_at.astimezone(zone).isoformat(timespec="minutes")
+    new_state = moved_to(state, "confirm", counsellor=offer.counsellor_id, starts=iso)
+    if "moving" in state.slots:
+        params["old"] = str(state.slots.get("old", ""))
+        buttons = (ButtonSpec(YES, "booking.button.move"), ButtonSpec(NO, "booking.button.no"))
+        return Turn((Reply("booking.move_confirm", params, buttons),), new_state, "booking.confirm")
+    buttons = (ButtonSpec(YES, "booking.button.book"), ButtonSpec(NO, "booking.button.no"))
+    return Turn((Reply("booking.confirm", params, buttons),), new_state, "booking.confirm")
+
+
+async def taken(state: ConversationState, ctx: FlowContext, bookings: Bookings, starts: datetime) -> Turn:
+    near = await bookings.nearest(str(state.slots["mode"]), starts, lang_of(state), NEAREST)
+    if not near:
+        buttons = (intent_button("human_handoff"), intent_button("help"))
+        return Turn((Reply("booking.taken_none", buttons=buttons),), state.leave(), "booking.taken")
+    turn = offer_slots(state, ctx, near, "booking.taken", {})
+    return replace(turn, flow_step="booking.taken")
+
+
+# --- answers that end the flow --------------------------------------------------------------------
+
+
+def already(state: ConversationState, ctx: FlowContext, bookings: Bookings, info: BookingInfo) -> Turn:
+    params = session_params(
+        texts_of(ctx),
+        lang_of(state),
+        info,
+        zone_of(ctx),
+        info.changeable_until,
+        now=ctx.now,
+        cutoff_hours=bookings.cutoff_hours,
+    )
+    buttons = change_buttons(ctx, info)
+    return Turn((Reply("booking.already", params, buttons),), state.leave(), "booking.already")
+
+
+def quota_used(state: ConversationState, quota: Quota) -> Turn:
+    buttons = (intent_button("human_handoff"), intent_button("psych_info"), intent_button("help"))
+    reply = Reply("booking.quota_used", {"limit": str(quota.limit)}, buttons)
+    return Turn((reply,), state.leave(), "booking.quota_used")
+
+
+def too_late(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, info: BookingInfo, key: str
+) -> Turn:
+    params = session_params(texts_of(ctx), lang_of(state), info, zone_of(ctx))
+    params["hours"] = str(bookings.cutoff_hours)
+    buttons = (intent_button("human_handoff"), intent_button("help"))
+    return Turn((Reply(key, params, buttons),), state.leave(), key)
+
+
+async def no_booking(state: ConversationState, bookings: Bookings) -> Turn:
+    quota = await bookings.quota()
+    buttons = (
+        (intent_button("book_counselling"), intent_button("help")) if quota.left else (intent_button("help"),)
+    )
+    return Turn((Reply("booking.none", {"left": str(quota.left)}, buttons),), state.leave(), "booking.none")
+
+
+def no_slots(state: ConversationState) -> Turn:
+    buttons = (intent_button("human_handoff"), intent_button("help"))
+    return Turn((Reply("booking.no_slots", buttons=buttons),), state.leave(), "booking.no_slots")
+
+
+def stale(state: ConversationState) -> Turn:
+    buttons = (intent_button("book_counselling"), intent_button("help"))
+    return Turn((Reply("booking.stale", buttons=buttons),), state.leave(), "booking.stale")
+
+
+# --- small readers --------------------------------------------------------------------------------
+
+
+def wanted(turn: UserTurn) -> str | None:
+    """The day or time the person typed (the NLU's `time` entity), unless they changed the subject."""
+    entity = turn.parse.entity("time")
+    if entity is None or turn.payload:
+        return None
+    if turn.parse.intent not in TIME_INTENTS and turn.parse.confidence >= SURE:
+        return None
+    try:
+        moment = datetime.fromisoformat(entity.value)
+    except ValueError:
+        return None
+    return moment.isoformat() if moment.tzinfo is not None else None
+
+
+def change_buttons(ctx: FlowContext, info: BookingInfo) -> tuple[ButtonSpec, ...]:
+    """Move and cancel before the cut-off; after it only a person can help."""
+    if ctx.now < info.changeable_until:
+        return (intent_button("reschedule_booking"), intent_button("cancel_booking"), intent_button("help"))
+    return (intent_button("human_handoff"), intent_button("help"))
+
+
+def yes_no(turn: UserTurn) -> bool | None:
+    if turn.payload == YES or (turn.payload is None and turn.parse.intent == "affirm"):
+        return True
+    if turn.payload == NO or (turn.payload is None and turn.parse.intent == "deny"):
+        return False
+    return None
+
+
+def slot_payload(slot: SlotOffer, zone: tzinfo) -> str:
+    return f"{SLOT}{slot.counsellor_id}:{slot.starts_at.astimezone(zone).isoformat(timespec='minutes')}"

@@ -1,0 +1,213 @@
+"""One conversation under a coordinator: replies go out, the bot stays silent, notes stay in, hand back, close."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot import keys
+from bot.channels.base import SendError
+from bot.db.models import Author, Contact, HandoffNote, Owner, TranscriptEntry
+from tests.factories import handoffs, outbox, transcript
+from tests.web.console_support import (
+    add_staff,
+    audit_actions,
+    console_app,
+    conversation_of,
+    login,
+    says,
+    second_browser,
+)
+
+ANNA = "anna@helpline.example"
+REPLY = "Labdien! Esmu Anna. Ar ko varu palīdzēt?"
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings, clock, sender):
+    app = console_app(settings, clock, sender)
+    client = await aiohttp_client(app)
+    await add_staff(app, ANNA, "coordinator", "Anna")
+    await add_staff(app, "ben@helpline.example", "coordinator", "Ben")
+    return client
+
+
+async def _claimed(client, text: str = "/human_handoff", user: str = "person-1") -> tuple[int, str]:
+    await says(client.app, text, user=user)
+    conversation = await conversation_of(client.app, user)
+    csrf = await login(client, ANNA)
+    taken = await client.post(f"/console/conversations/{conversation.id}/claim", data={"csrf": csrf})
+    assert taken.status == 200
+    return conversation.id, csrf
+
+
+async def test_a_reply_goes_out_on_the_persons_channel_as_the_coordinator(client, sender):
+    cid, csrf = await _claimed(client)
+    await client.app[keys.outbox].drain()
+    before = len(sender.sent)
+    sent = await client.post(f"/console/conversations/{cid}/reply", data={"csrf": csrf, "text": REPLY})
+    assert sent.status == 200 and REPLY in await sent.text()
+    row = (await outbox(client.app))[-1]
+    assert (row.author, row.channel, row.recipient_id, row.status) == (Author.COORDINATOR, "cli", "person-1", "pending")
+    assert 'data-status="' in await sent.text() and ">pending<" in await sent.text()
+    await client.app[keys.outbox].drain()
+    assert [m.text for m in sender.sent[before:]] == [REPLY]
+    data = await (await client.get(f"/console/conversations/{cid}/messages.json")).json()
+    mine = [e for e in data["entries"] if e["author"] == "coordinator"]
+    assert [(e["text"], e["status"]) for e in mine] == [(REPLY, "sent")]
+
+
+async def test_a_failed_delivery_is_shown_as_failed(client, sender):
+    cid, csrf = await _claimed(client)
+    await client.app[keys.outbox].drain()
+    sender.failures.append(SendError("blocked by the carrier", retryable=False))
+    await client.post(f"/console/conversations/{cid}/reply", data={"csrf": csrf, "text": REPLY})
+    await client.app[keys.outbox].drain()
+    data = await (await client.get(f"/console/conversations/{cid}/messages.json")).json()
+    assert [e["status"] for e in data["entries"] if e["author"] == "coordinator"] == ["failed"]
+
+
+async def test_the_bot_stays_silent_under_a_human_even_when_the_person_keeps_writing(client, sender):
+    cid, _ = await _claimed(client)
+    await client.app[keys.outbox].drain()
+    bot_rows = len([r for r in await outbox(client.app) if r.author == Author.BOT])
+    for text in ("kā var satikt vīru?", "/help", "sveiki", "qwerty", "1"):
+        result = await says(client.app, text)
+        assert result.replies == 0
+    assert len([r for r in await outbox(client.app) if r.author == Author.BOT]) == bot_rows
+    inbound = [e for e in await transcript(client.app) if e.direction == "in"][-5:]
+    assert [e.text for e in inbound] == ["kā var satikt vīru?", "/help", "sveiki", "qwerty", "1"]
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    assert "visit_rules · 0.95" in page  # each message's intent and confidence for the coordinator
+    assert (await conversation_of(client.app)).owner == Owner.HUMAN
+
+
+async def test_crisis_under_a_coordinator_is_flagged_to_them_and_the_bot_still_says_nothing(client):
+    cid, _ = await _claimed(client)
+    rows = len(await outbox(client.app))
+    await says(client.app, "es negribu vairs dzīvot")
+    assert len(await outbox(client.app)) == rows
+    conversation = await conversation_of(client.app)
+    assert conversation.crisis and conversation.owner == Owner.HUMAN
+    (request,) = await handoffs(client.app)
+    assert (request.priority, request.status) == (0, "claimed")
+    assert "CRISIS" in await (await client.get(f"/console/conversations/{cid}")).text()
+
+
+async def test_hand_back_gives_the_person_the_bot_again(client, sender):
+    cid, csrf = await _claimed(client)
+    back = await client.post(f"/console/conversations/{cid}/handback", data={"csrf": csrf, "flow": ""})
+    assert back.status == 200
+    conversation = await conversation_of(client.app)
+    assert conversation.owner == Owner.BOT
+    (request,) = await handoffs(client.app)
+    assert (request.status, request.outcome) == ("closed", "handed_back")
+    last = (await outbox(client.app))[-1]
+    assert last.author == Author.BOT and "Koordinators ir beidzis sarunu" in last.text
+    assert (await says(client.app, "kā var satikt vīru?")).replies == 1
+    await client.app[keys.outbox].drain()
+    assert any("48" in m.text for m in sender.sent)  # the bot answers questions again
+
+
+async def test_hand_back_straight_into_booking_runs_that_flow(client):
+    cid, csrf = await _claimed(client)
+    rows = len(await outbox(client.app))
+    back = await client.post(
+        f"/console/conversations/{cid}/handback", data={"csrf": csrf, "flow": "book_counselling"}
+    )
+    assert back.status == 200
+    new = (await outbox(client.app))[rows:]
+    assert new and all(r.author == Author.BOT for r in new)
+    assert not any("Koordinators ir beidzis sarunu" in r.text for r in new)
+    steps = [e.flow_step for e in await transcript(client.app) if e.direction == "in"]
+    assert steps[-1] == "handoff.queued"  # no made-up inbound message for the synthetic turn
+    actions = [a for _, a, _ in await audit_actions(client.app)]
+    assert "conversation.handback.book_counselling" in actions
+    unknown = await client.post(f"/console/conversations/{cid}/handback", data={"csrf": csrf, "flow": "x"})
+    assert unknown.status == 409
+
+
+async def test_close_with_an_outcome_and_the_next_message_starts_afresh(client):
+    cid, csrf = await _claimed(client)
+    assert (await client.post(f"/console/conversations/{cid}/close", data={"csrf": csrf})).status == 409
+    closed = await client.post(
+        f"/console/conversations/{cid}/close", data={"csrf": csrf, "outcome": "referred"}, allow_redirects=False
+    )
+    assert closed.status == 303 and closed.headers["Location"] == "/console/"
+    (request,) = await handoffs(client.app)
+    assert (request.status, request.outcome) == ("closed", "referred")
+    assert (await conversation_of(client.app)).owner == Owner.CLOSED
+    result = await says(client.app, "sveiki")
+    assert result.conversation_id != cid and result.replies > 0
+
+
+async def test_notes_are_kept_for_colleagues_and_never_sent(client, sender):
+    cid, csrf = await _claimed(client)
+    rows = len(await outbox(client.app))
+    note = "Piezvanīt rīt; vīrs ir Olaines cietumā <b>svarīgi</b>"
+    added = await client.post(f"/console/conversations/{cid}/note", data={"csrf": csrf, "text": note})
+    assert added.status == 200
+    page = await added.text()
+    assert "&lt;b&gt;svarīgi&lt;/b&gt;" in page and "<b>svarīgi" not in page  # autoescaped
+    assert len(await outbox(client.app)) == rows
+    await client.app[keys.outbox].drain()
+    assert all("Olaines" not in m.text for m in sender.sent)
+    async with client.app[keys.sessionmaker]() as session:
+        (saved,) = (await session.execute(select(HandoffNote))).scalars()
+    assert saved.text == note and saved.staff_id == 1
+
+
+async def test_only_the_owner_replies_and_nobody_writes_to_a_person_who_said_stop(client):
+    cid, anna_csrf = await _claimed(client)
+    async with second_browser(client) as ben:  # Ben, in another browser, has no claim
+        csrf = await login(ben, "ben@helpline.example")
+        refused = await ben.post(f"/console/conversations/{cid}/reply", data={"csrf": csrf, "text": "hi"})
+        assert refused.status == 409 and "Another coordinator has this conversation." in await refused.text()
+    async with client.app[keys.sessionmaker]() as session, session.begin():
+        contact = (await session.execute(select(Contact))).scalar_one()
+        contact.opted_out = True
+    stopped = await client.post(f"/console/conversations/{cid}/reply", data={"csrf": anna_csrf, "text": "hi"})
+    assert stopped.status == 409 and "STOP" in await stopped.text()
+
+
+async def test_the_persons_words_are_shown_as_text_never_as_markup(client):
+    cid, _ = await _claimed(client, "/human_handoff")
+    await says(client.app, '<script>alert("x")</script><img src=x onerror=alert(1)>')
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+async def test_canned_replies_come_in_the_persons_language_and_the_panel_shows_them(client):
+    cid, _ = await _claimed(client, "как увидеть мужа?", user="ru-person")
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    assert "Здравствуйте! Я координатор" in page  # console.canned.greeting in ru
+    assert "Canned replies (ru)" in page
+    assert "<dt>Channel</dt><dd>cli</dd>" in page and "<dt>Language</dt><dd>ru</dd>" in page
+    assert "Sessions used" in page or "not available" in page
+
+
+async def test_every_view_and_action_is_audited_without_content(client):
+    cid, csrf = await _claimed(client)
+    await client.get(f"/console/conversations/{cid}")
+    await client.post(f"/console/conversations/{cid}/reply", data={"csrf": csrf, "text": REPLY})
+    await client.post(f"/console/conversations/{cid}/note", data={"csrf": csrf, "text": "slepena piezīme"})
+    await client.post(f"/console/conversations/{cid}/close", data={"csrf": csrf, "outcome": "resolved"})
+    await client.get("/console/callbacks")
+    rows = await audit_actions(client.app)
+    subject = f"conversation:{cid}"
+    assert [a for actor, a, s in rows if actor == "staff:1" and s == subject] == [
+        "conversation.claim",
+        "conversation.view",
+        "conversation.view",
+        "conversation.reply",
+        "conversation.view",
+        "conversation.note",
+        "conversation.view",
+        "conversation.close.resolved",
+    ]
+    assert ("staff:1", "callbacks.view", None) in rows
+    flat = " ".join(f"{a} {b} {c}" for a, b, c in rows)
+    assert "Labdien" not in flat and "slepena" not in flat and "person-1" not in flat
+    async with client.app[keys.sessionmaker]() as session:
+        assert (await session.execute(select(TranscriptEntry).where(TranscriptEntry.text == REPLY))).first()
