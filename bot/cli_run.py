@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import subprocess
 import sys
 
 from aiohttp import web
@@ -25,21 +26,30 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.port
     workers = args.workers or settings.workers
     if args.worker_process:  # started by the supervisor: it migrated, it announces, it shares the port
-        code = serve(settings, host, port, migrate=False, reuse_port=True, announce=False)
-        # everything is committed and closed: skip the seconds of freeing the NLU model object by object
-        logging.shutdown()
-        sys.stdout.flush()
-        os._exit(code)
+        _exit_now(serve(settings, host, port, migrate=False, reuse_port=True, announce=False))
     if workers == 1:
         return serve(settings, host, port, migrate=args.migrate or None, reuse_port=False, announce=True)
     if settings.is_sqlite:
         log.warning("SQLite has a single writer: %d workers will queue on it; use PostgreSQL", workers)
     _prepare_database(settings, migrate=args.migrate or settings.is_sqlite)
+    # train (or check) the NLU artefact once, in a child: N workers must not all train it at once
+    trained = subprocess.run([sys.executable, "-m", "bot.cli", "nlu", "train"], check=False)  # noqa: S603
+    if trained.returncode != 0:
+        log.warning("could not prepare the NLU model (exit %d); each worker will try", trained.returncode)
     from bot.supervisor import supervise
 
     where = f"http://{host}:{port}/"
     print(f"Helpline bot is running with {workers} workers at {where} (health: {where}healthz)", flush=True)
-    return supervise(settings, host=host, port=port, workers=workers)
+    _exit_now(supervise(settings, host=host, port=port, workers=workers))
+    return 1  # not reached
+
+
+def _exit_now(code: int) -> None:
+    """Everything is committed and closed: skip seconds of freeing the loaded modules object by object."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def serve(

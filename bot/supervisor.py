@@ -144,7 +144,7 @@ def _mark_dead(pid: int, metrics_dir: Path) -> None:
     from prometheus_client import multiprocess
 
     with contextlib.suppress(OSError):
-        multiprocess.mark_process_dead(pid, str(metrics_dir))
+        multiprocess.mark_process_dead(pid, str(metrics_dir))  # type: ignore[no-untyped-call]
 
 
 def metrics_dir(settings: Settings) -> Path:

@@ -30,6 +30,12 @@ _DIGRAPHS = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"),
 _DIGRAPH_RE = re.compile("|".join(d for d, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
 
+# й, я, ю, е, ё are spelled with j or y ("pozhalujsta" / "pozhaluysta", "tjurma" / "tyurma"): j before a
+# vowel becomes y (я → ya, ю → yu) and y after a vowel, not before one, becomes j (й → j).
+_J_BEFORE_VOWEL_RE = re.compile(r"j(?=[aeiou])")
+_Y_AFTER_VOWEL_RE = re.compile(r"(?<=[aeiouy])y(?![aeiou])")
+_TS_RE = re.compile(r"ts")
+
 _APOSTROPHES_RE = re.compile(r"['’`ʼ]")  # "can't" → "cant", "b'et" → "bet"
 _NON_WORD_RE = re.compile(r"[^0-9a-z\u0400-\u04ff]+")
 _REPEAT_RE = re.compile(r"([^\W\d_])\1+")
@@ -74,6 +80,11 @@ def fold_digraphs(text: str) -> str:
     return _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], text)
 
 
+def fold_j_y(text: str) -> str:
+    """One spelling for the Russian letters written with j or y: "tjurma" → "tyurma", "dobryy" → "dobryj"."""
+    return _Y_AFTER_VOWEL_RE.sub("j", _J_BEFORE_VOWEL_RE.sub("y", text))
+
+
 def squeeze_repeats(text: str) -> str:
     """One letter for every run of the same letter: "sveikiii" → "sveiki" (applied to all text alike)."""
     return _REPEAT_RE.sub(r"\1", text)
@@ -87,7 +98,19 @@ def squeeze_spaces(text: str) -> str:
 def normalize(text: str) -> str:
     """The canonical form used by the model and the lexicons: ASCII letters, digits and single spaces."""
     folded = strip_diacritics(transliterate(casefold(text)))
-    return squeeze_spaces(squeeze_repeats(fold_digraphs(strip_punctuation(folded))))
+    return squeeze_spaces(squeeze_repeats(FOLD(fold_digraphs(strip_punctuation(folded)))))
+
+
+def _fold_none(text: str) -> str:
+    return text
+
+
+def _fold_jy_ts(text: str) -> str:
+    return _TS_RE.sub("c", fold_j_y(text))
+
+
+import os as _os  # noqa: E402  experiment switch, removed before committing
+FOLD = {"none": _fold_none, "jy": fold_j_y, "jyts": _fold_jy_ts}[_os.environ.get("NLU_FOLD", "none")]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command. On a fresh machine it installs what the tests need (Python venv, PostgreSQL),
+# The test command. On a fresh machine it installs what the tests need (Python venv, PostgreSQL, Chromium),
 # starts a throwaway PostgreSQL, and runs the whole suite on SQLite and on PostgreSQL.
 # Extra arguments go to pytest, e.g. scripts/test.sh tests/unit -x
 set -euo pipefail
@@ -12,6 +12,13 @@ if [ ${#apt_needed[@]} -gt 0 ]; then
   echo "installing: ${apt_needed[*]}"
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${apt_needed[@]}" >/dev/null
+fi
+# the console's browser tests drive Debian's chromium through Playwright (no `playwright install`);
+# installed with its recommended fonts, as in the tested recipe
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing: chromium"
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
 fi
 
 PYTHON=${PYTHON:-python3.11}

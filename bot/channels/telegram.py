@@ -22,7 +22,7 @@ from telegram.request import HTTPXRequest
 
 from bot import keys
 from bot.channels.telegram_polling import Poller
-from bot.channels.telegram_sender import Limits, TelegramSender
+from bot.channels.telegram_sender import ChatLocks, Limits, TelegramSender
 from bot.channels.telegram_updates import ALLOWED_UPDATES, CallbackContext, to_inbound
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.pipeline import HandleResult
@@ -101,30 +101,6 @@ def secret_matches(expected: SecretStr | None, given: str | None) -> bool:
     return secrets.compare_digest(
         given.encode("utf-8", "replace"), expected.get_secret_value().encode("utf-8", "replace")
     )
-
-
-class ChatLocks:
-    """Turns of one chat run one at a time, in arrival order (asyncio locks are FIFO)."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat, (asyncio.Lock(), 0))
-        self._locks[chat] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat]
-            if users <= 1:
-                del self._locks[chat]
-            else:
-                self._locks[chat] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 class TelegramRuntime:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -127,6 +129,30 @@ def send_error(exc: TelegramError) -> SendError:
     return SendError(f"{name}: {exc.message}"[:200], retryable=True)  # NetworkError, TimedOut, 5xx
 
 
+class ChatLocks:
+    """One holder at a time per chat, in arrival order (asyncio locks are FIFO); unused locks are dropped."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat, (asyncio.Lock(), 0))
+        self._locks[chat] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat]
+            if users <= 1:
+                del self._locks[chat]
+            else:
+                self._locks[chat] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 @dataclass(slots=True)
 class _Progress:
     acknowledged: bool = False
@@ -142,7 +168,8 @@ class TelegramSender:
         self.bot = bot
         self.limits = limits or Limits()
         self._overall = AsyncLimiter(self.limits.per_second, 1.0)
-        self._next_slot: dict[str, float] = {}
+        self._chats = ChatLocks()
+        self._last_sent: dict[str, float] = {}  # chat -> when Telegram confirmed our last message
         self._progress: dict[int, _Progress] = {}
 
     async def send(self, message: OutboundMessage) -> str:
@@ -171,26 +198,26 @@ class TelegramSender:
         return progress.last_id
 
     async def _send_part(self, chat: str, text: str, markup: InlineKeyboardMarkup | None) -> str:
-        await self._chat_slot(chat)
-        async with self._overall:
-            sent = await self.bot.send_message(
-                chat_id=_chat_id(chat),
-                text=text,
-                reply_markup=markup,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        return str(sent.message_id)
-
-    async def _chat_slot(self, chat: str) -> None:
-        """Reserve this chat's next free second (reserved without awaiting, so concurrent sends queue up)."""
+        """One sendMessage, at least `per_chat_interval` after Telegram confirmed the chat's previous one."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._next_slot.get(chat, 0.0))
-        self._next_slot[chat] = slot + self.limits.per_chat_interval
-        if len(self._next_slot) > _PROGRESS_LIMIT:
-            self._next_slot = {c: t for c, t in self._next_slot.items() if t > now}
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        async with self._chats.hold(chat):
+            wait = self._last_sent.get(chat, -1e9) + self.limits.per_chat_interval - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                async with self._overall:
+                    sent = await self.bot.send_message(
+                        chat_id=_chat_id(chat),
+                        text=text,
+                        reply_markup=markup,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
+            finally:
+                self._last_sent[chat] = loop.time()
+                if len(self._last_sent) > _PROGRESS_LIMIT:
+                    horizon = loop.time() - self.limits.per_chat_interval
+                    self._last_sent = {c: t for c, t in self._last_sent.items() if t > horizon}
+        return str(sent.message_id)
 
     async def _acknowledge(self, context: CallbackContext | None) -> None:
         """Stop the button's spinner and leave the choice visible; a failure here must not stop the reply."""

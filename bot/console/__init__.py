@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot import keys
-from bot.console import login, views
+from bot.console import login, operators, views
 from bot.console.auth import auth_middleware
 from bot.console.hub import ConsoleEvent, ConsoleHub
 from bot.console.render import STATIC, headers_middleware, make_environment
@@ -36,6 +36,7 @@ def setup_console(app: web.Application) -> None:
     r.add_get("/callbacks", views.callbacks_page, name="console.callbacks")
     r.add_post(r"/callbacks/{id:\d+}/done", views.callback_done, name="console.callback_done")
     r.add_get("/audit", views.audit_page, name="console.audit")
+    operators.setup(console)  # /console/ops/…: transcripts, review, analytics, admin pages
     r.add_get("/ws", console_ws, name="console.ws")
     r.add_static("/static/", STATIC, name="console.static")
     app.add_subapp("/console", console)

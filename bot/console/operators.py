@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import analytics, keys, search
 from bot.charts import CRISIS, bar_chart, hbar_chart
-from bot.console import ops_admin
+from bot.console import operators_admin
 from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
 from bot.console.render import render
@@ -42,7 +42,7 @@ def setup(console: web.Application) -> None:
     r.add_get("/ops/export.yml", export_reviewed, name="ops.export")
     r.add_get("/ops/analytics", analytics_page, name="ops.analytics")
     r.add_get(r"/ops/analytics/{name:[a-z_]+}.csv", analytics_csv, name="ops.analytics_csv")
-    ops_admin.setup(console)
+    operators_admin.setup(console)
 
 
 def staff_of(request: web.Request) -> Staff:
@@ -150,7 +150,7 @@ async def search_page(request: web.Request) -> web.Response:
         "threshold": request.config_dict[keys.settings].review_low_confidence,
         "export_query": urlencode({"all": "1"}),
     }
-    return render(request, "ops_search.html", context)
+    return render(request, "operators_search.html", context)
 
 
 async def review_post(request: web.Request) -> web.StreamResponse:
@@ -221,7 +221,7 @@ async def analytics_page(request: web.Request) -> web.Response:
     ]
     context = {"page": "ops.analytics", "tables": tables, "charts": charts, "days": len(period.days()),
                "periods": PERIODS, "period": period}  # fmt: skip
-    return render(request, "ops_analytics.html", context)
+    return render(request, "operators_analytics.html", context)
 
 
 async def analytics_csv(request: web.Request) -> web.Response:

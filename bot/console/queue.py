@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Contact, Conversation, HandoffRequest, Owner, StaffMember, TranscriptEntry
+from bot.db.models import Contact, Conversation, HandoffRequest, Owner, StaffMember
 from flows.state import ConversationState
 
 RECENT = timedelta(hours=24)
@@ -176,11 +176,3 @@ async def waiting_count(session: AsyncSession) -> int:
     )
     return int(found or 0)
 
-
-async def inbound_count(session: AsyncSession, conversation_id: int) -> int:
-    found = await session.scalar(
-        select(func.count())
-        .select_from(TranscriptEntry)
-        .where(TranscriptEntry.conversation_id == conversation_id, TranscriptEntry.direction == "in")
-    )
-    return int(found or 0)

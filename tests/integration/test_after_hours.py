@@ -1,4 +1,4 @@
-"""Out of hours (Europe/Riga, Latvian holidays): a call-back or a message for the morning; crisis still first."""
+"""Out of hours (Riga time, Latvian holidays): a call-back or a message for the morning; crisis first."""
 
 from __future__ import annotations
 
@@ -56,9 +56,19 @@ async def test_a_call_back_request_is_stored_with_the_number_and_time(make_app, 
     await _say(app, "+371 2000-0000")
     await _say(app, "rīt no rīta pēc 10")
     (callback,) = await _callbacks(app)
-    assert (callback.phone, callback.preferred_time, callback.status) == ("+37120000000", "rīt no rīta pēc 10", "open")
+    assert (callback.phone, callback.preferred_time, callback.status) == (
+        "+37120000000",
+        "rīt no rīta pēc 10",
+        "open",
+    )
     steps = [e.flow_step for e in await transcript(app) if e.direction == "in"]
-    assert steps == ["handoff.out_of_hours", "handoff.phone", "handoff.phone", "handoff.when", "handoff.callback"]
+    assert steps == [
+        "handoff.out_of_hours",
+        "handoff.phone",
+        "handoff.phone",
+        "handoff.when",
+        "handoff.callback",
+    ]
     assert "+37120000000" in (await outbox(app))[-1].text
     (request,) = await handoffs(app)
     assert (request.reason, request.out_of_hours, request.status) == ("callback", True, "open")
@@ -88,13 +98,17 @@ async def test_a_message_for_the_morning_keeps_the_person_waiting_and_flagged(ma
     await _say(app, "Lūdzu, atbildiet no rīta.")
     keys_sent = [e.flow_step for e in await transcript(app) if e.direction == "in"]
     assert keys_sent == ["handoff.out_of_hours", "handoff.message", "waiting", "waiting"]
-    assert len(await outbox(app)) == 3  # offer, "write your message", one "still waiting" (not one per message)
+    assert (
+        len(await outbox(app)) == 3
+    )  # offer, "write your message", one "still waiting" (not one per message)
     (request,) = await handoffs(app)
     assert (request.reason, request.out_of_hours) == ("message", True)
     assert await _callbacks(app) == []
 
 
-async def test_typing_instead_of_choosing_leaves_a_message_and_three_bad_numbers_end_the_questions(make_app, clock):
+async def test_typing_instead_of_choosing_leaves_a_message_and_three_bad_numbers_end_the_questions(
+    make_app, clock
+):
     app = await make_app()
     clock.current = datetime(2026, 11, 28, 21, 30, tzinfo=RIGA)
     await _say(app, "/human_handoff")

@@ -54,9 +54,13 @@ def test_staff_add_hashes_the_password_and_list_shows_the_account(helpline, tmp_
     assert "a long enough secret" not in out + err
     code, out, _ = helpline("staff", "list")
     assert "anna@helpline.example\tcoordinator\tAnna\tactive\tlast login never" in out
-    code, _, err = helpline("staff", "add", "--email", "anna@helpline.example", "--role", "admin", stdin="x" * 20)
+    code, _, err = helpline(
+        "staff", "add", "--email", "anna@helpline.example", "--role", "admin", stdin="x" * 20
+    )
     assert code == 2 and "already has an account" in err
-    code, _, err = helpline("staff", "add", "--email", "b@helpline.example", "--role", "operator", stdin="short\n")
+    code, _, err = helpline(
+        "staff", "add", "--email", "b@helpline.example", "--role", "operator", stdin="short\n"
+    )
     assert code == 2 and "at least 12 characters" in err
     assert helpline("staff", "add", "--email", "c@helpline.example", "--role", "root", stdin="x" * 20)[0] == 2
     assert helpline("staff", "disable", "--email", "anna@helpline.example")[0] == 0

@@ -29,12 +29,19 @@ _HASHES: dict[str, str] = {}
 def console_app(settings: Settings, clock: Any, sender: FakeSender, **kw: Any) -> web.Application:
     classifier = kw.pop("classifier", FakeClassifier())
     senders = {Channel.CLI: sender, Channel.WEB: sender, Channel.SMS: sender, Channel.TELEGRAM: sender}
-    overrides = Overrides(classifier=classifier, senders=senders, clock=clock, run_outbox=False, migrate=True)
+    run_outbox = bool(kw.pop("run_outbox", False))
+    overrides = Overrides(
+        classifier=classifier, senders=senders, clock=clock, run_outbox=run_outbox, migrate=True
+    )
     return create_app(settings, overrides)
 
 
 async def add_staff(
-    app: web.Application, email: str, role: str = "coordinator", name: str | None = None, password: str = PASSWORD
+    app: web.Application,
+    email: str,
+    role: str = "coordinator",
+    name: str | None = None,
+    password: str = PASSWORD,
 ) -> int:
     if password not in _HASHES:  # argon2 is slow on purpose; one hash per password is enough for tests
         _HASHES[password] = hash_password(password)
@@ -42,7 +49,7 @@ async def add_staff(
     async with app[keys.sessionmaker]() as session, session.begin():
         member = StaffMember(
             email=email,
-            name=name or email.split("@")[0].capitalize(),
+            name=name or email.split("@", maxsplit=1)[0].capitalize(),
             role=role,
             password_hash=_HASHES[password],
             active=True,

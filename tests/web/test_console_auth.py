@@ -69,7 +69,10 @@ async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client)
     wrong = await _try(client, ANNA, "not the password at all")
     unknown = await _try(client, "nobody@helpline.example", PASSWORD)
     assert wrong.status == unknown.status == 401
-    assert "Wrong email or password." in await wrong.text() and "Wrong email or password." in await unknown.text()
+    assert (
+        "Wrong email or password." in await wrong.text()
+        and "Wrong email or password." in await unknown.text()
+    )
     assert (await client.get("/console/", allow_redirects=False)).status == 303
     actions = [a for _, a, _ in await audit_actions(client.app)]
     assert actions.count("login.failed") == 2
@@ -87,7 +90,9 @@ async def test_five_failures_for_one_email_lock_it_for_fifteen_minutes(client, c
 
 async def test_twenty_failures_from_one_address_lock_that_address(client, clock):
     async with client.app[keys.sessionmaker]() as session, session.begin():  # 19 earlier guesses
-        session.add_all(LoginFailure(email=f"guess{n}@x.example", ip="127.0.0.1", created_at=clock()) for n in range(19))
+        session.add_all(
+            LoginFailure(email=f"guess{n}@x.example", ip="127.0.0.1", created_at=clock()) for n in range(19)
+        )
     assert (await _try(client, "guess19@x.example", "wrong password!!")).status == 401
     assert (await _try(client, ANNA, PASSWORD)).status == 429  # a different email, the same address
     async with client.app[keys.sessionmaker]() as session:
@@ -95,7 +100,8 @@ async def test_twenty_failures_from_one_address_lock_that_address(client, clock)
 
 
 @pytest.mark.parametrize(
-    "path", ["/console/", "/console/conversations/1", "/console/callbacks", "/console/audit", "/console/nowhere"]
+    "path",
+    ["/console/", "/console/conversations/1", "/console/callbacks", "/console/audit", "/console/nowhere"],
 )
 async def test_every_page_sends_the_anonymous_to_the_login(client, path):
     answer = await client.get(path, allow_redirects=False)
@@ -151,7 +157,9 @@ async def test_logout_ends_the_session_on_the_server(client):
     assert (await client.post("/console/logout", data={"csrf": csrf}, allow_redirects=False)).status == 303
     async with client.app[keys.sessionmaker]() as session:
         assert await session.scalar(select(func.count()).select_from(ConsoleSession)) == 0
-    client.session.cookie_jar.update_cookies({COOKIE: cookie}, client.make_url("/console/"))  # a copied cookie
+    client.session.cookie_jar.update_cookies(
+        {COOKIE: cookie}, client.make_url("/console/")
+    )  # a copied cookie
     assert (await client.get("/console/", allow_redirects=False)).status == 303
 
 

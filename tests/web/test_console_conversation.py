@@ -1,4 +1,4 @@
-"""One conversation under a coordinator: replies go out, the bot stays silent, notes stay in, hand back, close."""
+"""A conversation under a coordinator: replies go out, the bot is silent, notes stay in, hand back, close."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.channels.base import SendError
-from bot.db.models import Author, Contact, HandoffNote, Owner, TranscriptEntry
+from bot.db.models import Author, Contact, HandoffNote, OutboxItem, Owner, TranscriptEntry
 from tests.factories import handoffs, outbox, transcript
 from tests.web.console_support import (
     add_staff,
@@ -48,13 +48,22 @@ async def test_a_reply_goes_out_on_the_persons_channel_as_the_coordinator(client
     sent = await client.post(f"/console/conversations/{cid}/reply", data={"csrf": csrf, "text": REPLY})
     assert sent.status == 200 and REPLY in await sent.text()
     row = (await outbox(client.app))[-1]
-    assert (row.author, row.channel, row.recipient_id, row.status) == (Author.COORDINATOR, "cli", "person-1", "pending")
+    assert (row.author, row.channel, row.recipient_id, row.status) == (
+        Author.COORDINATOR,
+        "cli",
+        "person-1",
+        "pending",
+    )
     assert 'data-status="' in await sent.text() and ">pending<" in await sent.text()
     await client.app[keys.outbox].drain()
     assert [m.text for m in sender.sent[before:]] == [REPLY]
     data = await (await client.get(f"/console/conversations/{cid}/messages.json")).json()
     mine = [e for e in data["entries"] if e["author"] == "coordinator"]
     assert [(e["text"], e["status"]) for e in mine] == [(REPLY, "sent")]
+    async with client.app[keys.sessionmaker]() as session, session.begin():  # an SMS delivery receipt
+        (await session.get(OutboxItem, row.id)).delivery_status = "delivered"
+    data = await (await client.get(f"/console/conversations/{cid}/messages.json")).json()
+    assert data["statuses"][str(mine[0]["id"])] == "delivered"
 
 
 async def test_a_failed_delivery_is_shown_as_failed(client, sender):
@@ -131,7 +140,9 @@ async def test_close_with_an_outcome_and_the_next_message_starts_afresh(client):
     cid, csrf = await _claimed(client)
     assert (await client.post(f"/console/conversations/{cid}/close", data={"csrf": csrf})).status == 409
     closed = await client.post(
-        f"/console/conversations/{cid}/close", data={"csrf": csrf, "outcome": "referred"}, allow_redirects=False
+        f"/console/conversations/{cid}/close",
+        data={"csrf": csrf, "outcome": "referred"},
+        allow_redirects=False,
     )
     assert closed.status == 303 and closed.headers["Location"] == "/console/"
     (request,) = await handoffs(client.app)

@@ -1,0 +1,165 @@
+"""The console in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
+
+Log in, see a new waiting conversation appear without reloading, take it over, reply (the reply reaches
+the fake channel), hand back; a second coordinator in another browser context cannot take it. The run
+also saves the screenshots in docs/screenshots/ (demo content only, no real person).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot import keys
+from bot.messages import Channel
+from bot.settings import Settings
+from tests.factories import inbound
+from tests.fakes import FakeClassifier, FakeSender
+from tests.web.console_support import PASSWORD, add_staff, console_app, conversation_of
+
+playwright_api = pytest.importorskip("playwright.async_api")
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+
+ANNA, BEN = "anna@helpline.example", "ben@helpline.example"
+REPLY = (
+    "Labdien, esmu Anna, koordinatore. Paldies, ka uzrakstījāt – labi, ka to izdarījāt. "
+    "Vai jūs šobrīd esat drošībā? Varat man rakstīt tik, cik vajag."
+)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:  # one backend is enough for a browser test
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
+
+
+@pytest.fixture
+async def server(settings: Settings, clock: Any, sender: FakeSender) -> AsyncIterator[TestServer]:
+    app = console_app(settings, clock, sender, run_outbox=True, classifier=FakeClassifier())
+    async with TestServer(app, host="127.0.0.1") as srv:
+        await add_staff(app, ANNA, "coordinator", "Anna")
+        await add_staff(app, BEN, "coordinator", "Ben")
+        yield srv
+
+
+async def _person(app: Any, text: str, user: str, channel: Channel = Channel.TELEGRAM) -> int:
+    result = await app[keys.pipeline].handle(inbound(text, user=user, channel=channel))
+    assert result.conversation_id is not None
+    return result.conversation_id
+
+
+async def _seed(app: Any, clock: Any) -> int:
+    """A morning's queue: two people already waiting; returns the conversation to be taken later."""
+    await _person(app, "Labdien! Kā var satikt vīru, ja viņu pārveda uz citu cietumu?", "demo-lv-1")
+    await _person(app, "Gribu runāt ar cilvēku, lūdzu", "demo-lv-1")
+    clock.advance(minutes=6)
+    await _person(app, "/human_handoff", "+37100000002", Channel.SMS)
+    clock.advance(minutes=3)
+    return await _person(app, "Как увидеть мужа?", "demo-ru-3")
+
+
+async def _login(browser: Any, base: str, email: str) -> Any:
+    context = await browser.new_context(viewport={"width": 1280, "height": 860}, locale="lv-LV")
+    page = await context.new_page()
+    await page.goto(f"{base}/console/login")
+    await page.fill('input[name="email"]', email)
+    await page.fill('input[name="password"]', PASSWORD)
+    await page.click('button[type="submit"]')
+    await page.wait_for_url(f"{base}/console/")
+    await page.wait_for_selector("#live.on")  # the websocket is open
+    return page
+
+
+async def _eventually(check: Any, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+async def test_coordinators_work_the_queue_live_in_a_real_browser(
+    server: TestServer, clock: Any, sender: FakeSender
+):
+    app = server.app
+    base = str(server.make_url("")).rstrip("/")
+    await _seed(app, clock)
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            anna = await _login(browser, base, ANNA)
+            assert await anna.locator("#waiting tbody tr").count() == 2
+            await anna.evaluate("window.stillTheSamePage = true")
+
+            # a person in crisis writes: the row appears at the top without a reload, the title counts
+            clock.advance(minutes=2)
+            crisis = await _person(app, "Vairs nevaru. Negribu dzīvot.", "demo-lv-4")
+            first_row = anna.locator("#waiting tbody tr").first
+            await first_row.locator("a", has_text=f"#{crisis}").wait_for(timeout=10_000)
+            assert await first_row.get_attribute("class") == "crisis"
+            assert await anna.evaluate("window.stillTheSamePage") is True
+            assert (await anna.title()).startswith("(3) ")
+            await anna.screenshot(path=str(SHOTS / "console-queue.png"))
+
+            # Ben opens the same conversation in his own browser before Anna takes it
+            ben = await _login(browser, base, BEN)
+            await ben.goto(f"{base}/console/conversations/{crisis}")
+            await ben.wait_for_selector("#claim")
+
+            await first_row.locator("button.claim").click()
+            await anna.wait_for_url(f"{base}/console/conversations/{crisis}")
+            assert "With you" in await anna.text_content("#owner-line")
+
+            await ben.click("#claim")  # his page still offers it; the server says no
+            await ben.wait_for_selector("#error")
+            assert await ben.text_content("#error") == "Already taken by Anna."
+
+            # the person's next words appear live on Anna's page
+            await _person(app, "Vīrs man vairs neatbild, un es nezinu, ko darīt.", "demo-lv-4")
+            await anna.locator("#transcript .entry.in .text", has_text="nezinu, ko darīt").wait_for(
+                timeout=10_000
+            )
+
+            # a reply goes out on the person's channel and its status turns to "sent"
+            await anna.click("button.canned-reply >> nth=0")
+            assert "koordinators" in await anna.input_value("#reply")
+            await anna.fill("#reply", REPLY)
+            await anna.click("#send")
+            await anna.wait_for_url(f"{base}/console/conversations/{crisis}")
+            await _eventually(
+                lambda: any(m.text == REPLY and m.recipient_id == "demo-lv-4" for m in sender.sent)
+            )
+            await anna.locator("#transcript .entry.coordinator .status", has_text="sent").wait_for(
+                timeout=10_000
+            )
+            await anna.fill(
+                'textarea[name="text"] >> nth=-1', "Piezvanīt rīt no rīta, ja neatbild. Ieteikts 116123."
+            )
+            await anna.click("#add-note")
+            await anna.wait_for_selector("#notes li >> text=Piezvanīt rīt")
+            await anna.screenshot(path=str(SHOTS / "console-conversation.png"), full_page=True)
+
+            # hand back to the bot: the person is told, and the bot answers again
+            await anna.click("#handback")
+            await anna.wait_for_url(f"{base}/console/conversations/{crisis}")
+            assert "With the bot" in await anna.text_content("#owner-line")
+            await _eventually(lambda: any("Koordinators ir beidzis sarunu" in m.text for m in sender.sent))
+            assert (await conversation_of(app, "demo-lv-4")).owner == "bot"
+        finally:
+            await browser.close()

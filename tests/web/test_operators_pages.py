@@ -1,0 +1,257 @@
+"""Operators' console pages over HTTP: who sees what (masked or not), review, export, analytics, admin pages.
+
+Every rule is checked per role on both database backends; every view, export, relabel and erasure
+leaves an audit line without content.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot import keys
+from bot.db.models import Contact, HandoffRequest, Owner, TranscriptEntry
+from tests.ops_data import Msg, conversation
+from tests.web.console_support import add_staff, audit_actions, console_app, login
+
+OLGA = "olga@helpline.example"  # operator
+ANNA = "anna@helpline.example"  # coordinator, owns the hand-off of the first conversation
+BORIS = "boris@helpline.example"  # another coordinator
+ADAM = "adam@helpline.example"  # admin
+PHONE = "26123456"
+SECRET = f"Mans tālrunis {PHONE}, vīrs ir Olainē"
+
+
+@pytest.fixture
+async def ops(aiohttp_client, settings, clock, sender) -> dict[str, Any]:
+    app = console_app(settings, clock, sender)
+    client = await aiohttp_client(app)
+    ids = {
+        "olga": await add_staff(app, OLGA, "operator", "Olga"),
+        "anna": await add_staff(app, ANNA, "coordinator", "Anna"),
+        "boris": await add_staff(app, BORIS, "coordinator", "Boris"),
+        "adam": await add_staff(app, ADAM, "admin", "Adam"),
+    }
+    now = clock()
+    async with app[keys.sessionmaker]() as session, session.begin():
+        held = await conversation(
+            session,
+            [Msg(SECRET, intent="visit_long", confidence=0.42, language="lv"),
+             Msg("Paldies, nododu koordinatoram.", direction="out", after=timedelta(seconds=2))],
+            at=now - timedelta(hours=1), user="person-1", owner=Owner.HUMAN,
+        )  # fmt: skip
+        session.add(
+            HandoffRequest(
+                conversation_id=held.conversation.id, priority=10, reason="asked", status="claimed",
+                created_at=now - timedelta(minutes=50), claimed_by=ids["anna"], claimed_at=now,
+            )  # fmt: skip
+        )
+        other = await conversation(
+            session,
+            [Msg("Kā pieteikt tikšanos cietumā?", intent="visit_long", confidence=0.91, language="lv")],
+            at=now - timedelta(hours=2), user="person-2", channel="sms",
+        )  # fmt: skip
+    return {
+        "app": app,
+        "client": client,
+        "ids": ids,
+        "held": held.entries[0].id,
+        "other": other.entries[0].id,
+        "contact": held.contact.id,
+    }
+
+
+async def _as(ops: dict[str, Any], email: str) -> str:
+    return await login(ops["client"], email)
+
+
+async def _search(ops: dict[str, Any], **params: str) -> str:
+    answer = await ops["client"].get("/console/ops/search", params=params)
+    assert answer.status == 200, await answer.text()
+    return str(await answer.text())
+
+
+async def test_not_logged_in_pages_redirect_and_posts_are_refused(ops):
+    client = ops["client"]
+    for path in ("/console/ops/search", "/console/ops/analytics", "/console/ops/audit", "/console/ops/retention"):
+        answer = await client.get(path, allow_redirects=False)
+        assert answer.status == 303 and answer.headers["Location"] == "/console/login", path
+    assert (await client.post(f"/console/ops/review/{ops['held']}", data={"intent": "greet"})).status == 401
+    assert (await client.get("/console/ops/export.yml", allow_redirects=False)).status == 303
+
+
+@pytest.mark.parametrize("email", [OLGA, BORIS, ADAM])
+async def test_everyone_but_the_owner_sees_masked_text(ops, email):
+    await _as(ops, email)
+    page = await _search(ops, q="tālrunis")
+    assert PHONE not in page and "⟨phone⟩" in page
+    assert "Olainē" in page  # a place stays readable
+
+
+async def test_the_coordinator_holding_the_hand_off_sees_it_unmasked_and_only_that_one(ops):
+    await _as(ops, ANNA)
+    page = await _search(ops)
+    assert PHONE in page
+    assert "Kā pieteikt tikšanos cietumā?" in page
+    actions = await audit_actions(ops["app"])
+    assert (f"staff:{ops['ids']['anna']}", "search.view", "hits:3") in actions
+
+
+async def test_filters_and_paging(ops):
+    await _as(ops, OLGA)
+    sms = await _search(ops, channel="sms")
+    assert "tikšanos" in sms and "⟨phone⟩" not in sms
+    low = await _search(ops, low="1")
+    assert "⟨phone⟩" in low and "tikšanos" not in low
+    handed = await _search(ops, handed_off="1", direction="in")
+    assert "⟨phone⟩" in handed and "tikšanos" not in handed
+    answer = await ops["client"].get("/console/ops/search", params={"channel": "fax"})
+    assert answer.status == 400
+    # keyset paging: newest first, then the page below a given id (the held conversation is older)
+    first = await _search(ops, direction="in", before=str(ops["other"] + 1))
+    assert "tikšanos" in first and "⟨phone⟩" in first
+    below = await _search(ops, direction="in", before=str(ops["other"]))
+    assert "tikšanos" not in below and "⟨phone⟩" in below
+    none = await _search(ops, direction="in", before=str(ops["held"]))
+    assert "Nothing found." in none
+
+
+async def test_an_operator_confirms_and_relabels_with_csrf_and_it_is_audited(ops):
+    csrf = await _as(ops, OLGA)
+    client = ops["client"]
+    path = f"/console/ops/review/{ops['held']}"
+    assert (await client.post(path, data={"intent": "greet"})).status == 403  # no CSRF token
+    answer = await client.post(
+        path, data={"csrf": csrf, "intent": "greet", "next": "/console/ops/search?q=x"}, allow_redirects=False
+    )
+    assert answer.status == 303 and answer.headers["Location"] == f"/console/ops/search?q=x#entry-{ops['held']}"
+    evil = await client.post(
+        f"/console/ops/review/{ops['other']}",
+        data={"csrf": csrf, "intent": "visit_long", "next": "https://evil.example/"},
+        allow_redirects=False,
+    )
+    assert evil.headers["Location"].startswith("/console/ops/search#")
+    bad = await client.post(path, data={"csrf": csrf, "intent": "no_such_intent"})
+    assert bad.status == 400
+    async with ops["app"][keys.sessionmaker]() as session:
+        entry = await session.get(TranscriptEntry, ops["held"])
+        assert entry is not None and entry.reviewed_intent == "greet"
+    actions = await audit_actions(ops["app"])
+    olga = f"staff:{ops['ids']['olga']}"
+    assert (olga, "relabel_intent", f"transcript:{ops['held']}") in actions
+    assert (olga, "confirm_intent", f"transcript:{ops['other']}") in actions
+    reviewed = await _search(ops, reviewed="yes")
+    assert "✓ greet" in reviewed
+
+
+async def test_the_export_button_gives_redacted_rasa_yaml_and_is_audited(ops):
+    csrf = await _as(ops, OLGA)
+    await ops["client"].post(f"/console/ops/review/{ops['held']}", data={"csrf": csrf, "intent": "visit_long"})
+    answer = await ops["client"].get("/console/ops/export.yml")
+    assert answer.status == 200 and "attachment" in answer.headers["Content-Disposition"]
+    body = await answer.text()
+    data = yaml.safe_load(body)
+    assert data["version"] == "3.1"
+    assert PHONE not in body and "⟨phone⟩" in body and "tikšanos" not in body  # reviewed only
+    everything = await (await ops["client"].get("/console/ops/export.yml", params={"all": "1"})).text()
+    assert "tikšanos" in everything and PHONE not in everything
+    actions = await audit_actions(ops["app"])
+    assert (f"staff:{ops['ids']['olga']}", "export_nlu", "reviewed:1") in actions
+
+
+@pytest.mark.parametrize("email", [OLGA, ANNA, ADAM])
+async def test_analytics_page_with_charts_and_csv_for_every_role(ops, email):
+    await _as(ops, email)
+    page = await ops["client"].get("/console/ops/analytics", params={"days": "7"})
+    assert page.status == 200
+    html = await page.text()
+    assert html.count("<svg") >= 3 and "Top intents" in html and PHONE not in html
+    csv = await ops["client"].get("/console/ops/analytics/intents.csv", params={"days": "7"})
+    assert csv.status == 200 and csv.content_type == "text/csv"
+    assert "visit_long" in await csv.text()
+    assert (await ops["client"].get("/console/ops/analytics/nope.csv")).status == 404
+    assert (await ops["client"].get("/console/ops/analytics", params={"days": "3"})).status == 400
+    actions = [a for _actor, a, _s in await audit_actions(ops["app"])]
+    assert "analytics.view" in actions and "analytics.csv" in actions
+
+
+@pytest.mark.parametrize("email", [OLGA, ANNA])
+async def test_admin_pages_are_for_admins_only(ops, email):
+    await _as(ops, email)
+    client = ops["client"]
+    csrf = await login(client, email)
+    for path in (
+        "/console/ops/audit",
+        "/console/ops/retention",
+        f"/console/ops/people/{ops['contact']}",
+        f"/console/ops/people/{ops['contact']}/export.json",
+    ):
+        assert (await client.get(path)).status == 403, path
+    erase = await client.post(
+        f"/console/ops/people/{ops['contact']}/erase", data={"csrf": csrf, "confirm": str(ops["contact"])}
+    )
+    assert erase.status == 403
+    async with ops["app"][keys.sessionmaker]() as session:
+        assert await session.get(Contact, ops["contact"]) is not None
+    page = await _search(ops)
+    assert f"/console/ops/people/{ops['contact']}" not in page
+
+
+async def test_the_audit_log_viewer_filters_by_actor_action_and_date(ops, clock):
+    csrf = await _as(ops, OLGA)
+    await ops["client"].post(f"/console/ops/review/{ops['held']}", data={"csrf": csrf, "intent": "greet"})
+    await _as(ops, ADAM)
+    client = ops["client"]
+    olga = f"staff:{ops['ids']['olga']}"
+    page = await (await client.get("/console/ops/audit", params={"actor": olga})).text()
+    assert "relabel_intent" in page and "Olga" in page and "login.ok" in page
+    page = await (await client.get("/console/ops/audit", params={"action": "relabel_intent"})).text()
+    assert f"transcript:{ops['held']}" in page and "login.ok</td>" not in page
+    tomorrow = (clock() + timedelta(days=1)).date().isoformat()
+    page = await (await client.get("/console/ops/audit", params={"since": tomorrow})).text()
+    assert "No events." in page
+    assert (await client.get("/console/ops/audit", params={"since": "yesterday"})).status == 400
+    assert PHONE not in page
+    assert (f"staff:{ops['ids']['adam']}", "audit.view", None) in await audit_actions(ops["app"])
+
+
+async def test_an_admin_exports_and_erases_a_person_with_confirmation(ops):
+    csrf = await _as(ops, ADAM)
+    client = ops["client"]
+    contact = ops["contact"]
+    page = await client.get(f"/console/ops/people/{contact}")
+    assert page.status == 200 and PHONE not in await page.text()
+    export = await client.get(f"/console/ops/people/{contact}/export.json")
+    assert export.status == 200 and "attachment" in export.headers["Content-Disposition"]
+    data = json.loads(await export.text())
+    assert any(PHONE in m["text"] for c in data["conversations"] for m in c["messages"])  # the person's own data
+    path = f"/console/ops/people/{contact}/erase"
+    assert (await client.post(path, data={"csrf": csrf, "confirm": "yes"})).status == 400
+    assert (await client.post(path, data={"confirm": str(contact)})).status == 403  # no CSRF
+    done = await client.post(path, data={"csrf": csrf, "confirm": str(contact)}, allow_redirects=False)
+    assert done.status == 303
+    async with ops["app"][keys.sessionmaker]() as session:
+        assert await session.get(Contact, contact) is None
+        left = (await session.execute(select(TranscriptEntry.text))).scalars().all()
+    assert all(PHONE not in text for text in left)
+    assert (await client.get(f"/console/ops/people/{contact}")).status == 404
+    adam = f"staff:{ops['ids']['adam']}"
+    actions = await audit_actions(ops["app"])
+    kinds = [(actor, action) for actor, action, _subject in actions]
+    assert (adam, "person.view") in kinds and (adam, "export_contact") in kinds and (adam, "erase_contact") in kinds
+    assert all(PHONE not in (subject or "") and str(contact) != subject for _a, _b, subject in actions)
+
+
+async def test_the_retention_page_shows_periods_and_a_dry_run(ops, settings):
+    await _as(ops, ADAM)
+    page = await ops["client"].get("/console/ops/retention")
+    assert page.status == 200
+    html = await page.text()
+    assert f"<td>{settings.retention_transcripts_days}</td>" in html
+    async with ops["app"][keys.sessionmaker]() as session:
+        assert len((await session.execute(select(TranscriptEntry))).scalars().all()) == 3  # nothing deleted
