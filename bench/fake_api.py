@@ -36,7 +36,7 @@ class Record:
     first_ok: float | None = None
     last_ok: float | None = None
     other: dict[str, int] = field(default_factory=dict)  # method -> calls
-    deliveries: dict[int, list[str]] = field(default_factory=dict)  # chat -> accepted texts, in order
+    deliveries: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # chat -> (text, when)
 
     def take(self, api: FakeBotApi) -> None:
         calls, api.calls = api.calls, []
@@ -48,7 +48,7 @@ class Record:
                 self.first_ok = self.first_ok if self.first_ok is not None else call.at
                 self.last_ok = call.at
                 chat = int(call.params["chat_id"])
-                self.deliveries.setdefault(chat, []).append(str(call.params.get("text", "")))
+                self.deliveries.setdefault(chat, []).append((str(call.params.get("text", "")), call.at))
             else:
                 self.failed[call.status] = self.failed.get(call.status, 0) + 1
 

@@ -213,6 +213,11 @@ def _shape(
     return expected, dict(statuses), set(inbound)
 
 
+def texts(deliveries: dict[str, list[list[Any]]]) -> dict[int, list[str]]:
+    """The fake's /deliveries ({chat: [[text, when], ...]}) as texts per chat."""
+    return {int(chat): [text for text, _when in sent] for chat, sent in deliveries.items()}
+
+
 def compare(expected: dict[int, list[str]], delivered: dict[int, list[str]]) -> dict[str, Any]:
     """Lost: committed replies that never reached the fake. Duplicated: replies that reached it twice.
     Out of order: chats whose replies, extra copies aside, arrived in another order than committed."""

@@ -25,7 +25,6 @@ from bot.console.alerts import coordinator_alert
 from bot.console.hub import ConsoleHub
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import is_current, upgrade
-from bot.db.models import OutboxItem
 from bot.events import EventBridge, asyncpg_dsn
 from bot.health import setup_health
 from bot.hours import WorkingHours
@@ -117,10 +116,10 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
         async def conversation_changed(session: AsyncSession, conversation_id: int) -> None:
             await events.notify(session, "conversation", conversation_id)
 
-        async def web_reply_sent(session: AsyncSession, row: OutboxItem) -> None:
+        async def web_reply_sent(session: AsyncSession, channel: str, conversation_id: int | None) -> None:
             # the page may be long-polling another worker
-            if row.channel == Channel.WEB and row.conversation_id is not None:
-                await events.notify(session, "web", row.conversation_id)
+            if channel == Channel.WEB and conversation_id is not None:
+                await events.notify(session, "web", conversation_id)
 
         app[keys.outbox] = OutboxWorker(
             sessionmaker=app[keys.sessionmaker],

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -47,7 +47,7 @@ class OutboxWorker:
         batch: int = 32,
         lease: timedelta = LEASE,
         metrics: Metrics | None = None,
-        on_sent: Callable[[AsyncSession, OutboxItem], Awaitable[None]] | None = None,
+        on_sent: Callable[[AsyncSession, str, int | None], Awaitable[None]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.senders = senders
@@ -123,6 +123,10 @@ class OutboxWorker:
                 .with_for_update(skip_locked=True)
             )
             rows = list((await session.execute(query)).scalars())
+            # the batch's people and conversations in one query each: _must_not_send's session.get()
+            # then finds them in the identity map (held here) instead of asking row by row
+            people = await _load(session, Contact, {r.contact_id for r in rows})
+            chats = await _load(session, Conversation, {r.conversation_id for r in rows})
             claimed: list[Claimed] = []
             cancelled = 0
             for row in rows:
@@ -133,6 +137,7 @@ class OutboxWorker:
                 row.status, row.lease_until = OutboxStatus.SENDING, now + self.lease
                 row.attempts += 1
                 claimed.append(Claimed(_message(row), row.attempts))
+            del people, chats
             return claimed, cancelled
 
     async def _must_not_send(self, session: AsyncSession, row: OutboxItem) -> bool:
@@ -156,13 +161,16 @@ class OutboxWorker:
             self.metrics.error("send_dead")
             await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason, gone=True)
         except SendError as exc:
-            if not exc.retryable or item.attempts >= self.max_attempts:
+            # "slow down" (429 with retry_after) is the provider's pacing, not a failure: it costs no attempt,
+            # else a minute of throttling would mark replies dead
+            throttled = exc.retryable and exc.retry_after is not None
+            if not exc.retryable or (item.attempts >= self.max_attempts and not throttled):
                 self.metrics.error("send_dead")
                 await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason)
             else:
                 self.metrics.error("send_retry")
                 delay = exc.retry_after if exc.retry_after is not None else backoff(item.attempts)
-                await self._retry(message.outbox_id, delay, exc.reason)
+                await self._retry(message.outbox_id, delay, exc.reason, refund=throttled)
         except Exception as exc:  # an unexpected failure in a sender is treated as retryable
             log.exception("sender failed", extra={"outbox_id": message.outbox_id})
             self.metrics.error("send_retry")
@@ -189,20 +197,27 @@ class OutboxWorker:
         for attempt in range(1000):
             try:
                 async with self.sessionmaker() as session, session.begin():
-                    row = await session.get(OutboxItem, outbox_id)
-                    if row is None:
-                        return
-                    row.status, row.lease_until = status, None
+                    values: dict[str, object] = {"status": status, "lease_until": None}
                     if provider_id is not None:
-                        row.provider_message_id, row.sent_at = provider_id, self.clock()
+                        values |= {"provider_message_id": provider_id, "sent_at": self.clock()}
                     if error is not None:
-                        row.last_error = error[:255]
-                    if gone and row.contact_id is not None:
-                        contact = await session.get(Contact, row.contact_id)
-                        if contact is not None:
-                            contact.blocked = True
+                        values["last_error"] = error[:255]
+                    marked = (
+                        await session.execute(
+                            update(OutboxItem)
+                            .where(OutboxItem.id == outbox_id)
+                            .values(values)
+                            .returning(OutboxItem.contact_id, OutboxItem.channel, OutboxItem.conversation_id)
+                        )
+                    ).one_or_none()
+                    if marked is None:
+                        return
+                    if gone and marked.contact_id is not None:
+                        await session.execute(
+                            update(Contact).where(Contact.id == marked.contact_id).values(blocked=True)
+                        )
                     if status == OutboxStatus.SENT and self.on_sent is not None:
-                        await self.on_sent(session, row)
+                        await self.on_sent(session, marked.channel, marked.conversation_id)
                 return
             except Exception:
                 log.exception("could not record delivery; retrying", extra={"outbox_id": outbox_id})
@@ -210,14 +225,28 @@ class OutboxWorker:
                     raise
                 await asyncio.sleep(min(0.2 * 2**attempt, 2.0))
 
-    async def _retry(self, outbox_id: int, delay: float, error: str) -> None:
+    async def _retry(self, outbox_id: int, delay: float, error: str, *, refund: bool = False) -> None:
         async with self.sessionmaker() as session, session.begin():
-            row = await session.get(OutboxItem, outbox_id)
-            if row is None:
-                return
-            row.status, row.lease_until = OutboxStatus.PENDING, None
-            row.next_attempt_at = self.clock() + timedelta(seconds=delay)
-            row.last_error = error[:255]
+            await session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id == outbox_id)
+                .values(
+                    status=OutboxStatus.PENDING,
+                    lease_until=None,
+                    next_attempt_at=self.clock() + timedelta(seconds=delay),
+                    last_error=error[:255],
+                    attempts=OutboxItem.attempts - 1 if refund else OutboxItem.attempts,
+                )
+            )
+
+
+async def _load(
+    session: AsyncSession, model: type[Contact] | type[Conversation], ids: set[int | None]
+) -> list[object]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return []
+    return list((await session.execute(select(model).where(model.id.in_(wanted)))).scalars())
 
 
 def _message(row: OutboxItem) -> OutboundMessage:

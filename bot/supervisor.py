@@ -42,9 +42,17 @@ class Slot:
 
 class Supervisor:
     def __init__(
-        self, command: list[str], env: dict[str, str], count: int, *, grace: float, metrics_dir: Path
-    ):
+        self,
+        command: list[str],
+        env: dict[str, str],
+        count: int,
+        *,
+        grace: float,
+        metrics_dir: Path,
+        backoff: float = 0.25,
+    ) -> None:
         self.command = command
+        self.backoff = backoff  # first pause before restarting a worker that died young; doubles each time
         self.env = env
         self.slots = [Slot(i) for i in range(count)]
         self.grace = grace
@@ -108,7 +116,7 @@ class Supervisor:
                 log.error("worker %d keeps dying at start; stopping", slot.index)
                 self.gave_up = self.stopping = True
                 return
-            slot.restart_at = now + min(0.25 * 2**slot.quick_failures, 10.0)
+            slot.restart_at = now + min(self.backoff * 2**slot.quick_failures, 10.0)
 
     def _send_all(self, sig: signal.Signals) -> None:
         for slot in self.slots:

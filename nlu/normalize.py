@@ -1,7 +1,7 @@
 """Text folding shared by the rules, the model and the entity finders, so that the ways people type meet.
 
 Relatives write on a phone: without Latvian diacritics ("tiksanas"), Russian in Latin letters
-("ne hochu zhit"), with stretched letters ("paldieeees"), emoji and odd punctuation. Every step here
+("ne hochu zhit", "pozhaluysta" as well as "pozhalujsta"), with stretched letters ("paldieeees"), emoji and odd punctuation. Every step here
 is a pure function; `normalize` composes them in the one order that the model and the lexicons are
 built with, so a training example and a live message fold to the same string.
 """
@@ -30,11 +30,11 @@ _DIGRAPHS = (("shch", "s"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"),
 _DIGRAPH_RE = re.compile("|".join(d for d, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
 
-# й, я, ю, е, ё are spelled with j or y ("pozhalujsta" / "pozhaluysta", "tjurma" / "tyurma"): j before a
-# vowel becomes y (я → ya, ю → yu) and y after a vowel, not before one, becomes j (й → j).
+# Russian й, я, ю are typed with j or y ("pozhalujsta" / "pozhaluysta", "tjurma" / "tyurma"): j before a
+# vowel becomes y (я → ya, ю → yu, as transliterated) and y after a vowel but not before one becomes j
+# (й → j). Latvian j (jā, vajag) and English j, y fold the same way everywhere, so nothing is lost.
 _J_BEFORE_VOWEL_RE = re.compile(r"j(?=[aeiou])")
 _Y_AFTER_VOWEL_RE = re.compile(r"(?<=[aeiouy])y(?![aeiou])")
-_TS_RE = re.compile(r"ts")
 
 _APOSTROPHES_RE = re.compile(r"['’`ʼ]")  # "can't" → "cant", "b'et" → "bet"
 _NON_WORD_RE = re.compile(r"[^0-9a-z\u0400-\u04ff]+")
@@ -98,19 +98,7 @@ def squeeze_spaces(text: str) -> str:
 def normalize(text: str) -> str:
     """The canonical form used by the model and the lexicons: ASCII letters, digits and single spaces."""
     folded = strip_diacritics(transliterate(casefold(text)))
-    return squeeze_spaces(squeeze_repeats(FOLD(fold_digraphs(strip_punctuation(folded)))))
-
-
-def _fold_none(text: str) -> str:
-    return text
-
-
-def _fold_jy_ts(text: str) -> str:
-    return _TS_RE.sub("c", fold_j_y(text))
-
-
-import os as _os  # noqa: E402  experiment switch, removed before committing
-FOLD = {"none": _fold_none, "jy": fold_j_y, "jyts": _fold_jy_ts}[_os.environ.get("NLU_FOLD", "none")]
+    return squeeze_spaces(squeeze_repeats(fold_j_y(fold_digraphs(strip_punctuation(folded)))))
 
 
 @dataclass(frozen=True, slots=True)

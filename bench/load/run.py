@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
-from bench.loadgen import Load, Outcome, compare, expected_replies, percentile  # noqa: E402
+from bench.loadgen import Load, Outcome, compare, expected_replies, percentile, texts  # noqa: E402
 from bench.rig import Bare, Bot, FakeApi, Postgres, RssSampler, loadavg  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -267,7 +267,7 @@ async def run_bot(kind: str, workers: int, args: argparse.Namespace, pg: Postgre
             }
         result["rss_mb_per_worker"] = [round(v, 1) for v in rss.peak.values()]
         expected, statuses, _inbound = await expected_replies(database)
-        delivered = {int(k): v for k, v in (await fake.get("/deliveries")).items()}
+        delivered = texts(await fake.get("/deliveries"))
         result["delivery"] = compare(expected, delivered) | {"outbox_statuses": statuses}
         result["loadavg_after"] = round(loadavg(), 2)
     finally:

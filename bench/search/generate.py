@@ -91,7 +91,8 @@ def build(count: int, seed: int = 8) -> Rows:
 _COLUMNS = {
     "contacts": "id, channel, external_id, language, opted_out, blocked, created_at",
     "conversations": "id, contact_id, owner, state, crisis, created_at, updated_at",
-    "transcript": "id, conversation_id, direction, author, kind, text, intent, confidence, language, created_at",
+    "transcript": "id, conversation_id, direction, author, kind, text, intent, confidence, language, "
+    "created_at",
     "handoff_requests": "id, conversation_id, priority, reason, status, created_at",
     "bookings": "id, counsellor_id, contact_id, starts_at, ends_at, created_at",
 }
@@ -153,7 +154,8 @@ async def load_postgres(dsn: str, rows: Rows) -> None:
         await conn.execute("DROP INDEX ix_transcript_fts")
         await conn.execute(
             "INSERT INTO counsellors (id, name, languages, modes, session_minutes, buffer_minutes, active,"
-            " calendar_token, created_at) VALUES (1, 'Bench', 'lv,ru,en', 'phone', 50, 10, true, 'bench', $1)",
+            " calendar_token, created_at)"
+            " VALUES (1, 'Bench', 'lv,ru,en', 'phone', 50, 10, true, 'bench', $1)",
             NOW,
         )
         for table, data in _tables(rows):
@@ -163,7 +165,9 @@ async def load_postgres(dsn: str, rows: Rows) -> None:
                 columns += ["mode", "status"]
             await conn.copy_records_to_table(table, records=records, columns=columns)
         for table, _data in _tables(rows):
-            await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+            )
         await conn.execute(fts)
         await conn.execute("VACUUM ANALYZE")
     finally:

@@ -4,7 +4,8 @@ A reminder is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMME
 writers), its outbox row is written and it is marked sent in one transaction: two workers, or a
 restart half-way, can never send it twice. The contact row is taken with SKIP LOCKED too, so a
 turn that holds it (and may be cancelling this very booking) is waited for in a later pass, never
-deadlocked against.
+deadlocked against. Reminders are bot messages, so the outbox also holds them back while a
+coordinator has the conversation (the coordinator is talking with the person then).
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ class DbBookings:
 
     # --- reading free times ---
 
-    async def _free(self, mode: str, first: date, last: date) -> list[Slot]:
+    async def _free(self, mode: str | None, first: date, last: date) -> list[Slot]:
         plans = await load_plans(self.session, mode)
         if not plans:
             return []
@@ -142,10 +142,7 @@ class DbBookings:
 
     async def modes(self) -> tuple[str, ...]:
         first, last = self._horizon()
-        found: set[str] = set()
-        for mode in ("in_person", "phone", "video"):
-            if await self._free(mode, first, last):
-                found.add(mode)
+        found = {mode for slot in await self._free(None, first, last) for mode in slot.plan.modes}
         return tuple(m for m in ("video", "phone", "in_person") if m in found)
 
     async def days(self, mode: str, start: date | None = None, limit: int = 6) -> list[date]:

@@ -1,4 +1,4 @@
-"""SMS compliance keywords (STOP, START, HELP and their Latvian and Russian words): whole-message matches.
+"""SMS word tables: compliance keywords (STOP, START, HELP in three languages) and lock-screen stems.
 
 Only a message that is nothing but the keyword counts ("stop", "Stop!", "ATTEIKTIES", "стоп"), compared
 without case and diacritics, so "kā pārtraukt sodu?" is a question and not an opt-out. Keyword tables
@@ -43,6 +43,9 @@ _TABLE: dict[Keyword, dict[str | None, tuple[str, ...]]] = {
         "ru": ("ПОМОЩЬ",),
     },
 }
+
+# word stems that tell anyone glancing at a locked phone what a message is about (see sms_render.indiscreet)
+SENSITIVE_STEMS = ("prison", "jail", "inmate", "cietum", "ieslodz", "ievp", "тюрьм", "тюрем", "заключ")
 
 _TRIM = " \t\r\n.!?,;:\"'«»“”„()-–—"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.sms_keywords import fold
+from bot.channels.sms_keywords import SENSITIVE_STEMS, fold
 from bot.channels.sms_segments import MAX_SEGMENTS, count_segments, gsm_friendly
 from bot.messages import Button, OutboundMessage
 from flows.texts import Texts
@@ -70,8 +70,6 @@ class SmsRenderer:
 
 
 PREVIEW = 40  # characters a locked phone shows of a new SMS
-# word stems that would tell anyone glancing at the phone what the message is about (compared folded)
-SENSITIVE_STEMS = ("prison", "jail", "inmate", "cietum", "ieslodz", "ievp", "тюрьм", "тюрем", "заключ")
 
 
 def indiscreet(text: str, preview: int = PREVIEW) -> str | None:

@@ -40,6 +40,8 @@ hash="$(
 name="nlu-$hash"
 model="$out/$name.tar.gz"
 mkdir -p "$out"
+exec 8>"$out/.$name.lock"
+flock 8                                # the same model is never trained twice at once
 if [[ -f "$model" && $force -eq 0 ]]; then
     log "model for this config and data exists: $model"
     printf '%s\n' "$model"
