@@ -99,6 +99,7 @@ class Control:
         else:
             self.failure = Failure(status, "Internal Server Error" if status == 500 else "Bad Gateway")
         self.failing_until = time.monotonic() + seconds
+        self.api.failures["sendMessage"] = [self.failure] * KEEP_FAILING  # from the very next call
         return web.json_response({"failing_until": self.failing_until})
 
     async def reset(self, _request: web.Request) -> web.Response:

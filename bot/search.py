@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Subquery, exists, func, literal_column, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -25,6 +35,7 @@ _TERM = re.compile(r"\w+\*?")
 _FTS5_MATCH = "SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :fts_query"
 # newest first: a page is looked for among the WINDOW newest candidate ids, then (rarely) below them
 WINDOW = 20_000
+NARROW = timedelta(days=62)  # a date range up to this long counts as selective on SQLite
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +143,16 @@ def _pg_candidates(q: SearchQuery, floor: int | None) -> tuple[Subquery, Any]:
     return ordered, aliased(TranscriptEntry, entry)
 
 
+def _sqlite_narrow(term: ColumnElement[bool], q: SearchQuery, dialect: str) -> ColumnElement[bool]:
+    """A short date range, told to SQLite's planner as selective (likelihood()), so it reads the dates'
+    index. With bound parameters it cannot see the range's width and walked every sms conversation or
+    every id below the window instead: 1-1.8 s for a week 200 days back in the benchmark, 3 ms now."""
+    if dialect != "sqlite" or q.since is None or q.until is None or q.until - q.since > NARROW:
+        return term
+    # untyped: a Boolean-typed function would be rendered as "likelihood(…) = 1", which hides the term
+    return cast(ColumnElement[bool], func.likelihood(term, literal_column("0.05")))
+
+
 def _columns(t: Any) -> tuple[Any, ...]:
     return (
         t.id, t.conversation_id, Conversation.contact_id, Contact.channel, t.created_at, t.direction,
@@ -161,9 +182,9 @@ def build(q: SearchQuery, dialect: str, *, floor: int | None = None) -> Select[*
         if floor is not None:
             where.append(t.id >= floor)
         if q.since is not None:
-            where.append(t.created_at >= q.since)
+            where.append(_sqlite_narrow(t.created_at >= q.since, q, dialect))
         if q.until is not None:
-            where.append(t.created_at < q.until)
+            where.append(_sqlite_narrow(t.created_at < q.until, q, dialect))
     stmt = stmt.join(c, c.id == t.conversation_id).join(k, k.id == c.contact_id)
     if q.channel:
         where.append(k.channel == q.channel)

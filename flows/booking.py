@@ -35,7 +35,7 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     modes = await bookings.modes()
     if not modes:
         return steps.no_slots(state)
-    state = steps.moved_to(state.leave(), "mode", want=steps.wanted(turn))
+    state = steps.at_step(state.leave(), "mode", want=steps.wanted(turn))
     if len(modes) == 1:
         return await steps.after_mode(state, ctx, bookings, modes[0])
     return steps.ask_mode(state, modes, quota)
@@ -75,7 +75,7 @@ async def cancel_booking(state: ConversationState, turn: UserTurn, ctx: FlowCont
         ButtonSpec(steps.YES, "booking.button.cancel_yes"),
         ButtonSpec(steps.NO, "booking.button.keep"),
     )
-    new_state = steps.moved_to(state.leave(), "cancel", booking=info.id)
+    new_state = steps.at_step(state.leave(), "cancel", booking=info.id)
     return Turn((Reply("booking.cancel_confirm", params, buttons),), new_state, "booking.cancel_confirm")
 
 
@@ -90,7 +90,7 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
         return steps.too_late(state, ctx, bookings, info, "booking.too_late_move")
     texts, lang, zone = steps.texts_of(ctx), steps.lang_of(state), steps.zone_of(ctx)
     old = moment_label(texts, lang, info.starts_at, zone)
-    state = steps.moved_to(state.leave(), "day", mode=info.mode, moving=info.id, old=old)
+    state = steps.at_step(state.leave(), "day", mode=info.mode, moving=info.id, old=old)
     local = info.starts_at.astimezone(zone)
     when = {"date": day_label(texts, lang, local.date()), "time": clock(local, zone)}
     intro = Reply("booking.move_intro", when)
@@ -128,7 +128,7 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     if want is not None and state.step in ("mode", "day", "time"):
         if "mode" not in state.slots:
             return steps.ask_mode(
-                steps.moved_to(state, "mode", want=want), await bookings.modes(), await bookings.quota()
+                steps.at_step(state, "mode", want=want), await bookings.modes(), await bookings.quota()
             )
         bare = state.step == "time" and steps.BARE_CLOCK.fullmatch(turn.text.strip()) is not None
         return await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want), bare=bare)

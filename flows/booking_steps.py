@@ -51,7 +51,7 @@ def lang_of(state: ConversationState) -> str:
     return state.lang or "lv"
 
 
-def moved_to(state: ConversationState, step: str, **slots: str | int | None) -> ConversationState:
+def at_step(state: ConversationState, step: str, **slots: str | int | None) -> ConversationState:
     merged: dict[str, JSONValue] = {k: v for k, v in {**state.slots, **slots}.items() if v is not None}
     return replace(state, flow=FLOW, step=step, slots=merged)
 
@@ -62,7 +62,7 @@ def prepend(lead: tuple[Reply, ...], turn: Turn) -> Turn:
 
 async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str) -> Turn:
     want = state.slots.get("want")
-    state = moved_to(state, "day", mode=mode)
+    state = at_step(state, "day", mode=mode)
     state = replace(state, slots={k: v for k, v in state.slots.items() if k != "want"})
     if isinstance(want, str):
         return await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
@@ -101,7 +101,7 @@ async def offer_days(
     if len(days) > DAYS_SHOWN:
         buttons.append(ButtonSpec(f"{DAYS}:{days[DAYS_SHOWN].isoformat()}", "booking.button.later"))
     params = params or {"mode": texts.render(f"booking.mode.{mode}", lang)}
-    return Turn((Reply(key, params, tuple(buttons)),), moved_to(state, "day"), "booking.day")
+    return Turn((Reply(key, params, tuple(buttons)),), at_step(state, "day"), "booking.day")
 
 
 async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Bookings, day: date) -> Turn:
@@ -116,7 +116,7 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
     ]
     buttons.append(ButtonSpec(DAYS, "booking.button.other_day"))
     reply = Reply("booking.pick_time", {"date": label}, tuple(buttons))
-    return Turn((reply,), moved_to(state, "time", day=day.isoformat()), "booking.time")
+    return Turn((reply,), at_step(state, "time", day=day.isoformat()), "booking.time")
 
 
 def offer_slots(
@@ -135,7 +135,7 @@ def offer_slots(
         for s in sorted(slots, key=lambda s: s.starts_at)
     ]
     buttons.append(ButtonSpec(DAYS, "booking.button.other_day"))
-    return Turn((Reply(key, params, tuple(buttons)),), moved_to(state, "time"), "booking.nearest")
+    return Turn((Reply(key, params, tuple(buttons)),), at_step(state, "time"), "booking.nearest")
 
 
 async def pick_by_time(
@@ -170,7 +170,7 @@ def confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offe
         texts_of(ctx), lang_of(state), offer, zone, until, now=ctx.now, cutoff_hours=bookings.cutoff_hours
     )
     iso = offer.starts_at.astimezone(zone).isoformat(timespec="minutes")
-    new_state = moved_to(state, "confirm", counsellor=offer.counsellor_id, starts=iso)
+    new_state = at_step(state, "confirm", counsellor=offer.counsellor_id, starts=iso)
     if "moving" in state.slots:
         params["old"] = str(state.slots.get("old", ""))
         buttons = (ButtonSpec(YES, "booking.button.move"), ButtonSpec(NO, "booking.button.no"))

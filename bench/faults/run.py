@@ -95,6 +95,8 @@ async def drill(args: argparse.Namespace) -> dict[str, Any]:
         await fake.post("/fail", {"status": 500, "seconds": args.fail_seconds})
         await note("Bot API answers 500", seconds=args.fail_seconds)
 
+        await at(start, 4 * schedule + args.fail_seconds + 1)
+        await note("Bot API answers again", failed_so_far=(await fake.get("/stats"))["send_failed"])
         outcome = await stream
         await note("stream ended, retries done", accepted=outcome.accepted, gave_up=outcome.gave_up)
         last = await drain(PORT, fake, 60 + 2 * lease)

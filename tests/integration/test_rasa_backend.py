@@ -3,7 +3,8 @@
 The `rasa` tests build Rasa's own Python 3.10 venv (deploy/rasa/build.sh, cached in
 ~/.cache/helpline), train a model on nlu/data (train.sh, cached by the hash of config and data)
 and start the server (serve.sh) on a free localhost port. They skip only when build.sh says
-there is no Python 3.10 on the machine (exit code 3), with its reason.
+there is no Python 3.10 on the machine (exit code 3), with its reason. HELPLINE_RASA_TEST_MODEL=PATH
+serves an existing model instead of training (for quick iterations; the default trains).
 
 The other tests need no Rasa: a closed port, a server that answers garbage and one that is too slow.
 """
@@ -148,11 +149,14 @@ def rasa_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer
         pytest.skip(f"Rasa environment cannot be built here: {reason}")
     if built.returncode != 0:
         pytest.fail(f"deploy/rasa/build.sh failed ({built.returncode}):\n{_tail(build_log)}")
-    train_log = logs / "train.log"
-    trained = _run("train.sh", [], TRAIN_TIMEOUT, train_log)
-    if trained.returncode != 0 or not trained.stdout.strip():
-        pytest.fail(f"deploy/rasa/train.sh failed ({trained.returncode}):\n{_tail(train_log)}")
-    server = RasaServer(Path(trained.stdout.strip().splitlines()[-1]), logs)
+    model = os.environ.get("HELPLINE_RASA_TEST_MODEL", "")  # a developer's shortcut: an existing model
+    if not model:
+        train_log = logs / "train.log"
+        trained = _run("train.sh", [], TRAIN_TIMEOUT, train_log)
+        if trained.returncode != 0 or not trained.stdout.strip():
+            pytest.fail(f"deploy/rasa/train.sh failed ({trained.returncode}):\n{_tail(train_log)}")
+        model = trained.stdout.strip().splitlines()[-1]
+    server = RasaServer(Path(model), logs)
     server.start()
     try:
         yield server
