@@ -102,6 +102,14 @@ class Postgres:
         )
         return time.monotonic() - started
 
+    def backend_pids(self) -> list[int]:
+        """The postmaster's children (connection backends and helpers), for CPU accounting."""
+        try:
+            postmaster = int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return []
+        return [postmaster, *children(postmaster)]
+
     def stop(self) -> None:
         env = {**os.environ, "PGROOT": str(self.root)}
         subprocess.run(["bash", str(ROOT / "scripts/pg-down.sh")], env=env, check=False, capture_output=True)

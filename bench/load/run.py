@@ -105,6 +105,10 @@ def histogram_quantile(
     return lower
 
 
+def quantile_ms(before: str, after: str, name: str, q: float, digits: int = 1) -> float:
+    return round(1000 * histogram_quantile(histogram(before, name), histogram(after, name), q), digits)
+
+
 async def drain(bot_port: int, fake: FakeApi, within: float) -> float | None:
     """Wait until the outbox is empty and the fake stopped receiving; the time of the last reply."""
     deadline = time.monotonic() + within
@@ -163,10 +167,13 @@ async def run_bare(workers: int, args: argparse.Namespace) -> dict[str, Any]:
         meter = Meter({"server": bare.worker_pids(), "generator": [os.getpid()]})
         with RssSampler(bare.worker_pids) as rss:
             outcome = await load.run(count=10_000_000, seconds=args.seconds)
+        usage = meter.read()
+        per_msg = {k: round(1000 * v / max(outcome.accepted, 1), 3) for k, v in usage["cpu_seconds"].items()}
         return {
             "kind": "bare",
             "workers": workers,
-            "saturation": summary(outcome) | meter.read(),
+            "loadavg": round(loadavg(), 2),
+            "saturation": summary(outcome) | usage | {"cpu_ms_per_message": per_msg},
             "rss_mb_per_worker": [round(v, 1) for v in rss.peak.values()],
         }
     finally:
@@ -195,16 +202,20 @@ async def run_bot(kind: str, workers: int, args: argparse.Namespace, pg: Postgre
             meter = Meter(
                 {
                     "bot": bot.worker_pids(),
+                    "postgres": pg.backend_pids() if pg is not None else [],
                     "fake_api": [fake.proc.pid if fake.proc else 0],
                     "generator": [os.getpid()],
                 }
             )
             outcome = await load.run(count=args.count, seconds=args.seconds)
-            usage = meter.read()
             after_metrics, after_stats = await scrape(PORT), await fake.get("/stats")
             last_reply = await drain(PORT, fake, 120)
+            usage = meter.read()  # load and drain: the CPU it took to answer every accepted message
             window = outcome.ended - outcome.started
             turn = "helpline_turn_latency_seconds"
+            per_msg = {
+                k: round(1000 * v / max(outcome.accepted, 1), 2) for k, v in usage["cpu_seconds"].items()
+            }
             saturation = summary(outcome) | usage
             saturation |= {
                 "replies_per_s_during": round((after_stats["sent_ok"] - before_stats["sent_ok"]) / window, 1),
@@ -213,20 +224,13 @@ async def run_bot(kind: str, workers: int, args: argparse.Namespace, pg: Postgre
                 ),
                 "drain_s_after_load": round(last_reply - outcome.ended, 2) if last_reply else None,
                 "outbox_depth_at_end": gauge(after_metrics, "helpline_outbox_depth"),
-                "turn_p50_ms": round(
-                    1000
-                    * histogram_quantile(
-                        histogram(before_metrics, turn), histogram(after_metrics, turn), 0.5
-                    ),
-                    1,
-                ),
-                "turn_p99_ms": round(
-                    1000
-                    * histogram_quantile(
-                        histogram(before_metrics, turn), histogram(after_metrics, turn), 0.99
-                    ),
-                    1,
-                ),
+                "turn_p50_ms": quantile_ms(before_metrics, after_metrics, turn, 0.5),
+                "turn_p99_ms": quantile_ms(before_metrics, after_metrics, turn, 0.99),
+                "cpu_ms_per_message": per_msg,
+                # what the bot alone could do on this machine's 2 CPUs if nothing else ran on them
+                "projected_per_s_bot_alone_2_cpus": round(2000 / per_msg["bot"], 1)
+                if per_msg["bot"]
+                else None,
             }
             result["saturation"] = saturation
 
@@ -240,30 +244,10 @@ async def run_bot(kind: str, workers: int, args: argparse.Namespace, pg: Postgre
             nlu = "helpline_nlu_latency_seconds"
             result["latency"] = summary(outcome) | {
                 "offered_per_s": rate,
-                "turn_p50_ms": round(
-                    1000
-                    * histogram_quantile(
-                        histogram(before_metrics, turn), histogram(after_metrics, turn), 0.5
-                    ),
-                    1,
-                ),
-                "turn_p99_ms": round(
-                    1000
-                    * histogram_quantile(
-                        histogram(before_metrics, turn), histogram(after_metrics, turn), 0.99
-                    ),
-                    1,
-                ),
-                "nlu_p50_ms": round(
-                    1000
-                    * histogram_quantile(histogram(before_metrics, nlu), histogram(after_metrics, nlu), 0.5),
-                    2,
-                ),
-                "nlu_p99_ms": round(
-                    1000
-                    * histogram_quantile(histogram(before_metrics, nlu), histogram(after_metrics, nlu), 0.99),
-                    2,
-                ),
+                "turn_p50_ms": quantile_ms(before_metrics, after_metrics, turn, 0.5),
+                "turn_p99_ms": quantile_ms(before_metrics, after_metrics, turn, 0.99),
+                "nlu_p50_ms": quantile_ms(before_metrics, after_metrics, nlu, 0.5, 2),
+                "nlu_p99_ms": quantile_ms(before_metrics, after_metrics, nlu, 0.99, 2),
             }
         result["rss_mb_per_worker"] = [round(v, 1) for v in rss.peak.values()]
         expected, statuses, _inbound = await expected_replies(database)
@@ -280,8 +264,9 @@ def table(runs: list[dict[str, Any]]) -> str:
     bare = {r["workers"]: r["saturation"]["accepted_per_s"] for r in runs if r["kind"] == "bare"}
     lines = [
         "| setup | workers | inbound msg/s | replies msg/s | end-to-end msg/s | vs bare "
-        "| turn p50 / p99 ms (at rate) | webhook p50 / p99 ms (at rate) | RSS MB per worker | lost / dup |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| turn p50 / p99 ms (at rate) | webhook p50 / p99 ms (at rate) | RSS MB per worker "
+        "| server CPU ms/msg | lost / dup |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in runs:
         s = r["saturation"]
@@ -289,7 +274,8 @@ def table(runs: list[dict[str, Any]]) -> str:
         if r["kind"] == "bare":
             lines.append(
                 f"| bare aiohttp | {r['workers']} | {s['accepted_per_s']:.0f} | – | – | 1.00 | – "
-                f"| {s['request_p50_ms']} / {s['request_p99_ms']} (saturated) | {rss} | – |"
+                f"| {s['request_p50_ms']} / {s['request_p99_ms']} (saturated) | {rss} "
+                f"| {s['cpu_ms_per_message']['server']} | – |"
             )
             continue
         lat = r.get("latency", {})
@@ -301,7 +287,7 @@ def table(runs: list[dict[str, Any]]) -> str:
             f"| {s['end_to_end_per_s']} | {ratio} "
             f"| {lat.get('turn_p50_ms')} / {lat.get('turn_p99_ms')} ({lat.get('offered_per_s')}/s) "
             f"| {lat.get('request_p50_ms')} / {lat.get('request_p99_ms')} | {rss} "
-            f"| {d.get('lost')} / {d.get('duplicated')} |"
+            f"| {s['cpu_ms_per_message']['bot']} | {d.get('lost')} / {d.get('duplicated')} |"
         )
     return "\n".join(lines)
 

@@ -53,7 +53,7 @@ DEPLOY = ROOT / "deploy" / "rasa"
 CONFIG = ROOT / "nlu" / "rasa" / "config.yml"
 RESULTS = ROOT / "bench" / "results" / "nlu.json"
 WARM_UP = 20
-START_TIMEOUT = 300
+START_TIMEOUT = 900
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -140,6 +140,7 @@ def embedded_worker(work: Path) -> None:
 
 def run_embedded(work: Path) -> dict[str, Any]:
     print("embedded: training and scoring in a child process ...", file=sys.stderr)
+    shutil.rmtree(work / "embedded-cache", ignore_errors=True)  # always a cold training
     done = subprocess.run(
         [sys.executable, __file__, "--embedded-worker", str(work)],
         capture_output=True,
@@ -252,6 +253,44 @@ def rasa_config(work: Path, epochs: int | None) -> tuple[Path, int]:
     return copy, epochs
 
 
+def _train(work: Path, config: Path, logs: Path) -> tuple[Path, float]:
+    print("rasa: training DIET on the same 80 % (rasa train nlu) ...", file=sys.stderr)
+    started = time.perf_counter()
+    with (logs / "train.log").open("w") as err:
+        trained = subprocess.run(
+            [
+                "bash",
+                str(DEPLOY / "train.sh"),
+                "--data",
+                str(work / "train"),
+                "--config",
+                str(config),
+                "--out",
+                str(work / "rasa-models"),
+                "--force",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            check=False,
+        )
+    train_s = time.perf_counter() - started
+    if trained.returncode != 0:
+        raise RuntimeError(f"train.sh failed; see {logs / 'train.log'}")
+    model = Path(trained.stdout.strip().splitlines()[-1])
+    return model, train_s
+
+
+def _trained_before(work: Path) -> tuple[Path, float] | None:
+    """The model and training time of an earlier run in this work directory (see --resume)."""
+    log = work / "logs" / "train.log"
+    models = sorted((work / "rasa-models").glob("*.tar.gz"))
+    if not models or not log.exists():
+        return None
+    found = re.search(r"rasa: trained in (\d+) s", log.read_text(errors="replace"))
+    return (models[-1], float(found.group(1))) if found else None
+
+
 def run_rasa(work: Path, test: list[Example], epochs: int | None) -> dict[str, Any]:
     config, epochs_used = rasa_config(work, epochs)
     logs = work / "logs"
@@ -269,30 +308,12 @@ def run_rasa(work: Path, test: list[Example], epochs: int | None) -> dict[str, A
     if built.returncode != 0:
         raise RuntimeError(f"build.sh failed; see {logs / 'build.log'}")
 
-    print("rasa: training DIET on the same 80 % (rasa train nlu) ...", file=sys.stderr)
-    started = time.perf_counter()
-    with (logs / "train.log").open("w") as err:
-        trained = subprocess.run(
-            [
-                "bash",
-                str(DEPLOY / "train.sh"),
-                "--data",
-                str(work / "train"),
-                "--config",
-                str(CONFIG),
-                "--out",
-                str(work / "rasa-models"),
-                "--force",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=err,
-            text=True,
-            check=False,
-        )
-    train_s = time.perf_counter() - started
-    if trained.returncode != 0:
-        raise RuntimeError(f"train.sh failed; see {logs / 'train.log'}")
-    model = Path(trained.stdout.strip().splitlines()[-1])
+    reused = _trained_before(work)
+    if reused is not None:
+        print("rasa: reusing the model trained by the earlier run (--resume) ...", file=sys.stderr)
+        model, train_s = reused
+    else:
+        model, train_s = _train(work, config, logs)
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -434,19 +455,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-rasa", action="store_true", help="only the embedded classifier")
     parser.add_argument("--rasa-epochs", type=int, help="override DIET's epochs of nlu/rasa/config.yml")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, models)")
+    parser.add_argument(
+        "--resume", type=Path, metavar="WORK", help="a kept work directory: same split, reuse its Rasa model"
+    )
     parser.add_argument("--embedded-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.embedded_worker:
         embedded_worker(args.embedded_worker)
         return 0
 
-    examples = load_examples(args.data)
-    train, test = held_out_split(examples, args.ratio, args.seed)
-    work = Path(tempfile.mkdtemp(prefix="helpline-nlu-bench-"))
+    if args.resume:
+        work, args.keep = args.resume, True
+        train, test = load_examples(work / "train"), read_test(work)
+        examples = train + test
+    else:
+        examples = load_examples(args.data)
+        train, test = held_out_split(examples, args.ratio, args.seed)
+        work = Path(tempfile.mkdtemp(prefix="helpline-nlu-bench-"))
     try:
-        write_rasa_yaml(train, work / "train")
-        rows = [[e.text, e.intent, e.language] for e in test]
-        (work / "test.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        if not args.resume:
+            write_rasa_yaml(train, work / "train")
+            rows = [[e.text, e.intent, e.language] for e in test]
+            (work / "test.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         results: dict[str, Any] = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {

@@ -36,6 +36,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # the commands shown in Telegram's menu; nlu/rules.yml maps each to an intent
 COMMANDS = ("start", "help", "language", "human", "mybooking", "delete_my_data")
 _TYPING_KINDS = (InboundKind.TEXT, InboundKind.BUTTON)
+TYPING_BUSY = 8  # turns in flight in this worker above which no typing indicator is sent
 
 
 class TelegramUnavailable(SettingsError):
@@ -137,6 +138,10 @@ class TelegramRuntime:
 
     def _typing_later(self, msg: InboundMessage) -> asyncio.Task[None] | None:
         if msg.kind not in _TYPING_KINDS:
+            return None
+        if self.app[keys.pipeline].in_flight.count > TYPING_BUSY:
+            # busy: turns are slow because many run at once; a chat action each would double the Bot API
+            # calls exactly when they hurt most (bench/load: 18% of a saturated worker's time)
             return None
 
         async def typing() -> None:

@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
 # Train a Rasa NLU model from the project's data (or reuse the one already trained on it).
 #
-#   deploy/rasa/train.sh [--data DIR] [--config FILE] [--out DIR] [--force]
+#   deploy/rasa/train.sh [--data DIR] [--config FILE] [--out DIR] [--epochs N] [--force]
 #
 # Defaults: --data nlu/data, --config nlu/rasa/config.yml, --out HELPLINE_RASA_MODELS
-# (~/.cache/helpline/rasa-models). The model is named after a hash of the config and
-# every data file, so training is skipped when that model exists already.
+# (~/.cache/helpline/rasa-models). --epochs N trains the same pipeline with DIET's epochs
+# set to N (the integration test uses a few, to stay quick). The model is named after a
+# hash of the config and every data file, so training is skipped when that model exists.
 # Prints the model's path on stdout (last line); Rasa's output goes to stderr.
 # Exit code 3: no Python 3.10 for Rasa (from build.sh).
 set -euo pipefail
 # shellcheck source=deploy/rasa/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-data="$RASA_DATA" config="$RASA_CONFIG" out="$RASA_MODELS" force=0
+data="$RASA_DATA" config="$RASA_CONFIG" out="$RASA_MODELS" force=0 epochs=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --data) data="$2"; shift 2 ;;
         --config) config="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
+        --epochs) epochs="$2"; shift 2 ;;
         --force) force=1; shift ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "train.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -28,6 +30,15 @@ config="$(cd "$(dirname "$config")" && pwd)/$(basename "$config")"
 [[ -f "$config" ]] || { echo "train.sh: no config at $config" >&2; exit 2; }
 
 "$RASA_DIR/build.sh" >/dev/null     # idempotent; exit code 3 passes through (set -e)
+
+if [[ -n "$epochs" ]]; then                 # a copy of the config with DIET's epochs changed
+    [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "train.sh: --epochs needs a positive number" >&2; exit 2; }
+    copy="$(mktemp -d)/config.yml"
+    trap 'rm -rf "$(dirname "$copy")"' EXIT
+    sed -E "s/^([[:space:]]+epochs:[[:space:]]*)[0-9]+/\1$epochs/" "$config" >"$copy"
+    grep -Eq "^[[:space:]]+epochs:[[:space:]]*$epochs\b" "$copy" || { echo "train.sh: no epochs in $config" >&2; exit 2; }
+    config="$copy"
+fi
 
 # Hash of the config and of every data file with its relative path (order-independent of the FS).
 hash="$(

@@ -12,6 +12,7 @@ Full-text search is per dialect and lives outside the ORM models:
   triggers with the old table and must create them again (see `_sqlite_fts`).
 - PostgreSQL: a GIN index on to_tsvector('simple', text), fastupdate off.
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
