@@ -139,7 +139,9 @@ _TRIGGER = re.compile(
     re.IGNORECASE,
 )
 # words allowed between a trigger and the name ("dēls ir Jānis", "name is John", "зовут его Иван")
-_FILLERS = frozenset(_words("ir is was его её ее - — : , mans mana my мой моя"))
+_FILLERS = frozenset(
+    ("ir", "is", "was", "его", "её", "ее", "-", "—", ":", ",", "mans", "mana", "my", "мой", "моя")
+)
 # capitalised words that are not names: places and institutions, months and weekdays (by prefix) ...
 _NOT_NAME_PREFIXES = _words(
     "olain jelgav liepāj liepaj daugavpil valmier cēs ces iļģuc ilguc rīg riga grīv griv brasa šķirotav "

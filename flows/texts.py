@@ -122,7 +122,7 @@ class Texts:
         base = self.entries[DEFAULT_LANG]
         for lang, table in self.entries.items():
             only_one = sorted(set(base) ^ set(table))
-            problems.extend(f"{lang}: key {key!r} is in only one of {DEFAULT_LANG}/{lang}" for key in only_one)
+            problems.extend(f"{lang}: key {key!r} only in one of {DEFAULT_LANG}/{lang}" for key in only_one)
             for key in sorted(set(base) & set(table)):
                 if base[key].placeholders() != table[key].placeholders():
                     problems.append(f"{lang}: placeholders of {key!r} differ from {DEFAULT_LANG}")

@@ -1,1 +1,1 @@
-"""Pure NLU library: text in, Parse out. Imports nothing from bot/, aiohttp, SQLAlchemy, telegram or twilio."""
+"""Pure NLU library: text in, Parse out. Imports nothing from bot/, aiohttp, SQLAlchemy, telegram, twilio."""

@@ -5,8 +5,8 @@ transliteration; word uni- and bigrams carry phrasing; each block gets sublinear
 l2 norm. scikit-learn's LinearSVC fits the weights (liblinear, seeded, so deterministic) and a
 softmax temperature fitted on cross-validated scores turns them into probabilities. Prediction is a
 few dictionary look-ups and one small matrix product in numpy, so a parse costs about a millisecond.
-The settings were compared on held-out data with bench/nlu/embedded_only.py (`--set FIELD=VALUE`). The artefact is JSON (vocabulary,
-classes, settings) plus an .npz of arrays: no pickle, so loading is fast and cannot run code.
+The artefact is JSON (vocabulary, classes, settings) plus an .npz of arrays: no pickle, so loading
+is fast and cannot run code. Settings are compared on held-out data with bench/nlu/embedded_only.py.
 """
 
 from __future__ import annotations

@@ -1,12 +1,18 @@
-"""The intent names of the taxonomy (shared/spec/intents.md): the contract between NLU, flows and data."""
+"""The intent names of the taxonomy (shared/spec/intents.md): the contract between NLU, flows, data."""
 
 from __future__ import annotations
 
 INTENTS: tuple[str, ...] = (
-    "greet", "goodbye", "thanks", "affirm", "deny", "help", "human_handoff", "change_language", "delete_my_data",
+    # conversation control
+    "greet", "goodbye", "thanks", "affirm", "deny", "help", "human_handoff", "change_language",
+    "delete_my_data",
+    # contact with the person in prison
     "visit_rules", "visit_long", "visit_video", "visit_children", "family_day", "phone_calls", "letters",
     "parcels_money", "prison_contacts",
-    "psych_info", "book_counselling", "my_bookings", "cancel_booking", "reschedule_booking", "benefits_family",
-    "children_support", "legal_help", "release_preparation", "employment", "probation", "useful_links", "crisis",
+    # support for the family
+    "psych_info", "book_counselling", "my_bookings", "cancel_booking", "reschedule_booking",
+    "benefits_family", "children_support", "legal_help", "release_preparation", "employment", "probation",
+    "useful_links", "crisis",
+    # not understood
     "out_of_scope",
 )  # fmt: skip

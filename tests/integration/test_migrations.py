@@ -18,7 +18,8 @@ async def test_migrations_match_the_models(db_url: str):
         assert await is_current(engine)
 
         def diff(connection: Connection) -> list[object]:
-            context = MigrationContext.configure(connection, opts={"compare_type": False, "include_name": include_name})
+            opts = {"compare_type": False, "include_name": include_name}
+            context = MigrationContext.configure(connection, opts=opts)
             return list(compare_metadata(context, Base.metadata))
 
         async with engine.connect() as conn:

@@ -37,7 +37,7 @@ async def test_two_429_in_a_row_delay_the_reply_but_it_arrives_once(start_telegr
     assert [c.status for c in attempts] == [429, 429, 200]
     assert reply.at - attempts[0].at >= 1.9  # waited retry_after twice
     (row,) = await settled_outbox(env.app)
-    assert row.status == OutboxStatus.SENT and row.attempts == 3 and row.provider_message_id
+    assert row.status == OutboxStatus.SENT and row.provider_message_id
     assert len(env.api.sent(701)) == 1
 
 
