@@ -147,6 +147,9 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
         in_flight = app[keys.pipeline].in_flight
         if not await in_flight.wait_idle(settings.shutdown_timeout):
             log.warning("shutdown: %d turns still running; they roll back", in_flight.count)
+        closer = getattr(app[keys.classifier], "aclose", None)  # the Rasa backend owns an HTTP session
+        if closer is not None:
+            await closer()
 
     return pipeline_context
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import store
 from bot.bookings.service import BookingPolicy, DbBookings
 from bot.clock import Clock
+from bot.db.errors import database_unavailable
 from bot.db.models import Author, Contact, Conversation, Owner
 from bot.handoffs import DbHandoffs
 from bot.hours import WorkingHours
@@ -38,6 +40,7 @@ _KIND_REPLIES = {
     InboundKind.EDITED: "edited.note",
     InboundKind.UNSUPPORTED_CHAT: "group.unsupported",
 }
+DATABASE_RETRY_PAUSE = 0.5  # seconds before a turn that lost its database connection runs again
 MAX_TEXT = 4000  # longer messages are kept whole in the transcript, classified on their start
 
 
@@ -81,7 +84,7 @@ class Pipeline:
         start = time.perf_counter()
         with self.in_flight:
             try:
-                result = await self._turn(msg)
+                result = await self._turn_again_if_the_database_blinked(msg)
             except Exception:
                 # the turn is rolled back whole; the person's words are kept by _apologise
                 log.exception("turn failed", extra={"channel": str(msg.channel)})
@@ -92,6 +95,21 @@ class Pipeline:
             # also without replies: the console shows a person's words to their coordinator live
             self.on_commit(result.conversation_id)
         return result
+
+    async def _turn_again_if_the_database_blinked(self, msg: InboundMessage) -> HandleResult:
+        """A turn that lost its connection (database restart, failover) committed nothing: run it once more,
+        so that the person gets the answer rather than an apology (bench/faults: PostgreSQL restart)."""
+        try:
+            return await self._turn(msg)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning(
+                "turn: the database connection was lost; trying once more",
+                extra={"channel": str(msg.channel)},
+            )
+            await asyncio.sleep(DATABASE_RETRY_PAUSE)
+            return await self._turn(msg)
 
     async def _turn(self, msg: InboundMessage) -> HandleResult:
         async with self.sessionmaker() as session, session.begin():

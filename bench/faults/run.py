@@ -5,7 +5,8 @@
 
 `helpline run --workers 2` on PostgreSQL, the fake Bot API (tests/telegram_fake.py) in its own process, and a
 load generator that retries a failed webhook post the way Telegram does. During the stream:
-  1. kill -9 one worker (the supervisor starts a new one; its claimed replies come back after the lease);
+  1. kill -9 a worker, `--kills` times 3 s apart (the supervisor starts new ones; replies a killed worker
+     had claimed come back after the lease);
   2. restart PostgreSQL on the same data directory (scripts/pg-restart.sh), down for `--pg-down` seconds;
   3. the fake answers every sendMessage with 429 (retry_after 1) for `--fail-seconds`;
   4. then with 500 for `--fail-seconds`.
@@ -77,10 +78,12 @@ async def drill(args: argparse.Namespace) -> dict[str, Any]:
             print(f"{events[-1]['at_s']:7.2f}s {what} {details}", flush=True)
 
         schedule = args.seconds / 6
-        await at(start, schedule)
-        victim = bot.worker_pids()[0]
-        os.kill(victim, signal.SIGKILL)
-        await note("kill -9 worker", pid=victim)
+        for kill in range(args.kills):  # a few seconds apart: each hits whatever that worker had in flight
+            await at(start, schedule + 3 * kill)
+            victim = bot.worker_pids()[kill % 2 - 1] if bot.worker_pids() else None
+            if victim is not None:
+                os.kill(victim, signal.SIGKILL)
+                await note("kill -9 worker", pid=victim)
 
         await at(start, 2 * schedule)
         await note("restart PostgreSQL", down_for_s=args.pg_down)
@@ -107,8 +110,10 @@ async def drill(args: argparse.Namespace) -> dict[str, Any]:
         result["workers_after"] = bot.worker_pids()
         stats = await fake.get("/stats")
         expected, statuses, inbound = await expected_replies(database)
-        delivered = texts(await fake.get("/deliveries"))
+        raw = await fake.get("/deliveries")
+        delivered = texts(raw)
         counts = compare(expected, delivered)
+        counts["duplicates_at_s"] = duplicate_times(expected, raw, start)
         unrecorded = sorted(set(map(str, outcome.accepted_ids)) - inbound)
         sorry = apologies()
         apology_count = sum(1 for chat in expected.values() for t in chat if t in sorry)
@@ -139,6 +144,20 @@ async def drill(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def duplicate_times(
+    expected: dict[int, list[str]], raw: dict[str, list[list[Any]]], start: float
+) -> list[list[float]]:
+    """For each reply that arrived more than once: when each copy arrived, in seconds from the start."""
+    found = []
+    for chat, sent in raw.items():
+        want = expected.get(int(chat), [])
+        for text in {t for t, _ in sent}:
+            copies = [round(when - start, 2) for t, when in sent if t == text]
+            if len(copies) > want.count(text):
+                found.append(copies)
+    return found
+
+
 def apologies() -> set[str]:
     from flows.texts import Texts
 
@@ -153,6 +172,7 @@ async def main() -> int:
     parser.add_argument("--rate", type=float, default=20.0, help="updates per second offered")
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the stream")
     parser.add_argument("--chats", type=int, default=2_000)
+    parser.add_argument("--kills", type=int, default=3, help="kill -9 a worker this many times, 3 s apart")
     parser.add_argument("--pg-down", type=float, default=2.0, help="seconds PostgreSQL stays stopped")
     parser.add_argument("--fail-seconds", type=float, default=5.0, help="length of each Bot API failure")
     parser.add_argument("--lease", type=float, default=20.0, help="HELPLINE_OUTBOX_LEASE_SECONDS for the bot")

@@ -23,6 +23,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -137,18 +138,22 @@ def summary(outcome: Outcome) -> dict[str, Any]:
 
 
 class Meter:
-    """CPU seconds of the processes that matter, and how busy the whole machine was."""
+    """CPU seconds of the processes that matter (each group a callable giving its pids now: PostgreSQL
+    backends come and go), and how busy the whole machine was."""
 
-    def __init__(self, pids: dict[str, list[int]]) -> None:
-        self.pids = pids
-        self.start = {k: sum(cpu_seconds(p) for p in v) for k, v in pids.items()}
+    def __init__(self, groups: dict[str, Callable[[], list[int]]]) -> None:
+        self.groups = groups
+        self.start = {k: {p: cpu_seconds(p) for p in pids()} for k, pids in groups.items()}
         self.busy0, self.total0 = machine_busy()
         self.started = time.monotonic()
 
     def read(self) -> dict[str, Any]:
         busy1, total1 = machine_busy()
         seconds = time.monotonic() - self.started
-        used = {k: round(sum(cpu_seconds(p) for p in v) - self.start[k], 2) for k, v in self.pids.items()}
+        used = {}
+        for name, pids in self.groups.items():
+            before = self.start[name]
+            used[name] = round(sum(max(cpu_seconds(p) - before.get(p, 0.0), 0.0) for p in pids()), 2)
         return {
             "cpu_seconds": used,
             "cpu_cores_used": {k: round(v / seconds, 2) for k, v in used.items()},
@@ -164,7 +169,7 @@ async def run_bare(workers: int, args: argparse.Namespace) -> dict[str, Any]:
         load = Load(url, chats=list(range(100_000, 100_000 + args.chats)), first_update_id=1)
         load.concurrency = args.concurrency
         await load.run(count=10_000_000, seconds=2)
-        meter = Meter({"server": bare.worker_pids(), "generator": [os.getpid()]})
+        meter = Meter({"server": bare.worker_pids, "generator": lambda: [os.getpid()]})
         with RssSampler(bare.worker_pids) as rss:
             outcome = await load.run(count=10_000_000, seconds=args.seconds)
         usage = meter.read()
@@ -201,10 +206,10 @@ async def run_bot(kind: str, workers: int, args: argparse.Namespace, pg: Postgre
             before_metrics, before_stats = await scrape(PORT), await fake.get("/stats")
             meter = Meter(
                 {
-                    "bot": bot.worker_pids(),
-                    "postgres": pg.backend_pids() if pg is not None else [],
-                    "fake_api": [fake.proc.pid if fake.proc else 0],
-                    "generator": [os.getpid()],
+                    "bot": bot.worker_pids,
+                    "postgres": pg.backend_pids if pg is not None else list,
+                    "fake_api": lambda: [fake.proc.pid if fake.proc else 0],
+                    "generator": lambda: [os.getpid()],
                 }
             )
             outcome = await load.run(count=args.count, seconds=args.seconds)
