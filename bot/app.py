@@ -140,6 +140,9 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
             on_waiting=coordinator_alert(settings, texts),
             metrics=metrics,
             in_transaction=conversation_changed if events.dsn else None,
+            in_transaction_expression=lambda conversation_id: events.notify_expression(
+                "conversation", conversation_id
+            ),
             booking_policy=BookingPolicy.from_settings(settings),
         )
         yield

@@ -8,9 +8,9 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, Text, cast, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +50,13 @@ class EventBridge:
 
     def subscribe(self, publish: Publish) -> None:
         self.subscribers.append(publish)
+
+    def notify_expression(self, event: str, conversation_id: ColumnElement[int]) -> ColumnElement[Any] | None:
+        """The same NOTIFY as `notify`, as an expression a query can carry (no round trip of its own)."""
+        if self.dsn is None:
+            return None
+        payload = func.json_build_object("e", event, "c", conversation_id, "o", self.origin)
+        return func.pg_notify(CHANNEL, cast(payload, Text))
 
     async def notify(self, session: AsyncSession, event: str, conversation_id: int) -> None:
         """Queue a NOTIFY in the caller's transaction: sent on commit, dropped on rollback."""

@@ -7,10 +7,9 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -19,6 +18,7 @@ from bot.clock import Clock
 from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner
 from bot.messages import Button, Channel, OutboundMessage
 from bot.metrics import Metrics
+from bot.outbox_marks import Claimed, Mark, MarkRecorder
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,6 @@ MAX_BACKOFF = 300.0
 
 def backoff(attempts: int) -> float:
     return float(min(2 ** max(attempts - 1, 0), MAX_BACKOFF))
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    message: OutboundMessage
-    attempts: int
 
 
 class OutboxWorker:
@@ -58,6 +52,7 @@ class OutboxWorker:
         self.metrics = metrics or Metrics()
         self.on_sent = on_sent  # runs in the transaction that marks a row sent (e.g. NOTIFY other workers)
         self._wake = asyncio.Event()
+        self._marks = MarkRecorder(self._write_marks)
         self._stopping = False
 
     def wake(self, _conversation_id: int | None = None) -> None:
@@ -115,42 +110,28 @@ class OutboxWorker:
                 and_(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.next_attempt_at <= now),
                 and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < now),
             )
+            # the person's and the conversation's flags come with the rows (one statement, not three);
+            # only the outbox rows are locked: a turn of the same person need not wait for a delivery
             query = (
-                select(OutboxItem)
+                select(OutboxItem, Contact.blocked, Contact.opted_out, Conversation.owner)
+                .outerjoin(Contact, Contact.id == OutboxItem.contact_id)
+                .outerjoin(Conversation, Conversation.id == OutboxItem.conversation_id)
                 .where(due, OutboxItem.channel.in_(channels), ~blocked)
                 .order_by(OutboxItem.id)
                 .limit(self.batch)
-                .with_for_update(skip_locked=True)
+                .with_for_update(of=OutboxItem, skip_locked=True)
             )
-            rows = list((await session.execute(query)).scalars())
-            # the batch's people and conversations in one query each: _must_not_send's session.get()
-            # then finds them in the identity map (held here) instead of asking row by row
-            people = await _load(session, Contact, {r.contact_id for r in rows})
-            chats = await _load(session, Conversation, {r.conversation_id for r in rows})
             claimed: list[Claimed] = []
             cancelled = 0
-            for row in rows:
-                if await self._must_not_send(session, row):
+            for row, person_blocked, opted_out, owner in (await session.execute(query)).all():
+                if _must_not_send(row, bool(person_blocked or opted_out), owner):
                     row.status = OutboxStatus.CANCELLED
                     cancelled += 1
                     continue
                 row.status, row.lease_until = OutboxStatus.SENDING, now + self.lease
                 row.attempts += 1
-                claimed.append(Claimed(_message(row), row.attempts))
-            del people, chats
+                claimed.append(Claimed(_message(row), row.attempts, row.conversation_id, row.contact_id))
             return claimed, cancelled
-
-    async def _must_not_send(self, session: AsyncSession, row: OutboxItem) -> bool:
-        """The send layer enforces it: no bot words under a human, none to a blocked or opted-out person."""
-        if row.contact_id is not None:
-            contact = await session.get(Contact, row.contact_id)
-            if contact is not None and (contact.blocked or contact.opted_out) and row.author == Author.BOT:
-                return True
-        if row.conversation_id is not None and row.author == Author.BOT:
-            conversation = await session.get(Conversation, row.conversation_id)
-            if conversation is not None and conversation.owner == Owner.HUMAN:
-                return True
-        return False
 
     async def _deliver(self, item: Claimed) -> None:
         message = item.message
@@ -159,94 +140,107 @@ class OutboxWorker:
             provider_id = await sender.send(message)
         except RecipientGone as exc:
             self.metrics.error("send_dead")
-            await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason, gone=True)
+            await self._marks.record(Mark(item, OutboxStatus.DEAD, error=exc.reason, gone=True))
         except SendError as exc:
             # "slow down" (429 with retry_after) is the provider's pacing, not a failure: it costs no attempt,
             # else a minute of throttling would mark replies dead
             throttled = exc.retryable and exc.retry_after is not None
             if not exc.retryable or (item.attempts >= self.max_attempts and not throttled):
                 self.metrics.error("send_dead")
-                await self._finish(message.outbox_id, OutboxStatus.DEAD, error=exc.reason)
+                await self._marks.record(Mark(item, OutboxStatus.DEAD, error=exc.reason))
             else:
                 self.metrics.error("send_retry")
                 delay = exc.retry_after if exc.retry_after is not None else backoff(item.attempts)
-                await self._retry(message.outbox_id, delay, exc.reason, refund=throttled)
+                mark = Mark(item, OutboxStatus.PENDING, error=exc.reason, delay=delay, refund=throttled)
+                await self._marks.record(mark)
         except Exception as exc:  # an unexpected failure in a sender is treated as retryable
             log.exception("sender failed", extra={"outbox_id": message.outbox_id})
             self.metrics.error("send_retry")
+            error = type(exc).__name__
             if item.attempts >= self.max_attempts:
-                await self._finish(message.outbox_id, OutboxStatus.DEAD, error=type(exc).__name__)
+                await self._marks.record(Mark(item, OutboxStatus.DEAD, error=error))
             else:
-                await self._retry(message.outbox_id, backoff(item.attempts), type(exc).__name__)
+                await self._marks.record(
+                    Mark(item, OutboxStatus.PENDING, error=error, delay=backoff(item.attempts))
+                )
         else:
-            await self._finish(message.outbox_id, OutboxStatus.SENT, provider_id=provider_id)
+            await self._marks.record(Mark(item, OutboxStatus.SENT, provider_id=provider_id))
             self.metrics.delivered(str(message.channel))
 
-    async def _finish(
-        self,
-        outbox_id: int,
-        status: OutboxStatus,
-        *,
-        provider_id: str | None = None,
-        error: str | None = None,
-        gone: bool = False,
-    ) -> None:
-        # a sent message must be marked sent even if the database hiccups (or restarts): else it would go
-        # out twice once its lease expires; so keep trying for half the lease
+    async def _write_marks(self, marks: list[Mark]) -> None:
+        """Record what became of a group of deliveries, in one transaction.
+
+        A sent message must be marked sent even if the database hiccups (or restarts): else it would go
+        out twice once its lease expires; so keep trying for half the lease.
+        """
         deadline = time.monotonic() + self.lease.total_seconds() / 2
         for attempt in range(1000):
             try:
                 async with self.sessionmaker() as session, session.begin():
-                    values: dict[str, object] = {"status": status, "lease_until": None}
-                    if provider_id is not None:
-                        values |= {"provider_message_id": provider_id, "sent_at": self.clock()}
-                    if error is not None:
-                        values["last_error"] = error[:255]
-                    marked = (
-                        await session.execute(
-                            update(OutboxItem)
-                            .where(OutboxItem.id == outbox_id)
-                            .values(values)
-                            .returning(OutboxItem.contact_id, OutboxItem.channel, OutboxItem.conversation_id)
-                        )
-                    ).one_or_none()
-                    if marked is None:
-                        return
-                    if gone and marked.contact_id is not None:
-                        await session.execute(
-                            update(Contact).where(Contact.id == marked.contact_id).values(blocked=True)
-                        )
-                    if status == OutboxStatus.SENT and self.on_sent is not None:
-                        await self.on_sent(session, marked.channel, marked.conversation_id)
+                    await self._apply(session, marks)
                 return
             except Exception:
-                log.exception("could not record delivery; retrying", extra={"outbox_id": outbox_id})
+                log.exception("could not record deliveries; retrying", extra={"rows": len(marks)})
                 if time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(min(0.2 * 2**attempt, 2.0))
 
-    async def _retry(self, outbox_id: int, delay: float, error: str, *, refund: bool = False) -> None:
-        async with self.sessionmaker() as session, session.begin():
+    async def _apply(self, session: AsyncSession, marks: list[Mark]) -> None:
+        now = self.clock()
+        sent = [m for m in marks if m.status == OutboxStatus.SENT]
+        if sent:
+            # one executemany for all of them (asyncpg sends the rows in one round trip)
             await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id == outbox_id)
-                .values(
-                    status=OutboxStatus.PENDING,
-                    lease_until=None,
-                    next_attempt_at=self.clock() + timedelta(seconds=delay),
-                    last_error=error[:255],
-                    attempts=OutboxItem.attempts - 1 if refund else OutboxItem.attempts,
-                )
+                _MARK_SENT,
+                [{"row_id": m.item.message.outbox_id, "pid": m.provider_id, "at": now} for m in sent],
             )
+        for mark in marks:
+            outbox_id = mark.item.message.outbox_id
+            if mark.status == OutboxStatus.DEAD:
+                await session.execute(
+                    update(OutboxItem)
+                    .where(OutboxItem.id == outbox_id)
+                    .values(status=OutboxStatus.DEAD, lease_until=None, last_error=(mark.error or "")[:255])
+                )
+                contact_id = mark.item.contact_id
+                if mark.gone and contact_id is not None:
+                    blocking = update(Contact).where(Contact.id == contact_id).values(blocked=True)
+                    await session.execute(blocking)
+            elif mark.status == OutboxStatus.PENDING:
+                await session.execute(
+                    update(OutboxItem)
+                    .where(OutboxItem.id == outbox_id)
+                    .values(
+                        status=OutboxStatus.PENDING,
+                        lease_until=None,
+                        next_attempt_at=now + timedelta(seconds=mark.delay),
+                        last_error=(mark.error or "")[:255],
+                        attempts=OutboxItem.attempts - 1 if mark.refund else OutboxItem.attempts,
+                    )
+                )
+            elif self.on_sent is not None:
+                await self.on_sent(session, str(mark.item.message.channel), mark.item.conversation_id)
 
 
-async def _load(
-    session: AsyncSession, model: type[Contact] | type[Conversation], ids: set[int | None]
-) -> list[object]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return []
-    return list((await session.execute(select(model).where(model.id.in_(wanted)))).scalars())
+_OUTBOX: Table = OutboxItem.__table__  # type: ignore[assignment]  # declarative tables are Tables
+# Core, not ORM: an ORM UPDATE with a list of parameters would be a bulk update by primary key
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(
+        status=OutboxStatus.SENT,
+        lease_until=None,
+        provider_message_id=bindparam("pid"),
+        sent_at=bindparam("at"),
+    )
+)
+
+
+def _must_not_send(row: OutboxItem, silenced: bool, owner: str | None) -> bool:
+    """The send layer enforces it: no bot words under a human, none to a blocked or opted-out person."""
+    if row.author != Author.BOT:
+        return False  # a coordinator's words and compliance messages (the STOP confirmation) still go
+    return silenced or owner == Owner.HUMAN
 
 
 def _message(row: OutboxItem) -> OutboundMessage:

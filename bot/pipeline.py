@@ -66,6 +66,7 @@ class Pipeline:
         in_transaction: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
         booking_policy: BookingPolicy | None = None,
         on_waiting: Callable[[AsyncSession, Conversation, datetime], Awaitable[None]] | None = None,
+        in_transaction_expression: store.AlsoSelect | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classifier = classifier
@@ -75,6 +76,8 @@ class Pipeline:
         self.on_commit = on_commit or (lambda _conversation_id: None)
         self.metrics = metrics or Metrics()
         self.in_transaction = in_transaction  # e.g. NOTIFY other workers: sent on commit only
+        # the same as an expression the turn's conversation read carries, saving a round trip
+        self.in_transaction_expression = in_transaction_expression
         self.in_flight = InFlight()  # shutdown waits for these before the engine is disposed
         self.booking_policy = booking_policy  # None: sessions are arranged by a coordinator
         self.on_waiting = on_waiting  # a conversation just joined the queue (console alerts), in the turn
@@ -116,16 +119,22 @@ class Pipeline:
             now = self.clock()
             if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
                 return HandleResult(duplicate=True)
-            contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
+            # any message but "blocked" means the person can hear us again; a first name is kept if new
+            contact = await store.lock_contact(
+                session,
+                msg.channel,
+                msg.sender_id,
+                now,
+                first_name=msg.first_name,
+                blocked=msg.kind == InboundKind.BLOCKED,
+            )
             if msg.kind in (InboundKind.BLOCKED, InboundKind.UNBLOCKED):
-                contact.blocked = msg.kind == InboundKind.BLOCKED
                 return HandleResult()
-            contact.blocked = False
             if msg.kind in (InboundKind.OPT_OUT, InboundKind.OPT_IN):
                 return await self._opt(session, msg, contact, now)
-            if msg.first_name and not contact.first_name:
-                contact.first_name = msg.first_name[:64]
-            conversation = await store.open_conversation(session, contact, now)
+            conversation, told = await store.open_conversation_with(
+                session, contact, now, self.in_transaction_expression
+            )
             state = ConversationState.from_json(conversation.state)
             if state.lang is None and contact.language:
                 state = replace(state, lang=contact.language)
@@ -140,7 +149,7 @@ class Pipeline:
             contact.language = turn.state.lang or contact.language
             if erase:
                 await erase_contact(session, contact, now)
-            if self.in_transaction is not None:
+            if self.in_transaction is not None and not told:
                 await self.in_transaction(session, conversation.id)
             return HandleResult(conversation_id=conversation.id, replies=replies)
 

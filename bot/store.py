@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +23,9 @@ from bot.db.models import (
 )
 from bot.messages import Channel
 
+# given the conversation id column, an expression to evaluate along (e.g. pg_notify), or None
+AlsoSelect = Callable[[ColumnElement[int]], ColumnElement[Any] | None]
+
 
 async def claim_inbound(session: AsyncSession, channel: str, provider_id: str, now: datetime) -> bool:
     """Record a provider message id; False when it was seen before (a provider retry)."""
@@ -35,36 +40,72 @@ async def claim_inbound(session: AsyncSession, channel: str, provider_id: str, n
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
-async def lock_contact(session: AsyncSession, channel: Channel, external_id: str, now: datetime) -> Contact:
-    """Upsert the contact and hold its row lock: turns of one person run one at a time across workers."""
+async def lock_contact(
+    session: AsyncSession,
+    channel: Channel,
+    external_id: str,
+    now: datetime,
+    *,
+    first_name: str | None = None,
+    blocked: bool = False,
+) -> Contact:
+    """Upsert the contact and hold its row lock: turns of one person run one at a time across workers.
+
+    One statement: INSERT ... ON CONFLICT DO UPDATE ... RETURNING locks the row on PostgreSQL like
+    SELECT ... FOR UPDATE would, and also records what every message says anew (blocked or not, a first
+    name we did not have), so that no further UPDATE of the contact is needed in most turns.
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(Contact)
-        .values(channel=str(channel), external_id=external_id, created_at=now, opted_out=False, blocked=False)
-        .on_conflict_do_nothing()
+    stmt = insert(Contact).values(
+        channel=str(channel),
+        external_id=external_id,
+        created_at=now,
+        opted_out=False,
+        blocked=blocked,
+        first_name=first_name[:64] if first_name else None,
     )
-    found = await session.execute(
-        select(Contact)
-        .where(Contact.channel == str(channel), Contact.external_id == external_id)
-        .with_for_update()
-    )
-    return found.scalar_one()
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[Contact.channel, Contact.external_id],
+        set_={
+            "blocked": stmt.excluded.blocked,
+            "first_name": func.coalesce(Contact.first_name, stmt.excluded.first_name),
+        },
+    ).returning(Contact)
+    found = await session.scalars(upsert, execution_options={"populate_existing": True})
+    contact: Contact = found.one()
+    return contact
 
 
 async def open_conversation(session: AsyncSession, contact: Contact, now: datetime) -> Conversation:
     """The contact's open conversation (the contact row lock already serialises this), or a new one."""
-    found = await session.execute(
-        select(Conversation).where(Conversation.contact_id == contact.id, Conversation.owner != Owner.CLOSED)
-    )
-    conversation = found.scalar_one_or_none()
-    if conversation is None:
-        conversation = Conversation(
-            contact_id=contact.id, owner=Owner.BOT, state="{}", created_at=now, updated_at=now, crisis=False
-        )
-        session.add(conversation)
-        await session.flush()
+    conversation, _ = await open_conversation_with(session, contact, now, None)
     return conversation
+
+
+async def open_conversation_with(
+    session: AsyncSession, contact: Contact, now: datetime, also: AlsoSelect | None
+) -> tuple[Conversation, bool]:
+    """open_conversation, evaluating `also(conversation id)` in the same statement when one is open.
+
+    The second value says whether it was: a turn's NOTIFY rides on this read instead of costing a round
+    trip of its own, except in a person's first turn, when the conversation is new.
+    """
+    query = select(Conversation).where(
+        Conversation.contact_id == contact.id, Conversation.owner != Owner.CLOSED
+    )
+    extra = also(Conversation.__table__.c.id) if also is not None else None
+    if extra is not None:
+        query = query.add_columns(extra)
+    row = (await session.execute(query)).first()
+    if row is not None:
+        return row[0], extra is not None
+    conversation = Conversation(
+        contact_id=contact.id, owner=Owner.BOT, state="{}", created_at=now, updated_at=now, crisis=False
+    )
+    session.add(conversation)
+    await session.flush()
+    return conversation, False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +151,7 @@ async def enqueue(
     author: Author = Author.BOT,
     reply_context: str | None = None,
 ) -> OutboxItem:
-    """Write one outbox row and its outbound transcript entry, in the caller's transaction."""
+    """Write one outbox row and its outbound transcript entry, in the caller's transaction (ids on flush)."""
     item = OutboxItem(
         conversation_id=conversation.id,
         contact_id=contact.id,
@@ -127,7 +168,8 @@ async def enqueue(
         created_at=now,
     )
     session.add(item)
-    await session.flush()
+    # no flush here: the commit's one flush inserts every outbox row of the turn, then every transcript
+    # line (the relationship fills in outbox_id), two statements however many replies there are
     session.add(
         TranscriptEntry(
             conversation_id=conversation.id,
@@ -135,7 +177,7 @@ async def enqueue(
             author=author,
             kind="text",
             text=text,
-            outbox_id=item.id,
+            outbox_item=item,
             created_at=now,
         )
     )

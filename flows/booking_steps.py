@@ -115,7 +115,9 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
         for s in slots[:TIMES_SHOWN]
     ]
     buttons.append(ButtonSpec(DAYS, "booking.button.other_day"))
-    reply = Reply("booking.pick_time", {"date": label}, tuple(buttons))
+    # the SMS names the day briefly: twelve numbered times leave room for little else in two segments
+    params = {"date": label, "short_date": day_short(texts, lang, day)}
+    reply = Reply("booking.pick_time", params, tuple(buttons))
     return Turn((reply,), at_step(state, "time", day=day.isoformat()), "booking.time")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -215,3 +215,6 @@ class SmsHarness:
         """Send one SMS and return the bodies of the replies it got."""
         assert await self.sms(body, sender) == 200
         return [m.body for m in await self.deliver()]
+
+
+SmsFactory = Callable[..., Awaitable[SmsHarness]]  # tests/web/conftest.py: make_sms(classifier=…, **settings)

@@ -38,8 +38,7 @@ async def reply_help(app: web.Application, msg: InboundMessage) -> bool:
             now = app[keys.clock]()
             if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
                 return False
-            contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
-            contact.blocked = False
+            contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)  # unblocks too
             conversation = await store.open_conversation(session, contact, now)
             record = store.InboundRecord(msg.text, str(msg.kind), flow_step=HELP_KEY)
             store.add_inbound(session, conversation, record, now)

@@ -18,10 +18,10 @@ from pydantic import SecretStr
 from telegram import Bot, BotCommand, Update
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot import keys
 from bot.channels.telegram_polling import Poller
+from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_sender import ChatLocks, Limits, TelegramSender
 from bot.channels.telegram_updates import ALLOWED_UPDATES, CallbackContext, to_inbound
 from bot.messages import Channel, InboundKind, InboundMessage
@@ -62,11 +62,11 @@ def make_bot(settings: Settings) -> Bot:
         token,
         base_url=base,
         base_file_url=base.replace("/bot", "/file/bot", 1) if base.endswith("/bot") else base,
-        request=HTTPXRequest(
+        request=AiohttpRequest(
             connection_pool_size=32, read_timeout=15, write_timeout=15, connect_timeout=10, pool_timeout=10
         ),
         # getUpdates has its own connection; PTB adds the long-poll timeout to this read timeout
-        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=10, connect_timeout=10),
+        get_updates_request=AiohttpRequest(connection_pool_size=2, read_timeout=10, connect_timeout=10),
     )
 
 

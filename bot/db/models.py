@@ -23,7 +23,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
@@ -129,6 +129,12 @@ class TranscriptEntry(Base):
     language: Mapped[str | None] = mapped_column(String(2))
     flow_step: Mapped[str | None] = mapped_column(String(64))
     outbox_id: Mapped[int | None] = mapped_column(BigId)
+    # lets one flush insert a reply's outbox row and then its transcript line (the unit of work fills in
+    # outbox_id), instead of a flush per reply; no database foreign key, as before: retention removes
+    # outbox rows on its own schedule. Never loaded (lazy="raise"): nothing reads it back.
+    outbox_item: Mapped[OutboxItem | None] = relationship(
+        primaryjoin="TranscriptEntry.outbox_id == OutboxItem.id", foreign_keys=[outbox_id], lazy="raise"
+    )
     created_at: Mapped[datetime] = mapped_column()
     # operators' review (issue 8): the confirmed or corrected intent of an inbound message
     reviewed_intent: Mapped[str | None] = mapped_column(String(64))
@@ -166,6 +172,8 @@ class OutboxItem(Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_conversation", "conversation_id", "id"),
+        # Twilio's delivery reports find their row by the message SID (bot/channels/sms_status.py)
+        Index("ix_outbox_provider_message_id", "provider_message_id"),
     )
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import re
 import statistics
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,18 +19,17 @@ import smsutil
 from sqlalchemy import select
 
 from bot import keys
-from bot.app import Overrides, create_app
 from bot.channels.sms_help import HELP_KEY, NAME_KEY
 from bot.channels.sms_render import PREVIEW, SmsRenderer, indiscreet
 from bot.channels.sms_segments import MAX_SEGMENTS, count_segments, gsm_friendly
 from bot.db.models import OutboxItem
 from bot.messages import Button, Channel, OutboundMessage
 from bot.pipeline import _KIND_REPLIES
-from flows import faq
+from flows import booking_steps, faq
+from flows.booking_text import day_label, day_short
 from flows.registry import FLOWS
 from flows.texts import Texts
-from tests.fakes import FakeClassifier
-from tests.twilio_fake import FakeTwilio, SmsHarness, form_body, inbound_form, signed, sms_settings
+from tests.twilio_fake import SmsHarness, form_body, inbound_form, signed
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("lv", "ru", "en")
@@ -55,6 +54,7 @@ LONG = {
     "hours": "24",
     "mode": "video",
     "counsellor": "Anna Bērziņa",
+    "short_date": "Ce 24.09.",
 }
 LONG_DEFAULT = "Stabu iela 89, Rīga"
 # set up by the scenarios themselves or only reachable in other channels
@@ -72,23 +72,6 @@ class Sms:
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'content.db'}"  # the content does not depend on the database
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTwilio]:
-    twilio = FakeTwilio()
-    await twilio.start()
-    yield twilio
-    await twilio.stop()
-
-
-@pytest.fixture
-async def sms(aiohttp_client, settings, clock, fake: FakeTwilio) -> SmsHarness:
-    app = create_app(
-        sms_settings(settings, fake.base_url),
-        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
-    )
-    return SmsHarness(await aiohttp_client(app), fake)
 
 
 class Person:
@@ -187,10 +170,12 @@ def _long(texts: Texts, lang: str, key: str) -> dict[str, str]:
     return {p: LONG.get(p, LONG_DEFAULT) for p in texts.entry(key, lang).placeholders()}
 
 
-def _render(texts: Texts, renderer: SmsRenderer, lang: str, key: str, buttons: tuple[Button, ...]) -> str:
-    params = _long(texts, lang, key)
+def _message(
+    texts: Texts, lang: str, key: str, buttons: tuple[Button, ...], params: dict[str, str] | None = None
+) -> OutboundMessage:
+    params = params if params is not None else _long(texts, lang, key)
     entry = texts.entry(key, lang)
-    message = OutboundMessage(
+    return OutboundMessage(
         outbox_id=0,
         channel=Channel.SMS,
         recipient_id="+37120000000",
@@ -198,7 +183,10 @@ def _render(texts: Texts, renderer: SmsRenderer, lang: str, key: str, buttons: t
         buttons=buttons,
         sms_text=texts.render(key, lang, params, sms=True) if entry.sms else None,
     )
-    return renderer.render(message)
+
+
+def _render(texts: Texts, renderer: SmsRenderer, lang: str, key: str, buttons: tuple[Button, ...]) -> str:
+    return renderer.render(_message(texts, lang, key, buttons))
 
 
 _CACHE: list[Sms] = []
@@ -304,3 +292,78 @@ async def test_menus_are_shown_whole_and_the_crisis_sms_keeps_both_numbers(sms: 
             assert "112" in s.body and "116123" in s.body
         if s.key in ("privacy.explain", "language.ask", "handoff.queued") and s.source != "text":
             assert re.search(r"^1 ", s.body, re.MULTILINE), s  # the choice the person must make is there
+
+
+def _longest_session(texts: Texts, lang: str) -> dict[str, str]:
+    """The longest day, day button and mode a booking text can name in `lang` (a year of days)."""
+    days = [date(2027, 1, 1) + timedelta(days=n) for n in range(365)]
+    day = max(days, key=lambda d: (len(day_label(texts, lang, d)), len(day_short(texts, lang, d))))
+    modes = (texts.render(f"booking.mode.{m}", lang) for m in ("video", "phone", "in_person"))
+    return {
+        "date": day_label(texts, lang, day),
+        "short_date": max((day_short(texts, lang, d) for d in days), key=len),
+        "mode": max(modes, key=len),
+        "time": "18:30",
+    }
+
+
+def _most_options(texts: Texts, lang: str, longest: dict[str, str]) -> dict[str, tuple[Button, ...]]:
+    """Each booking choice with the most options the flow offers (flows/booking_steps.py)."""
+
+    def button(key: str, payload: str = "bk:x", **params: str) -> Button:
+        return Button(payload, texts.label(key, lang, params))
+
+    def intents(*names: str) -> tuple[Button, ...]:
+        return tuple(button(f"button.{name}", f"/{name}") for name in names)
+
+    day = {"weekday": max((texts.render(f"booking.wd.{n}", lang) for n in range(1, 8)), key=len)}
+    days = (button("booking.date_short", **day, day="24", month="09"),) * booking_steps.DAYS_SHOWN
+    days += (button("booking.button.later"),)
+    times = (button("booking.button.time", time="18:30"),) * booking_steps.TIMES_SHOWN
+    slots = (button("booking.button.slot", date=longest["short_date"], time="18:30"),) * booking_steps.NEAREST
+    other_day = (button("booking.button.other_day"),)
+    return {
+        "booking.pick_mode": tuple(button(f"booking.mode.{m}") for m in ("video", "phone", "in_person")),
+        "booking.pick_day": days,
+        "booking.day_full": days,
+        "booking.pick_time": times + other_day,
+        "booking.nearest": slots + other_day,
+        "booking.taken": slots + other_day,
+        "booking.confirm": (button("booking.button.book"), button("booking.button.no")),
+        "booking.move_confirm": (button("booking.button.move"), button("booking.button.no")),
+        "booking.cancel_confirm": (button("booking.button.cancel_yes"), button("booking.button.keep")),
+        "booking.booked": intents("my_bookings", "help"),
+        "booking.moved": intents("my_bookings", "help"),
+        "booking.mine": intents("reschedule_booking", "cancel_booking", "help"),
+        "booking.already": intents("reschedule_booking", "cancel_booking", "help"),
+        "booking.cancelled": intents("book_counselling", "help"),
+        "booking.none": intents("book_counselling", "help"),
+        "booking.stale": intents("book_counselling", "help"),
+        "booking.dropped": intents("help"),
+        "booking.kept": intents("help"),
+        "booking.no_slots": intents("human_handoff", "help"),
+        "booking.taken_none": intents("human_handoff", "help"),
+        "booking.too_late_cancel": intents("human_handoff", "help"),
+        "booking.too_late_move": intents("human_handoff", "help"),
+        "booking.quota_used": intents("human_handoff", "psych_info", "help"),
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_booking_choices_fit_whole_with_the_most_options_and_the_longest_days(lang: str):
+    """On SMS every booking step must be answerable by number: all its options shown, in 2 segments."""
+    texts = Texts.load()
+    renderer = SmsRenderer(texts)
+    longest = _longest_session(texts, lang)
+    for key, buttons in _most_options(texts, lang, longest).items():
+        params = {p: longest.get(p, LONG.get(p, LONG_DEFAULT)) for p in texts.entry(key, lang).placeholders()}
+        rendered = renderer.render_detail(_message(texts, lang, key, buttons, params))
+        assert count_segments(rendered.body).segments <= MAX_SEGMENTS, f"{key}: {rendered.body!r}"
+        assert rendered.dropped == (), f"{key}: {rendered.body!r}"  # no hidden option: "send 1" means one
+        assert indiscreet(rendered.body) is None, rendered.body
+    # the way into booking from the main menu: "Psychologist", then "Book" must be on the screen
+    offered = faq.FOLLOW_UPS["psych_info"]
+    follow_ups = tuple(Button(f"/{i}", texts.label(f"button.{i}", lang)) for i in offered)
+    menu = Button("/help", texts.label("button.help", lang))
+    rendered = renderer.render_detail(_message(texts, lang, "faq.psych_info", (*follow_ups, menu)))
+    assert offered[0] == "book_counselling" and 1 in rendered.shown, rendered.body

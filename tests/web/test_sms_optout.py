@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from bot import keys, store
-from bot.app import Overrides, create_app
 from bot.channels.sms_segments import count_segments
 from bot.db.models import Contact, OutboxItem
 from bot.messages import Channel
-from bot.settings import Settings
 from tests.factories import outbox, transcript
-from tests.fakes import FakeClassifier
-from tests.twilio_fake import FakeTwilio, SmsHarness, sms_settings
+from tests.twilio_fake import SmsFactory, SmsHarness
 
 PERSON = "+37120000001"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTwilio]:
-    twilio = FakeTwilio()
-    await twilio.start()
-    yield twilio
-    await twilio.stop()
-
-
-@pytest.fixture
-async def sms(aiohttp_client, settings: Settings, clock, fake: FakeTwilio) -> SmsHarness:
-    app = create_app(
-        sms_settings(settings, fake.base_url),
-        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
-    )
-    return SmsHarness(await aiohttp_client(app), fake)
 
 
 async def _queue_reminder(sms: SmsHarness, due_in: timedelta) -> None:
@@ -121,14 +100,8 @@ async def test_help_names_the_helpline_and_how_to_reach_a_person(sms: SmsHarness
     assert answer.startswith(names[word])
 
 
-async def test_help_uses_the_configured_helpline_name(
-    aiohttp_client, settings: Settings, clock, fake: FakeTwilio
-):
-    app = create_app(
-        sms_settings(settings, fake.base_url, helpline_name="Atbalsts 24"),
-        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
-    )
-    sms = SmsHarness(await aiohttp_client(app), fake)
+async def test_help_uses_the_configured_helpline_name(make_sms: SmsFactory):
+    sms = await make_sms(helpline_name="Atbalsts 24")
     (answer,) = await sms.say("PALĪDZĪBA", PERSON)
     assert answer.startswith("Atbalsts 24.")
 

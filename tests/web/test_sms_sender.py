@@ -19,14 +19,6 @@ CALLBACK = PUBLIC_URL + "/webhooks/twilio/status"
 RENDERER = SmsRenderer(Texts.load())
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTwilio]:
-    twilio = FakeTwilio()
-    await twilio.start()
-    yield twilio
-    await twilio.stop()
-
-
 def _sender(client: Client, **kw: str) -> TwilioSender:
     kw.setdefault("from_number", FROM_NUMBER)
     return TwilioSender(client=client, renderer=RENDERER, status_callback=CALLBACK, **kw)

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.app import Overrides, create_app
 from bot.channels.sms_status import RETRY_CODES, retry_delay
 from bot.db.models import OutboxItem
-from bot.settings import Settings
 from tests.factories import outbox
-from tests.fakes import FakeClassifier
-from tests.twilio_fake import FakeTwilio, SmsHarness, form_body, signed, sms_settings
+from tests.twilio_fake import SmsFactory, SmsHarness, form_body, signed
 
 PERSON = "+37120000001"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTwilio]:
-    twilio = FakeTwilio()
-    await twilio.start()
-    yield twilio
-    await twilio.stop()
-
-
-@pytest.fixture
-async def sms(aiohttp_client, settings: Settings, clock, fake: FakeTwilio) -> SmsHarness:
-    app = create_app(
-        sms_settings(settings, fake.base_url, outbox_max_attempts=3),
-        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
-    )
-    return SmsHarness(await aiohttp_client(app), fake)
+async def sms(make_sms: SmsFactory) -> SmsHarness:
+    return await make_sms(outbox_max_attempts=3)  # retries end sooner than by default
 
 
 async def _one_answer(sms: SmsHarness) -> OutboxItem:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 
 from bot import keys
@@ -14,34 +11,9 @@ from bot.db.models import Contact, OutboxItem, ProcessedInbound, TranscriptEntry
 from bot.settings import Settings
 from tests.factories import count, outbox, transcript
 from tests.fakes import FakeClassifier
-from tests.twilio_fake import (
-    PUBLIC_URL,
-    FakeTwilio,
-    SmsHarness,
-    form_body,
-    inbound_form,
-    signed,
-    sms_settings,
-)
+from tests.twilio_fake import PUBLIC_URL, SmsHarness, form_body, inbound_form, signed
 
 PERSON = "+37120000001"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTwilio]:
-    twilio = FakeTwilio()
-    await twilio.start()
-    yield twilio
-    await twilio.stop()
-
-
-@pytest.fixture
-async def sms(aiohttp_client, settings: Settings, clock, fake: FakeTwilio) -> SmsHarness:
-    app = create_app(
-        sms_settings(settings, fake.base_url),
-        Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False),
-    )
-    return SmsHarness(await aiohttp_client(app), fake)
 
 
 async def _stored(sms: SmsHarness) -> tuple[int, int, int, int]:

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.channels.base import RecipientGone, SendError
+from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_sender import Limits, TelegramSender
 from bot.channels.telegram_updates import CallbackContext
 from bot.messages import Button, Channel, OutboundMessage
@@ -24,7 +24,7 @@ NO_WAIT = Limits(per_chat_interval=0.0)
 @pytest.fixture
 async def bot(fake_api: FakeBotApi) -> AsyncIterator[Bot]:
     # generous timeouts: these tests measure our limits, not a busy machine's HTTP latency
-    request = HTTPXRequest(read_timeout=30, write_timeout=30, connect_timeout=30, pool_timeout=30)
+    request = AiohttpRequest(read_timeout=30, write_timeout=30, connect_timeout=30, pool_timeout=30)
     async with Bot(TOKEN, base_url=fake_api.base_url, request=request) as bot:
         yield bot
 
