@@ -286,6 +286,9 @@ class Pipeline:
                 sms_text=self.texts.render_reply(reply, lang, sms=True) if entry.sms else None,
                 buttons=buttons,
                 now=now,
+                # the send layer silences the bot's words after STOP; an urgent reply is sent as the
+                # helpline's own (like the STOP confirmation), so the emergency numbers still go out
+                author=Author.SYSTEM if reply.urgent else Author.BOT,
                 reply_context=msg.reply_context if index == 0 else None,
             )
         return len(turn.replies)

@@ -24,7 +24,7 @@ _ASK_PHONE = "handoff.after_hours.ask_phone"
 async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     # the numbers come first and unconditionally; the queue is best effort on top of them
     await ctx.handoffs.request(crisis=True, reason="crisis")
-    replies = (Reply("crisis.immediate"), Reply("handoff.crisis_queued"))
+    replies = (Reply("crisis.immediate", urgent=True), Reply("handoff.crisis_queued"))
     return Turn(replies=replies, state=state.leave(), flow_step="crisis")
 
 

@@ -64,6 +64,9 @@ class Reply:
     key: str
     params: dict[str, str] = field(default_factory=dict)
     buttons: tuple[ButtonSpec, ...] = ()
+    # goes out even to a person who sent STOP: someone in danger who writes to us gets the emergency
+    # numbers whatever they opted out of earlier (ordinary replies and reminders stay silenced)
+    urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

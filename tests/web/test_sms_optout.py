@@ -57,6 +57,25 @@ async def test_after_stop_nothing_is_sent_until_start(sms: SmsHarness, clock):
     assert all(m.to == PERSON and count_segments(m.body).segments <= 2 for m in sms.fake.sent)
 
 
+async def test_after_stop_a_person_in_crisis_still_gets_the_emergency_numbers(sms: SmsHarness):
+    await sms.say("Sveiki", PERSON)
+    await sms.say("STOP", PERSON)
+    assert await sms.say("kā var satikt vīru?", PERSON) == []
+
+    replies = await sms.say("es vairs negribu dzīvot", PERSON)
+    assert len(replies) == 1  # the numbers; "a coordinator will write" would be a promise we cannot keep
+    assert "112" in replies[0] and "116123" in replies[0]
+    assert count_segments(replies[0]).segments <= 2
+    assert await sms.say("kā var satikt vīru?", PERSON) == []  # and then silent again
+    contact = await _contact(sms)
+    assert contact.opted_out
+
+
+async def _contact(sms: SmsHarness) -> Contact:
+    async with sms.app[keys.sessionmaker]() as session:
+        return (await session.execute(select(Contact).where(Contact.external_id == PERSON))).scalar_one()
+
+
 @pytest.mark.parametrize(
     "word", ["Stop.", "atteikties!", "стоп"]
 )  # every word: tests/unit/test_sms_keywords.py
