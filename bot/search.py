@@ -1,8 +1,10 @@
 """Transcript search for operators: full text (SQLite FTS5 / PostgreSQL tsvector) plus filters, keyset paged.
 
-One query builder serves both dialects; only the full-text predicate differs. Results are newest first
-and paged by id (`before_id`), never by OFFSET, so page 500 costs what page 1 costs. Texts come back
-as stored: the console masks them (bot.redaction) before anyone sees them.
+One query builder serves both dialects; only the full-text predicate differs. Both ignore case and
+diacritics, in the text and in the query ("virs" finds "vīrs" and "vīrs" finds "virs"; migrations 0004
+and 0006). Results are newest first and paged by id (`before_id`), never by OFFSET, so page 500 costs
+what page 1 costs. Texts come back as stored: the console masks them (bot.redaction) before anyone sees
+them.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any, cast
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     Subquery,
     exists,
     func,
+    literal,
     literal_column,
     select,
     text,
@@ -36,6 +40,7 @@ _FTS5_MATCH = "SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :fts_
 # newest first: a page is looked for among the WINDOW newest candidate ids, then (rarely) below them
 WINDOW = 20_000
 NARROW = timedelta(days=62)  # a date range up to this long counts as selective on SQLite
+_SIMPLE: ColumnElement[str] = literal_column("'simple'::regconfig")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +102,15 @@ def fts5_query(query: str) -> str:
     return " ".join(f'"{word}"' + ("*" if prefix else "") for word, prefix in terms(query))
 
 
-def tsquery(query: str) -> str:
-    """`vīrs olain*` → `vīrs & olain:*`."""
-    return " & ".join(word + (":*" if prefix else "") for word, prefix in terms(query))
+def _pg_tsquery(query: str) -> ColumnElement[Any]:
+    """`vīrs olain*` → to_tsquery('simple', `'virs' & 'olain':*`), each word folded by helpline_unaccent
+    (migration 0006), as the index is. Each word is quoted after folding, its quotes and backslashes made
+    spaces: unaccent turns a few word characters into tsquery syntax (ŉ → 'n, ⑴ → (1), ː → :)."""
+    operands: list[ColumnElement[str]] = []
+    for word, prefix in terms(query):
+        folded = func.translate(func.helpline_unaccent(word, type_=String), "'\\", "  ", type_=String)
+        operands.append(literal("'", String) + folded + literal("':*" if prefix else "'", String))
+    return func.to_tsquery(_SIMPLE, func.concat_ws(" & ", *operands, type_=String))
 
 
 def _fts5_match(query: str, before_id: int | None, floor: int | None) -> ColumnElement[bool]:
@@ -125,10 +136,9 @@ def _pg_candidates(q: SearchQuery, floor: int | None) -> tuple[Subquery, Any]:
     t = TranscriptEntry
     inner = select(t.id)
     if terms(q.text):
-        simple: ColumnElement[str] = literal_column("'simple'::regconfig")  # exactly the index expression
-        inner = inner.where(
-            func.to_tsvector(simple, t.text).op("@@")(func.to_tsquery(simple, tsquery(q.text)))
-        )
+        # exactly the index expression (migration 0006)
+        document = func.to_tsvector(_SIMPLE, func.helpline_unaccent(t.text, type_=String))
+        inner = inner.where(document.op("@@")(_pg_tsquery(q.text)))
     if q.since is not None:
         inner = inner.where(t.created_at >= q.since)
     if q.until is not None:

@@ -298,7 +298,8 @@ class CallbackRequest(Base):
 # --- operators (migration 0004) ---
 
 # Per-dialect full-text search objects created by migration 0004 and not described by these models:
-# SQLite's FTS5 table (and its shadow tables), PostgreSQL's GIN expression index.
+# SQLite's FTS5 table (and its shadow tables), PostgreSQL's GIN expression index (rebuilt by 0006 on
+# helpline_unaccent(text); that function and the unaccent extension are outside autogenerate's view).
 UNMODELLED_TABLE_PREFIX = "transcript_fts"
 UNMODELLED_INDEXES = frozenset({"ix_transcript_fts"})
 

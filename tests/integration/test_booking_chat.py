@@ -108,7 +108,7 @@ async def test_english_with_a_time_that_is_not_free(make_app, classifier: Embedd
     await chat.say("I want to book a psychologist")
     await chat.say("2")  # by phone
     nearest = await chat.say("Friday 3pm")
-    assert "There is no free time at Friday 27 November, 15:00" in nearest
+    assert "The time you asked for (Friday 27 November, 15:00) is not free" in nearest
     assert "Book this time?" in await chat.say("1")
     assert "Your session is booked" in await chat.say("yes")
     assert "Your session:" in await chat.say("When is my session?")

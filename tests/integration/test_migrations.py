@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import make_engine
-from bot.db.migrate import is_current, upgrade
+from bot.db.migrate import alembic_config, is_current, upgrade
 from bot.db.models import Base, include_name
 
 
@@ -24,5 +27,48 @@ async def test_migrations_match_the_models(db_url: str):
 
         async with engine.connect() as conn:
             assert await conn.run_sync(diff) == []
+    finally:
+        await engine.dispose()
+
+
+async def _downgrade(engine: AsyncEngine, revision: str) -> None:
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with engine.begin() as conn:
+        await conn.run_sync(run)
+
+
+async def _pg_search_objects(engine: AsyncEngine) -> tuple[str | None, bool]:
+    async with engine.connect() as conn:
+        index = await conn.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_transcript_fts'")
+        )
+        function = await conn.scalar(text("SELECT to_regprocedure('helpline_unaccent(text)') IS NOT NULL"))
+    return index, bool(function)
+
+
+async def test_search_unaccent_migration_downgrades_and_upgrades_again(db_url: str):
+    """0006 (PostgreSQL: unaccent, helpline_unaccent, the index on it) down to 0005's state and back."""
+    engine = make_engine(db_url)
+    postgres = db_url.startswith("postgresql")
+    try:
+        await upgrade(engine)
+        if postgres:
+            index, function = await _pg_search_objects(engine)
+            assert index and "helpline_unaccent(text)" in index and "fastupdate=off" in index
+            assert function
+        await _downgrade(engine, "0005")
+        if postgres:
+            index, function = await _pg_search_objects(engine)
+            assert index and "to_tsvector('simple'::regconfig, text)" in index
+            assert not function
+        await upgrade(engine)  # again: the extension is there already
+        assert await is_current(engine)
+        if postgres:
+            index, function = await _pg_search_objects(engine)
+            assert index and "helpline_unaccent(text)" in index and function
     finally:
         await engine.dispose()

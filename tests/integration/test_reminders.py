@@ -63,7 +63,7 @@ async def test_after_the_spring_change_reminders_go_out_once_at_local_time(db_ur
         assert await first.drain_once() == 0  # and not again after that
         texts = await outbox_texts(sm)
         assert texts == [
-            "Atgādinājums: pirmdiena, 30. marts, plkst. 10:00 jums ir psihologa konsultācija videozvanā. "
+            "Atgādinājums par psihologa konsultāciju videozvanā: pirmdiena, 30. marts, plkst. 10:00. "
             "Ja nevarat piedalīties, uzrakstiet šeit."
         ]
         clock.current = datetime(2026, 3, 30, 7, 59, tzinfo=RIGA)
@@ -107,7 +107,7 @@ async def test_on_the_days_of_both_changes_the_24h_reminder_keeps_the_local_hour
         assert await worker(sm, clock).drain_once() == 1
         texts = await outbox_texts(sm)
         assert texts[-1].startswith(
-            "Напоминание: воскресенье, 25 октября, в 10:00 у вас консультация психолога"
+            "Напоминание: воскресенье, 25 октября, 10:00 — консультация психолога по видеосвязи."
         )
 
 

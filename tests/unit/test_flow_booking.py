@@ -106,13 +106,13 @@ async def test_book_with_buttons_mode_day_time_confirm(bookings: FakeBookings, t
     assert chat.labels()[0] == "Ot 24.11."
     await chat.say(said(payload="bk:day:2026-11-24"))
     assert chat.keys == ["booking.pick_time"] and chat.labels()[:3] == ["10:00", "11:00", "14:00"]
-    assert chat.text().startswith("otrdiena, 24. novembris.")
+    assert chat.text().startswith("Datums: otrdiena, 24. novembris.")
     await chat.say(said(payload=chat.payloads[2]))
     assert chat.keys == ["booking.confirm"]
     confirm = chat.text()
     assert "Datums: otrdiena, 24. novembris" in confirm and "Laiks: 14:00" in confirm
     assert "Videozvans" in confirm and "Anna Demo (latviešu, krievu)" in confirm
-    assert "koordinators" in confirm and "līdz pirmdiena, 23. novembris, plkst. 14:00" in confirm
+    assert "koordinators" in confirm and "Termiņš: pirmdiena, 23. novembris, plkst. 14:00" in confirm
     assert bookings.booked == []  # nothing before the explicit yes
     await chat.say(said(payload="bk:yes"))
     assert chat.keys == ["booking.booked"] and chat.state.flow is None

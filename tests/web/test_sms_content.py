@@ -295,14 +295,16 @@ async def test_menus_are_shown_whole_and_the_crisis_sms_keeps_both_numbers(sms: 
 
 
 def _longest_session(texts: Texts, lang: str) -> dict[str, str]:
-    """The longest day, day button and mode a booking text can name in `lang` (a year of days)."""
+    """The longest day, day button and mode (label and "how") a booking text can name (a year of days)."""
     days = [date(2027, 1, 1) + timedelta(days=n) for n in range(365)]
     day = max(days, key=lambda d: (len(day_label(texts, lang, d)), len(day_short(texts, lang, d))))
     modes = (texts.render(f"booking.mode.{m}", lang) for m in ("video", "phone", "in_person"))
+    hows = (texts.render(f"booking.how.{m}", lang) for m in ("video", "phone", "in_person"))
     return {
         "date": day_label(texts, lang, day),
         "short_date": max((day_short(texts, lang, d) for d in days), key=len),
         "mode": max(modes, key=len),
+        "how": max(hows, key=len),
         "time": "18:30",
     }
 
