@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -42,13 +43,15 @@ class FeatureConfig:
     word_max: int = 2
     word_weight: float = 0.6
     c: float = 1.0  # inverse regularisation strength of the linear SVM
+    char_across: bool = False  # character n-grams also span word boundaries ("char" vs "char_wb")
+    balanced: bool = False  # weight classes inversely to their example counts
 
 
 def features(text: str, config: FeatureConfig) -> Counter[str]:
     """Raw n-gram counts of one text: "c:" character n-grams, "w:" word n-grams."""
     words = normalize(text).split()
     counts: Counter[str] = Counter()
-    for word in words:
+    for word in [" ".join(words)] if config.char_across else words:
         padded = f" {word} "
         for n in range(config.char_min, config.char_max + 1):
             for i in range(len(padded) - n + 1):
@@ -76,7 +79,6 @@ class IntentClassifier:
     def fit(self, examples: Sequence[Example]) -> IntentClassifier:
         """Learn vocabulary, idf and weights; deterministic for the same examples in the same order."""
         from scipy.sparse import csr_matrix
-        from sklearn.svm import LinearSVC
 
         if len({e.intent for e in examples}) < 2:
             raise ValueError("need examples of at least two intents")
@@ -95,11 +97,11 @@ class IntentClassifier:
             vals.extend(weights.tolist())
         matrix = csr_matrix((vals, (rows, cols)), shape=(len(counted), len(self.vocabulary)))
         labels = np.array([e.intent for e in examples])
-        svm = LinearSVC(C=self.config.c, max_iter=5000, random_state=0).fit(matrix, labels)
+        svm = _svm(self.config).fit(matrix, labels)
         self.classes = tuple(str(c) for c in svm.classes_)
         self._coef = np.ascontiguousarray(np.asarray(svm.coef_, dtype=np.float32).T)  # one row per n-gram
         self._intercept = np.asarray(svm.intercept_, dtype=np.float32)
-        self.temperature = _fit_temperature(matrix, labels, self.config.c, self.classes)
+        self.temperature = _fit_temperature(matrix, labels, self.config, self.classes)
         return self
 
     def _weights(self, counts: Mapping[str, int]) -> tuple[npt.NDArray[np.int64], FloatArray]:
@@ -167,8 +169,16 @@ class IntentClassifier:
         return model
 
 
+def _svm(config: FeatureConfig) -> Any:
+    """The linear SVM for `config` (scikit-learn is imported only when training)."""
+    from sklearn.svm import LinearSVC
+
+    weight = "balanced" if config.balanced else None
+    return LinearSVC(C=config.c, class_weight=weight, max_iter=5000, random_state=0)
+
+
 def _fit_temperature(
-    matrix: object, labels: npt.NDArray[np.str_], c: float, classes: tuple[str, ...]
+    matrix: object, labels: npt.NDArray[np.str_], config: FeatureConfig, classes: tuple[str, ...]
 ) -> float:
     """The softmax temperature that turns SVM scores into honest probabilities (temperature scaling).
 
@@ -176,12 +186,9 @@ def _fit_temperature(
     not been trained on; the threshold for `nlu_fallback` then means the same thing on live text.
     """
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from sklearn.svm import LinearSVC
 
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
-    scores = cross_val_predict(
-        LinearSVC(C=c, max_iter=5000, random_state=0), matrix, labels, cv=folds, method="decision_function"
-    )
+    scores = cross_val_predict(_svm(config), matrix, labels, cv=folds, method="decision_function")
     gold = np.searchsorted(np.array(classes), labels)
     best, best_loss = 1.0, math.inf
     for temperature in np.geomspace(0.5, 50.0, 60):
