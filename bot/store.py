@@ -67,26 +67,41 @@ async def lock_contact(
     SELECT ... FOR UPDATE would, and also records what every message says anew (blocked or not, a first
     name we did not have), so that no further UPDATE of the contact is needed in most turns.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    params = {
+        "channel": str(channel),
+        "external_id": external_id,
+        "at": now,
+        "blocked": blocked,
+        "first_name": first_name[:64] if first_name else None,
+    }
+    upsert = _LOCK_CONTACT[session.get_bind().dialect.name == "postgresql"]
+    found = await session.scalars(upsert, params, execution_options={"populate_existing": True})
+    contact: Contact = found.one()
+    return contact
+
+
+def _lock_contact_statement(insert: Callable[..., Any]) -> Any:
     stmt = insert(Contact).values(
-        channel=str(channel),
-        external_id=external_id,
-        created_at=now,
+        channel=bindparam("channel"),
+        external_id=bindparam("external_id"),
+        created_at=bindparam("at"),
         opted_out=False,
-        blocked=blocked,
-        first_name=first_name[:64] if first_name else None,
+        blocked=bindparam("blocked"),
+        first_name=bindparam("first_name"),
     )
-    upsert = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[Contact.channel, Contact.external_id],
         set_={
             "blocked": stmt.excluded.blocked,
             "first_name": func.coalesce(Contact.first_name, stmt.excluded.first_name),
         },
     ).returning(Contact)
-    found = await session.scalars(upsert, execution_options={"populate_existing": True})
-    contact: Contact = found.one()
-    return contact
+
+
+_LOCK_CONTACT = {
+    False: _lock_contact_statement(sqlite.insert),
+    True: _lock_contact_statement(postgresql.insert),
+}
 
 
 async def open_conversation(session: AsyncSession, contact: Contact, now: datetime) -> Conversation:
