@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -127,12 +127,14 @@ async def open_conversation_with(
     row = (await session.execute(query)).first()
     if row is not None:
         return row[0], extra is not None
-    conversation = Conversation(
+    # a person's first message: INSERT ... RETURNING gives the new row (and `also`, with its new id)
+    create = insert(Conversation).values(
         contact_id=contact.id, owner=Owner.BOT, state="{}", created_at=now, updated_at=now, crisis=False
     )
-    session.add(conversation)
-    await session.flush()
-    return conversation, False
+    extra = also(Conversation.__table__.c.id) if also is not None else None
+    returning = create.returning(Conversation) if extra is None else create.returning(Conversation, extra)
+    created = (await session.execute(returning)).one()
+    return created[0], extra is not None
 
 
 @dataclass(frozen=True, slots=True)
