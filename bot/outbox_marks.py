@@ -56,12 +56,15 @@ class MarkRecorder:
             group, self._pending = self._pending, []
             try:
                 await self._write([mark for mark, _ in group])
-            except BaseException as exc:
+            except asyncio.CancelledError:
+                for _, done in group + self._pending:
+                    done.cancel()
+                self._pending = []
+                raise
+            except Exception as exc:
                 for _, done in group:
                     if not done.done():
                         done.set_exception(exc)
-                if isinstance(exc, asyncio.CancelledError):
-                    raise
                 continue
             for _, done in group:
                 if not done.done():
