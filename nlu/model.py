@@ -1,10 +1,12 @@
 """The statistical intent model: character and word n-grams of normalised text into a linear model.
 
 Character n-grams (1–4, inside word boundaries) carry inflected Latvian and Russian, typos and
-transliteration; word uni- and bigrams carry phrasing; each block gets sublinear tf-idf and its own
-l2 norm. scikit-learn's LinearSVC fits the weights (liblinear, seeded, so deterministic) and a
-softmax temperature fitted on cross-validated scores turns them into probabilities. Prediction is a
-few dictionary look-ups and one small matrix product in numpy, so a parse costs about a millisecond.
+transliteration; word uni- and bigrams carry phrasing, and uni- and bigrams of 5-letter word stems
+let one inflected form ("tikšanās"/"tikšanos", "свидание"/"свидания") meet the phrasing of another
+(the stems share the word block). Each block gets sublinear tf-idf and its own l2 norm.
+scikit-learn's LinearSVC fits the weights (liblinear, seeded, so deterministic) and a softmax
+temperature fitted on cross-validated scores turns them into probabilities. Prediction is a few
+dictionary look-ups and one small matrix product in numpy, so a parse costs about a millisecond.
 The artefact is JSON (vocabulary, classes, settings) plus an .npz of arrays: no pickle, so loading
 is fast and cannot run code. Settings are compared on held-out data with bench/nlu/embedded_only.py.
 """
@@ -28,7 +30,7 @@ from nlu.normalize import normalize
 from nlu.parse import IntentScore
 from nlu.yaml_data import Example
 
-FORMAT_VERSION = 2  # 2: normalize() folds j/y spellings, so artefacts built with version 1 are stale
+FORMAT_VERSION = 3  # 2: normalize() folds j/y spellings; 3: word-stem features (older artefacts are stale)
 MODEL_JSON = "model.json"
 MODEL_ARRAYS = "model.npz"
 FloatArray = npt.NDArray[np.float32]
@@ -42,9 +44,10 @@ class FeatureConfig:
     char_max: int = 4
     word_max: int = 2
     word_weight: float = 0.6
-    c: float = 1.0  # inverse regularisation strength of the linear SVM
+    c: float = 2.0  # inverse regularisation strength of the linear SVM
     char_across: bool = False  # character n-grams also span word boundaries ("char" vs "char_wb")
     balanced: bool = False  # weight classes inversely to their example counts
+    stem: int = 5  # if > 0, uni- and bigrams of each word's first `stem` letters join the word block
 
 
 def features(text: str, config: FeatureConfig) -> Counter[str]:
@@ -59,6 +62,11 @@ def features(text: str, config: FeatureConfig) -> Counter[str]:
     for n in range(1, config.word_max + 1):
         for i in range(len(words) - n + 1):
             counts["w:" + " ".join(words[i : i + n])] += 1
+    if config.stem > 0:
+        stems = [w[: config.stem] for w in words]
+        for n in range(1, config.word_max + 1):
+            for i in range(len(stems) - n + 1):
+                counts["s:" + " ".join(stems[i : i + n])] += 1
     return counts
 
 
