@@ -24,7 +24,7 @@ from bot.console import setup_console
 from bot.console.alerts import coordinator_alert
 from bot.console.hub import ConsoleHub
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.migrate import is_current, upgrade
+from bot.db.schema_version import is_current
 from bot.events import EventBridge, asyncpg_dsn
 from bot.health import setup_health
 from bot.hours import WorkingHours
@@ -92,9 +92,12 @@ def _db_context(*, migrate: bool | None) -> Callable[[web.Application], AsyncIte
         if settings.is_sqlite:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
-        if migrate or (migrate is None and settings.is_sqlite):
+        current = await is_current(engine)
+        if not current and (migrate or (migrate is None and settings.is_sqlite)):
+            from bot.db.migrate import upgrade  # Alembic only when there is something to do
+
             await upgrade(engine)
-        elif not await is_current(engine):
+        elif not current:
             log.warning("database schema is not current: run `helpline db upgrade`")
         app[keys.engine] = engine
         app[keys.sessionmaker] = make_sessionmaker(engine)

@@ -14,7 +14,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.migrate import upgrade
 from bot.db.models import (
     AvailabilityException,
     AvailabilityRule,
@@ -45,6 +44,8 @@ def _run(action: Action) -> Callable[[argparse.Namespace, Settings], int]:
 
 
 async def _in_transaction(action: Action, args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db.migrate import upgrade  # Alembic loads only for commands that migrate
+
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)

@@ -6,11 +6,13 @@ import argparse
 import asyncio
 
 from bot.db.engine import make_engine
-from bot.db.migrate import is_current, upgrade
+from bot.db.schema_version import is_current
 from bot.settings import Settings
 
 
 async def _upgrade(settings: Settings) -> int:
+    from bot.db.migrate import upgrade  # Alembic loads only for commands that migrate
+
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.access import UnknownContact, erase_by_staff, export_contact
 from bot.clock import system_clock
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.migrate import is_current, upgrade
+from bot.db.schema_version import is_current
 from bot.purge import RetentionPolicy, run_purge
 from bot.settings import Settings, SettingsError
 
@@ -37,6 +37,8 @@ async def database(settings: Settings) -> AsyncIterator[async_sessionmaker[Async
     engine = make_engine(settings.effective_database_url)
     try:
         if settings.is_sqlite and not settings.database_url:
+            from bot.db.migrate import upgrade  # Alembic loads only for commands that migrate
+
             await upgrade(engine)
         elif not await is_current(engine):
             raise SettingsError("database schema is not current: run `helpline db upgrade` first")

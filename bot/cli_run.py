@@ -14,7 +14,7 @@ from aiohttp import web
 from bot import logs
 from bot.app import Overrides, create_app
 from bot.db.engine import make_engine
-from bot.db.migrate import is_current, upgrade
+from bot.db.schema_version import is_current
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,12 @@ def _prepare_database(settings: Settings, *, migrate: bool) -> None:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.effective_database_url)
         try:
-            if migrate:
+            current = await is_current(engine)
+            if migrate and not current:
+                from bot.db.migrate import upgrade  # Alembic only when there is something to do
+
                 await upgrade(engine)
-            elif not await is_current(engine):
+            elif not current:
                 log.warning(
                     "database schema is not current: run `helpline db upgrade` (workers report not ready)"
                 )

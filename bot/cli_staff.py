@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.console.audit import audit
 from bot.console.passwords import MIN_LENGTH, hash_password
 from bot.db.engine import make_engine, make_sessionmaker
-from bot.db.migrate import is_current
 from bot.db.models import ConsoleSession, StaffMember, StaffRole
+from bot.db.schema_version import is_current
 from bot.settings import Settings, SettingsError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

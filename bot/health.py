@@ -6,7 +6,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot import keys
-from bot.db.migrate import is_current
+from bot.db.schema_version import is_current
 
 
 async def healthz(request: web.Request) -> web.Response:

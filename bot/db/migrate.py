@@ -6,11 +6,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.schema_version import is_current
+
+__all__ = ["alembic_config", "is_current", "script_heads", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x48454C50  # "HELP": the advisory lock held while migrating
@@ -36,11 +39,6 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(_run)
 
 
-async def is_current(engine: AsyncEngine) -> bool:
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
-
-    def _current(connection: Connection) -> set[str]:
-        return set(MigrationContext.configure(connection).get_current_heads())
-
-    async with engine.connect() as conn:
-        return await conn.run_sync(_current) == heads
+def script_heads() -> set[str]:
+    """The head revisions Alembic finds in bot/db/migrations (one, while the history is linear)."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -17,6 +17,7 @@ from bot.db.models import Base, include_name
 async def test_migrations_match_the_models(db_url: str):
     engine = make_engine(db_url)
     try:
+        assert not await is_current(engine)  # an empty database: /readyz says "migrations pending"
         await upgrade(engine)
         assert await is_current(engine)
 
@@ -61,6 +62,7 @@ async def test_search_unaccent_migration_downgrades_and_upgrades_again(db_url: s
             assert index and "helpline_unaccent(text)" in index and "fastupdate=off" in index
             assert function
         await _downgrade(engine, "0005")
+        assert not await is_current(engine)  # behind the code's head
         if postgres:
             index, function = await _pg_search_objects(engine)
             assert index and "to_tsvector('simple'::regconfig, text)" in index
