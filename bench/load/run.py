@@ -44,6 +44,12 @@ CONFIGS = ("bare:1", "bare:2", "sqlite:1", "sqlite:2", "postgres:1", "postgres:2
 GOALS = {"messages_per_s": 1000, "turn_p99_ms": 50, "rss_mb_per_worker": 150}
 
 
+def _shown(path: Path) -> str:
+    """A path as results files show it: relative to the repository when inside it (no machine paths)."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
+
+
 def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -338,7 +344,7 @@ async def main() -> int:
             "platform": platform.platform(),
             "note": "load generator, fake Bot API, PostgreSQL and the bot share these CPUs",
         },
-        "parameters": {k: v for k, v in vars(args).items() if k != "out"} | {"out": str(args.out)},
+        "parameters": {k: v for k, v in vars(args).items() if k != "out"} | {"out": _shown(args.out)},
         "goals": GOALS,
         "runs": runs,
         "table": table(runs),

@@ -60,6 +60,12 @@ START_TIMEOUT = 900
 # --- shared helpers -------------------------------------------------------------------------------
 
 
+def _shown(path: Path) -> str:
+    """A path as results files show it: relative to the repository when inside it (no machine paths)."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
+
+
 def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -508,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "train": len(train),
                 "test": len(test),
                 "intents": len({e.intent for e in examples}),
-                "data": str(args.data),
+                "data": _shown(args.data),
             },
             "rasa_config": str(CONFIG.relative_to(ROOT)),
         }
