@@ -89,17 +89,21 @@ async def test_replies_of_one_conversation_go_out_in_order(make_app, sender: Fak
 KILLED_TURN = textwrap.dedent(
     """
     import asyncio, os, signal, sys
+    from datetime import datetime
     from aiohttp import web
     from bot import keys
     from bot.app import Overrides, create_app
+    from bot.clock import ManualClock
     from bot.messages import Channel, InboundMessage
     from bot.settings import Settings
     from tests.fakes import FakeClassifier, FakeSender
 
     async def main():
         settings = Settings(data_dir=sys.argv[1], database_url=sys.argv[2])
+        # the same time as the restarted process's clock: a real clock here made the test a time bomb
+        clock = ManualClock(datetime.fromisoformat(sys.argv[3]))
         app = create_app(settings, Overrides(classifier=FakeClassifier(), senders={Channel.CLI: FakeSender()},
-                                             run_outbox=False, migrate=True))
+                                             clock=clock, run_outbox=False, migrate=True))
         runner = web.AppRunner(app)
         await runner.setup()
         msg = InboundMessage(
@@ -114,10 +118,17 @@ KILLED_TURN = textwrap.dedent(
 
 
 async def test_a_reply_committed_before_a_kill_9_is_sent_once_after_restart(
-    make_app, sender: FakeSender, settings
+    make_app, sender: FakeSender, settings, clock
 ):
     proc = subprocess.run(
-        [sys.executable, "-c", KILLED_TURN, str(settings.data_dir), settings.effective_database_url],
+        [
+            sys.executable,
+            "-c",
+            KILLED_TURN,
+            str(settings.data_dir),
+            settings.effective_database_url,
+            clock().isoformat(),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
