@@ -13,6 +13,7 @@ from typing import TypeAlias
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.bookings.counsellors import add_counsellor
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import (
     AvailabilityException,
@@ -89,19 +90,16 @@ async def counsellors_add(session: AsyncSession, args: argparse.Namespace, setti
     modes = _codes(args.modes, MODES, "--modes")
     if "in_person" in modes and not args.address:
         raise UsageError("in-person sessions need --address")
-    counsellor = Counsellor(
+    counsellor = await add_counsellor(
+        session,
         name=args.name,
         languages=_codes(args.languages, LANGUAGES, "--languages"),
         modes=modes,
         address=args.address,
         session_minutes=args.session_minutes,
         buffer_minutes=args.buffer_minutes,
-        active=True,
-        calendar_token=secrets.token_urlsafe(24),
-        created_at=settings_now(settings),
+        now=settings_now(settings),
     )
-    session.add(counsellor)
-    await session.flush()
     print(f"added psychologist {counsellor.id}; private calendar feed: {_feed(settings, counsellor)}")
     return 0
 

@@ -13,7 +13,7 @@ from flows import booking_steps as steps
 from flows import conversation
 from flows.booking_text import clock, day_label, moment_label, session_params
 from flows.faq import intent_button
-from flows.ports import BookingRefused, Bookings, FlowContext, SlotTaken
+from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
 from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
 
 FLOW = steps.FLOW
@@ -41,13 +41,27 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     return steps.ask_mode(state, modes, quota)
 
 
-async def my_bookings(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+async def _upcoming(
+    state: ConversationState, turn: UserTurn, ctx: FlowContext, too_late_key: str | None = None
+) -> tuple[Bookings, BookingInfo] | Turn:
+    """The person's upcoming session (still changeable, when `too_late_key` names what to say if not),
+    or the turn that says why there is nothing to show or change: see, cancel and move share these rules."""
     bookings = ctx.bookings
     if bookings is None:
         return await conversation.booking_by_coordinator(state, turn, ctx)
     info = await bookings.upcoming()
     if info is None:
         return await steps.no_booking(state, bookings)
+    if too_late_key is not None and ctx.now >= info.changeable_until:
+        return steps.too_late(state, ctx, bookings, info, too_late_key)
+    return bookings, info
+
+
+async def my_bookings(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    found = await _upcoming(state, turn, ctx)
+    if isinstance(found, Turn):
+        return found
+    bookings, info = found
     params = session_params(
         steps.texts_of(ctx),
         steps.lang_of(state),
@@ -62,14 +76,10 @@ async def my_bookings(state: ConversationState, turn: UserTurn, ctx: FlowContext
 
 
 async def cancel_booking(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
-    bookings = ctx.bookings
-    if bookings is None:
-        return await conversation.booking_by_coordinator(state, turn, ctx)
-    info = await bookings.upcoming()
-    if info is None:
-        return await steps.no_booking(state, bookings)
-    if ctx.now >= info.changeable_until:
-        return steps.too_late(state, ctx, bookings, info, "booking.too_late_cancel")
+    found = await _upcoming(state, turn, ctx, "booking.too_late_cancel")
+    if isinstance(found, Turn):
+        return found
+    _, info = found
     params = session_params(steps.texts_of(ctx), steps.lang_of(state), info, steps.zone_of(ctx))
     buttons = (
         ButtonSpec(steps.YES, "booking.button.cancel_yes"),
@@ -80,14 +90,10 @@ async def cancel_booking(state: ConversationState, turn: UserTurn, ctx: FlowCont
 
 
 async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
-    bookings = ctx.bookings
-    if bookings is None:
-        return await conversation.booking_by_coordinator(state, turn, ctx)
-    info = await bookings.upcoming()
-    if info is None:
-        return await steps.no_booking(state, bookings)
-    if ctx.now >= info.changeable_until:
-        return steps.too_late(state, ctx, bookings, info, "booking.too_late_move")
+    found = await _upcoming(state, turn, ctx, "booking.too_late_move")
+    if isinstance(found, Turn):
+        return found
+    bookings, info = found
     texts, lang, zone = steps.texts_of(ctx), steps.lang_of(state), steps.zone_of(ctx)
     old = moment_label(texts, lang, info.starts_at, zone)
     state = steps.at_step(state.leave(), "day", mode=info.mode, moving=info.id, old=old)

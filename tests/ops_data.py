@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.bookings.counsellors import add_counsellor
 from bot.db.models import (
     Author,
     Booking,
@@ -95,19 +96,7 @@ async def handoff(session: AsyncSession, conv: Conversation, at: datetime, *, cr
 
 
 async def counsellor(session: AsyncSession, at: datetime) -> Counsellor:
-    person = Counsellor(
-        name="Test Counsellor",
-        languages="lv,ru",
-        modes="phone",
-        session_minutes=50,
-        buffer_minutes=10,
-        active=True,
-        calendar_token=f"token-{at.timestamp()}",
-        created_at=at,
-    )
-    session.add(person)
-    await session.flush()
-    return person
+    return await add_counsellor(session, name="Test Counsellor", languages="lv,ru", modes="phone", now=at)
 
 
 async def booking(

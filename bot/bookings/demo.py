@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AvailabilityRule, Counsellor
+from bot.bookings.counsellors import add_counsellor
+from bot.db.models import Counsellor
 
 # (name, languages, modes, address, [(ISO weekday, from, to)])
 DEMO: tuple[tuple[str, str, str, str | None, list[tuple[int, str, str]]], ...] = (
@@ -41,26 +41,7 @@ async def seed_demo(session: AsyncSession, now: datetime) -> int:
     if await session.scalar(select(func.count()).select_from(Counsellor)):
         return 0
     for name, languages, modes, address, hours in DEMO:
-        counsellor = Counsellor(
-            name=name,
-            languages=languages,
-            modes=modes,
-            address=address,
-            session_minutes=50,
-            buffer_minutes=10,
-            active=True,
-            calendar_token=secrets.token_urlsafe(24),
-            created_at=now,
-        )
-        session.add(counsellor)
-        await session.flush()
-        session.add_all(
-            AvailabilityRule(
-                counsellor_id=counsellor.id,
-                weekday=weekday,
-                starts=time.fromisoformat(start),
-                ends=time.fromisoformat(end),
-            )
-            for weekday, start, end in hours
+        await add_counsellor(
+            session, name=name, languages=languages, modes=modes, address=address, hours=hours, now=now
         )
     return len(DEMO)

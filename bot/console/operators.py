@@ -7,7 +7,6 @@ without the search words (they may be a name or a number).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from bot.charts import CRISIS, bar_chart, hbar_chart
 from bot.console import operators_admin
 from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
+from bot.console.form_dates import local_day
 from bot.console.render import render
 from bot.db.models import Conversation, HandoffRequest, Owner
 from bot.review import ReviewError, export_yaml, relabel
@@ -49,17 +49,6 @@ def staff_of(request: web.Request) -> Staff:
     return request[staff_key]
 
 
-def _local_day(value: str, request: web.Request, *, days_after: int = 0) -> datetime | None:
-    """A YYYY-MM-DD field as the local midnight starting that day (or `days_after` days later)."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value) + timedelta(days=days_after)
-    except ValueError:
-        raise web.HTTPBadRequest(text="dates are YYYY-MM-DD") from None
-    return datetime.combine(day, time.min, request.config_dict[keys.settings].zone)
-
-
 def _choice(value: str, allowed: tuple[str, ...] | frozenset[str]) -> str | None:
     if not value:
         return None
@@ -82,8 +71,8 @@ def parse_query(request: web.Request) -> tuple[search.SearchQuery, dict[str, str
         raise web.HTTPBadRequest(text="reviewed is yes or no")
     query = search.SearchQuery(
         text=form["q"][:200],
-        since=_local_day(form["since"], request),
-        until=_local_day(form["until"], request, days_after=1),  # the "until" day is included
+        since=local_day(form["since"], request),
+        until=local_day(form["until"], request, days_after=1),  # the "until" day is included
         channel=_choice(form["channel"], CHANNELS),
         language=_choice(form["language"], LANGUAGES),
         intent=_choice(form["intent"], (*INTENTS, FALLBACK)),

@@ -7,7 +7,6 @@ content. The person page shows counts, never text: the JSON export is the access
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +17,7 @@ from bot import keys
 from bot.access import UnknownContact, erase_by_staff, export_contact
 from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
+from bot.console.form_dates import local_day
 from bot.console.render import render
 from bot.db.models import AuditEvent, Booking, Contact, Conversation, StaffMember, TranscriptEntry
 from bot.purge import RetentionPolicy, run_purge
@@ -43,16 +43,6 @@ def admin_of(request: web.Request) -> Staff:
     return staff
 
 
-def _day(value: str, request: web.Request, *, days_after: int = 0) -> datetime | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value) + timedelta(days=days_after)
-    except ValueError:
-        raise web.HTTPBadRequest(text="dates are YYYY-MM-DD") from None
-    return datetime.combine(day, time.min, request.config_dict[keys.settings].zone)
-
-
 async def audit_page(request: web.Request) -> web.Response:
     """Newest first, filtered by actor (staff:N, system, cli:…), action and dates; keyset paged."""
     staff = admin_of(request)
@@ -62,7 +52,7 @@ async def audit_page(request: web.Request) -> web.Response:
         before = int(q["before"]) if q.get("before") else None
     except ValueError:
         raise web.HTTPBadRequest(text="before must be a number") from None
-    since, until = _day(form["since"], request), _day(form["until"], request, days_after=1)
+    since, until = local_day(form["since"], request), local_day(form["until"], request, days_after=1)
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE + 1)
     if form["actor"]:
         stmt = stmt.where(AuditEvent.actor == form["actor"])

@@ -5,15 +5,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.bookings.counsellors import add_counsellor as new_counsellor
 from bot.bookings.service import BookingPolicy
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
-from bot.db.models import AvailabilityRule, Contact, Counsellor
+from bot.db.models import Contact, Counsellor
 
 RIGA = ZoneInfo("Europe/Riga")
 POLICY = BookingPolicy(
@@ -41,29 +42,15 @@ async def add_counsellor(
     address: str | None = None,
 ) -> Counsellor:
     async with sm() as session, session.begin():
-        counsellor = Counsellor(
+        return await new_counsellor(
+            session,
             name=name,
             languages=languages,
             modes=modes,
             address=address,
-            session_minutes=50,
-            buffer_minutes=10,
-            active=True,
-            calendar_token=secrets.token_urlsafe(24),
-            created_at=datetime(2026, 1, 1, tzinfo=RIGA),
+            hours=[(weekday, start, end) for weekday, (start, end) in hours.items()],
+            now=datetime(2026, 1, 1, tzinfo=RIGA),
         )
-        session.add(counsellor)
-        await session.flush()
-        for weekday, (start, end) in hours.items():
-            session.add(
-                AvailabilityRule(
-                    counsellor_id=counsellor.id,
-                    weekday=weekday,
-                    starts=time.fromisoformat(start),
-                    ends=time.fromisoformat(end),
-                )
-            )
-    return counsellor
 
 
 async def add_contacts(
