@@ -62,15 +62,7 @@ async def my_bookings(state: ConversationState, turn: UserTurn, ctx: FlowContext
     if isinstance(found, Turn):
         return found
     bookings, info = found
-    params = session_params(
-        steps.texts_of(ctx),
-        steps.lang_of(state),
-        info,
-        steps.zone_of(ctx),
-        info.changeable_until,
-        now=ctx.now,
-        cutoff_hours=bookings.cutoff_hours,
-    )
+    params = steps.params_with_cutoff(state, ctx, bookings, info)
     buttons = steps.change_buttons(ctx, info)
     return Turn((Reply("booking.mine", params, buttons),), state.leave(), "booking.mine")
 
@@ -194,15 +186,7 @@ async def _book(state: ConversationState, ctx: FlowContext, bookings: Bookings) 
         return await steps.taken(state, ctx, bookings, starts)
     except BookingRefused as refused:
         return await _refused(state, ctx, bookings, refused.reason)
-    params = session_params(
-        steps.texts_of(ctx),
-        steps.lang_of(state),
-        info,
-        steps.zone_of(ctx),
-        info.changeable_until,
-        now=ctx.now,
-        cutoff_hours=bookings.cutoff_hours,
-    )
+    params = steps.params_with_cutoff(state, ctx, bookings, info)
     key = "booking.moved" if moving is not None else "booking.booked"
     buttons = (intent_button("my_bookings"), intent_button("help"))
     return Turn((Reply(key, params, buttons),), state.leave(), key)

@@ -193,8 +193,12 @@ async def taken(state: ConversationState, ctx: FlowContext, bookings: Bookings, 
 # --- answers that end the flow --------------------------------------------------------------------
 
 
-def already(state: ConversationState, ctx: FlowContext, bookings: Bookings, info: BookingInfo) -> Turn:
-    params = session_params(
+def params_with_cutoff(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, info: BookingInfo
+) -> dict[str, str]:
+    """A session's text parameters including until when it can still be changed: every message that
+    confirms or shows a session says so, so that nobody learns of the cut-off only when it has passed."""
+    return session_params(
         texts_of(ctx),
         lang_of(state),
         info,
@@ -203,6 +207,10 @@ def already(state: ConversationState, ctx: FlowContext, bookings: Bookings, info
         now=ctx.now,
         cutoff_hours=bookings.cutoff_hours,
     )
+
+
+def already(state: ConversationState, ctx: FlowContext, bookings: Bookings, info: BookingInfo) -> Turn:
+    params = params_with_cutoff(state, ctx, bookings, info)
     buttons = change_buttons(ctx, info)
     return Turn((Reply("booking.already", params, buttons),), state.leave(), "booking.already")
 
