@@ -171,7 +171,12 @@ async def main() -> int:
     )
     parser.add_argument("--rate", type=float, default=20.0, help="updates per second offered")
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the stream")
-    parser.add_argument("--chats", type=int, default=2_000)
+    parser.add_argument(
+        "--chats",
+        type=int,
+        default=200,
+        help="distinct chats; fewer than updates, so that each chat sends several and order is checked",
+    )
     parser.add_argument("--kills", type=int, default=3, help="kill -9 a worker this many times, 3 s apart")
     parser.add_argument("--pg-down", type=float, default=2.0, help="seconds PostgreSQL stays stopped")
     parser.add_argument("--fail-seconds", type=float, default=5.0, help="length of each Bot API failure")
