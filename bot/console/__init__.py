@@ -35,7 +35,7 @@ def setup_console(app: web.Application) -> None:
         )
     r.add_get("/callbacks", views.callbacks_page, name="console.callbacks")
     r.add_post(r"/callbacks/{id:\d+}/done", views.callback_done, name="console.callback_done")
-    r.add_get("/audit", views.audit_page, name="console.audit")
+    r.add_get("/audit", _to_audit_log, name="console.audit")  # the old address of the one audit log
     operators.setup(console)  # /console/ops/…: transcripts, review, analytics, admin pages
     r.add_get("/ws", console_ws, name="console.ws")
     r.add_static("/static/", STATIC, name="console.static")
@@ -46,6 +46,11 @@ def setup_console(app: web.Application) -> None:
 
 async def _to_console(request: web.Request) -> web.StreamResponse:
     raise web.HTTPMovedPermanently("/console/")
+
+
+async def _to_audit_log(request: web.Request) -> web.StreamResponse:
+    # behind the console's login like every page; the log itself checks the admin role and audits the view
+    raise web.HTTPSeeOther(f"/console/ops/audit{'?' + request.query_string if request.query_string else ''}")
 
 
 async def _bridge_events(app: web.Application) -> AsyncIterator[None]:

@@ -18,7 +18,6 @@ from bot.console.panel import load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
 from bot.console.render import render
 from bot.db.models import (
-    AuditEvent,
     CallbackRequest,
     Contact,
     Conversation,
@@ -311,21 +310,3 @@ async def callback_done(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text=str(refused)) from None
     _changed(request, conversation_id, "callbacks")
     raise web.HTTPSeeOther("/console/callbacks")
-
-
-async def audit_page(request: web.Request) -> web.Response:
-    staff = _staff(request)
-    if not staff.is_admin:
-        raise web.HTTPForbidden(text="admins only")
-    async with request.config_dict[keys.sessionmaker]() as session:
-        events = list(
-            (await session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(300))).scalars()
-        )
-        names = {m.id: m.name for m in (await session.execute(select(StaffMember))).scalars()}
-    rows = []
-    for event in events:
-        who = event.actor
-        if who.startswith("staff:") and who[6:].isdigit():
-            who = names.get(int(who[6:]), who)
-        rows.append((event, who))
-    return render(request, "audit.html", {"page": "audit", "rows": rows})

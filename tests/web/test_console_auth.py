@@ -177,3 +177,14 @@ async def test_operators_read_but_do_not_take_over_and_only_admins_see_the_audit
     refused = await client.post("/console/conversations/1/claim", data={"csrf": csrf})
     assert refused.status == 409 and "Operators can read" in await refused.text()
     assert (await client.get("/console/audit")).status == 403
+
+
+async def test_the_old_audit_address_leads_admins_to_the_one_audit_log_and_the_view_is_logged(client):
+    await add_staff(client.app, "ilze@helpline.example", "admin", "Ilze")
+    await login(client, "ilze@helpline.example")
+    moved = await client.get("/console/audit", params={"action": "login.ok"}, allow_redirects=False)
+    assert moved.status == 303 and moved.headers["Location"] == "/console/ops/audit?action=login.ok"
+    page = await client.get("/console/audit", params={"action": "login.ok"})
+    text = await page.text()
+    assert page.status == 200 and "Audit log" in text and "login.ok" in text
+    assert ("staff:2", "audit.view", None) in await audit_actions(client.app)
