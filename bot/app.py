@@ -220,5 +220,8 @@ async def _events_context(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.create_task(events.run(), name="events")
     yield
     task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    # shutting down: however the listener ends (cancelled, or its connection failing as it is cut),
+    # the rest of the clean-up must still run
+    (ended,) = await asyncio.gather(task, return_exceptions=True)
+    if not isinstance(ended, (asyncio.CancelledError, type(None))):
+        log.warning("shutdown: the events listener ended with %s", type(ended).__name__)

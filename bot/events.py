@@ -83,7 +83,10 @@ class EventBridge:
             delay = 0.5
             try:
                 await self._listen(conn)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            except Exception as exc:
+                # anything but cancellation leaves this connection unusable (seen in CI: asyncpg's
+                # InternalClientError "another operation is in progress"); a dead listener would silently
+                # stop cross-worker console updates, so every error means: reconnect
                 log.warning("events: listener connection lost (%s); reconnecting", type(exc).__name__)
             finally:
                 self.listening.clear()
