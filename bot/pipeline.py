@@ -77,7 +77,7 @@ class Pipeline:
         self.metrics = metrics or Metrics()
         self.in_transaction = in_transaction  # e.g. NOTIFY other workers: sent on commit only
         # the same as an expression the turn's conversation read carries, saving a round trip
-        self.in_transaction_expression = in_transaction_expression
+        self._open_conversation = store.OpenConversation.build(in_transaction_expression)
         self.in_flight = InFlight()  # shutdown waits for these before the engine is disposed
         self.booking_policy = booking_policy  # None: sessions are arranged by a coordinator
         self.on_waiting = on_waiting  # a conversation just joined the queue (console alerts), in the turn
@@ -132,9 +132,8 @@ class Pipeline:
                 return HandleResult()
             if msg.kind in (InboundKind.OPT_OUT, InboundKind.OPT_IN):
                 return await self._opt(session, msg, contact, now)
-            conversation, told = await store.open_conversation_with(
-                session, contact, now, self.in_transaction_expression
-            )
+            opened = store.open_conversation_with(session, contact, now, self._open_conversation)
+            conversation, told = await opened
             state = ConversationState.from_json(conversation.state)
             if state.lang is None and contact.language:
                 state = replace(state, lang=contact.language)
