@@ -141,16 +141,22 @@ class Pipeline:
             turn, record, erase = await self._decide(session, msg, contact, conversation, state, now)
             if owner_before == Owner.BOT and conversation.owner == Owner.WAITING and self.on_waiting:
                 await self.on_waiting(session, conversation, now)
-            store.add_inbound(session, conversation, record, now)
-            replies = await self._queue(session, contact, conversation, turn, msg, now)
-            conversation.state = turn.state.to_json()
-            conversation.updated_at = now
+            replies = self._render(turn, msg)
+            await store.write_turn(
+                session,
+                conversation=conversation,
+                contact=contact,
+                inbound=record,
+                replies=replies,
+                state=turn.state.to_json(),
+                now=now,
+            )
             contact.language = turn.state.lang or contact.language
             if erase:
                 await erase_contact(session, contact, now)
             if self.in_transaction is not None and not told:
                 await self.in_transaction(session, conversation.id)
-            return HandleResult(conversation_id=conversation.id, replies=replies)
+            return HandleResult(conversation_id=conversation.id, replies=len(replies))
 
     async def _decide(
         self,
@@ -231,10 +237,19 @@ class Pipeline:
         if state.lang is None and contact.language:
             state = replace(state, lang=contact.language)
         turn, _record, _erase = await self._decide(session, msg, contact, conversation, state, now)
-        replies = await self._queue(session, contact, conversation, turn, msg, now)
+        replies = self._render(turn, msg)
+        await store.write_turn(
+            session,
+            conversation=conversation,
+            contact=contact,
+            inbound=None,
+            replies=replies,
+            state=None,  # on the object: the caller's hand-back changed it in this transaction too
+            now=now,
+        )
         conversation.state = turn.state.to_json()
         conversation.updated_at = now
-        return replies
+        return len(replies)
 
     async def _understand(self, text: str, payload: str | None) -> Parse:
         if payload and not payload.startswith("/"):
@@ -264,33 +279,23 @@ class Pipeline:
         reply = Reply("handoff.still_waiting", {"position": str(ticket.position)})
         return Turn((reply,), replace(state, slots=slots), "waiting")
 
-    async def _queue(
-        self,
-        session: AsyncSession,
-        contact: Contact,
-        conversation: Conversation,
-        turn: Turn,
-        msg: InboundMessage,
-        now: datetime,
-    ) -> int:
+    def _render(self, turn: Turn, msg: InboundMessage) -> list[store.QueuedReply]:
         lang = turn.state.lang or "lv"
+        rendered = []
         for index, reply in enumerate(turn.replies):
             entry = self.texts.entry(reply.key, lang)
-            buttons = [[b.payload, self.texts.label(b.key, lang, b.params)] for b in reply.buttons]
-            await store.enqueue(
-                session,
-                conversation=conversation,
-                contact=contact,
-                text=self.texts.render_reply(reply, lang),
-                sms_text=self.texts.render_reply(reply, lang, sms=True) if entry.sms else None,
-                buttons=buttons,
-                now=now,
-                # the send layer silences the bot's words after STOP; an urgent reply is sent as the
-                # helpline's own (like the STOP confirmation), so the emergency numbers still go out
-                author=Author.SYSTEM if reply.urgent else Author.BOT,
-                reply_context=msg.reply_context if index == 0 else None,
+            rendered.append(
+                store.QueuedReply(
+                    text=self.texts.render_reply(reply, lang),
+                    sms_text=self.texts.render_reply(reply, lang, sms=True) if entry.sms else None,
+                    buttons=[[b.payload, self.texts.label(b.key, lang, b.params)] for b in reply.buttons],
+                    # the send layer silences the bot's words after STOP; an urgent reply is sent as the
+                    # helpline's own (like the STOP confirmation), so the emergency numbers still go out
+                    author=Author.SYSTEM if reply.urgent else Author.BOT,
+                    reply_context=msg.reply_context if index == 0 else None,
+                )
             )
-        return len(turn.replies)
+        return rendered
 
     async def _opt(
         self, session: AsyncSession, msg: InboundMessage, contact: Contact, now: datetime

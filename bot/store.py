@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from bot.db.models import (
     Author,
@@ -22,6 +26,11 @@ from bot.db.models import (
     TranscriptEntry,
 )
 from bot.messages import Channel
+
+_CONTACTS = cast(Table, Contact.__table__)
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+_OUTBOX = cast(Table, OutboxItem.__table__)
+_TRANSCRIPT = cast(Table, TranscriptEntry.__table__)
 
 # given the conversation id column, an expression to evaluate along (e.g. pg_notify), or None
 AlsoSelect = Callable[[ColumnElement[int]], ColumnElement[Any] | None]
@@ -75,13 +84,15 @@ async def lock_contact(
         "first_name": first_name[:64] if first_name else None,
     }
     upsert = _LOCK_CONTACT[session.get_bind().dialect.name == "postgresql"]
-    found = await session.scalars(upsert, params, execution_options={"populate_existing": True})
-    contact: Contact = found.one()
-    return contact
+    row = (await session.execute(upsert, params)).one()
+    return _adopt(session, Contact, _CONTACTS, row)
 
 
 def _lock_contact_statement(insert: Callable[..., Any]) -> Any:
-    stmt = insert(Contact).values(
+    # on the Table, with the row returned as plain columns: the ORM's own INSERT ... RETURNING of an
+    # entity cost about a tenth of a saturated worker (py-spy); _adopt makes the ORM object from the row
+    table = _CONTACTS
+    stmt = insert(table).values(
         channel=bindparam("channel"),
         external_id=bindparam("external_id"),
         created_at=bindparam("at"),
@@ -90,12 +101,32 @@ def _lock_contact_statement(insert: Callable[..., Any]) -> Any:
         first_name=bindparam("first_name"),
     )
     return stmt.on_conflict_do_update(
-        index_elements=[Contact.channel, Contact.external_id],
+        index_elements=[table.c.channel, table.c.external_id],
         set_={
             "blocked": stmt.excluded.blocked,
-            "first_name": func.coalesce(Contact.first_name, stmt.excluded.first_name),
+            "first_name": func.coalesce(table.c.first_name, stmt.excluded.first_name),
         },
-    ).returning(Contact)
+    ).returning(*table.c)
+
+
+E = TypeVar("E", Contact, Conversation)
+
+
+def _adopt(session: AsyncSession, entity: type[E], table: Table, row: Row[Any]) -> E:
+    """The ORM object for a row a Core statement returned, tracked by the session as if it had loaded it
+    (SQLAlchemy's make_transient_to_detached, meant for rows from another source): later changes to it
+    are flushed as usual. An object the session already holds is refreshed instead, like populate_existing.
+    """
+    values = {column.key: row[index] for index, column in enumerate(table.c)}
+    held = session.sync_session.identity_map.get(identity_key(entity, (values["id"],)))
+    if held is not None:
+        for name, value in values.items():
+            set_committed_value(held, name, value)
+        return held
+    adopted = entity(**values)
+    make_transient_to_detached(adopted)
+    session.add(adopted)
+    return adopted
 
 
 _LOCK_CONTACT = {
@@ -118,11 +149,13 @@ class OpenConversation:
 
     @classmethod
     def build(cls, also: AlsoSelect | None) -> OpenConversation:
-        extra = also(Conversation.__table__.c.id) if also is not None else None
-        find = select(Conversation).where(
-            Conversation.contact_id == bindparam("contact_id"), Conversation.owner != Owner.CLOSED
+        table = _CONVERSATIONS
+        extra = also(table.c.id) if also is not None else None
+        columns = [*table.c] if extra is None else [*table.c, extra]
+        find = select(*columns).where(
+            table.c.contact_id == bindparam("contact_id"), table.c.owner != Owner.CLOSED
         )
-        create = insert(Conversation).values(
+        create = insert(table).values(
             contact_id=bindparam("contact_id"),
             owner=Owner.BOT,
             state="{}",
@@ -130,9 +163,7 @@ class OpenConversation:
             updated_at=bindparam("at"),
             crisis=False,
         )
-        if extra is None:
-            return cls(find, create.returning(Conversation), False)
-        return cls(find.add_columns(extra), create.returning(Conversation, extra), True)
+        return cls(find, create.returning(*columns), extra is not None)
 
 
 _PLAIN = OpenConversation.build(None)
@@ -155,8 +186,7 @@ async def open_conversation_with(
     row = (await session.execute(statements.find, {"contact_id": contact.id})).first()
     if row is None:
         row = (await session.execute(statements.create, {"contact_id": contact.id, "at": now})).one()
-    conversation: Conversation = row[0]
-    return conversation, statements.carries_also
+    return _adopt(session, Conversation, _CONVERSATIONS, row), statements.carries_also
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,3 +263,98 @@ async def enqueue(
         )
     )
     return item
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedReply:
+    """One reply of a turn, rendered, before it has an outbox row."""
+
+    text: str
+    sms_text: str | None
+    buttons: list[list[str]]
+    author: str = Author.BOT
+    reply_context: str | None = None
+
+
+# Core, built once: through the ORM's unit of work these rows cost about a fifth of a saturated worker
+# (py-spy); every key is given in every row, as executemany needs
+_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
+_INSERT_TRANSCRIPT = insert(_TRANSCRIPT)
+_SAVE_STATE = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
+    .values(state=bindparam("state"), updated_at=bindparam("at"))
+)
+
+
+async def write_turn(
+    session: AsyncSession,
+    *,
+    conversation: Conversation,
+    contact: Contact,
+    inbound: InboundRecord | None,
+    replies: Sequence[QueuedReply],
+    state: str | None,
+    now: datetime,
+) -> None:
+    """A turn's rows in three statements: the replies' outbox rows (their ids returned in order), the
+    transcript (the person's words first, then each reply linked to its outbox row), and the new state.
+
+    `state` None leaves the state to the caller's ORM object (a console hand-back resets it that way in the
+    same transaction; a Core UPDATE here would be overwritten by that object's flush at commit).
+    """
+    outbox_ids: list[int] = []
+    if replies:
+        rows = [
+            {
+                "conversation_id": conversation.id,
+                "contact_id": contact.id,
+                "channel": contact.channel,
+                "recipient_id": contact.external_id,
+                "author": str(reply.author),
+                "text": reply.text,
+                "sms_text": reply.sms_text,
+                "buttons": reply.buttons,
+                "reply_context": reply.reply_context,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for reply in replies
+        ]
+        outbox_ids = list((await session.execute(_INSERT_OUTBOX, rows)).scalars())
+    lines = []
+    if inbound is not None:
+        lines.append(_line(conversation.id, "in", Author.PERSON, inbound, None, now))
+    for reply, outbox_id in zip(replies, outbox_ids, strict=True):
+        said = InboundRecord(text=reply.text, kind="text")
+        lines.append(_line(conversation.id, "out", reply.author, said, outbox_id, now))
+    if lines:
+        await session.execute(_INSERT_TRANSCRIPT, lines)
+    if state is not None:
+        await session.execute(_SAVE_STATE, {"conversation_id": conversation.id, "state": state, "at": now})
+
+
+def _line(
+    conversation_id: int,
+    direction: str,
+    author: str,
+    record: InboundRecord,
+    outbox_id: int | None,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation_id,
+        "direction": direction,
+        "author": str(author),
+        "kind": record.kind,
+        "text": record.text,
+        "payload": record.payload,
+        "intent": record.intent,
+        "confidence": record.confidence,
+        "language": record.language,
+        "flow_step": record.flow_step,
+        "outbox_id": outbox_id,
+        "created_at": now,
+    }
