@@ -150,8 +150,8 @@ class Pipeline:
                 replies=replies,
                 state=turn.state.to_json(),
                 now=now,
+                language=turn.state.lang,
             )
-            contact.language = turn.state.lang or contact.language
             if erase:
                 await erase_contact(session, contact, now)
             if self.in_transaction is not None and not told:

@@ -285,6 +285,9 @@ _SAVE_STATE = (
     .where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
     .values(state=bindparam("state"), updated_at=bindparam("at"))
 )
+_SAVE_LANGUAGE = (
+    update(_CONTACTS).where(_CONTACTS.c.id == bindparam("contact_id")).values(language=bindparam("language"))
+)
 
 
 async def write_turn(
@@ -296,12 +299,14 @@ async def write_turn(
     replies: Sequence[QueuedReply],
     state: str | None,
     now: datetime,
+    language: str | None = None,
 ) -> None:
     """A turn's rows in three statements: the replies' outbox rows (their ids returned in order), the
     transcript (the person's words first, then each reply linked to its outbox row), and the new state.
 
-    `state` None leaves the state to the caller's ORM object (a console hand-back resets it that way in the
-    same transaction; a Core UPDATE here would be overwritten by that object's flush at commit).
+    `language`, when it differs, is saved on the contact. `state` None leaves the state to the caller's ORM
+    object (a console hand-back resets it that way in the same transaction; a Core UPDATE here would be
+    overwritten by that object's flush at commit).
     """
     outbox_ids: list[int] = []
     if replies:
@@ -334,6 +339,11 @@ async def write_turn(
         await session.execute(_INSERT_TRANSCRIPT, lines)
     if state is not None:
         await session.execute(_SAVE_STATE, {"conversation_id": conversation.id, "state": state, "at": now})
+    if language is not None and language != contact.language:
+        # the person's language, remembered for reminders and the next conversation; the object is told
+        # without becoming dirty, so that no ORM flush repeats the UPDATE
+        await session.execute(_SAVE_LANGUAGE, {"contact_id": contact.id, "language": language})
+        set_committed_value(contact, "language", language)
 
 
 def _line(
