@@ -1,0 +1,63 @@
+"""The turn's rows written by Core statements behave like the ORM objects the rest of the code changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot import store
+from bot.db.models import Contact, Conversation, OutboxItem, Owner, TranscriptEntry
+from bot.messages import Channel
+from tests.integration.booking_setup import database
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Riga"))
+
+
+async def test_a_contact_the_session_already_holds_is_the_same_object_refreshed(db_url: str) -> None:
+    async with database(db_url) as sm:
+        async with sm() as session, session.begin():
+            first = await store.lock_contact(session, Channel.SMS, "+37120000001", NOW)
+            again = await store.lock_contact(session, Channel.SMS, "+37120000001", NOW, first_name="Inese")
+            assert again is first and first.first_name == "Inese"
+        async with sm() as session:
+            (stored,) = (await session.scalars(select(Contact))).all()
+            assert stored.first_name == "Inese"
+
+
+async def test_changes_to_adopted_rows_are_saved_and_the_transcript_keeps_its_order(db_url: str) -> None:
+    async with database(db_url) as sm:
+        async with sm() as session, session.begin():
+            contact = await store.lock_contact(session, Channel.WEB, "person-adopted", NOW)
+            conversation = await store.open_conversation(session, contact, NOW)
+            replies = [
+                store.QueuedReply("first", None, []),
+                store.QueuedReply("second", None, [["/help", "?"]]),
+            ]
+            await store.write_turn(
+                session,
+                conversation=conversation,
+                contact=contact,
+                inbound=store.InboundRecord(text="hello", kind="text", intent="greet"),
+                replies=replies,
+                state='{"lang": "lv"}',
+                now=NOW,
+                language="lv",
+            )
+            conversation.owner = Owner.WAITING  # e.g. a hand-off in the same turn: flushed by the ORM
+        async with sm() as session:
+            saved = (await session.scalars(select(Conversation))).one()
+            person = (await session.scalars(select(Contact))).one()
+            lines = (await session.scalars(select(TranscriptEntry).order_by(TranscriptEntry.id))).all()
+            outbox = {row.id: row for row in (await session.scalars(select(OutboxItem))).all()}
+        assert saved.owner == Owner.WAITING and saved.state == '{"lang": "lv"}' and person.language == "lv"
+        assert [(line.direction, line.text) for line in lines] == [
+            ("in", "hello"),
+            ("out", "first"),
+            ("out", "second"),
+        ]
+        assert lines[0].intent == "greet" and lines[0].outbox_id is None
+        # each reply's line points at its own outbox row (the ids came back in the rows' order)
+        assert [outbox[line.outbox_id].text for line in lines[1:] if line.outbox_id] == ["first", "second"]
+        assert outbox[lines[2].outbox_id or 0].buttons == [["/help", "?"]]
