@@ -98,8 +98,13 @@ def terms(query: str) -> list[tuple[str, bool]]:
 
 
 def fts5_query(query: str) -> str:
-    """`vīrs olain*` → `"vīrs" "olain"*`: every word must occur (implicit AND)."""
-    return " ".join(f'"{word}"' + ("*" if prefix else "") for word, prefix in terms(query))
+    """`vīrs olain*` → `"vīrs" "olain"*`: every word must occur (implicit AND); ё read as е, as the
+    SQLite index reads it (migration 0007)."""
+    return " ".join(f'"{_yo(word)}"' + ("*" if prefix else "") for word, prefix in terms(query))
+
+
+def _yo(word: str) -> str:
+    return word.replace("\u0451", "\u0435")  # ё → е; terms() has case-folded the word already
 
 
 def _pg_tsquery(query: str) -> ColumnElement[Any]:

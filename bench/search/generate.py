@@ -115,7 +115,7 @@ def _sqlite_value(value: object) -> object:
 
 def load_sqlite(path: Path, rows: Rows) -> None:
     """executemany in one transaction. The FTS5 insert trigger of migration 0004 costs ~0.2 ms a row,
-    so a bulk load drops it, rebuilds the index once (the same index, better merged) and restores it."""
+    so a bulk load drops it, fills the index once (the same index, better merged) and restores it."""
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute("PRAGMA foreign_keys=OFF")
@@ -131,7 +131,12 @@ def load_sqlite(path: Path, rows: Rows) -> None:
                 f"INSERT INTO {table} ({columns}{extra}) VALUES ({marks})",
                 ([_sqlite_value(v) for v in row] for row in data),
             )
-        db.execute("INSERT INTO transcript_fts(transcript_fts) VALUES ('rebuild')")
+        # as migration 0007 indexes (ё read as е); FTS5's own 'rebuild' would index the unfolded text
+        db.execute("INSERT INTO transcript_fts(transcript_fts) VALUES ('delete-all')")
+        db.execute(
+            "INSERT INTO transcript_fts(rowid, text) SELECT id,"
+            " replace(replace(text, char(1105), char(1077)), char(1025), char(1045)) FROM transcript"
+        )
         db.execute(trigger)
         db.execute("COMMIT")
         db.execute("ANALYZE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -72,5 +73,47 @@ async def test_search_unaccent_migration_downgrades_and_upgrades_again(db_url: s
         if postgres:
             index, function = await _pg_search_objects(engine)
             assert index and "helpline_unaccent(text)" in index and function
+    finally:
+        await engine.dispose()
+
+
+async def _sqlite_finds(engine: AsyncEngine, word: str) -> list[int]:
+    async with engine.connect() as conn:
+        found = await conn.execute(
+            text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :q"), {"q": f'"{word}"'}
+        )
+        return [row[0] for row in found]
+
+
+async def test_the_yo_migration_reindexes_what_is_already_there(db_url: str):
+    """0007 (SQLite: ё indexed as е) on a database holding a message written before it, down and up again."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("0007 changes nothing on PostgreSQL: unaccent folds ё there (0006; test_search.py)")
+    engine = make_engine(db_url)
+    try:
+        await upgrade(engine)
+        await _downgrade(engine, "0006")
+        async with engine.begin() as conn:
+            for statement in (
+                "INSERT INTO contacts (id, channel, external_id, opted_out, blocked, created_at)"
+                " VALUES (1, 'web', 'person-yo', 0, 0, '2026-12-06 10:00:00')",
+                "INSERT INTO conversations (id, contact_id, owner, state, crisis, created_at, updated_at)"
+                " VALUES (1, 1, 'bot', '{}', 0, '2026-12-06 10:00:00', '2026-12-06 10:00:00')",
+                "INSERT INTO transcript (id, conversation_id, direction, author, kind, text, created_at)"
+                " VALUES (7, 1, 'in', 'person', 'text', 'Ещё раз про посылку', '2026-12-06 10:00:00')",
+            ):
+                await conn.execute(text(statement))
+        assert await _sqlite_finds(engine, "еще") == []  # 0006: ё and е differ
+        await upgrade(engine)
+        assert await _sqlite_finds(engine, "еще") == [7]  # the old message, re-indexed
+        assert await _sqlite_finds(engine, "раз") == [7]
+        async with engine.begin() as conn:  # the triggers fold what changes afterwards too
+            await conn.execute(text("UPDATE transcript SET text = 'Всё ещё жду' WHERE id = 7"))
+        assert await _sqlite_finds(engine, "все") == [7] and await _sqlite_finds(engine, "раз") == []
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM transcript WHERE id = 7"))
+        assert await _sqlite_finds(engine, "жду") == []
+        await _downgrade(engine, "0006")
+        assert await is_current(engine) is False
     finally:
         await engine.dispose()
