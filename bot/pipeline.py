@@ -132,8 +132,9 @@ class Pipeline:
                 return HandleResult()
             if msg.kind in (InboundKind.OPT_OUT, InboundKind.OPT_IN):
                 return await self._opt(session, msg, contact, now)
-            opened = store.open_conversation_with(session, contact, now, self._open_conversation)
-            conversation, told = await opened
+            conversation, told = await store.open_conversation_with(
+                session, contact, now, self._open_conversation
+            )
             state = ConversationState.from_json(conversation.state)
             if state.lang is None and contact.language:
                 state = replace(state, lang=contact.language)
@@ -303,20 +304,17 @@ class Pipeline:
         """STOP silences everything (reminders included) after one confirmation; START resumes."""
         contact.opted_out = msg.kind == InboundKind.OPT_OUT
         conversation = await store.open_conversation(session, contact, now)
-        store.add_inbound(
-            session, conversation, store.InboundRecord(msg.text, str(msg.kind), flow_step=str(msg.kind)), now
-        )
         lang = contact.language or msg.language_hint or "lv"
         key = "optout.confirmed" if contact.opted_out else "optout.resumed"
         await store.enqueue(
             session,
             conversation=conversation,
             contact=contact,
-            text=self.texts.render(key, lang),
-            sms_text=self._sms_variant(key, lang),
-            buttons=[],
+            reply=store.QueuedReply(
+                self.texts.render(key, lang), self._sms_variant(key, lang), [], author=Author.SYSTEM
+            ),
             now=now,
-            author=Author.SYSTEM,
+            inbound=store.InboundRecord(msg.text, str(msg.kind), flow_step=str(msg.kind)),
         )
         return HandleResult(conversation_id=conversation.id, replies=1)
 
@@ -332,16 +330,15 @@ class Pipeline:
                     return HandleResult(duplicate=True)
                 contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
                 conversation = await store.open_conversation(session, contact, now)
-                store.add_inbound(session, conversation, store.InboundRecord(msg.text, str(msg.kind)), now)
                 lang = contact.language or msg.language_hint or "lv"
+                apology = self.texts.render("error.apology", lang)
                 await store.enqueue(
                     session,
                     conversation=conversation,
                     contact=contact,
-                    text=self.texts.render("error.apology", lang),
-                    sms_text=self._sms_variant("error.apology", lang),
-                    buttons=[],
+                    reply=store.QueuedReply(apology, self._sms_variant("error.apology", lang), []),
                     now=now,
+                    inbound=store.InboundRecord(msg.text, str(msg.kind)),
                 )
                 return HandleResult(conversation_id=conversation.id, replies=1, failed=True)
         except Exception:

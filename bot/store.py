@@ -200,71 +200,6 @@ class InboundRecord:
     flow_step: str | None = None
 
 
-def add_inbound(
-    session: AsyncSession, conversation: Conversation, record: InboundRecord, now: datetime
-) -> None:
-    session.add(
-        TranscriptEntry(
-            conversation_id=conversation.id,
-            direction="in",
-            author=Author.PERSON,
-            kind=record.kind,
-            text=record.text,
-            payload=record.payload,
-            intent=record.intent,
-            confidence=record.confidence,
-            language=record.language,
-            flow_step=record.flow_step,
-            created_at=now,
-        )
-    )
-
-
-async def enqueue(
-    session: AsyncSession,
-    *,
-    conversation: Conversation,
-    contact: Contact,
-    text: str,
-    sms_text: str | None,
-    buttons: list[list[str]],
-    now: datetime,
-    author: Author = Author.BOT,
-    reply_context: str | None = None,
-) -> OutboxItem:
-    """Write one outbox row and its outbound transcript entry, in the caller's transaction (ids on flush)."""
-    item = OutboxItem(
-        conversation_id=conversation.id,
-        contact_id=contact.id,
-        channel=contact.channel,
-        recipient_id=contact.external_id,
-        author=author,
-        text=text,
-        sms_text=sms_text,
-        buttons=buttons,
-        reply_context=reply_context,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(item)
-    # no flush here: the commit's one flush inserts every outbox row of the turn, then every transcript
-    # line (the relationship fills in outbox_id), two statements however many replies there are
-    session.add(
-        TranscriptEntry(
-            conversation_id=conversation.id,
-            direction="out",
-            author=author,
-            kind="text",
-            text=text,
-            outbox_item=item,
-            created_at=now,
-        )
-    )
-    return item
-
-
 @dataclass(frozen=True, slots=True)
 class QueuedReply:
     """One reply of a turn, rendered, before it has an outbox row."""
@@ -300,7 +235,7 @@ async def write_turn(
     state: str | None,
     now: datetime,
     language: str | None = None,
-) -> None:
+) -> list[int]:
     """A turn's rows in three statements: the replies' outbox rows (their ids returned in order), the
     transcript (the person's words first, then each reply linked to its outbox row), and the new state.
 
@@ -344,6 +279,30 @@ async def write_turn(
         # without becoming dirty, so that no ORM flush repeats the UPDATE
         await session.execute(_SAVE_LANGUAGE, {"contact_id": contact.id, "language": language})
         set_committed_value(contact, "language", language)
+    return outbox_ids
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    conversation: Conversation,
+    contact: Contact,
+    reply: QueuedReply,
+    now: datetime,
+    inbound: InboundRecord | None = None,
+) -> int:
+    """One message to the person (and what they wrote, if it prompted it), outside a flow turn: a STOP
+    confirmation, an apology, a reminder, a coordinator's words. Returns the outbox row's id."""
+    (outbox_id,) = await write_turn(
+        session,
+        conversation=conversation,
+        contact=contact,
+        inbound=inbound,
+        replies=[reply],
+        state=None,
+        now=now,
+    )
+    return outbox_id
 
 
 def _line(

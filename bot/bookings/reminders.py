@@ -122,9 +122,11 @@ class ReminderWorker:
             session,
             conversation=conversation,
             contact=contact,
-            text=self.texts.render(key, lang, params),
-            sms_text=self.texts.render(key, lang, params, sms=True) if entry.sms else None,
-            buttons=[["/my_bookings", self.texts.label("button.my_bookings", lang)]],
+            reply=store.QueuedReply(
+                self.texts.render(key, lang, params),
+                self.texts.render(key, lang, params, sms=True) if entry.sms else None,
+                [["/my_bookings", self.texts.label("button.my_bookings", lang)]],
+            ),
             now=now,
         )
         log.info("reminder queued", extra={"reminder_id": reminder.id, "kind": reminder.kind})

@@ -41,7 +41,6 @@ async def reply_help(app: web.Application, msg: InboundMessage) -> bool:
             contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)  # unblocks too
             conversation = await store.open_conversation(session, contact, now)
             record = store.InboundRecord(msg.text, str(msg.kind), flow_step=HELP_KEY)
-            store.add_inbound(session, conversation, record, now)
             # a Latvian or Russian keyword says which language the person reads; "HELP" defers to what we know
             hint = msg.language_hint
             lang = hint if hint in ("lv", "ru") else (contact.language or hint or "lv")
@@ -49,11 +48,11 @@ async def reply_help(app: web.Application, msg: InboundMessage) -> bool:
                 session,
                 conversation=conversation,
                 contact=contact,
-                text=help_text(texts, app[keys.settings].helpline_name, lang),
-                sms_text=None,
-                buttons=[],
+                reply=store.QueuedReply(
+                    help_text(texts, app[keys.settings].helpline_name, lang), None, [], author=Author.SYSTEM
+                ),
                 now=now,
-                author=Author.SYSTEM,
+                inbound=record,
             )
             if pipeline.in_transaction is not None:
                 await pipeline.in_transaction(session, conversation.id)

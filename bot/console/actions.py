@@ -23,7 +23,6 @@ from bot.db.models import (
     Conversation,
     HandoffNote,
     HandoffRequest,
-    OutboxItem,
     Owner,
     StaffMember,
 )
@@ -154,8 +153,8 @@ def _require_owner(staff: Staff, found: Locked, *, admin_may: bool) -> HandoffRe
 
 async def reply(
     session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime
-) -> OutboxItem:
-    """The coordinator's words go out on the person's own channel, through the outbox."""
+) -> int:
+    """The coordinator's words go out on the person's own channel, through the outbox (its row's id)."""
     text = text.strip()
     if not text:
         raise ActionRefused("The reply is empty.")
@@ -165,19 +164,16 @@ async def reply(
     _require_owner(staff, found, admin_may=False)
     if found.contact.opted_out or found.contact.blocked:
         raise ActionRefused("The person has stopped messages from us (STOP or blocked); nothing can be sent.")
-    item = await store.enqueue(
+    outbox_id = await store.enqueue(
         session,
         conversation=found.conversation,
         contact=found.contact,
-        text=text,
-        sms_text=None,
-        buttons=[],
+        reply=store.QueuedReply(text, None, [], author=Author.COORDINATOR),
         now=now,
-        author=Author.COORDINATOR,
     )
     found.conversation.updated_at = now
     audit(session, staff.actor, "conversation.reply", conversation_subject(conversation_id), now)
-    return item
+    return outbox_id
 
 
 async def add_note(
@@ -221,9 +217,9 @@ async def hand_back(
             session,
             conversation=conv,
             contact=contact,
-            text=texts.render("console.back_to_bot", lang),
-            sms_text=None,
-            buttons=[["/help", texts.label("button.help", lang)]],
+            reply=store.QueuedReply(
+                texts.render("console.back_to_bot", lang), None, [["/help", texts.label("button.help", lang)]]
+            ),
             now=now,
         )
     audit(

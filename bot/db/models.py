@@ -23,7 +23,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
@@ -128,13 +128,9 @@ class TranscriptEntry(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     language: Mapped[str | None] = mapped_column(String(2))
     flow_step: Mapped[str | None] = mapped_column(String(64))
+    # the reply's outbox row (bot.store.write_turn); no database foreign key: retention removes outbox rows
+    # on its own schedule
     outbox_id: Mapped[int | None] = mapped_column(BigId)
-    # lets one flush insert a reply's outbox row and then its transcript line (the unit of work fills in
-    # outbox_id), instead of a flush per reply; no database foreign key, as before: retention removes
-    # outbox rows on its own schedule. Never loaded (lazy="raise"): nothing reads it back.
-    outbox_item: Mapped[OutboxItem | None] = relationship(
-        primaryjoin="TranscriptEntry.outbox_id == OutboxItem.id", foreign_keys=[outbox_id], lazy="raise"
-    )
     created_at: Mapped[datetime] = mapped_column()
     # operators' review (issue 8): the confirmed or corrected intent of an inbound message
     reviewed_intent: Mapped[str | None] = mapped_column(String(64))

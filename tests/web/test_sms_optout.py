@@ -24,16 +24,16 @@ async def _queue_reminder(sms: SmsHarness, due_in: timedelta) -> None:
         now = app[keys.clock]()
         contact = await store.lock_contact(session, Channel.SMS, PERSON, now)
         conversation = await store.open_conversation(session, contact, now)
-        item = await store.enqueue(
+        outbox_id = await store.enqueue(
             session,
             conversation=conversation,
             contact=contact,
-            text="Atgādinājums: rīt 10:00",
-            sms_text=None,
-            buttons=[],
+            reply=store.QueuedReply("Atgādinājums: rīt 10:00", None, []),
             now=now,
         )
-        item.next_attempt_at = now + due_in
+        await session.execute(
+            update(OutboxItem).where(OutboxItem.id == outbox_id).values(next_attempt_at=now + due_in)
+        )
 
 
 async def test_after_stop_nothing_is_sent_until_start(sms: SmsHarness, clock):
