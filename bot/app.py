@@ -147,6 +147,7 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
                 "conversation", conversation_id
             ),
             booking_policy=BookingPolicy.from_settings(settings),
+            turn_batch=settings.turn_batch,
         )
         yield
         # the server stopped taking requests and waited for its handlers; turns started elsewhere end here

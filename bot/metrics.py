@@ -27,7 +27,16 @@ log = logging.getLogger(__name__)
 
 # seconds; a turn is a few ms on a quiet database, the NLU well under one
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-ERROR_KINDS = ("turn_failed", "turn_unrecorded", "send_retry", "send_dead", "outbox_pass", "listener_lost")
+ERROR_KINDS = (
+    "turn_failed",
+    "turn_unrecorded",
+    "turn_batch_split",
+    "send_retry",
+    "send_dead",
+    "outbox_pass",
+    "listener_lost",
+)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 500)
 
 
 class Metrics:
@@ -54,6 +63,12 @@ class Metrics:
         self.nlu_latency = Histogram(
             "helpline_nlu_latency_seconds", "One NLU parse", buckets=BUCKETS, registry=r
         )
+        self.turn_batch = Histogram(
+            "helpline_turn_batch_size",
+            "People's turns that shared one transaction (1: the worker was idle)",
+            buckets=BATCH_BUCKETS,
+            registry=r,
+        )
         for channel in Channel:  # every series exists from the start, at zero
             self.messages_in.labels(str(channel))
             self.messages_out.labels(str(channel))
@@ -66,6 +81,9 @@ class Metrics:
             return
         self.messages_in.labels(channel).inc()
         self.turn_latency.labels(channel).observe(seconds)
+
+    def batch(self, size: int) -> None:
+        self.turn_batch.observe(size)
 
     def delivered(self, channel: str) -> None:
         self.messages_out.labels(channel).inc()

@@ -8,8 +8,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, exists, or_, select, update
+from sqlalchemy import BindParameter, Table, and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -24,6 +25,39 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)  # a claimed row whose worker died is taken again after this
 MAX_BACKOFF = 300.0
+
+
+def _claim_statement() -> Any:
+    """Due rows of the given channels, oldest first, each with its person's and conversation's flags.
+
+    Built once: an ORM query with an alias built per pass cost about a tenth of a busy worker (py-spy).
+    """
+    earlier = aliased(OutboxItem)
+    now: BindParameter[Any] = bindparam("now")  # typed by the columns it is compared with
+    # only the oldest undelivered row of each conversation: replies keep their order
+    blocked = exists().where(
+        earlier.conversation_id == OutboxItem.conversation_id,
+        earlier.id < OutboxItem.id,
+        earlier.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+    )
+    due = or_(
+        and_(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.next_attempt_at <= now),
+        and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < now),
+    )
+    # the person's and the conversation's flags come with the rows (one statement, not three);
+    # only the outbox rows are locked: a turn of the same person need not wait for a delivery
+    return (
+        select(OutboxItem, Contact.blocked, Contact.opted_out, Conversation.owner)
+        .outerjoin(Contact, Contact.id == OutboxItem.contact_id)
+        .outerjoin(Conversation, Conversation.id == OutboxItem.conversation_id)
+        .where(due, OutboxItem.channel.in_(bindparam("channels", expanding=True)), ~blocked)
+        .order_by(OutboxItem.id)
+        .limit(bindparam("limit"))
+        .with_for_update(of=OutboxItem, skip_locked=True)
+    )
+
+
+_CLAIM = _claim_statement()
 
 
 def backoff(attempts: int) -> float:
@@ -99,31 +133,11 @@ class OutboxWorker:
             return [], 0
         async with self.sessionmaker() as session, session.begin():
             now = self.clock()
-            earlier = aliased(OutboxItem)
-            # only the oldest undelivered row of each conversation: replies keep their order
-            blocked = exists().where(
-                earlier.conversation_id == OutboxItem.conversation_id,
-                earlier.id < OutboxItem.id,
-                earlier.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
-            )
-            due = or_(
-                and_(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.next_attempt_at <= now),
-                and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < now),
-            )
-            # the person's and the conversation's flags come with the rows (one statement, not three);
-            # only the outbox rows are locked: a turn of the same person need not wait for a delivery
-            query = (
-                select(OutboxItem, Contact.blocked, Contact.opted_out, Conversation.owner)
-                .outerjoin(Contact, Contact.id == OutboxItem.contact_id)
-                .outerjoin(Conversation, Conversation.id == OutboxItem.conversation_id)
-                .where(due, OutboxItem.channel.in_(channels), ~blocked)
-                .order_by(OutboxItem.id)
-                .limit(self.batch)
-                .with_for_update(of=OutboxItem, skip_locked=True)
-            )
+            params = {"now": now, "channels": channels, "limit": self.batch}
+            rows = (await session.execute(_CLAIM, params)).all()
             claimed: list[Claimed] = []
             cancelled = 0
-            for row, person_blocked, opted_out, owner in (await session.execute(query)).all():
+            for row, person_blocked, opted_out, owner in rows:
                 if _must_not_send(row, bool(person_blocked or opted_out), owner):
                     row.status = OutboxStatus.CANCELLED
                     cancelled += 1

@@ -6,13 +6,14 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import store
+from bot.batching import Batcher
 from bot.bookings.service import BookingPolicy, DbBookings
 from bot.clock import Clock
 from bot.db.errors import database_unavailable
@@ -52,6 +53,9 @@ class HandleResult:
     failed: bool = False
 
 
+_DUPLICATE = HandleResult(duplicate=True)
+
+
 class Pipeline:
     def __init__(
         self,
@@ -67,6 +71,7 @@ class Pipeline:
         booking_policy: BookingPolicy | None = None,
         on_waiting: Callable[[AsyncSession, Conversation, datetime], Awaitable[None]] | None = None,
         in_transaction_expression: store.AlsoSelect | None = None,
+        turn_batch: int = 1,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classifier = classifier
@@ -81,29 +86,66 @@ class Pipeline:
         self.in_flight = InFlight()  # shutdown waits for these before the engine is disposed
         self.booking_policy = booking_policy  # None: sessions are arranged by a coordinator
         self.on_waiting = on_waiting  # a conversation just joined the queue (console alerts), in the turn
+        # up to this many people's turns share a transaction when they arrive together (group commit)
+        self._batches: Batcher[InboundMessage, HandleResult] = Batcher(
+            self._batch, max_size=turn_batch, key=lambda msg: (msg.channel, msg.sender_id)
+        )
 
     async def handle(self, msg: InboundMessage) -> HandleResult:
-        """Process one inbound message; on an error, keep the message and queue an apology."""
+        """Process one inbound message; on an error, keep the message and queue an apology.
+
+        The turn runs in the next batch (bot.batching): alone when the worker is idle, with the other
+        people's turns that arrived meanwhile when it is busy, all in one transaction.
+        """
         start = time.perf_counter()
         with self.in_flight:
-            try:
-                result = await self._turn_again_if_the_database_blinked(msg)
-            except Exception:
-                # the turn is rolled back whole; the person's words are kept by _apologise
-                log.exception("turn failed", extra={"channel": str(msg.channel)})
-                self.metrics.error("turn_failed")
-                result = await self._apologise(msg)
+            result = await self._batches.submit(msg)
         self.metrics.inbound(str(msg.channel), time.perf_counter() - start, duplicate=result.duplicate)
         if result.conversation_id is not None:
             # also without replies: the console shows a person's words to their coordinator live
             self.on_commit(result.conversation_id)
         return result
 
+    async def _batch(self, msgs: Sequence[InboundMessage]) -> list[HandleResult | BaseException]:
+        """Several people's turns in one transaction; if that fails, each again in its own.
+
+        A failed batch committed nothing, so running its turns one by one loses nothing and sends nothing
+        twice; only the turn that fails alone ends in an apology.
+        """
+        self.metrics.batch(len(msgs))
+        if len(msgs) > 1:
+            try:
+                return list(await self._turns(msgs))
+            except Exception as exc:
+                log.warning(
+                    "turn batch failed; its turns run one at a time",
+                    extra={"size": len(msgs), "error": type(exc).__name__},
+                    exc_info=True,
+                )
+                self.metrics.error("turn_batch_split")
+        outcomes: list[HandleResult | BaseException] = []
+        for msg in msgs:
+            try:
+                outcomes.append(await self._alone(msg))
+            except Exception as exc:  # the database is down: this webhook answers 5xx, the provider retries
+                outcomes.append(exc)
+        return outcomes
+
+    async def _alone(self, msg: InboundMessage) -> HandleResult:
+        try:
+            return await self._turn_again_if_the_database_blinked(msg)
+        except Exception:
+            # the turn is rolled back whole; the person's words are kept by _apologise
+            log.exception("turn failed", extra={"channel": str(msg.channel)})
+            self.metrics.error("turn_failed")
+            return await self._apologise(msg)
+
     async def _turn_again_if_the_database_blinked(self, msg: InboundMessage) -> HandleResult:
         """A turn that lost its connection (database restart, failover) committed nothing: run it once more,
         so that the person gets the answer rather than an apology (bench/faults: PostgreSQL restart)."""
         try:
-            return await self._turn(msg)
+            (result,) = await self._turns([msg])
+            return result
         except Exception as exc:
             if not database_unavailable(exc):
                 raise
@@ -112,52 +154,60 @@ class Pipeline:
                 extra={"channel": str(msg.channel)},
             )
             await asyncio.sleep(DATABASE_RETRY_PAUSE)
-            return await self._turn(msg)
+            (result,) = await self._turns([msg])
+            return result
 
-    async def _turn(self, msg: InboundMessage) -> HandleResult:
+    async def _turns(self, msgs: Sequence[InboundMessage]) -> list[HandleResult]:
+        """The turns of different people, in one transaction: each statement serves all of them."""
         async with self.sessionmaker() as session, session.begin():
             now = self.clock()
-            if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
-                return HandleResult(duplicate=True)
+            fresh = await store.claim_inbounds(
+                session, [(str(msg.channel), msg.provider_message_id) for msg in msgs], now
+            )
+            live = [msg for msg, new in zip(msgs, fresh, strict=True) if new]
             # any message but "blocked" means the person can hear us again; a first name is kept if new
-            contact = await store.lock_contact(
-                session,
-                msg.channel,
-                msg.sender_id,
-                now,
-                first_name=msg.first_name,
-                blocked=msg.kind == InboundKind.BLOCKED,
+            seen = [
+                store.ContactSeen(msg.channel, msg.sender_id, msg.first_name, msg.kind == InboundKind.BLOCKED)
+                for msg in live
+            ]
+            contacts = await store.lock_contacts(session, seen, now) if live else []
+            results: dict[int, HandleResult] = {}
+            talking: list[tuple[InboundMessage, Contact]] = []
+            for msg, contact in zip(live, contacts, strict=True):
+                if msg.kind in (InboundKind.BLOCKED, InboundKind.UNBLOCKED):
+                    results[id(msg)] = HandleResult()
+                elif msg.kind in (InboundKind.OPT_OUT, InboundKind.OPT_IN):
+                    results[id(msg)] = await self._opt(session, msg, contact, now)
+                else:
+                    talking.append((msg, contact))
+            conversations, told = await store.open_conversations_with(
+                session, [contact for _, contact in talking], now, self._open_conversation
             )
-            if msg.kind in (InboundKind.BLOCKED, InboundKind.UNBLOCKED):
-                return HandleResult()
-            if msg.kind in (InboundKind.OPT_OUT, InboundKind.OPT_IN):
-                return await self._opt(session, msg, contact, now)
-            conversation, told = await store.open_conversation_with(
-                session, contact, now, self._open_conversation
-            )
-            state = ConversationState.from_json(conversation.state)
-            if state.lang is None and contact.language:
-                state = replace(state, lang=contact.language)
-            owner_before = conversation.owner
-            turn, record, erase = await self._decide(session, msg, contact, conversation, state, now)
-            if owner_before == Owner.BOT and conversation.owner == Owner.WAITING and self.on_waiting:
-                await self.on_waiting(session, conversation, now)
-            replies = self._render(turn, msg)
-            await store.write_turn(
-                session,
-                conversation=conversation,
-                contact=contact,
-                inbound=record,
-                replies=replies,
-                state=turn.state.to_json(),
-                now=now,
-                language=turn.state.lang,
-            )
-            if erase:
+            rows: list[store.TurnRows] = []
+            erasures: list[Contact] = []
+            for (msg, contact), conversation in zip(talking, conversations, strict=True):
+                state = ConversationState.from_json(conversation.state)
+                if state.lang is None and contact.language:
+                    state = replace(state, lang=contact.language)
+                owner_before = conversation.owner
+                turn, record, erase = await self._decide(session, msg, contact, conversation, state, now)
+                if owner_before == Owner.BOT and conversation.owner == Owner.WAITING and self.on_waiting:
+                    await self.on_waiting(session, conversation, now)
+                replies = self._render(turn, msg)
+                state_json = turn.state.to_json()
+                rows.append(
+                    store.TurnRows(conversation, contact, record, replies, state_json, turn.state.lang)
+                )
+                if erase:
+                    erasures.append(contact)
+                results[id(msg)] = HandleResult(conversation_id=conversation.id, replies=len(replies))
+            await store.write_turns(session, rows, now)
+            for contact in erasures:
                 await erase_contact(session, contact, now)
             if self.in_transaction is not None and not told:
-                await self.in_transaction(session, conversation.id)
-            return HandleResult(conversation_id=conversation.id, replies=len(replies))
+                for row in rows:
+                    await self.in_transaction(session, row.conversation.id)
+        return [results.get(id(msg), _DUPLICATE) for msg in msgs]
 
     async def _decide(
         self,

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # production: workers, pool, shutdown, metrics (docs/production.md)
     workers: int = Field(default=1, ge=1, le=64)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # turns that arrive while others are being handled share one transaction, up to this many (1: never)
+    turn_batch: int = Field(default=32, ge=1, le=500)
     shutdown_timeout: float = Field(default=10.0, gt=0)
     outbox_lease_seconds: float = Field(default=60.0, ge=5)
     metrics_token: SecretStr | None = None

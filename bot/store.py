@@ -38,15 +38,31 @@ AlsoSelect = Callable[[ColumnElement[int]], ColumnElement[Any] | None]
 
 async def claim_inbound(session: AsyncSession, channel: str, provider_id: str, now: datetime) -> bool:
     """Record a provider message id; False when it was seen before (a provider retry)."""
+    (fresh,) = await claim_inbounds(session, [(channel, provider_id)], now)
+    return fresh
+
+
+async def claim_inbounds(
+    session: AsyncSession, messages: Sequence[tuple[str, str]], now: datetime
+) -> list[bool]:
+    """claim_inbound for several (channel, provider id) pairs in one statement, answered in their order.
+
+    The same pair twice counts once: the first is fresh, the second a retry.
+    """
     stmt = _CLAIM[session.get_bind().dialect.name == "postgresql"]
-    result = await session.execute(stmt, {"channel": channel, "provider_message_id": provider_id, "at": now})
-    return bool(getattr(result, "rowcount", 0) == 1)
+    params = [{"channel": channel, "provider_message_id": pid, "at": now} for channel, pid in messages]
+    claimed = {(row[0], row[1]) for row in await session.execute(stmt, params)}
+    fresh = []
+    for pair in messages:
+        fresh.append(pair in claimed)
+        claimed.discard(pair)
+    return fresh
 
 
 def _claim_statement(insert: Callable[..., Any]) -> Any:
     # built once: constructing an INSERT ... ON CONFLICT per turn cost more than running it (py-spy);
     # on the Table, not the ORM class, so that executing it skips the ORM's statement handling
-    table = ProcessedInbound.__table__
+    table = cast(Table, ProcessedInbound.__table__)
     return (
         insert(table)
         .values(
@@ -55,10 +71,22 @@ def _claim_statement(insert: Callable[..., Any]) -> Any:
             created_at=bindparam("at"),
         )
         .on_conflict_do_nothing()
+        # the ids actually inserted: with a list of messages SQLAlchemy sends one multi-row INSERT
+        .returning(table.c.channel, table.c.provider_message_id)
     )
 
 
 _CLAIM = {False: _claim_statement(sqlite.insert), True: _claim_statement(postgresql.insert)}
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSeen:
+    """What a message says of its sender: who they are, and whether it says they blocked the bot."""
+
+    channel: Channel
+    external_id: str
+    first_name: str | None = None
+    blocked: bool = False
 
 
 async def lock_contact(
@@ -76,16 +104,34 @@ async def lock_contact(
     SELECT ... FOR UPDATE would, and also records what every message says anew (blocked or not, a first
     name we did not have), so that no further UPDATE of the contact is needed in most turns.
     """
-    params = {
-        "channel": str(channel),
-        "external_id": external_id,
-        "at": now,
-        "blocked": blocked,
-        "first_name": first_name[:64] if first_name else None,
+    (contact,) = await lock_contacts(session, [ContactSeen(channel, external_id, first_name, blocked)], now)
+    return contact
+
+
+async def lock_contacts(session: AsyncSession, seen: Sequence[ContactSeen], now: datetime) -> list[Contact]:
+    """lock_contact for several people in one statement, answered in their order (each person once).
+
+    The rows are upserted, so locked, in (channel, external id) order whatever the callers' order: two
+    workers locking overlapping groups of people take the locks in the same order and cannot deadlock.
+    """
+    # one row per person: PostgreSQL refuses to upsert a row twice in one statement
+    latest = {
+        (str(person.channel), person.external_id): {
+            "channel": str(person.channel),
+            "external_id": person.external_id,
+            "at": now,
+            "blocked": person.blocked,
+            "first_name": person.first_name[:64] if person.first_name else None,
+        }
+        for person in seen
     }
+    params = [latest[key] for key in sorted(latest)]
     upsert = _LOCK_CONTACT[session.get_bind().dialect.name == "postgresql"]
-    row = (await session.execute(upsert, params)).one()
-    return _adopt(session, Contact, _CONTACTS, row)
+    rows = (await session.execute(upsert, params)).all()
+    by_key = {
+        (contact.channel, contact.external_id): contact for contact in _adopt_all(session, Contact, rows)
+    }
+    return [by_key[(str(person.channel), person.external_id)] for person in seen]
 
 
 def _lock_contact_statement(insert: Callable[..., Any]) -> Any:
@@ -110,6 +156,11 @@ def _lock_contact_statement(insert: Callable[..., Any]) -> Any:
 
 
 E = TypeVar("E", Contact, Conversation)
+
+
+def _adopt_all(session: AsyncSession, entity: type[E], rows: Sequence[Row[Any]]) -> list[E]:
+    table = _CONTACTS if entity is Contact else _CONVERSATIONS
+    return [_adopt(session, entity, table, row) for row in rows]
 
 
 def _adopt(session: AsyncSession, entity: type[E], table: Table, row: Row[Any]) -> E:
@@ -153,14 +204,16 @@ class OpenConversation:
         extra = also(table.c.id) if also is not None else None
         columns = [*table.c] if extra is None else [*table.c, extra]
         find = select(*columns).where(
-            table.c.contact_id == bindparam("contact_id"), table.c.owner != Owner.CLOSED
+            table.c.contact_id.in_(bindparam("contact_ids", expanding=True)), table.c.owner != Owner.CLOSED
         )
         create = insert(table).values(
             contact_id=bindparam("contact_id"),
             owner=Owner.BOT,
             state="{}",
             created_at=bindparam("at"),
-            updated_at=bindparam("at"),
+            # not "at" again: a name used twice in a row loses its second value in a multi-row INSERT
+            # (SQLAlchemy's insertmanyvalues with asyncpg: "the server expects 54 arguments, 46 were passed")
+            updated_at=bindparam("updated_at"),
             crisis=False,
         )
         return cls(find, create.returning(*columns), extra is not None)
@@ -171,22 +224,35 @@ _PLAIN = OpenConversation.build(None)
 
 async def open_conversation(session: AsyncSession, contact: Contact, now: datetime) -> Conversation:
     """The contact's open conversation (the contact row lock already serialises this), or a new one."""
-    conversation, _ = await open_conversation_with(session, contact, now, _PLAIN)
+    (conversation,), _ = await open_conversations_with(session, [contact], now, _PLAIN)
     return conversation
 
 
-async def open_conversation_with(
-    session: AsyncSession, contact: Contact, now: datetime, statements: OpenConversation
-) -> tuple[Conversation, bool]:
-    """open_conversation, evaluating the statements' `also` column in the same round trip.
+async def open_conversations_with(
+    session: AsyncSession, contacts: Sequence[Contact], now: datetime, statements: OpenConversation
+) -> tuple[list[Conversation], bool]:
+    """Each contact's open conversation (in their order), evaluating the statements' `also` column in the
+    same round trip: one SELECT for all of them, and one INSERT for those who have none yet.
 
-    The second value says whether it was: a turn's NOTIFY rides on the conversation read (or, in a person's
-    first turn, on the INSERT ... RETURNING that creates it) instead of costing a round trip of its own.
+    The second value says whether `also` was evaluated: a turn's NOTIFY rides on the conversation read (or,
+    in a person's first turn, on the INSERT ... RETURNING that creates it) instead of costing a round trip.
     """
-    row = (await session.execute(statements.find, {"contact_id": contact.id})).first()
-    if row is None:
-        row = (await session.execute(statements.create, {"contact_id": contact.id, "at": now})).one()
-    return _adopt(session, Conversation, _CONVERSATIONS, row), statements.carries_also
+    if not contacts:
+        return [], statements.carries_also
+    ids = [contact.id for contact in contacts]
+    found = (await session.execute(statements.find, {"contact_ids": ids})).all()
+    by_contact = {
+        conversation.contact_id: conversation for conversation in _adopt_all(session, Conversation, found)
+    }
+    missing = [
+        {"contact_id": contact_id, "at": now, "updated_at": now}
+        for contact_id in ids
+        if contact_id not in by_contact
+    ]
+    if missing:
+        created = (await session.execute(statements.create, missing)).all()
+        by_contact.update((c.contact_id, c) for c in _adopt_all(session, Conversation, created))
+    return [by_contact[contact_id] for contact_id in ids], statements.carries_also
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +291,22 @@ _SAVE_LANGUAGE = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class TurnRows:
+    """What one turn writes: the person's words (if any), the replies, the new state, the language.
+
+    `state` None leaves the state to the caller's ORM object (a console hand-back resets it that way in the
+    same transaction; a Core UPDATE here would be overwritten by that object's flush at commit).
+    """
+
+    conversation: Conversation
+    contact: Contact
+    inbound: InboundRecord | None
+    replies: Sequence[QueuedReply]
+    state: str | None
+    language: str | None = None
+
+
 async def write_turn(
     session: AsyncSession,
     *,
@@ -236,49 +318,68 @@ async def write_turn(
     now: datetime,
     language: str | None = None,
 ) -> list[int]:
-    """A turn's rows in three statements: the replies' outbox rows (their ids returned in order), the
-    transcript (the person's words first, then each reply linked to its outbox row), and the new state.
+    """One turn's rows (write_turns); returns its replies' outbox ids in order."""
+    (outbox_ids,) = await write_turns(
+        session, [TurnRows(conversation, contact, inbound, replies, state, language)], now
+    )
+    return outbox_ids
 
-    `language`, when it differs, is saved on the contact. `state` None leaves the state to the caller's ORM
-    object (a console hand-back resets it that way in the same transaction; a Core UPDATE here would be
-    overwritten by that object's flush at commit).
+
+async def write_turns(session: AsyncSession, turns: Sequence[TurnRows], now: datetime) -> list[list[int]]:
+    """Several turns' rows in at most four statements whatever their number: the replies' outbox rows
+    (their ids returned in order), the transcript (each person's words first, then each reply linked to its
+    outbox row), the new states, and any language that changed (saved on the contact). Returns each turn's
+    outbox ids.
     """
-    outbox_ids: list[int] = []
-    if replies:
-        rows = [
-            {
-                "conversation_id": conversation.id,
-                "contact_id": contact.id,
-                "channel": contact.channel,
-                "recipient_id": contact.external_id,
-                "author": str(reply.author),
-                "text": reply.text,
-                "sms_text": reply.sms_text,
-                "buttons": reply.buttons,
-                "reply_context": reply.reply_context,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for reply in replies
-        ]
-        outbox_ids = list((await session.execute(_INSERT_OUTBOX, rows)).scalars())
+    rows = [
+        {
+            "conversation_id": turn.conversation.id,
+            "contact_id": turn.contact.id,
+            "channel": turn.contact.channel,
+            "recipient_id": turn.contact.external_id,
+            "author": str(reply.author),
+            "text": reply.text,
+            "sms_text": reply.sms_text,
+            "buttons": reply.buttons,
+            "reply_context": reply.reply_context,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for turn in turns
+        for reply in turn.replies
+    ]
+    ids = iter(list((await session.execute(_INSERT_OUTBOX, rows)).scalars()) if rows else [])
+    outbox_ids: list[list[int]] = []
     lines = []
-    if inbound is not None:
-        lines.append(_line(conversation.id, "in", Author.PERSON, inbound, None, now))
-    for reply, outbox_id in zip(replies, outbox_ids, strict=True):
-        said = InboundRecord(text=reply.text, kind="text")
-        lines.append(_line(conversation.id, "out", reply.author, said, outbox_id, now))
+    for turn in turns:
+        own = [next(ids) for _ in turn.replies]
+        outbox_ids.append(own)
+        if turn.inbound is not None:
+            lines.append(_line(turn.conversation.id, "in", Author.PERSON, turn.inbound, None, now))
+        for reply, outbox_id in zip(turn.replies, own, strict=True):
+            said = InboundRecord(text=reply.text, kind="text")
+            lines.append(_line(turn.conversation.id, "out", reply.author, said, outbox_id, now))
     if lines:
         await session.execute(_INSERT_TRANSCRIPT, lines)
-    if state is not None:
-        await session.execute(_SAVE_STATE, {"conversation_id": conversation.id, "state": state, "at": now})
-    if language is not None and language != contact.language:
-        # the person's language, remembered for reminders and the next conversation; the object is told
-        # without becoming dirty, so that no ORM flush repeats the UPDATE
-        await session.execute(_SAVE_LANGUAGE, {"contact_id": contact.id, "language": language})
-        set_committed_value(contact, "language", language)
+    states = [
+        {"conversation_id": turn.conversation.id, "state": turn.state, "at": now}
+        for turn in turns
+        if turn.state is not None
+    ]
+    if states:
+        await session.execute(_SAVE_STATE, states)
+    languages = [
+        turn for turn in turns if turn.language is not None and turn.language != turn.contact.language
+    ]
+    if languages:
+        params = [{"contact_id": turn.contact.id, "language": turn.language} for turn in languages]
+        await session.execute(_SAVE_LANGUAGE, params)
+        for turn in languages:
+            # the person's language, remembered for reminders and the next conversation; the object is told
+            # without becoming dirty, so that no ORM flush repeats the UPDATE
+            set_committed_value(turn.contact, "language", turn.language)
     return outbox_ids
 
 
