@@ -112,6 +112,24 @@ def histogram_quantile(
     return lower
 
 
+def batch_mean(before: str, after: str) -> float | None:
+    """People's turns per transaction between two scrapes (helpline_turn_batch_size): group commit at work."""
+
+    def sums(text: str) -> tuple[float, float]:
+        found = {"sum": 0.0, "count": 0.0}
+        for family in text_string_to_metric_families(text):
+            if family.name == "helpline_turn_batch_size":
+                for sample in family.samples:
+                    for kind in found:
+                        if sample.name.endswith("_" + kind):
+                            found[kind] += sample.value
+        return found["sum"], found["count"]
+
+    (sum_before, count_before), (sum_after, count_after) = sums(before), sums(after)
+    batches = count_after - count_before
+    return round((sum_after - sum_before) / batches, 1) if batches > 0 else None
+
+
 def quantile_ms(before: str, after: str, name: str, q: float, digits: int = 1) -> float:
     return round(1000 * histogram_quantile(histogram(before, name), histogram(after, name), q), digits)
 
@@ -237,6 +255,7 @@ async def run_bot(kind: str, workers: int, args: argparse.Namespace, pg: Postgre
                 "outbox_depth_at_end": gauge(after_metrics, "helpline_outbox_depth"),
                 "turn_p50_ms": quantile_ms(before_metrics, after_metrics, turn, 0.5),
                 "turn_p99_ms": quantile_ms(before_metrics, after_metrics, turn, 0.99),
+                "turn_batch_mean": batch_mean(before_metrics, after_metrics),
                 "cpu_ms_per_message": per_msg,
                 # what the bot alone could do on this machine's 2 CPUs if nothing else ran on them
                 "projected_per_s_bot_alone_2_cpus": round(2000 / per_msg["bot"], 1)
@@ -257,6 +276,7 @@ async def run_bot(kind: str, workers: int, args: argparse.Namespace, pg: Postgre
                 "offered_per_s": rate,
                 "turn_p50_ms": quantile_ms(before_metrics, after_metrics, turn, 0.5),
                 "turn_p99_ms": quantile_ms(before_metrics, after_metrics, turn, 0.99),
+                "turn_batch_mean": batch_mean(before_metrics, after_metrics),
                 "nlu_p50_ms": quantile_ms(before_metrics, after_metrics, nlu, 0.5, 2),
                 "nlu_p99_ms": quantile_ms(before_metrics, after_metrics, nlu, 0.99, 2),
             }
