@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot import store
@@ -61,3 +63,30 @@ async def test_changes_to_adopted_rows_are_saved_and_the_transcript_keeps_its_or
         # each reply's line points at its own outbox row (the ids came back in the rows' order)
         assert [outbox[line.outbox_id].text for line in lines[1:] if line.outbox_id] == ["first", "second"]
         assert outbox[lines[2].outbox_id or 0].buttons == [["/help", "?"]]
+
+
+async def test_batches_lock_people_in_one_order_so_two_workers_cannot_deadlock(db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    names = ("anna", "boris", "clara")
+    async with database(db_url) as sm:
+        async with sm() as session, session.begin():
+            await store.lock_contacts(session, [store.ContactSeen(Channel.WEB, n) for n in names], NOW)
+
+        async def batch(people: list[str]) -> None:
+            async with sm() as session, session.begin():
+                await store.lock_contacts(session, [store.ContactSeen(Channel.WEB, n) for n in people], NOW)
+
+        # a third transaction holds boris: worker x's batch must wait for him, worker y's batch for x
+        async with sm() as holder:
+            await holder.begin()
+            await store.lock_contact(holder, Channel.WEB, "boris", NOW)
+            x = asyncio.create_task(batch(["clara", "boris", "anna"]))
+            await asyncio.sleep(0.3)
+            y = asyncio.create_task(batch(["anna", "clara"]))
+            await asyncio.sleep(0.3)
+            assert not x.done() and not y.done()
+            await holder.rollback()
+        # in the callers' order, x would hold clara and wait for anna while y held anna and waited for clara:
+        # PostgreSQL would end one of them with a deadlock error
+        await asyncio.wait_for(asyncio.gather(x, y), 10)
