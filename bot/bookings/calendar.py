@@ -11,7 +11,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from aiohttp import web
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +42,10 @@ async def feed(session: AsyncSession, counsellor: Counsellor, texts: Texts, now:
         )
         .order_by(Booking.starts_at)
     )
+    # imported on first use: 2 MB in every worker for what only a psychologist's calendar app asks for
+    # (the memory goal is 150 MB per worker, docs/production.md)
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//helpline-bot//counselling sessions//EN")
     calendar.add("version", "2.0")
