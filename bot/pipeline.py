@@ -1,4 +1,7 @@
-"""One turn, one transaction: dedupe, lock, state, NLU, flow step, transcript + state + outbox."""
+"""Turns: dedupe, lock, state, NLU, flow step, transcript + state + outbox, each turn all or nothing.
+
+A turn runs in one transaction; in a rush, several people's turns share it (group commit, bot/batching.py).
+"""
 
 from __future__ import annotations
 
