@@ -33,8 +33,6 @@ class Batcher(Generic[T, R]):
         self._key = key
         self._waiting: deque[tuple[T, asyncio.Future[R]]] = deque()
         self._task: asyncio.Task[None] | None = None
-        self.batches = 0  # handled so far, and the items in them: the mean batch size, for tests and logs
-        self.items = 0
 
     async def submit(self, item: T) -> R:
         """Handle `item` in the next batch; returns its own outcome (or raises its own exception)."""
@@ -62,8 +60,6 @@ class Batcher(Generic[T, R]):
         try:
             while self._waiting:
                 batch = self._next_batch()
-                self.batches += 1
-                self.items += len(batch)
                 try:
                     outcomes = await self._run([item for item, _ in batch])
                 except BaseException as exc:

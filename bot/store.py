@@ -159,15 +159,15 @@ E = TypeVar("E", Contact, Conversation)
 
 
 def _adopt_all(session: AsyncSession, entity: type[E], rows: Sequence[Row[Any]]) -> list[E]:
-    table = _CONTACTS if entity is Contact else _CONVERSATIONS
-    return [_adopt(session, entity, table, row) for row in rows]
+    return [_adopt(session, entity, row) for row in rows]
 
 
-def _adopt(session: AsyncSession, entity: type[E], table: Table, row: Row[Any]) -> E:
+def _adopt(session: AsyncSession, entity: type[E], row: Row[Any]) -> E:
     """The ORM object for a row a Core statement returned, tracked by the session as if it had loaded it
     (SQLAlchemy's make_transient_to_detached, meant for rows from another source): later changes to it
     are flushed as usual. An object the session already holds is refreshed instead, like populate_existing.
     """
+    table = cast(Table, entity.__table__)
     values = {column.key: row[index] for index, column in enumerate(table.c)}
     held = session.sync_session.identity_map.get(identity_key(entity, (values["id"],)))
     if held is not None:
