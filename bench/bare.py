@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 
+import uvloop
 from aiohttp import web
 
 
@@ -26,7 +27,16 @@ def serve(port: int) -> None:
     app = web.Application()
     app.router.add_post("/webhooks/telegram", webhook)
     app.router.add_get("/readyz", healthz)
-    web.run_app(app, host="127.0.0.1", port=port, reuse_port=True, access_log=None, print=None)
+    # the same event loop as `helpline run`, so the ratio compares the bot with the loop it runs on
+    web.run_app(
+        app,
+        host="127.0.0.1",
+        port=port,
+        reuse_port=True,
+        access_log=None,
+        print=None,
+        loop=uvloop.new_event_loop(),
+    )
 
 
 def main() -> int:

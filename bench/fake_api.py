@@ -22,6 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import uvloop  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 from tests.telegram_fake import Failure, FakeBotApi  # noqa: E402
@@ -139,4 +140,4 @@ async def main(control_port: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--control-port", type=int, default=0)
-    asyncio.run(main(parser.parse_args().control_port))
+    uvloop.run(main(parser.parse_args().control_port))

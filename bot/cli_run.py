@@ -74,8 +74,19 @@ def serve(
         access_log=None,
         reuse_port=reuse_port or None,
         shutdown_timeout=settings.shutdown_timeout,
+        loop=new_event_loop(),
     )
     return 0
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it exists (Linux, macOS): aiohttp and asyncpg spend a worker's CPU in the event loop's
+    socket and task handling, and uvloop does that in C: 8% less CPU per message (bench/load)."""
+    if sys.platform == "win32":  # uvloop has no Windows build (pyproject marks it so)
+        return asyncio.new_event_loop()
+    import uvloop
+
+    return uvloop.new_event_loop()
 
 
 def _prepare_database(settings: Settings, *, migrate: bool) -> None:

@@ -32,6 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+import uvloop  # noqa: E402
+
 from bench.load.run import drain, gauge, scrape  # noqa: E402
 from bench.loadgen import Load, compare, expected_replies, texts  # noqa: E402
 from bench.rig import Bot, FakeApi, Postgres, loadavg  # noqa: E402
@@ -197,4 +199,4 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(asyncio.run(main()))
+    raise SystemExit(uvloop.run(main()))
