@@ -144,12 +144,49 @@ async def postgres_bench(server_url: str, count: int) -> dict[str, object]:
         await load_postgres(base + "/" + name, rows)
         loaded = time.perf_counter() - started - built
         result = await measure(url)
+        result["pending_list_full"] = await _with_full_pending_list(base + "/" + name, url)
         version = await admin.fetchval("SHOW server_version")
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
     return {"generate_s": round(built, 1), "load_s": round(loaded, 1), "server": version, **result,
             "messages": len(rows.transcript)}  # fmt: skip
+
+
+async def _with_full_pending_list(dsn: str, url: str) -> dict[str, object]:
+    """The same searches with the GIN pending list (migration 0008) filled to just below its limit, as
+    after a rush of messages: every text search also scans the list. New rows are copies of the newest
+    ones, written one by one as the bot writes them; pgstattuple reads the list's size."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        state = "SELECT pending_pages, pending_tuples FROM pgstatginindex('ix_transcript_fts')"
+        newest = await conn.fetch(
+            "SELECT conversation_id, direction, author, text, created_at FROM transcript"
+            " ORDER BY id DESC LIMIT 20000"
+        )
+        insert = (
+            "INSERT INTO transcript (conversation_id, direction, author, kind, text, created_at)"
+            " VALUES ($1, $2, $3, 'text', $4, $5)"
+        )
+        # how many rows fill it: write until the list is merged into the index (its size drops)
+        await conn.execute("SELECT gin_clean_pending_list('ix_transcript_fts'::regclass)")
+        fill, pages = 0, 0
+        for row in newest:
+            await conn.execute(insert, *row)
+            now = (await conn.fetchrow(state))["pending_pages"]
+            if now < pages:
+                break
+            fill, pages = fill + 1, now
+        # then the same count again, from an empty list, and stop one row short of the merge
+        await conn.execute("SELECT gin_clean_pending_list('ix_transcript_fts'::regclass)")
+        for row in newest[: max(fill - 1, 0)]:
+            await conn.execute(insert, *row)
+        full = dict(await conn.fetchrow(state))
+    finally:
+        await conn.close()
+    timed = await measure(url)
+    return {"pending": full, **{k: timed[k] for k in ("searches", "p50_ms", "p95_ms", "max_ms")}}
 
 
 def table(results: dict[str, Any]) -> str:
@@ -161,6 +198,13 @@ def table(results: dict[str, Any]) -> str:
             f"| {backend} | {results['conversations']:,} | {r['messages']:,} | {r['searches']} "
             f"| {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {r['load_s']} |"
         )
+        full = r.get("pending_list_full")
+        if full:
+            lines.append(
+                f"| {backend}, GIN pending list full ({full['pending']['pending_tuples']} rows) "
+                f"| {results['conversations']:,} | {r['messages']:,} | {full['searches']} "
+                f"| {full['p50_ms']} | {full['p95_ms']} | {full['max_ms']} | – |"
+            )
     return "\n".join(lines)
 
 
@@ -200,7 +244,8 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
-    goal = all(b["p95_ms"] < 300 for b in backends.values())  # type: ignore[index]
+    timed = [*backends.values(), *(b.get("pending_list_full") for b in backends.values())]  # type: ignore[attr-defined]
+    goal = all(b["p95_ms"] < 300 for b in timed if b)
     print(f"goal p95 < 300 ms: {'met' if goal else 'NOT met'}; wrote {args.out}")
     return 0 if goal else 1
 

@@ -60,7 +60,7 @@ async def test_search_unaccent_migration_downgrades_and_upgrades_again(db_url: s
         await upgrade(engine)
         if postgres:
             index, function = await _pg_search_objects(engine)
-            assert index and "helpline_unaccent(text)" in index and "fastupdate=off" in index
+            assert index and "helpline_unaccent(text)" in index and "fastupdate='on'" in index
             assert function
         await _downgrade(engine, "0005")
         assert not await is_current(engine)  # behind the code's head
@@ -115,5 +115,47 @@ async def test_the_yo_migration_reindexes_what_is_already_there(db_url: str):
         assert await _sqlite_finds(engine, "жду") == []
         await _downgrade(engine, "0006")
         assert await is_current(engine) is False
+    finally:
+        await engine.dispose()
+
+
+async def test_the_pending_list_migration_keeps_new_messages_findable(db_url: str):
+    """0008 (PostgreSQL): new rows wait in a pending list of at most 512 kB; searches find them there,
+    and going back to 0007 merges them into the index before turning the list off."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("0008 changes nothing on SQLite")
+    engine = make_engine(db_url)
+    finds = text(
+        "SELECT id FROM transcript WHERE to_tsvector('simple'::regconfig, helpline_unaccent(text))"
+        " @@ to_tsquery('simple'::regconfig, helpline_unaccent(:word))"
+    )
+    try:
+        await upgrade(engine)
+        index, _function = await _pg_search_objects(engine)
+        # (ALTER INDEX options read back quoted)
+        assert index and "fastupdate='on'" in index and "gin_pending_list_limit='512'" in index
+        async with engine.begin() as conn:
+            for statement in (
+                "INSERT INTO contacts (id, channel, external_id, opted_out, blocked, created_at)"
+                " VALUES (1, 'web', 'person-pending', false, false, now())",
+                "INSERT INTO conversations (id, contact_id, owner, state, crisis, created_at, updated_at)"
+                " VALUES (1, 1, 'bot', '{}', false, now(), now())",
+                "INSERT INTO transcript (id, conversation_id, direction, author, kind, text, created_at)"
+                " VALUES (7, 1, 'in', 'person', 'text', 'Kad varēs satikt vīru?', now())",
+            ):
+                await conn.execute(text(statement))
+            await conn.execute(text("SET LOCAL enable_seqscan = off"))  # through the index, pending list
+            assert (await conn.execute(finds, {"word": "vīru"})).scalars().all() == [7]
+        await _downgrade(engine, "0007")
+        index, _function = await _pg_search_objects(engine)
+        assert index and "fastupdate=off" in index and "gin_pending_list_limit" not in index
+        async with engine.begin() as conn:
+            # nothing left pending (the downgrade merged it), and the message is in the index proper
+            pending = text("SELECT gin_clean_pending_list('ix_transcript_fts'::regclass)")
+            assert await conn.scalar(pending) == 0
+            await conn.execute(text("SET LOCAL enable_seqscan = off"))
+            assert (await conn.execute(finds, {"word": "viru"})).scalars().all() == [7]
+        await upgrade(engine)
+        assert await is_current(engine)
     finally:
         await engine.dispose()
