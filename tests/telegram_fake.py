@@ -293,13 +293,21 @@ class FakeBotApi:
 async def _params(request: web.Request) -> dict[str, Any]:
     if request.content_type == "application/json":
         body = await request.json()
-        return dict(body) if isinstance(body, dict) else {}
+        # one shape whatever the encoding, as the Bot API reads them alike: scalars as a form carries
+        # them ("77", "true"), objects and lists as objects
+        return {key: _as_form_value(value) for key, value in body.items()} if isinstance(body, dict) else {}
     form = await request.post() if request.body_exists else {}
     params: dict[str, Any] = {}
     for key, value in {**request.query, **form}.items():
         text = str(value)
         params[key] = json.loads(text) if key in _JSON_FIELDS and text[:1] in "[{" else text
     return params
+
+
+def _as_form_value(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return value
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def _ok(result: object) -> web.Response:

@@ -33,6 +33,7 @@ MAX_TEXT = 4096  # Telegram counts UTF-16 code units
 MAX_CALLBACK_DATA = 64  # bytes
 SHORT_LABEL = 16  # two labels this short share a keyboard row
 _PROGRESS_LIMIT = 10_000
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # PTB objects are frozen once built: one serves every send
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +211,7 @@ class TelegramSender:
                         chat_id=_chat_id(chat),
                         text=text,
                         reply_markup=markup,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                        link_preview_options=_NO_PREVIEW,
                     )
             finally:
                 self._last_sent[chat] = loop.time()

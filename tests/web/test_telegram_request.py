@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import NetworkError, TimedOut
 
 from bot.channels.telegram_request import AiohttpRequest
@@ -23,7 +23,7 @@ def message(chat_id: int) -> dict[str, Any]:
 
 @pytest.fixture
 async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
-    """A Bot API stand-in that records what arrived: plain form fields, or multipart with a file."""
+    """A Bot API stand-in that records what arrived: JSON, form fields, or multipart with a file."""
     seen: list[dict[str, Any]] = []
 
     async def method(request: web.Request) -> web.Response:
@@ -34,6 +34,8 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
         if request.content_type == "multipart/form-data":
             async for part in await request.multipart():
                 fields[part.name or "?"] = (part.filename, await part.read())  # type: ignore[union-attr]
+        elif request.content_type == "application/json":
+            fields.update(await request.json())
         else:
             fields.update(await request.post())
         seen.append(fields)
@@ -55,16 +57,26 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
     await runner.cleanup()
 
 
-async def test_a_message_goes_out_as_form_fields_and_the_answer_is_parsed(
+async def test_a_message_goes_out_as_json_and_the_answer_is_parsed(
     server: tuple[str, list[dict[str, Any]]],
 ) -> None:
     base, seen = server
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Jā", callback_data="yes")]])
     async with Bot(TOKEN, base_url=base, request=AiohttpRequest()) as bot:
-        sent = await bot.send_message(chat_id=801, text="Sveiki! Kā varu palīdzēt? 🌿")
+        sent = await bot.send_message(
+            chat_id=801,
+            text="Sveiki! Kā varu palīdzēt? 🌿",
+            reply_markup=markup,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
     assert sent.message_id == 7 and sent.chat.id == 801
     assert seen[-1]["method"] == "sendMessage"
-    assert seen[-1]["content_type"] == "application/x-www-form-urlencoded"
+    assert seen[-1]["content_type"] == "application/json"
+    assert seen[-1]["chat_id"] == 801
     assert seen[-1]["text"] == "Sveiki! Kā varu palīdzēt? 🌿"
+    # objects travel as JSON objects, as the Bot API documents for application/json
+    assert seen[-1]["reply_markup"] == {"inline_keyboard": [[{"text": "Jā", "callback_data": "yes"}]]}
+    assert seen[-1]["link_preview_options"] == {"is_disabled": True}
 
 
 async def test_a_file_goes_out_as_multipart(server: tuple[str, list[dict[str, Any]]]) -> None:
