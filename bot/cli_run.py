@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import subprocess
@@ -66,6 +67,7 @@ def serve(
 
     if announce:
         app.on_startup.append(announce_start)
+    app.on_startup.append(_settle_heap)  # after the app's own start-up (cleanup contexts run first)
     web.run_app(
         app,
         host=host,
@@ -77,6 +79,18 @@ def serve(
         loop=new_event_loop(),
     )
     return 0
+
+
+async def _settle_heap(_app: web.Application) -> None:
+    """What start-up loaded (the NLU model, SQLAlchemy's mappers, the libraries' tables) lives as long as
+    the worker, yet Python's cycle collector walked it again on every older-generation pass; under load
+    that was 9% of a worker's CPU per message (bench/load). Frozen, the collector skips it; and the youngest
+    generation is collected after 10,000 new objects instead of 700 (a turn allocates thousands).
+    Only in a served worker: tests build many apps in one process, and freezing there would keep each
+    test's garbage for good."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 100)
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:

@@ -71,7 +71,7 @@ class EmbeddedClassifier:
             ranking: tuple[IntentScore, ...] = (IntentScore(rule.intent, 1.0),)
             entities.extend(rule.entities)
         else:
-            scores = self.model.predict(text)[:RANKING_SIZE]
+            scores = self.model.predict(text, top=RANKING_SIZE)
             ranking = tuple(scores)
             intent, confidence = self._decide(scores)
         entities.extend(self.entities.extract(text, self._now(), tokens))

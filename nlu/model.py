@@ -127,8 +127,8 @@ class IntentClassifier:
                 weights[mask] *= scale / norm
         return idx, weights
 
-    def predict(self, text: str) -> list[IntentScore]:
-        """Every intent with its probability, most likely first."""
+    def predict(self, text: str, top: int | None = None) -> list[IntentScore]:
+        """Every intent (or the `top` most likely) with its probability, most likely first."""
         if not self.classes:
             raise RuntimeError("model is not fitted")
         idx, weights = self._weights(features(text, self.config))
@@ -136,8 +136,8 @@ class IntentClassifier:
         logits = self.temperature * (scores - scores.max())
         probs = np.exp(logits)
         probs /= probs.sum()
-        order = np.argsort(-probs, kind="stable")
-        return [IntentScore(self.classes[i], float(probs[i])) for i in order]
+        order = np.argsort(-probs, kind="stable")[:top]
+        return [IntentScore(self.classes[i], float(probs[i])) for i in order.tolist()]
 
     def save(self, path: Path) -> None:
         """Write the artefact into directory `path` atomically (a reader never sees half a model)."""

@@ -44,6 +44,8 @@ def test_predicts_sorted_probabilities(model: IntentClassifier) -> None:
     assert ranking[0].name == "letters"
     assert [s.confidence for s in ranking] == sorted((s.confidence for s in ranking), reverse=True)
     assert sum(s.confidence for s in ranking) == pytest.approx(1.0, abs=1e-4)
+    # the top of the same ranking, when only the top is asked for
+    assert model.predict("vai var rakstīt vēstules dēlam?", top=2) == ranking[:2]
 
 
 def test_save_load_round_trip_gives_the_same_prediction(model: IntentClassifier, tmp_path: Path) -> None:
