@@ -112,3 +112,16 @@ def test_malformed_text_file_is_refused_naming_the_file(tmp_path: Path):
     (tmp_path / "lv.yml").write_text("language: lv\ntexts:\n  greet:\n    sms: only sms\n")
     with pytest.raises(ContentError, match=r"lv\.yml.*greet"):
         Texts.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("lang", "parcels", "ask"),
+    [("lv", "Sūtījumi", "jautājiet cietumā"), ("ru", "Посылки", "спросите в тюрьме"), ("en", "Parcels", "ask")],
+)
+def test_one_answer_for_parcels_and_money_opens_with_its_short_part(texts: Texts, lang, parcels, ask):
+    """One intent covers both; someone asking about a parcel must not scroll past bank details to learn
+    that the prison decides: the two-sentence parcels part comes first, the account after it."""
+    for sms in (False, True):
+        answer = texts.render("faq.parcels_money", lang, sms=sms)
+        assert answer.index(ask) < answer.index("LV15TREL8190468041000"), (lang, sms)
+    assert texts.render("faq.parcels_money", lang).startswith(parcels)
