@@ -83,7 +83,8 @@ class Postgres:
     url: str = ""
 
     def start(self) -> str:
-        env = {**os.environ, "PGROOT": str(self.root), "PGPORT": str(self.port)}
+        # durable, as in production: every commit flushed to disk (the tests' clusters skip that)
+        env = {**os.environ, "PGROOT": str(self.root), "PGPORT": str(self.port), "PG_DURABLE": "1"}
         out = subprocess.run(
             ["bash", str(ROOT / "scripts/pg-up.sh")], env=env, check=True, capture_output=True, text=True
         )

@@ -22,6 +22,19 @@ else
   as_pg() { "$@"; }
 fi
 as_pg "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PGROOT/initdb.log"
-as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 start \
-  -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGROOT/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+# the settings live in the cluster's own config, so scripts/pg-restart.sh starts it exactly alike
+{
+  echo "port = $PGPORT"
+  echo "listen_addresses = '127.0.0.1'"
+  echo "unix_socket_directories = '$PGROOT/sock'"
+  echo "max_connections = 200"
+  # tests throw the cluster away, so they skip durability; PG_DURABLE=1 (the load and fault benchmarks)
+  # keeps PostgreSQL's defaults, every commit flushed to disk, as in production
+  if [ "${PG_DURABLE:-0}" != 1 ]; then
+    echo "fsync = off"
+    echo "synchronous_commit = off"
+    echo "full_page_writes = off"
+  fi
+} | as_pg tee -a "$PGROOT/data/postgresql.conf" >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 start >/dev/null
 echo "postgresql+asyncpg://postgres@127.0.0.1:$PGPORT/postgres"
