@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import keys
-from bot.db.models import HandoffRequest, OutboxItem, OutboxStatus
+from bot.db.models import HandoffRequest, OutboxItem, waiting
 from bot.messages import Channel
 from nlu.parse import Classifier, Parse
 
@@ -128,11 +128,10 @@ class TimedClassifier:
 
 async def read_gauges(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> list[Metric]:
     """Outbox depth and oldest age, hand-off queue length and oldest wait: two indexed aggregates."""
-    waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
     async with sessionmaker() as session:
         depth, oldest = (
             await session.execute(
-                select(func.count(), func.min(OutboxItem.created_at)).where(OutboxItem.status.in_(waiting))
+                select(func.count(), func.min(OutboxItem.created_at)).where(waiting(OutboxItem))
             )
         ).one()
         opened = func.min(HandoffRequest.created_at)

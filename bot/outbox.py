@@ -10,13 +10,22 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Table, and_, bindparam, exists, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import RecipientGone, Sender, SendError
 from bot.clock import Clock
-from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner
+from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner, waiting
 from bot.messages import Button, Channel, OutboundMessage
 from bot.metrics import Metrics
 from bot.outbox_marks import Claimed, Mark, MarkRecorder
@@ -38,11 +47,15 @@ def _claim_statement() -> Any:
     blocked = exists().where(
         earlier.conversation_id == OutboxItem.conversation_id,
         earlier.id < OutboxItem.id,
-        earlier.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        waiting(earlier),
     )
-    due = or_(
-        and_(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.next_attempt_at <= now),
-        and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < now),
+    # waiting(): the partial index ix_outbox_waiting, read in id order (migration 0009)
+    due = and_(
+        waiting(OutboxItem),
+        or_(
+            and_(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.next_attempt_at <= now),
+            and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < now),
+        ),
     )
     # the person's and the conversation's flags come with the rows (one statement, not three);
     # only the outbox rows are locked: a turn of the same person need not wait for a delivery

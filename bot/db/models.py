@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -20,10 +21,12 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    literal,
     text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
@@ -67,6 +70,19 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     DEAD = "dead"  # gave up after retries or a permanent error
     CANCELLED = "cancelled"  # the bot must not speak (a human took over, or the person opted out)
+
+
+# Undelivered rows. The partial indexes on the outbox hold only these, and a database uses a partial
+# index only when the query states its condition with the same literal values (a bound parameter cannot
+# be proven equal when a plan is made): queries use waiting(), which writes the values into the SQL.
+WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+_WAITING = text("status IN ({})".format(", ".join(f"'{status}'" for status in WAITING)))
+
+
+def waiting(table: Any) -> ColumnElement[bool]:
+    """`status IN ('pending', 'sending')` on OutboxItem or an alias of it, values written into the SQL."""
+    values = [literal(str(status), literal_execute=True) for status in WAITING]
+    return cast(ColumnElement[bool], table.status.in_(values))
 
 
 class Author(StrEnum):
@@ -166,7 +182,16 @@ class OutboxItem(Base):
     created_at: Mapped[datetime] = mapped_column()
     sent_at: Mapped[datetime | None] = mapped_column()
     __table_args__ = (
-        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # the queue (migration 0009): only undelivered rows, in order; rows leave these indexes when sent,
+        # so a claim reads a few entries, not every row that was ever pending (see the migration)
+        Index("ix_outbox_waiting", "id", postgresql_where=_WAITING, sqlite_where=_WAITING),
+        Index(
+            "ix_outbox_waiting_conversation",
+            "conversation_id",
+            "id",
+            postgresql_where=_WAITING,
+            sqlite_where=_WAITING,
+        ),
         Index("ix_outbox_conversation", "conversation_id", "id"),
         # Twilio's delivery reports find their row by the message SID (bot/channels/sms_status.py)
         Index("ix_outbox_provider_message_id", "provider_message_id"),
