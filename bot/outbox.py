@@ -36,6 +36,9 @@ LEASE = timedelta(seconds=60)  # a claimed row whose worker died is taken again 
 MAX_BACKOFF = 300.0
 
 
+_OUTBOX: Table = OutboxItem.__table__  # type: ignore[assignment]  # declarative tables are Tables
+
+
 def _claim_statement() -> Any:
     """Due rows of the given channels, oldest first, each with its person's and conversation's flags.
 
@@ -59,14 +62,16 @@ def _claim_statement() -> Any:
     )
     # the person's and the conversation's flags come with the rows (one statement, not three);
     # only the outbox rows are locked: a turn of the same person need not wait for a delivery
+    # Core rows, not ORM objects: the claim is settled by two prebuilt UPDATEs below, without the session's
+    # identity map and unit of work (3.5% of a busy worker, py-spy)
     return (
-        select(OutboxItem, Contact.blocked, Contact.opted_out, Conversation.owner)
+        select(_OUTBOX, Contact.blocked, Contact.opted_out, Conversation.owner)
         .outerjoin(Contact, Contact.id == OutboxItem.contact_id)
         .outerjoin(Conversation, Conversation.id == OutboxItem.conversation_id)
         .where(due, OutboxItem.channel.in_(bindparam("channels", expanding=True)), ~blocked)
         .order_by(OutboxItem.id)
         .limit(bindparam("limit"))
-        .with_for_update(of=OutboxItem, skip_locked=True)
+        .with_for_update(of=_OUTBOX, skip_locked=True)
     )
 
 
@@ -149,16 +154,23 @@ class OutboxWorker:
             params = {"now": now, "channels": channels, "limit": self.batch}
             rows = (await session.execute(_CLAIM, params)).all()
             claimed: list[Claimed] = []
-            cancelled = 0
-            for row, person_blocked, opted_out, owner in rows:
-                if _must_not_send(row, bool(person_blocked or opted_out), owner):
-                    row.status = OutboxStatus.CANCELLED
-                    cancelled += 1
+            cancelled: list[dict[str, Any]] = []
+            for row in rows:
+                if _must_not_send(row, bool(row.blocked or row.opted_out), row.owner):
+                    cancelled.append({"row_id": row.id})
                     continue
-                row.status, row.lease_until = OutboxStatus.SENDING, now + self.lease
-                row.attempts += 1
-                claimed.append(Claimed(_message(row), row.attempts, row.conversation_id, row.contact_id))
-            return claimed, cancelled
+                attempts = row.attempts + 1
+                claimed.append(Claimed(_message(row), attempts, row.conversation_id, row.contact_id))
+            if claimed:
+                lease_until = now + self.lease
+                taken = [
+                    {"row_id": c.message.outbox_id, "attempts": c.attempts, "lease": lease_until}
+                    for c in claimed
+                ]
+                await session.execute(_MARK_SENDING, taken)
+            if cancelled:
+                await session.execute(_MARK_CANCELLED, cancelled)
+            return claimed, len(cancelled)
 
     async def _deliver(self, item: Claimed) -> None:
         message = item.message
@@ -249,7 +261,6 @@ class OutboxWorker:
                 await self.on_sent(session, str(mark.item.message.channel), mark.item.conversation_id)
 
 
-_OUTBOX: Table = OutboxItem.__table__  # type: ignore[assignment]  # declarative tables are Tables
 # Core, not ORM: an ORM UPDATE with a list of parameters would be a bulk update by primary key
 _MARK_SENT = (
     update(_OUTBOX)
@@ -263,14 +274,25 @@ _MARK_SENT = (
 )
 
 
-def _must_not_send(row: OutboxItem, silenced: bool, owner: str | None) -> bool:
+_MARK_SENDING = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(status=OutboxStatus.SENDING, attempts=bindparam("attempts"), lease_until=bindparam("lease"))
+)
+_MARK_CANCELLED = (
+    update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id")).values(status=OutboxStatus.CANCELLED)
+)
+
+
+def _must_not_send(row: Any, silenced: bool, owner: str | None) -> bool:
     """The send layer enforces it: no bot words under a human, none to a blocked or opted-out person."""
     if row.author != Author.BOT:
         return False  # a coordinator's words and compliance messages (the STOP confirmation) still go
     return silenced or owner == Owner.HUMAN
 
 
-def _message(row: OutboxItem) -> OutboundMessage:
+def _message(row: Any) -> OutboundMessage:
+    """An outbox row (ORM object or Core row: the same attribute names) as the senders take it."""
     return OutboundMessage(
         outbox_id=row.id,
         channel=Channel(row.channel),
