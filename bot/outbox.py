@@ -10,16 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import (
-    BindParameter,
-    Table,
-    and_,
-    bindparam,
-    exists,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import BindParameter, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -46,12 +37,18 @@ def _claim_statement() -> Any:
     """
     earlier = aliased(OutboxItem)
     now: BindParameter[Any] = bindparam("now")  # typed by the columns it is compared with
-    # only the oldest undelivered row of each conversation: replies keep their order
-    blocked = exists().where(
-        earlier.conversation_id == OutboxItem.conversation_id,
-        earlier.id < OutboxItem.id,
-        waiting(earlier),
+    # only the oldest undelivered row of each conversation: replies keep their order. A scalar subquery
+    # in the conversation index's own order, not NOT EXISTS: during a rush the planner's statistics lag the
+    # backlog, and the anti-join it then chose compared every candidate with every waiting row (63 ms per
+    # claim at 6,000 waiting replies, against 0.3 ms this way; migration 0009)
+    first_of_conversation = (
+        select(earlier.id)
+        .where(earlier.conversation_id == OutboxItem.conversation_id, waiting(earlier))
+        .order_by(earlier.conversation_id, earlier.id)
+        .limit(1)
+        .scalar_subquery()
     )
+    in_turn = or_(OutboxItem.conversation_id.is_(None), OutboxItem.id == first_of_conversation)
     # waiting(): the partial index ix_outbox_waiting, read in id order (migration 0009)
     due = and_(
         waiting(OutboxItem),
@@ -68,7 +65,7 @@ def _claim_statement() -> Any:
         select(_OUTBOX, Contact.blocked, Contact.opted_out, Conversation.owner)
         .outerjoin(Contact, Contact.id == OutboxItem.contact_id)
         .outerjoin(Conversation, Conversation.id == OutboxItem.conversation_id)
-        .where(due, OutboxItem.channel.in_(bindparam("channels", expanding=True)), ~blocked)
+        .where(due, OutboxItem.channel.in_(bindparam("channels", expanding=True)), in_turn)
         .order_by(OutboxItem.id)
         .limit(bindparam("limit"))
         .with_for_update(of=_OUTBOX, skip_locked=True)
@@ -76,6 +73,13 @@ def _claim_statement() -> Any:
 
 
 _CLAIM = _claim_statement()
+# For this transaction only, PostgreSQL reads the queue in index order and stops at the limit. In a rush its
+# statistics lag the backlog (taken when nearly every row was sent), and it then chose a bitmap scan of
+# every waiting entry plus a sort: 12 ms per claim at 100 webhooks in flight (auto_explain), and bitmap
+# scans never mark the entries of delivered rows dead, so the next claim read them all again.
+QUEUE_PLAN = select(
+    func.set_config("enable_bitmapscan", "off", True), func.set_config("enable_sort", "off", True)
+)
 
 
 def backoff(attempts: int) -> float:
@@ -152,6 +156,8 @@ class OutboxWorker:
         async with self.sessionmaker() as session, session.begin():
             now = self.clock()
             params = {"now": now, "channels": channels, "limit": self.batch}
+            if session.get_bind().dialect.name == "postgresql":
+                await session.execute(QUEUE_PLAN)
             rows = (await session.execute(_CLAIM, params)).all()
             claimed: list[Claimed] = []
             cancelled: list[dict[str, Any]] = []

@@ -116,7 +116,11 @@ def test_malformed_text_file_is_refused_naming_the_file(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("lang", "parcels", "ask"),
-    [("lv", "Sūtījumi", "jautājiet cietumā"), ("ru", "Посылки", "спросите в тюрьме"), ("en", "Parcels", "ask")],
+    [
+        ("lv", "Sūtījumi", "jautājiet cietumā"),
+        ("ru", "Посылки", "спросите в тюрьме"),
+        ("en", "Parcels", "ask"),
+    ],
 )
 def test_one_answer_for_parcels_and_money_opens_with_its_short_part(texts: Texts, lang, parcels, ask):
     """One intent covers both; someone asking about a parcel must not scroll past bank details to learn
