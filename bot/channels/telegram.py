@@ -83,6 +83,7 @@ async def register_webhook(bot: Bot, settings: Settings, *, drop_pending: bool =
         secret_token=secret.get_secret_value(),
         allowed_updates=list(ALLOWED_UPDATES),
         drop_pending_updates=drop_pending,
+        max_connections=settings.telegram_webhook_max_connections,
     )
     return url
 

@@ -45,8 +45,15 @@ def test_set_webhook_registers_the_public_url_with_the_secret(api, tmp_path, cap
     assert api.webhook["url"] == f"{PUBLIC_URL}/webhooks/telegram"
     assert api.webhook["secret_token"] == SECRET
     assert api.webhook["drop_pending_updates"] == "true"
+    assert api.webhook["max_connections"] == "100"  # Telegram's most: bigger batches in a rush
     out = capsys.readouterr().out
     assert f"{PUBLIC_URL}/webhooks/telegram" in out and SECRET not in out and TOKEN not in out
+
+
+def test_set_webhook_asks_for_as_many_connections_as_configured(api, tmp_path):
+    settings = settings_for(api, tmp_path, TELEGRAM_WEBHOOK_MAX_CONNECTIONS=40)
+    assert run(["set-webhook"], settings) == 0
+    assert api.webhook["max_connections"] == "40"
 
 
 def test_info_shows_the_webhook_and_says_when_it_differs(api, tmp_path, capsys):
