@@ -4,7 +4,8 @@
     .venv/bin/python bench/load/run.py --only postgres:2
 
 For 1 and 2 workers on SQLite and PostgreSQL, and a bare aiohttp handler (the ceiling), on this machine:
-- saturation: `--concurrency` posts in flight for `--seconds`: inbound accepted per second, replies
+- saturation: `--concurrency` posts in flight (default 100: as many as the bot asks Telegram to deliver at
+  once, TELEGRAM_WEBHOOK_MAX_CONNECTIONS) for `--seconds`: inbound accepted per second, replies
   delivered to the fake per second, and end to end (accepted until the last of their replies arrived);
 - latency: an open-loop rate (`--rate`, default 60% of the saturation rate) for `--seconds`: webhook round
   trip p50/p99 measured from each post's scheduled time, and the pipeline's own turn latency histogram;
@@ -330,7 +331,9 @@ async def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each measured phase")
     parser.add_argument("--count", type=int, default=200_000, help="upper bound of posts per phase")
-    parser.add_argument("--concurrency", type=int, default=64, help="posts in flight at saturation")
+    parser.add_argument(
+        "--concurrency", type=int, default=100, help="posts in flight at saturation (Telegram's most: 100)"
+    )
     parser.add_argument("--chats", type=int, default=20_000, help="distinct chats")
     parser.add_argument("--rate", type=float, default=None, help="open-loop rate for the latency phase")
     parser.add_argument("--only", action="append", help="e.g. postgres:2 (repeatable)")
