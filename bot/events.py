@@ -30,7 +30,11 @@ Publish = Callable[[str, int], Awaitable[None]]
 
 
 def asyncpg_dsn(sqlalchemy_url: str) -> str:
-    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """The URL as asyncpg takes it: SQLAlchemy's own options (the prepared statement cache) are not
+    server settings, and asyncpg would send them to PostgreSQL as such."""
+    url = make_url(sqlalchemy_url).set(drivername="postgresql")
+    url = url.difference_update_query(["prepared_statement_cache_size"])
+    return url.render_as_string(hide_password=False)
 
 
 class EventBridge:

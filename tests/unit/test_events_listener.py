@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from bot.events import RESYNC, EventBridge
+from bot.events import RESYNC, EventBridge, asyncpg_dsn
 
 
 class FakeConnection:
@@ -60,3 +60,10 @@ async def test_an_unforeseen_connection_error_reconnects_instead_of_ending_the_l
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+def test_the_listener_connects_without_sqlalchemy_only_options():
+    """A database URL may tune SQLAlchemy's statement cache; asyncpg would pass that option on to
+    PostgreSQL as a server setting and fail to connect."""
+    url = "postgresql+asyncpg://helpline:pw@db:5432/helpline?prepared_statement_cache_size=800&ssl=require"
+    assert asyncpg_dsn(url) == "postgresql://helpline:pw@db:5432/helpline?ssl=require"
