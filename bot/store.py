@@ -244,9 +244,10 @@ async def open_conversations_with(
     by_contact = {
         conversation.contact_id: conversation for conversation in _adopt_all(session, Conversation, found)
     }
+    # each contact once (dict.fromkeys keeps the order), or a person named twice would get two conversations
     missing = [
         {"contact_id": contact_id, "at": now, "updated_at": now}
-        for contact_id in ids
+        for contact_id in dict.fromkeys(ids)
         if contact_id not in by_contact
     ]
     if missing:

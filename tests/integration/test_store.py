@@ -90,3 +90,21 @@ async def test_batches_lock_people_in_one_order_so_two_workers_cannot_deadlock(d
         # in the callers' order, x would hold clara and wait for anna while y held anna and waited for clara:
         # PostgreSQL would end one of them with a deadlock error
         await asyncio.wait_for(asyncio.gather(x, y), 10)
+
+
+async def test_a_person_named_twice_gets_one_conversation(db_url: str) -> None:
+    async with database(db_url) as sm:
+        async with sm() as session, session.begin():
+            anna, boris = await store.lock_contacts(
+                session,
+                [store.ContactSeen(Channel.WEB, "anna-x"), store.ContactSeen(Channel.WEB, "boris-x")],
+                NOW,
+            )
+            found, _ = await store.open_conversations_with(
+                session, [anna, boris, anna], NOW, store.OpenConversation.build(None)
+            )
+            assert [c.contact_id for c in found] == [anna.id, boris.id, anna.id]
+            assert found[0] is found[2]
+        async with sm() as session:
+            rows = (await session.scalars(select(Conversation))).all()
+        assert sorted(c.contact_id for c in rows) == sorted([anna.id, boris.id])
