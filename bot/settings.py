@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     telegram_send_rate: float = Field(default=30.0, gt=0, validation_alias="TELEGRAM_SEND_RATE")
     # how many updates Telegram may deliver at once (setWebhook max_connections, 1-100; Telegram's own
     # default is 40). In a rush, updates that arrive together share one transaction (bot/batching.py):
-    # 100 in flight took 958 msg/s end to end where 40 took 760 (bench/load, docs/production.md)
+    # 100 in flight took 879-930 msg/s end to end where 40 took 737 (bench/results/load-pg2-c*-…T18.json)
     telegram_webhook_max_connections: int = Field(
         default=100, ge=1, le=100, validation_alias="TELEGRAM_WEBHOOK_MAX_CONNECTIONS"
     )

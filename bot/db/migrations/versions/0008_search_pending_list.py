@@ -8,9 +8,10 @@ Written by hand. With `fastupdate = off` (0004, 0006) every transcript row pays 
 once, word by word: under load that was 0.4 of PostgreSQL's 0.94 ms of CPU per message (bench/load; 0.42
 with no index at all). A pending list gathers new rows and merges them into the index in bulk; 0004 turned
 it off because the default 4 MB list, left to grow until a vacuum, made every search scan it (1-1.8 s per
-query after a burst). `gin_pending_list_limit = 512` (kB, a few hundred messages) caps that scan: a search
-over 100,000 conversations with the list full was p95 14 ms against 13 with no list (max 81 ms against 18),
-and PostgreSQL's CPU per message fell from 0.94 to 0.55 ms. A search sees pending rows as usual.
+query after a burst). `gin_pending_list_limit = 512` (kB, about 1,500 messages) caps that scan: the search
+benchmark over 100,000 conversations with the list full gave p95 13.6 ms against 12.8 with no list (max
+80.7 ms against 69.3; bench/results/search.json), and PostgreSQL's CPU per message fell from 0.94 to 0.55 ms.
+A search sees pending rows as usual.
 
 - SQLite: nothing to do (FTS5 has its own segments).
 """
