@@ -4,7 +4,9 @@ One query builder serves both dialects; only the full-text predicate differs. Bo
 diacritics, in the text and in the query ("virs" finds "vīrs" and "vīrs" finds "virs"; migrations 0004
 and 0006). Results are newest first and paged by id (`before_id`), never by OFFSET, so page 500 costs
 what page 1 costs. Texts come back as stored: the console masks them (bot.redaction) before anyone sees
-them.
+them. Words are looked for in what people, coordinators and the system wrote; the bot's own canned answers
+are not in the full-text index (migration 0010) and are found through the intent of the question they
+answered.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.db.models import Booking, Contact, Conversation, HandoffRequest, TranscriptEntry
+from bot.db.models import Booking, Contact, Conversation, HandoffRequest, TranscriptEntry, searched
 from nlu.parse import FALLBACK
 
 MAX_TERMS = 8
@@ -143,7 +145,8 @@ def _pg_candidates(q: SearchQuery, floor: int | None) -> tuple[Subquery, Any]:
     if terms(q.text):
         # exactly the index expression (migration 0006)
         document = func.to_tsvector(_SIMPLE, func.helpline_unaccent(t.text, type_=String))
-        inner = inner.where(document.op("@@")(_pg_tsquery(q.text)))
+        # the index holds no bot answers (migration 0010); stating so lets the planner use it
+        inner = inner.where(searched(t), document.op("@@")(_pg_tsquery(q.text)))
     if q.since is not None:
         inner = inner.where(t.created_at >= q.since)
     if q.until is not None:

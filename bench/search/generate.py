@@ -131,11 +131,13 @@ def load_sqlite(path: Path, rows: Rows) -> None:
                 f"INSERT INTO {table} ({columns}{extra}) VALUES ({marks})",
                 ([_sqlite_value(v) for v in row] for row in data),
             )
-        # as migration 0007 indexes (ё read as е); FTS5's own 'rebuild' would index the unfolded text
+        # as migrations 0007 and 0010 index (ё read as е, the bot's answers left out); FTS5's own 'rebuild'
+        # would index the unfolded text of every row
         db.execute("INSERT INTO transcript_fts(transcript_fts) VALUES ('delete-all')")
         db.execute(
             "INSERT INTO transcript_fts(rowid, text) SELECT id,"
             " replace(replace(text, char(1105), char(1077)), char(1025), char(1045)) FROM transcript"
+            " WHERE author <> 'bot'"
         )
         db.execute(trigger)
         db.execute("COMMIT")

@@ -156,14 +156,15 @@ async def postgres_bench(server_url: str, count: int) -> dict[str, object]:
 async def _with_full_pending_list(dsn: str, url: str) -> dict[str, object]:
     """The same searches with the GIN pending list (migration 0008) filled to just below its limit, as
     after a rush of messages: every text search also scans the list. New rows are copies of the newest
-    ones, written one by one as the bot writes them; pgstattuple reads the list's size."""
+    indexed ones (not the bot's answers, migration 0010), written one by one as the bot writes them;
+    pgstattuple reads the list's size."""
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
         state = "SELECT pending_pages, pending_tuples FROM pgstatginindex('ix_transcript_fts')"
         newest = await conn.fetch(
             "SELECT conversation_id, direction, author, text, created_at FROM transcript"
-            " ORDER BY id DESC LIMIT 20000"
+            " WHERE author <> 'bot' ORDER BY id DESC LIMIT 60000"
         )
         insert = (
             "INSERT INTO transcript (conversation_id, direction, author, kind, text, created_at)"

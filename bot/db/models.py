@@ -325,6 +325,13 @@ UNMODELLED_TABLE_PREFIX = "transcript_fts"
 UNMODELLED_INDEXES = frozenset({"ix_transcript_fts"})
 
 
+def searched(table: Any) -> ColumnElement[bool]:
+    """`author <> 'bot'` on TranscriptEntry or an alias of it, the value written into the SQL: the full-text
+    index holds only rows for which this holds (migration 0010), and PostgreSQL uses a partial index only
+    for a query that states its condition with the same literal value."""
+    return cast(ColumnElement[bool], table.author != literal(str(Author.BOT), literal_execute=True))
+
+
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic's include_name hook: leave the unmodelled full-text objects out of autogenerate."""
     if type_ == "table" and name is not None and name.startswith(UNMODELLED_TABLE_PREFIX):

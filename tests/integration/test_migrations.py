@@ -159,3 +159,80 @@ async def test_the_pending_list_migration_keeps_new_messages_findable(db_url: st
         assert await is_current(engine)
     finally:
         await engine.dispose()
+
+
+async def test_the_bot_answers_migration_reindexes_without_them_and_back(db_url: str):
+    """0010: the full-text index drops the bot's answers (PostgreSQL: a partial index; SQLite: the FTS5
+    triggers and a refill), keeps everyone else's words, and going back to 0009 indexes every row again."""
+    engine = make_engine(db_url)
+    postgres = db_url.startswith("postgresql")
+    rows = (
+        ("7", "in", "person", "Kad varēs satikt vīru?"),
+        ("8", "out", "bot", "Tikšanās reizi mēnesī, piesakieties iepriekš."),
+        ("9", "out", "coordinator", "Piezvanīšu rīt."),
+    )
+    if postgres:
+        finds = text(
+            "SELECT id FROM transcript WHERE author <> 'bot' AND to_tsvector('simple'::regconfig,"
+            " helpline_unaccent(text)) @@ to_tsquery('simple'::regconfig, helpline_unaccent(:word))"
+        )
+        every = text(
+            "SELECT id FROM transcript WHERE to_tsvector('simple'::regconfig, helpline_unaccent(text))"
+            " @@ to_tsquery('simple'::regconfig, helpline_unaccent(:word))"
+        )
+
+    async def found(word: str, *, all_rows: bool = False) -> list[int]:
+        if not postgres:
+            return await _sqlite_finds(engine, word)
+        async with engine.begin() as conn:
+            await conn.execute(text("SET LOCAL enable_seqscan = off"))  # through the index
+            return list((await conn.execute(every if all_rows else finds, {"word": word})).scalars())
+
+    try:
+        await upgrade(engine)
+        await _downgrade(engine, "0009")
+        false = "false" if postgres else "0"
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO contacts (id, channel, external_id, opted_out, blocked, created_at)"
+                    f" VALUES (1, 'web', 'person-0010', {false}, {false}, '2026-12-06 10:00:00')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO conversations (id, contact_id, owner, state, crisis, created_at, updated_at)"
+                    f" VALUES (1, 1, 'bot', '{{}}', {false}, '2026-12-06 10:00:00', '2026-12-06 10:00:00')"
+                )
+            )
+            for id_, direction, author, words in rows:
+                await conn.execute(
+                    text(
+                        "INSERT INTO transcript"
+                        " (id, conversation_id, direction, author, kind, text, created_at)"
+                        " VALUES (:id, 1, :direction, :author, 'text', :words, '2026-12-06 10:00:00')"
+                    ),
+                    {"id": int(id_), "direction": direction, "author": author, "words": words},
+                )
+        assert await found("mēnesī", all_rows=True) == [8]  # 0009: the bot's answer is indexed
+        await upgrade(engine)
+        if postgres:
+            index, _function = await _pg_search_objects(engine)
+            assert index and "WHERE ((author)::text <> 'bot'::text)" in index, index
+            assert "fastupdate='on'" in index and "gin_pending_list_limit='512'" in index
+        assert await found("mēnesī") == [] and await found("piesakieties") == []
+        assert await found("vīru") == [7] and await found("piezvanīšu") == [9]
+        async with engine.begin() as conn:  # what comes later follows the same rule
+            await conn.execute(text("UPDATE transcript SET text = 'Rīt piezvanīšu vēlreiz' WHERE id = 8"))
+            await conn.execute(text("UPDATE transcript SET text = 'Vēlreiz par vīru' WHERE id = 7"))
+            await conn.execute(text("DELETE FROM transcript WHERE id = 9"))
+        assert await found("vēlreiz") == [7] and await found("piezvanīšu") == [] and await found("kad") == []
+        await _downgrade(engine, "0009")
+        if postgres:
+            index, _function = await _pg_search_objects(engine)
+            assert index and "WHERE" not in index, index
+        assert sorted(await found("vēlreiz", all_rows=True)) == [7, 8]  # every row again
+        await upgrade(engine)
+        assert await is_current(engine)
+    finally:
+        await engine.dispose()

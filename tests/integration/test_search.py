@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, event, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -155,6 +155,60 @@ async def test_words_that_fold_into_query_syntax_are_only_words(maker):
         page = await run(maker, text=query)
         assert conversations(page) <= {odd.conversation.id}, query
     assert conversations(await run(maker, text="aːx virs")) == {odd.conversation.id}
+
+
+async def test_words_are_searched_in_what_people_and_coordinators_wrote_not_in_bot_answers(maker, db_url):
+    """Migration 0010: the bot's canned answers are not indexed; a person's, a coordinator's and a system
+    message's words are, and the bot's answer is still found through the question's intent."""
+    async with maker() as session, session.begin():
+        asked = await ops_data.conversation(
+            session,
+            [
+                Msg("Kā nosūtīt paku uz Olaines cietumu?", intent="parcels_money", confidence=0.9),
+                Msg("Par sūtījumiem jautājiet Olaines cietumam pa tālruni.", direction="out"),
+                Msg("Zvanīšu jums rīt par Olaines paku.", direction="out", author="coordinator"),
+                Msg("Jūs vairs nesaņemsiet ziņas.", direction="out", author="system"),
+            ],
+            at=T0,
+            user="u-parcel",
+        )
+    conversation = asked.conversation.id
+    assert [hit.author for hit in (await run(maker, text="Olaines")).hits] == ["coordinator", "person"]
+    assert [hit.author for hit in (await run(maker, text="zvanīšu")).hits] == ["coordinator"]
+    assert [hit.author for hit in (await run(maker, text="nesaņemsiet")).hits] == ["system"]
+    assert (await run(maker, text="sūtījumiem")).hits == []  # only in the bot's answer
+    assert (await run(maker, text="tālruni")).hits == []
+    # the bot's answers are there for filters and in the conversation, as before
+    answers = await run(maker, conversation_id=conversation, direction="out")
+    assert [hit.author for hit in answers.hits] == ["system", "coordinator", "bot"]
+    assert conversations(await run(maker, intent="parcels_money")) == {conversation}
+    if db_url.startswith("postgresql"):
+        # the partial index serves the search: the query states its condition with the same literal
+        engine = maker.kw["bind"]
+        async with engine.begin() as conn:
+            # 3,000 more messages (else reading them all is cheapest); the word is rare among them
+            await conn.exec_driver_sql(
+                "INSERT INTO transcript (conversation_id, direction, author, kind, text, created_at)"
+                " SELECT conversation_id, direction, author, kind, text || ' ' || n, created_at"
+                " FROM transcript, generate_series(1, 1000) AS n WHERE text NOT LIKE '%Olaines%'"
+            )
+            await conn.exec_driver_sql("ANALYZE transcript")
+        seen: list[tuple[str, object]] = []
+
+        def capture(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+            if "to_tsvector" in statement:
+                seen.append((statement, parameters))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", capture)
+        try:
+            assert len((await run(maker, text="Olaines")).hits) == 2
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", capture)
+        statement, parameters = seen[0]
+        async with engine.connect() as conn:
+            rows = (await conn.exec_driver_sql("EXPLAIN " + statement, parameters)).all()
+        plan = "\n".join(str(row[0]) for row in rows)
+        assert "ix_transcript_fts" in plan, plan
 
 
 async def test_filters(maker):

@@ -101,6 +101,8 @@ async def test_everyone_but_the_owner_sees_masked_text(ops, email):
     page = await _search(ops, q="tālrunis")
     assert PHONE not in page and "⟨phone⟩" in page
     assert "Olainē" in page  # a place stays readable
+    # the page says what a word search covers (migration 0010: not the bot's own answers)
+    assert "The bot's own answers are not searched by word" in page
 
 
 async def test_the_coordinator_holding_the_hand_off_sees_it_unmasked_and_only_that_one(ops):
