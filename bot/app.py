@@ -129,6 +129,7 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
             senders=senders,
             clock=app[keys.clock],
             max_attempts=settings.outbox_max_attempts,
+            batch=settings.outbox_batch,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
             metrics=metrics,
             on_sent=web_reply_sent,

@@ -94,7 +94,7 @@ class OutboxWorker:
         senders: Mapping[Channel, Sender],
         clock: Clock,
         max_attempts: int = 8,
-        batch: int = 32,
+        batch: int = 64,
         lease: timedelta = LEASE,
         metrics: Metrics | None = None,
         on_sent: Callable[[AsyncSession, str, int | None], Awaitable[None]] | None = None,

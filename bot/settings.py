@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     turn_batch: int = Field(default=32, ge=1, le=500)
     shutdown_timeout: float = Field(default=10.0, gt=0)
     outbox_lease_seconds: float = Field(default=60.0, ge=5)
+    # replies one outbox pass of a worker claims and sends at once (bench/load: 32 let them trail a rush)
+    outbox_batch: int = Field(default=64, ge=1, le=500)
     metrics_token: SecretStr | None = None
     prometheus_multiproc_dir: Path | None = Field(default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR")
 

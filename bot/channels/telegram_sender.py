@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import warnings
 from collections.abc import AsyncIterator
@@ -82,10 +83,20 @@ def _boundary(head: str) -> tuple[int, int]:
 
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     """One button per row, or two short ones side by side; payloads Telegram cannot carry are left out."""
-    usable = [b for b in buttons if 0 < len(b.payload.encode()) <= MAX_CALLBACK_DATA and b.payload != CHOSEN]
+    usable = tuple(
+        b for b in buttons if 0 < len(b.payload.encode()) <= MAX_CALLBACK_DATA and b.payload != CHOSEN
+    )
     if len(usable) < len(buttons):
         dropped = len(buttons) - len(usable)
         log.warning("buttons left out: callback data over 64 bytes", extra={"dropped": dropped})
+    return _layout(usable)
+
+
+@functools.lru_cache(maxsize=512)
+def _layout(usable: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    """The keyboard of these buttons, built once: the menus come from flows/texts, so a few dozen serve every
+    reply, and building PTB objects for each send was 2% of a busy worker (py-spy). PTB objects are frozen
+    once built, so one can go out in many messages at once."""
     rows: list[list[InlineKeyboardButton]] = []
     index = 0
     while index < len(usable):

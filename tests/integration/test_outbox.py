@@ -78,6 +78,17 @@ async def test_a_person_who_blocked_the_bot_gets_nothing_more(make_app, sender: 
     assert [r.status for r in await outbox(app)] == ["dead", "cancelled"]
 
 
+async def test_a_pass_sends_at_most_the_configured_batch(make_app, sender: FakeSender, settings):
+    """HELPLINE_OUTBOX_BATCH: how many due replies one pass of a worker claims and sends."""
+    app = await make_app(settings=Settings(**{**settings.model_dump(), "outbox_batch": 2}))
+    for n in range(5):
+        await app[keys.pipeline].handle(inbound("kā var satikt vīru?", user=f"person-batch-{n}"))
+    assert await app[keys.outbox].drain_once() == 2
+    assert len(sender.sent) == 2
+    assert await app[keys.outbox].drain() == 3  # the rest in the passes after
+    assert len({m.outbox_id for m in sender.sent}) == 5
+
+
 async def test_replies_of_one_conversation_go_out_in_order(make_app, sender: FakeSender, clock):
     app = await make_app()
     await app[keys.pipeline].handle(inbound("Sveiki"))  # two replies
