@@ -4,13 +4,14 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06 19:40:00.000000
 
-Written by hand. The bot's answers are canned texts from flows/texts (about 940 characters and 100
-words each, against 27 characters and 5 words for a person's message): they were 95% of the indexed
-words, so a word search returned mostly the same answer in thousands of conversations, and on PostgreSQL
-they were most of the cost of storing a message (to_tsvector of a long text plus its GIN entries: 0.15 of
-PostgreSQL's 0.42 ms of CPU per message under load, bench/load). What an operator looks for is what people
-asked and what coordinators answered; the bot's answer to a question is found by the question's intent
-(the search filters by it) and is seen in the conversation. So:
+Written by hand. The bot's answers are canned texts from flows/texts (in the load benchmark's traffic
+about 940 characters and 100 words each, against 27 characters and 5 words for a person's message): they
+were 95% of the indexed words, so a word search returned mostly the same answer in thousands of
+conversations, and on PostgreSQL they were most of the cost of storing a message (to_tsvector of a long
+text plus its GIN entries; PostgreSQL's CPU per message under load fell from 0.42 to 0.29 ms without
+them, bench/results/load-ab-*.json). What an operator looks for is what people asked and what coordinators
+answered; the bot's answer to a question is found by the question's intent (the search filters by it) and
+is seen in the conversation. So:
 
 - PostgreSQL: `ix_transcript_fts` is rebuilt as a partial index `WHERE author <> 'bot'` (same expression
   and options as 0006/0008). bot/search.py states that condition with a literal value
@@ -19,9 +20,10 @@ asked and what coordinators answered; the bot's answer to a question is found by
   update triggers check the old row's author: an external-content FTS5 index must be told to delete
   exactly what it holds), and the index is refilled from the transcript without the bot's rows.
 
-Downgrade restores 0008's index and 0007's triggers, and indexes every row again. The rebuild holds a
-lock on the transcript while it runs: seconds for a large transcript, since only people's short
-messages are indexed (run it at a quiet hour, as any migration; docs/production.md).
+Downgrade restores 0008's index and triggers that index every row, as 0007's did, and indexes every row
+again. CREATE INDEX blocks writes to the transcript while it builds (only people's short messages, so it
+is quick). During a rolling deploy the old code's searches still give the same answers, but cannot use
+the partial index, so they read more rows until the old workers are gone.
 """
 
 from collections.abc import Sequence
