@@ -93,8 +93,8 @@ class OutboxWorker:
         sessionmaker: async_sessionmaker[AsyncSession],
         senders: Mapping[Channel, Sender],
         clock: Clock,
+        batch: int,  # HELPLINE_OUTBOX_BATCH: its default lives in Settings alone
         max_attempts: int = 8,
-        batch: int = 64,
         lease: timedelta = LEASE,
         metrics: Metrics | None = None,
         on_sent: Callable[[AsyncSession, str, int | None], Awaitable[None]] | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -195,7 +196,9 @@ async def test_words_are_searched_in_what_people_and_coordinators_wrote_not_in_b
             await conn.exec_driver_sql("ANALYZE transcript")
         seen: list[tuple[str, object]] = []
 
-        def capture(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        def capture(
+            _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+        ) -> None:
             if "to_tsvector" in statement:
                 seen.append((statement, parameters))
 
