@@ -50,6 +50,9 @@ class Overrides:
     clock: Clock | None = None
     run_outbox: bool = True
     migrate: bool | None = None  # None: migrate on the embedded SQLite default only
+    # seconds an idle outbox waits before it looks again (for retries come due); a test that must see a
+    # reply go out because the outbox was woken, not because it looked again, sets hours
+    outbox_poll: float = 1.0
 
 
 def create_app(settings: Settings, overrides: Overrides | None = None) -> web.Application:
@@ -76,7 +79,7 @@ def create_app(settings: Settings, overrides: Overrides | None = None) -> web.Ap
     app.cleanup_ctx.append(_pipeline_context(o.classifier))
     app.cleanup_ctx.append(bookings_context(run_worker=o.run_outbox))  # demo psychologists, reminders
     if o.run_outbox:
-        app.cleanup_ctx.append(_outbox_task)
+        app.cleanup_ctx.append(_outbox_task(o.outbox_poll))
     setup_health(app)
     setup_metrics(app)
     setup_web_chat(app)
@@ -190,19 +193,25 @@ async def load_nlu(settings: Settings) -> Classifier:
     return embedded
 
 
-async def _outbox_task(app: web.Application) -> AsyncIterator[None]:
-    worker = app[keys.outbox]
-    task = asyncio.create_task(worker.run(), name="outbox")
-    yield
-    # stop between sends: rows claimed in this pass are sent and marked; never-claimed rows wait in the table
-    worker.stop()
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(asyncio.shield(task), app[keys.settings].shutdown_timeout)
-    if not task.done():
-        log.warning("shutdown: the outbox pass did not finish in time; its rows are retried after the lease")
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+def _outbox_task(poll: float) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def outbox_task(app: web.Application) -> AsyncIterator[None]:
+        worker = app[keys.outbox]
+        task = asyncio.create_task(worker.run(idle_wait=poll), name="outbox")
+        yield
+        # stop between sends: rows claimed in this pass are sent and marked; never-claimed rows wait in the
+        # table
+        worker.stop()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), app[keys.settings].shutdown_timeout)
+        if not task.done():
+            log.warning(
+                "shutdown: the outbox pass did not finish in time; its rows are retried after the lease"
+            )
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return outbox_task
 
 
 async def _events_context(app: web.Application) -> AsyncIterator[None]:

@@ -122,6 +122,9 @@ class OutboxWorker:
     async def run(self, idle_wait: float = 1.0) -> None:
         """Deliver until stopped or cancelled; a failing database only pauses delivery."""
         while not self._stopping:
+            # cleared before the pass, not after it: a wake that comes while a pass runs (a turn committed
+            # after the claim read the table) would be lost, and its reply left for the next poll
+            self._wake.clear()
             try:
                 sent = await self.drain_once()
             except Exception:
@@ -129,7 +132,6 @@ class OutboxWorker:
                 self.metrics.error("outbox_pass")
                 sent = 0
             if sent == 0 and not self._stopping:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), idle_wait)
 

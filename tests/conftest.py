@@ -83,6 +83,7 @@ async def make_app(settings: Settings, clock: ManualClock, sender: FakeSender) -
             senders={Channel.CLI: sender, Channel.WEB: sender, **kw.pop("senders", {})},  # type: ignore[dict-item]
             clock=clock,
             run_outbox=bool(kw.pop("run_outbox", False)),
+            outbox_poll=float(kw.pop("outbox_poll", 1.0)),  # type: ignore[arg-type]
             migrate=True,
         )
         app = create_app(kw.pop("settings", settings), overrides)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -100,6 +101,33 @@ async def test_replies_of_one_conversation_go_out_in_order(make_app, sender: Fak
     await app[keys.outbox].drain()
     rows = await outbox(app)
     assert [m.outbox_id for m in sender.sent] == [r.id for r in rows]
+
+
+async def test_a_turn_committed_while_a_pass_runs_is_not_left_for_the_next_poll(make_app):
+    """A turn that commits while a pass is reading the queue wakes the outbox; that pass cannot see the new
+    reply, so another pass must follow at once. The poll is an hour here: only the wake can send it."""
+    app = await make_app(run_outbox=True, outbox_poll=3600)
+    worker = app[keys.outbox]
+    claims = 0
+    next_pass = asyncio.Event()
+
+    def during_claim(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        nonlocal claims
+        if "FROM outbox LEFT OUTER JOIN contacts" not in statement:
+            return
+        claims += 1
+        if claims == 1:
+            worker.wake()  # what a turn committing just now does
+        else:
+            next_pass.set()
+
+    engine = app[keys.engine].sync_engine
+    event.listen(engine, "before_cursor_execute", during_claim)
+    try:
+        worker.wake()  # a pass that finds nothing to send
+        await asyncio.wait_for(next_pass.wait(), 10)
+    finally:
+        event.remove(engine, "before_cursor_execute", during_claim)
 
 
 KILLED_TURN = textwrap.dedent(
