@@ -82,6 +82,14 @@ QUEUE_PLAN = select(
 )
 
 
+# For the marks' transaction only: its COMMIT returns without waiting for the WAL to reach the disk. A reply
+# that Telegram has but the database has not yet marked is sent again if its worker dies (kill -9): that
+# window is the mark's whole round trip, and the disk flush was most of it (bench/faults). The price: if
+# PostgreSQL itself crashes (not a clean restart), the last fraction of a second of marks can be lost and
+# those replies go out twice; nothing is lost either way, and turns keep synchronous commits.
+QUICK_COMMIT = select(func.set_config("synchronous_commit", "off", True))
+
+
 def backoff(attempts: int) -> float:
     return float(min(2 ** max(attempts - 1, 0), MAX_BACKOFF))
 
@@ -234,6 +242,8 @@ class OutboxWorker:
 
     async def _apply(self, session: AsyncSession, marks: list[Mark]) -> None:
         now = self.clock()
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(QUICK_COMMIT)
         sent = [m for m in marks if m.status == OutboxStatus.SENT]
         if sent:
             # one executemany for all of them (asyncpg sends the rows in one round trip)

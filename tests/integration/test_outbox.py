@@ -12,12 +12,15 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert
+import pytest
+from sqlalchemy import event, insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keys
 from bot.channels.base import RecipientGone, SendError
 from bot.db.models import OutboxItem
-from bot.outbox import QUEUE_PLAN, backoff
+from bot.messages import Channel
+from bot.outbox import QUEUE_PLAN, OutboxWorker, backoff
 from bot.settings import Settings
 from tests.factories import inbound, outbox
 from tests.fakes import FakeSender
@@ -128,6 +131,42 @@ async def test_a_turn_committed_while_a_pass_runs_is_not_left_for_the_next_poll(
         await asyncio.wait_for(next_pass.wait(), 10)
     finally:
         event.remove(engine, "before_cursor_execute", during_claim)
+
+
+async def test_marks_commit_without_waiting_for_the_disk_and_turns_still_wait(make_app, sender, clock):
+    """A sent reply is marked in a transaction with synchronous_commit off: the mark's round trip is the
+    window in which a worker's death makes the reply go out twice. The turns' own transactions stay
+    synchronous: a person's words are never acknowledged before they are on disk."""
+    app = await make_app()
+    engine = app[keys.engine]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+
+    def durable(dbapi_connection: Any, _record: Any) -> None:
+        # the tests' throwaway server runs with it off; production's default is on
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET synchronous_commit = on")
+        cursor.close()
+
+    await engine.dispose()
+    event.listen(engine.sync_engine, "connect", durable)
+    seen: list[str] = []
+
+    async def in_the_mark(session: AsyncSession, _channel: str, _conversation: int | None) -> None:
+        seen.append(str(await session.scalar(text("SHOW synchronous_commit"))))
+
+    worker = OutboxWorker(
+        sessionmaker=app[keys.sessionmaker],
+        senders={Channel.CLI: sender},
+        clock=clock,
+        batch=8,
+        on_sent=in_the_mark,
+    )
+    await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
+    assert await worker.drain() == 1
+    assert seen == ["off"]
+    async with app[keys.sessionmaker]() as session, session.begin():
+        assert await session.scalar(text("SHOW synchronous_commit")) == "on"
 
 
 KILLED_TURN = textwrap.dedent(
