@@ -84,7 +84,7 @@ QUEUE_PLAN = select(
 
 # For the marks' transaction only: its COMMIT returns without waiting for the WAL to reach the disk. A reply
 # that Telegram has but the database has not yet marked is sent again if its worker dies (kill -9): that
-# window is the mark's whole round trip, and the disk flush was most of it (bench/faults). The price: if
+# window is the mark's whole round trip, the disk flush included (docs/production.md, item 21). The price: if
 # PostgreSQL itself crashes (not a clean restart), the last fraction of a second of marks can be lost and
 # those replies go out twice; nothing is lost either way, and turns keep synchronous commits.
 QUICK_COMMIT = select(func.set_config("synchronous_commit", "off", True))
