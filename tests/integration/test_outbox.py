@@ -24,8 +24,10 @@ from bot.outbox import QUEUE_PLAN, OutboxWorker, backoff
 from bot.settings import Settings
 from tests.factories import inbound, outbox
 from tests.fakes import FakeSender
+from tests.statements import statements
 
 ROOT = Path(__file__).resolve().parents[2]
+CLAIM = "FROM outbox LEFT OUTER JOIN contacts"  # the outbox's claim statement
 
 
 async def test_a_retryable_failure_waits_and_then_sends_once(make_app, sender: FakeSender, clock):
@@ -114,23 +116,17 @@ async def test_a_turn_committed_while_a_pass_runs_is_not_left_for_the_next_poll(
     claims = 0
     next_pass = asyncio.Event()
 
-    def during_claim(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def during_claim(_statement: str) -> None:
         nonlocal claims
-        if "FROM outbox LEFT OUTER JOIN contacts" not in statement:
-            return
         claims += 1
         if claims == 1:
             worker.wake()  # what a turn committing just now does
         else:
             next_pass.set()
 
-    engine = app[keys.engine].sync_engine
-    event.listen(engine, "before_cursor_execute", during_claim)
-    try:
+    with statements(app[keys.engine], CLAIM, each=during_claim):
         worker.wake()  # a pass that finds nothing to send
         await asyncio.wait_for(next_pass.wait(), 10)
-    finally:
-        event.remove(engine, "before_cursor_execute", during_claim)
 
 
 async def test_marks_commit_without_waiting_for_the_disk_and_turns_still_wait(make_app, sender, clock):
@@ -245,19 +241,8 @@ async def test_a_claim_reads_only_the_waiting_replies_however_many_were_sent(mak
         await conn.exec_driver_sql("ANALYZE")
     await app[keys.pipeline].handle(inbound("Sveiki"))  # a turn whose replies wait
 
-    claims: list[tuple[str, Any]] = []
-
-    def capture(
-        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
-    ) -> None:
-        if "FROM outbox LEFT OUTER JOIN contacts" in statement:
-            claims.append((statement, parameters))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", capture)
-    try:
+    with statements(engine, CLAIM) as claims:
         assert await app[keys.outbox].drain() >= 1
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", capture)
     assert len(sender.sent) >= 1 and claims
     statement, parameters = claims[0]
     postgres = engine.dialect.name == "postgresql"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, event, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +17,7 @@ from bot.db.models import TranscriptEntry
 from bot.search import Page, SearchQuery, build, fts5_query, search, terms
 from tests import ops_data
 from tests.ops_data import Msg
+from tests.statements import statements
 
 RIGA = ZoneInfo("Europe/Riga")
 T0 = datetime(2026, 10, 1, 12, 0, tzinfo=RIGA)
@@ -194,19 +194,8 @@ async def test_words_are_searched_in_what_people_and_coordinators_wrote_not_in_b
                 " FROM transcript, generate_series(1, 1000) AS n WHERE text NOT LIKE '%Olaines%'"
             )
             await conn.exec_driver_sql("ANALYZE transcript")
-        seen: list[tuple[str, object]] = []
-
-        def capture(
-            _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
-        ) -> None:
-            if "to_tsvector" in statement:
-                seen.append((statement, parameters))
-
-        event.listen(engine.sync_engine, "before_cursor_execute", capture)
-        try:
+        with statements(engine, "to_tsvector") as seen:
             assert len((await run(maker, text="Olaines")).hits) == 2
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", capture)
         statement, parameters = seen[0]
         async with engine.connect() as conn:
             rows = (await conn.exec_driver_sql("EXPLAIN " + statement, parameters)).all()
