@@ -122,9 +122,9 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
         async def conversation_changed(session: AsyncSession, conversation_id: int) -> None:
             await events.notify(session, "conversation", conversation_id)
 
-        async def web_reply_sent(session: AsyncSession, channel: str, conversation_id: int | None) -> None:
+        async def web_reply_sent(session: AsyncSession, conversation_id: int | None) -> None:
             # the page may be long-polling another worker
-            if channel == Channel.WEB and conversation_id is not None:
+            if conversation_id is not None:
                 await events.notify(session, "web", conversation_id)
 
         app[keys.outbox] = OutboxWorker(
@@ -135,7 +135,7 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
             batch=settings.outbox_batch,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
             metrics=metrics,
-            on_sent=web_reply_sent,
+            on_sent={Channel.WEB: web_reply_sent},
         )
         app[keys.pipeline] = Pipeline(
             sessionmaker=app[keys.sessionmaker],

@@ -129,10 +129,30 @@ async def test_a_turn_committed_while_a_pass_runs_is_not_left_for_the_next_poll(
         await asyncio.wait_for(next_pass.wait(), 10)
 
 
-async def test_marks_commit_without_waiting_for_the_disk_and_turns_still_wait(make_app, sender, clock):
-    """A sent reply is marked in a transaction with synchronous_commit off: the mark's round trip is the
-    window in which a worker's death makes the reply go out twice. The turns' own transactions stay
-    synchronous: a person's words are never acknowledged before they are on disk."""
+# Triggers that note the synchronous_commit each transaction runs with: PostgreSQL reads it when it commits
+COMMIT_MODES = (
+    "CREATE TABLE commit_modes (what text, mode text)",
+    """CREATE FUNCTION note_commit_mode() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         INSERT INTO commit_modes VALUES (TG_ARGV[0], current_setting('synchronous_commit'));
+         RETURN NULL;
+       END $$""",
+    """CREATE TRIGGER turn_mode AFTER INSERT ON transcript FOR EACH STATEMENT
+       EXECUTE FUNCTION note_commit_mode('turn')""",
+    """CREATE TRIGGER mark_mode AFTER UPDATE ON outbox FOR EACH ROW WHEN (NEW.status = 'sent')
+       EXECUTE FUNCTION note_commit_mode('mark')""",
+)
+
+
+@pytest.mark.parametrize("announced", [False, True], ids=["lone-statement", "with-announcement"])
+async def test_marks_commit_without_waiting_for_the_disk_and_turns_still_wait(
+    make_app, sender, clock, announced: bool
+):
+    """A sent reply is marked with synchronous_commit off: from Telegram's answer to the committed mark is
+    the window in which a worker's death makes the reply go out twice. That holds for the usual mark (one
+    statement, no transaction) and for one that also announces the reply in its transaction (the web chat's
+    NOTIFY). The turns' own transactions stay synchronous: a person's words are never acknowledged before
+    they are on disk."""
     app = await make_app()
     engine = app[keys.engine]
     if engine.dialect.name != "postgresql":
@@ -146,23 +166,29 @@ async def test_marks_commit_without_waiting_for_the_disk_and_turns_still_wait(ma
 
     await engine.dispose()
     event.listen(engine.sync_engine, "connect", durable)
-    seen: list[str] = []
+    async with engine.begin() as connection:
+        for statement in COMMIT_MODES:
+            await connection.execute(text(statement))
+    announcements: list[int | None] = []
 
-    async def in_the_mark(session: AsyncSession, _channel: str, _conversation: int | None) -> None:
-        seen.append(str(await session.scalar(text("SHOW synchronous_commit"))))
+    async def announce(_session: AsyncSession, conversation: int | None) -> None:
+        announcements.append(conversation)
 
     worker = OutboxWorker(
         sessionmaker=app[keys.sessionmaker],
         senders={Channel.CLI: sender},
         clock=clock,
         batch=8,
-        on_sent=in_the_mark,
+        on_sent={Channel.CLI: announce} if announced else None,
     )
     await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
     assert await worker.drain() == 1
-    assert seen == ["off"]
-    async with app[keys.sessionmaker]() as session, session.begin():
-        assert await session.scalar(text("SHOW synchronous_commit")) == "on"
+    async with engine.connect() as connection:
+        modes = {tuple(r) for r in await connection.execute(text("SELECT what, mode FROM commit_modes"))}
+    assert modes == {("turn", "on"), ("mark", "off")}
+    assert len(announcements) == (1 if announced else 0)
+    (row,) = await outbox(app)
+    assert row.status == "sent" and row.provider_message_id == "fake-1"
 
 
 KILLED_TURN = textwrap.dedent(
