@@ -20,6 +20,7 @@ from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 
 from bot import keys
+from bot.channels.telegram_bot import HelplineBot
 from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_sender import ChatLocks, Limits, TelegramSender
@@ -54,11 +55,11 @@ class TelegramOptions:
     poll_backoff_max: float = 30.0
 
 
-def make_bot(settings: Settings) -> Bot:
+def make_bot(settings: Settings) -> HelplineBot:
     """A Bot against TELEGRAM_API_BASE_URL (PTB's base_url: the token is appended to it)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     base = settings.telegram_api_base_url.rstrip("/")
-    return Bot(
+    return HelplineBot(
         token,
         base_url=base,
         base_file_url=base.replace("/bot", "/file/bot", 1) if base.endswith("/bot") else base,

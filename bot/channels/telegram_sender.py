@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -25,6 +25,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.base import RecipientGone, SendError
+from bot.channels.telegram_bot import HelplineBot
 from bot.channels.telegram_updates import CHOSEN, CallbackContext
 from bot.messages import Button, OutboundMessage
 
@@ -176,7 +177,7 @@ class _Progress:
 class TelegramSender:
     """Delivers outbox rows; a retried row continues where it stopped, so no part goes out twice."""
 
-    def __init__(self, bot: Bot, limits: Limits | None = None) -> None:
+    def __init__(self, bot: HelplineBot, limits: Limits | None = None) -> None:
         self.bot = bot
         self.limits = limits or Limits()
         self._overall = AsyncLimiter(self.limits.per_second, 1.0)
@@ -218,18 +219,15 @@ class TelegramSender:
                 await asyncio.sleep(wait)
             try:
                 async with self._overall:
-                    sent = await self.bot.send_message(
-                        chat_id=_chat_id(chat),
-                        text=text,
-                        reply_markup=markup,
-                        link_preview_options=_NO_PREVIEW,
+                    message_id = await self.bot.send_text(
+                        _chat_id(chat), text, reply_markup=markup, link_preview_options=_NO_PREVIEW
                     )
             finally:
                 self._last_sent[chat] = loop.time()
                 if len(self._last_sent) > _PROGRESS_LIMIT:
                     horizon = loop.time() - self.limits.per_chat_interval
                     self._last_sent = {c: t for c, t in self._last_sent.items() if t > horizon}
-        return str(sent.message_id)
+        return str(message_id)
 
     async def _acknowledge(self, context: CallbackContext | None) -> None:
         """Stop the button's spinner and leave the choice visible; a failure here must not stop the reply."""

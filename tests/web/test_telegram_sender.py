@@ -8,11 +8,12 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import Bot
+from telegram import LinkPreviewOptions
 
 from bot.channels.base import RecipientGone, SendError
+from bot.channels.telegram_bot import HelplineBot
 from bot.channels.telegram_request import AiohttpRequest
-from bot.channels.telegram_sender import Limits, TelegramSender
+from bot.channels.telegram_sender import Limits, TelegramSender, keyboard
 from bot.channels.telegram_updates import CallbackContext
 from bot.messages import Button, Channel, OutboundMessage
 from tests.telegram_fake import TOKEN, Failure, FakeBotApi, fake_api
@@ -22,10 +23,10 @@ NO_WAIT = Limits(per_chat_interval=0.0)
 
 
 @pytest.fixture
-async def bot(fake_api: FakeBotApi) -> AsyncIterator[Bot]:
+async def bot(fake_api: FakeBotApi) -> AsyncIterator[HelplineBot]:
     # generous timeouts: these tests measure our limits, not a busy machine's HTTP latency
     request = AiohttpRequest(read_timeout=30, write_timeout=30, connect_timeout=30, pool_timeout=30)
-    async with Bot(TOKEN, base_url=fake_api.base_url, request=request) as bot:
+    async with HelplineBot(TOKEN, base_url=fake_api.base_url, request=request) as bot:
         yield bot
 
 
@@ -95,6 +96,20 @@ async def test_429_delay_is_read_without_ptb_timedelta_too(fake_api, bot, monkey
     with pytest.raises(SendError) as caught:
         await TelegramSender(bot, NO_WAIT).send(outbound("Sveiki"))
     assert caught.value.retryable and caught.value.retry_after == 2.0
+
+
+async def test_send_text_makes_the_request_send_message_makes_and_reads_the_new_id(fake_api, bot):
+    """send_text skips building a Message from the answer; what goes to Telegram must stay PTB's own request
+    (a PTB upgrade that changed it would show here)."""
+    markup = keyboard((Button("/yes", "Jā"), Button("/help", "Izvēlne")))
+    quiet = LinkPreviewOptions(is_disabled=True)
+    sent = await bot.send_message(
+        chat_id=801, text="Sveiki 👋", reply_markup=markup, link_preview_options=quiet
+    )
+    message_id = await bot.send_text(801, "Sveiki 👋", reply_markup=markup, link_preview_options=quiet)
+    first, second = fake_api.sent(801)
+    assert second.params == first.params
+    assert message_id == sent.message_id + 1  # the fake numbers messages in order
 
 
 async def test_errors_are_mapped_for_the_outbox(fake_api, bot):
