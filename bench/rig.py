@@ -4,6 +4,7 @@ the bot (`helpline run --workers N`) and the bare aiohttp ceiling. Everything li
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -15,6 +16,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,20 @@ HELPLINE = str(Path(PYTHON).parent / "helpline")
 TOKEN = "123456:TEST-TOKEN"  # the fake's token (tests/telegram_fake.py)
 SECRET = "bench-webhook-secret"
 PUBLIC_URL = "https://bot.example.invalid"
+
+
+def write_report(args: argparse.Namespace, result: dict[str, Any]) -> dict[str, Any]:
+    """A fault run's results file (`args.out`): when, on what, with which parameters, and what it found. The
+    output path itself is left out: it is a path on the machine that ran it."""
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "note": "bot, PostgreSQL, fake Bot API and generator share them"},
+        "parameters": {k: v for k, v in vars(args).items() if k != "out"},
+        **result,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    return report
 
 
 def loadavg() -> float:

@@ -21,11 +21,11 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import signal
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ import uvloop  # noqa: E402
 
 from bench.load.run import drain, gauge, scrape  # noqa: E402
 from bench.loadgen import Load, compare, expected_replies, texts  # noqa: E402
-from bench.rig import Bot, FakeApi, Postgres, loadavg  # noqa: E402
+from bench.rig import Bot, FakeApi, Postgres, loadavg, write_report  # noqa: E402
 
 PORT = 18480
 PG_PORT = 55472
@@ -80,8 +80,11 @@ async def drill(args: argparse.Namespace) -> dict[str, Any]:
             print(f"{events[-1]['at_s']:7.2f}s {what} {details}", flush=True)
 
         schedule = args.seconds / 6
+        # the stream's own clock paces replies into bursts on whole seconds; --jitter moves each kill off them
+        # by a random fraction, so that the duplicates counted sample the window at random moments
+        offsets = [random.Random(args.seed + kill).uniform(0, args.jitter) for kill in range(args.kills)]
         for kill in range(args.kills):  # a few seconds apart: each hits whatever that worker had in flight
-            await at(start, schedule + 3 * kill)
+            await at(start, schedule + 3 * kill + offsets[kill])
             victim = bot.worker_pids()[kill % 2 - 1] if bot.worker_pids() else None
             if victim is not None:
                 os.kill(victim, signal.SIGKILL)
@@ -180,20 +183,17 @@ async def main() -> int:
         help="distinct chats; fewer than updates, so that each chat sends several and order is checked",
     )
     parser.add_argument("--kills", type=int, default=3, help="kill -9 a worker this many times, 3 s apart")
+    parser.add_argument(
+        "--jitter", type=float, default=0.0, help="move each kill later by a random 0..JITTER seconds"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="for --jitter")
     parser.add_argument("--pg-down", type=float, default=2.0, help="seconds PostgreSQL stays stopped")
     parser.add_argument("--fail-seconds", type=float, default=5.0, help="length of each Bot API failure")
     parser.add_argument("--lease", type=float, default=20.0, help="HELPLINE_OUTBOX_LEASE_SECONDS for the bot")
     parser.add_argument("--out", type=Path, default=RESULTS / "faults.json")
     args = parser.parse_args()
     result = await drill(args)
-    report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "note": "bot, PostgreSQL, fake Bot API and generator share them"},
-        "parameters": {k: v for k, v in vars(args).items() if k != "out"},
-        **result,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    report = write_report(args, result)
     print(json.dumps({k: report[k] for k in ("lost", "duplicated", "delivery", "stream")}, indent=1))
     return 0 if report["lost"] == 0 else 1
 

@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +36,7 @@ import uvloop  # noqa: E402
 
 from bench.load.run import drain  # noqa: E402
 from bench.loadgen import Load, percentile  # noqa: E402
-from bench.rig import Bot, FakeApi, Postgres, loadavg  # noqa: E402
+from bench.rig import Bot, FakeApi, Postgres, loadavg, write_report  # noqa: E402
 
 PORT = 18482
 PG_PORT = 55474
@@ -149,14 +147,7 @@ async def main() -> int:
     parser.add_argument("--out", type=Path, default=RESULTS / "window.json")
     args = parser.parse_args()
     result = await measure(args)
-    report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "note": "bot, PostgreSQL, fake Bot API and generator share them"},
-        "parameters": {k: v for k, v in vars(args).items() if k != "out"},
-        **result,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    report = write_report(args, result)
     print(json.dumps(report["runs"], indent=1))
     return 0
 
