@@ -254,9 +254,10 @@ class OutboxWorker:
         """Replies that were only sent (the usual group): one statement in one round trip, no transaction.
 
         BEGIN, the commit setting, the UPDATE and COMMIT were four round trips, about half of the window in
-        which kill -9 makes a reply go out twice (Telegram has it, the database does not say so yet): 4.0 to
-        5.3 ms mean at 200 replies/s, 2.1 to 2.5 this way (docs/production.md, item 22). asyncpg sends the
-        rows of an executemany with one Sync: PostgreSQL runs them as one implicit transaction, all or none.
+        which kill -9 makes a reply go out twice (Telegram has it, the database does not say so yet): 5.7 to
+        6.6 ms mean at 200 replies/s, 2.7 to 4.1 this way (bench/faults/window.py; docs/production.md, item
+        22). asyncpg sends the rows of an executemany with one Sync: PostgreSQL runs them as one implicit
+        transaction, all or none.
         """
         connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         now = self.clock()

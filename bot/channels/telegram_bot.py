@@ -2,9 +2,10 @@
 
 `Bot.send_message` turns every answer into a `Message`: about a hundred attributes, the echoed keyboard's
 buttons rebuilt as objects; 62 µs for a bare answer, 172 with a four-button keyboard, while the outbox keeps
-only the id. At a thousand replies a second that parse was 7% of a busy worker (py-spy). `send_text` makes
-the same request through the same `Bot` internals (`_post`: its defaults, its request objects, its errors
-mapped to RetryAfter, Forbidden, ...) and reads the id from the answer.
+only the id. That parse was 7% of a saturated worker (py-spy); without it the bot's CPU per message fell by
+9-11% (docs/production.md, item 23). `send_text` makes the same request through the same `Bot` internals
+(`_post`: its defaults, its request objects, its errors mapped to RetryAfter, Forbidden, ...) and reads the
+id from the answer.
 """
 
 from __future__ import annotations
