@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BindParameter, Table, and_, bindparam, func, or_, select, update
@@ -81,13 +81,6 @@ QUEUE_PLAN = select(
     func.set_config("enable_bitmapscan", "off", True), func.set_config("enable_sort", "off", True)
 )
 
-
-# For the marks' transaction only: its COMMIT returns without waiting for the WAL to reach the disk. A reply
-# that Telegram has but the database has not yet marked is sent again if its worker dies (kill -9): that
-# window is the mark's whole round trip, the disk flush included (docs/production.md, item 21). The price: if
-# PostgreSQL itself crashes (not a clean restart), the last fraction of a second of marks can be lost and
-# those replies go out twice; nothing is lost either way, and turns keep synchronous commits.
-QUICK_COMMIT = select(func.set_config("synchronous_commit", "off", True))
 
 OnSent = Callable[[AsyncSession, int | None], Awaitable[None]]  # (the mark's session, conversation id)
 
@@ -260,21 +253,15 @@ class OutboxWorker:
         transaction, all or none.
         """
         connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        now = self.clock()
-        rows = [{"row_id": m.item.message.outbox_id, "pid": m.provider_id, "at": now} for m in marks]
-        await connection.execute(_MARK_SENT_AT_ONCE, rows)
+        await connection.execute(_MARK_SENT_QUICKLY, _sent_rows(marks, self.clock()))
 
     async def _apply(self, session: AsyncSession, marks: list[Mark]) -> None:
         now = self.clock()
-        if session.get_bind().dialect.name == "postgresql":
-            await session.execute(QUICK_COMMIT)
         sent = [m for m in marks if m.status == OutboxStatus.SENT]
         if sent:
             # one executemany for all of them (asyncpg sends the rows in one round trip)
-            await session.execute(
-                _MARK_SENT,
-                [{"row_id": m.item.message.outbox_id, "pid": m.provider_id, "at": now} for m in sent],
-            )
+            postgres = session.get_bind().dialect.name == "postgresql"
+            await session.execute(_MARK_SENT_QUICKLY if postgres else _MARK_SENT, _sent_rows(sent, now))
         for mark in marks:
             outbox_id = mark.item.message.outbox_id
             if mark.status == OutboxStatus.DEAD:
@@ -315,22 +302,19 @@ _MARK_SENT = (
     )
 )
 
-# The same in a statement of its own: the commit setting travels in its WHERE clause, as a transaction-local
-# setting would need a statement before it; set_config() is evaluated before the row changes, and PostgreSQL
-# reads synchronous_commit when it commits the implicit transaction, before the setting is dropped.
-_MARK_SENT_AT_ONCE = (
-    update(_OUTBOX)
-    .where(
-        _OUTBOX.c.id == bindparam("row_id"),
-        func.set_config("synchronous_commit", "off", True) == "off",
-    )
-    .values(
-        status=OutboxStatus.SENT,
-        lease_until=None,
-        provider_message_id=bindparam("pid"),
-        sent_at=bindparam("at"),
-    )
-)
+# PostgreSQL: the same, and the transaction that runs it commits without waiting for the WAL to reach the
+# disk. A reply that Telegram has but the database has not yet marked is sent again if its worker dies
+# (kill -9); the disk flush is part of that window (docs/production.md, items 21-22). The price: if
+# PostgreSQL itself crashes (not a clean restart), the last fraction of a second of marks can be lost and
+# those replies go out twice; nothing is lost, and turns keep synchronous commits. The setting travels in
+# the WHERE clause, so that no statement goes before it (the lone mark has no transaction to put one in):
+# set_config() is evaluated before the row changes, and PostgreSQL reads synchronous_commit when it commits,
+# before the transaction-local setting is dropped.
+_MARK_SENT_QUICKLY = _MARK_SENT.where(func.set_config("synchronous_commit", "off", True) == "off")
+
+
+def _sent_rows(marks: list[Mark], now: datetime) -> list[dict[str, Any]]:
+    return [{"row_id": m.item.message.outbox_id, "pid": m.provider_id, "at": now} for m in marks]
 
 
 _MARK_SENDING = (
