@@ -8,7 +8,7 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import LinkPreviewOptions
+from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.telegram_bot import HelplineBot
@@ -107,9 +107,30 @@ async def test_send_text_makes_the_request_send_message_makes_and_reads_the_new_
         chat_id=801, text="Sveiki 👋", reply_markup=markup, link_preview_options=quiet
     )
     message_id = await bot.send_text(801, "Sveiki 👋", reply_markup=markup, link_preview_options=quiet)
-    first, second = fake_api.sent(801)
+    again = await bot.send_text(801, "Sveiki 👋", reply_markup=markup, link_preview_options=quiet)
+    first, second, third = fake_api.sent(801)
     assert second.params == first.params
-    assert message_id == sent.message_id + 1  # the fake numbers messages in order
+    assert third.params == first.params  # the keyboard's dict, made by the first send_text, sent again
+    assert (message_id, again) == (sent.message_id + 1, sent.message_id + 2)  # the fake numbers in order
+
+
+async def test_keyboards_that_ptb_calls_equal_but_differ_are_sent_as_they_are(fake_api, bot):
+    """PTB's equality of buttons ignores `copy_text`: a keyboard remembered by equality would send the first
+    number to copy in place of the second."""
+
+    def copy_button(number: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Kopēt numuru", copy_text=CopyTextButton(number))]]
+        )
+
+    emergency, crisis_line = copy_button("112"), copy_button("116123")
+    assert emergency == crisis_line
+    await bot.send_text(802, "Neatliekamā palīdzība", reply_markup=emergency)
+    await bot.send_text(802, "Krīzes tālrunis", reply_markup=crisis_line)
+    copied = [
+        c.params["reply_markup"]["inline_keyboard"][0][0]["copy_text"]["text"] for c in fake_api.sent(802)
+    ]
+    assert copied == ["112", "116123"]
 
 
 async def test_errors_are_mapped_for_the_outbox(fake_api, bot):
