@@ -4,7 +4,7 @@
 #   PGROOT=... PGPORT=... scripts/pg-restart.sh [--down-for SECONDS]
 set -euo pipefail
 PGROOT=${PGROOT:-${TMPDIR:-/tmp}/helpline-pg}
-PGPORT=${PGPORT:-55432}
+PGPORT=${PGPORT:-25432}
 DOWN_FOR=0
 if [ "${1:-}" = "--down-for" ]; then DOWN_FOR=$2; fi
 [ -f "$PGROOT/data/PG_VERSION" ] || { echo "pg-restart: no cluster in $PGROOT/data (run pg-up.sh)" >&2; exit 2; }

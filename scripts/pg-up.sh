@@ -2,7 +2,9 @@
 # Start a throwaway PostgreSQL cluster for tests; prints the SQLAlchemy URL. Stop with scripts/pg-down.sh.
 set -euo pipefail
 PGROOT=${PGROOT:-${TMPDIR:-/tmp}/helpline-pg}
-PGPORT=${PGPORT:-55432}
+# below Linux's ephemeral range (32768-60999): a port in it can be held by some outgoing connection's local end,
+# and then PostgreSQL cannot bind it ("Address already in use"; seen once here on 55472)
+PGPORT=${PGPORT:-25432}
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
@@ -36,5 +38,9 @@ as_pg "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.
     echo "full_page_writes = off"
   fi
 } | as_pg tee -a "$PGROOT/data/postgresql.conf" >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 start >/dev/null
+if ! as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 start >/dev/null; then
+  echo "pg-up: PostgreSQL did not start on port $PGPORT; its log says:" >&2
+  tail -n 5 "$PGROOT/server.log" >&2
+  exit 1
+fi
 echo "postgresql+asyncpg://postgres@127.0.0.1:$PGPORT/postgres"

@@ -25,7 +25,7 @@ PYTHON=${PYTHON:-python3.11}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" || true
 
-export PGPORT=${PGPORT:-55432}
+export PGPORT=${PGPORT:-25432}
 export PGROOT=${TMPDIR:-/tmp}/helpline-pg-$PGPORT
 HELPLINE_TEST_POSTGRES_URL=$(bash scripts/pg-up.sh)
 export HELPLINE_TEST_POSTGRES_URL

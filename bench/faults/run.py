@@ -39,7 +39,7 @@ from bench.loadgen import Load, compare, expected_replies, texts  # noqa: E402
 from bench.rig import Bot, FakeApi, Postgres, loadavg, write_report  # noqa: E402
 
 PORT = 18480
-PG_PORT = 55472
+PG_PORT = 25472
 RESULTS = ROOT / "bench" / "results"
 
 

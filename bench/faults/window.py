@@ -39,7 +39,7 @@ from bench.loadgen import Load, percentile  # noqa: E402
 from bench.rig import Bot, FakeApi, Postgres, loadavg, write_report  # noqa: E402
 
 PORT = 18482
-PG_PORT = 55474
+PG_PORT = 25474
 RESULTS = ROOT / "bench" / "results"
 WORKERS = 2
 

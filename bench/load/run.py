@@ -41,7 +41,7 @@ from bench.rig import Bare, Bot, FakeApi, Postgres, RssSampler, loadavg  # noqa:
 
 RESULTS = ROOT / "bench" / "results"
 PORT = 18470
-PG_PORT = 55471
+PG_PORT = 25471
 CONFIGS = ("bare:1", "bare:2", "sqlite:1", "sqlite:2", "postgres:1", "postgres:2")
 GOALS = {"messages_per_s": 1000, "turn_p99_ms": 50, "rss_mb_per_worker": 150}
 
