@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -24,7 +24,7 @@ from bot.channels.telegram_bot import HelplineBot
 from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_sender import ChatLocks, Limits, TelegramSender
-from bot.channels.telegram_updates import ALLOWED_UPDATES, CallbackContext, to_inbound
+from bot.channels.telegram_updates import ALLOWED_UPDATES, CallbackContext, plain_text, to_inbound
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.pipeline import HandleResult
 from bot.settings import Settings, SettingsError
@@ -123,6 +123,10 @@ class TelegramRuntime:
             await self._answer(update.callback_query.id)  # the inert "✓" button, a group, no data
         if msg is None:
             return None
+        return await self.handle(msg)
+
+    async def handle(self, msg: InboundMessage) -> HandleResult:
+        """One normalised message through the pipeline, one at a time per chat."""
         async with self.locks.hold(msg.sender_id):
             typing = self._typing_later(msg)
             try:
@@ -195,14 +199,20 @@ async def webhook(request: web.Request) -> web.Response:
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise web.HTTPBadRequest(text="expected a Telegram update")
     runtime = request.app[telegram_runtime]
+    plain = plain_text(data)  # most updates: PTB's parse skipped, the same message read
+    turn: Awaitable[object]
+    if plain is not None:
+        turn = runtime.handle(plain)
+    else:
+        try:
+            update = Update.de_json(data, runtime.bot)
+        except Exception as exc:  # an update we cannot read would be re-sent forever: drop it, loudly
+            name = type(exc).__name__
+            log.error("telegram webhook: unreadable update %s dropped (%s)", data["update_id"], name)
+            return web.Response(text="ok")
+        turn = runtime.process(update)
     try:
-        update = Update.de_json(data, runtime.bot)
-    except Exception as exc:  # an update we cannot read would be re-sent forever: drop it, loudly
-        name = type(exc).__name__
-        log.error("telegram webhook: unreadable update %s dropped (%s)", data["update_id"], name)
-        return web.Response(text="ok")
-    try:
-        await runtime.process(update)
+        await turn
     except Exception:
         # the pipeline already logged it; Telegram will deliver the update again
         return web.Response(status=503, text="try again")

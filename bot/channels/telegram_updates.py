@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import phonenumbers
 from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update
@@ -16,8 +18,21 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_membe
 # callback_data of the one inert button left on a message after a choice ("✓ Visits")
 CHOSEN = "tg:chosen"
 CONTEXT_MAX = 128  # outbox.reply_context column
-_MEDIA = ("photo", "voice", "video", "video_note", "sticker", "document", "audio", "animation",
-          "dice", "poll", "game", "story", "paid_media")
+_MEDIA = (
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "sticker",
+    "document",
+    "audio",
+    "animation",
+    "dice",
+    "poll",
+    "game",
+    "story",
+    "paid_media",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +92,52 @@ def to_inbound(update: Update) -> InboundMessage | None:
     if update.message is not None:
         return _message(update.update_id, update.message, edited=False)
     return None
+
+
+# A text typed in a private chat, the update the bot gets most, has these keys and no others; any other key (a
+# reply, a forward, a quote, media, a sender chat) or update sends it through PTB and to_inbound
+_PLAIN_UPDATE = frozenset({"update_id", "message"})
+_PLAIN_MESSAGE = frozenset({"message_id", "date", "chat", "from", "text", "entities"})
+_PLAIN_CHAT = frozenset({"id", "type", "first_name", "last_name", "username"})
+
+
+def plain_text(data: Mapping[str, object]) -> InboundMessage | None:
+    """A plain text message read from the update's JSON, exactly as PTB and to_inbound would read it; None
+    for every other update, which then goes through them.
+
+    Why not PTB alone: `Update.de_json` builds a `Message` of about a hundred attributes for every update
+    (88 µs, 5% of a saturated worker) to read five of them. The shapes read here are whitelisted, and a test
+    holds the result equal to to_inbound's for every update it reads and declines the rest."""
+    update_id, message = data.get("update_id"), data.get("message")
+    if data.keys() - _PLAIN_UPDATE or type(update_id) is not int or not isinstance(message, dict):
+        return None
+    if message.keys() - _PLAIN_MESSAGE or type(message.get("message_id")) is not int:
+        return None
+    chat, user, text, date = (
+        message.get("chat"),
+        message.get("from"),
+        message.get("text"),
+        message.get("date"),
+    )
+    if not isinstance(chat, dict) or chat.keys() - _PLAIN_CHAT or chat.get("type") != Chat.PRIVATE:
+        return None
+    if type(chat.get("id")) is not int or not isinstance(text, str) or type(date) is not int:
+        return None
+    if not isinstance(user, dict) or type(user.get("id")) is not int or type(user.get("is_bot")) is not bool:
+        return None
+    first_name, code = user.get("first_name"), user.get("language_code")
+    if not isinstance(first_name, str) or not (code is None or isinstance(code, str)):
+        return None
+    return InboundMessage(
+        channel=Channel.TELEGRAM,
+        sender_id=str(chat["id"]),
+        provider_message_id=str(update_id),
+        text=text,
+        kind=InboundKind.TEXT,
+        language_hint=language_hint(code),
+        first_name=first_name,
+        received_at=datetime.fromtimestamp(date, UTC),  # PTB's reading of `date` for a bot without Defaults
+    )
 
 
 def _group(chat: Chat, hint: str | None) -> InboundMessage:
