@@ -52,13 +52,14 @@ class HelplineBot(Bot):
         """The dict PTB would send for this very object, made on its first use.
 
         Kept by identity, not by equality: PTB's equality leaves some fields out (a button's `copy_text`),
-        so two equal keyboards could differ on the wire. Each entry holds its object, so its id cannot be
-        reused by another while kept. Nothing changes a dict once made: PTB hands it to `json.dumps`."""
+        so two equal keyboards could differ on the wire. Each entry holds its object alive, so no other
+        object can have its id while it is kept. Nothing changes a dict once made: PTB hands it to
+        `json.dumps`."""
         if value is None:
             return None
         kept = self._sent_forms
         entry = kept.get(id(value))
-        if entry is None or entry[0] is not value:
+        if entry is None:
             if len(kept) >= _KEPT:
                 del kept[next(iter(kept))]
             entry = kept[id(value)] = (value, value.to_dict())
