@@ -80,6 +80,8 @@ def create_app(settings: Settings, overrides: Overrides | None = None) -> web.Ap
     app.cleanup_ctx.append(bookings_context(run_worker=o.run_outbox))  # demo psychologists, reminders
     if o.run_outbox:
         app.cleanup_ctx.append(_outbox_task(o.outbox_poll))
+    if keys.inbound_spool in app:  # after the pipeline: the replay hands kept messages to it
+        app.cleanup_ctx.append(_spool_task)
     setup_health(app)
     setup_metrics(app)
     setup_web_chat(app)
@@ -191,6 +193,20 @@ async def load_nlu(settings: Settings) -> Classifier:
 
         return RasaClassifier(settings.rasa_url, fallback=embedded, timeout=settings.rasa_timeout)
     return embedded
+
+
+async def _spool_task(app: web.Application) -> AsyncIterator[None]:
+    """Messages kept on disk while the database was away (bot/inbound_spool.py), handled once it is back;
+    kept from before a restart, too."""
+    spool = app[keys.inbound_spool]
+    metrics = app[keys.metrics]
+    spool.on_kept = lambda: metrics.error("inbound_spooled")
+    task = asyncio.create_task(spool.run(), name="inbound-spool")
+    yield
+    # what is still kept stays on disk for the next start
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def _outbox_task(poll: float) -> Callable[[web.Application], AsyncIterator[None]]:

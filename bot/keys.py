@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.channels.web import WebChatHub
     from bot.console.hub import ConsoleHub
     from bot.events import EventBridge
+    from bot.inbound_spool import InboundSpool
     from bot.metrics import Metrics
     from bot.outbox import OutboxWorker
     from bot.pipeline import Pipeline
@@ -42,3 +43,4 @@ events: web.AppKey[EventBridge] = web.AppKey("events")
 reminders: web.AppKey[ReminderWorker] = web.AppKey("reminders")
 console_hub: web.AppKey[ConsoleHub] = web.AppKey("console_hub")
 console_templates: web.AppKey[jinja2.Environment] = web.AppKey("console_templates")
+inbound_spool: web.AppKey[InboundSpool] = web.AppKey("inbound_spool")

@@ -35,6 +35,7 @@ ERROR_KINDS = (
     "send_dead",
     "outbox_pass",
     "listener_lost",
+    "inbound_spooled",
 )
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 500)
 
@@ -188,6 +189,11 @@ async def metrics_view(request: web.Request) -> web.Response:
     except Exception:
         log.warning("metrics: could not read the database gauges")
         gauges = []
+    if keys.inbound_spool in request.app:  # read from disk: it matters most while the database is away
+        kept = len(request.app[keys.inbound_spool].kept())
+        gauges.append(
+            _gauge("helpline_inbound_spooled", "Messages kept on disk until the database is back", kept)
+        )
     body = metrics.exposition(gauges)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -19,6 +19,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("var")
     database_url: str = ""  # empty: a SQLite file in data_dir
+    # messages kept while the database is away (bot/inbound_spool.py); must be writable and outlive a
+    # restart of the process (a volume in a container); empty: data_dir/spool
+    spool_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     public_url: str = ""
@@ -117,6 +120,10 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'helpline.db'}"
+
+    @property
+    def effective_spool_dir(self) -> Path:
+        return self.spool_dir or self.data_dir / "spool"
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,7 +1,8 @@
 """SMS over Twilio: signed webhooks in (messages and delivery reports), TwilioSender out through the outbox.
 
 `setup_sms(app)` mounts `POST /webhooks/twilio` and `POST /webhooks/twilio/status` and owns the Twilio
-HTTP client's lifetime. Twilio's form never goes past this module: it becomes an InboundMessage.
+HTTP client's lifetime. Twilio's form never goes past this module: it becomes an InboundMessage. An SMS that
+finds the database away is kept on disk and handled when it is back (bot/inbound_spool.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from bot.channels.sms_keywords import Keyword, match_keyword
 from bot.channels.sms_render import SmsRenderer, indiscreet
 from bot.channels.sms_sender import RoutedAsyncHttpClient, TwilioSender
 from bot.channels.sms_status import record_status
+from bot.db.errors import database_unavailable
+from bot.inbound_spool import InboundSpool
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.settings import Settings
 from flows.texts import Texts
@@ -43,10 +46,19 @@ _KEYWORD_KINDS = {Keyword.OPT_OUT: InboundKind.OPT_OUT, Keyword.OPT_IN: InboundK
 
 
 def setup_sms(app: web.Application) -> None:
-    """Routes, and at start-up a TwilioSender for Channel.SMS (unless a test put its own there)."""
+    """Routes, and at start-up a TwilioSender for Channel.SMS (unless a test put its own there).
+
+    Also the spool that keeps an SMS while the database is away (bot/inbound_spool.py): Twilio would not
+    deliver it again. Its replay task is started by the composition root, after the pipeline exists.
+    """
     app.router.add_post(WEBHOOK_PATH, inbound_sms)
     app.router.add_post(STATUS_PATH, delivery_report)
     app.cleanup_ctx.append(twilio_context)
+
+    async def handle(msg: InboundMessage) -> None:
+        await process(app, msg)
+
+    app[keys.inbound_spool] = InboundSpool(app[keys.settings].effective_spool_dir / "sms", handle)
 
 
 async def twilio_context(app: web.Application) -> AsyncIterator[None]:
@@ -147,12 +159,30 @@ async def inbound_sms(request: web.Request) -> web.Response:
     if msg is None:
         log.info("twilio webhook without an SMS from a phone number; ignored")
         return _twiml()
+    spool = request.app[keys.inbound_spool]
+    if spool.waiting():
+        # messages kept while the database was away go first: this one queues behind them
+        await spool.keep(msg)
+        return _twiml()
+    try:
+        await process(request.app, msg)
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        await spool.keep(msg)
+        log.warning("sms: the database is away; the message is kept on disk until it is back")
+    return _twiml()
+
+
+async def process(app: web.Application, msg: InboundMessage) -> None:
+    """One SMS, from the webhook or from the spool: HELP is answered by its own rule, the rest by a turn.
+
+    Raises when the database is away (the caller keeps the message)."""
     found = match_keyword(msg.text)
     if found is not None and found.keyword is Keyword.HELP:
-        await reply_help(request.app, msg)
+        await reply_help(app, msg)
     else:
-        await request.app[keys.pipeline].handle(msg)
-    return _twiml()
+        await app[keys.pipeline].handle(msg)
 
 
 async def delivery_report(request: web.Request) -> web.Response:

@@ -74,3 +74,17 @@ def test_kubernetes_probes_and_the_migration_job():
     kinds = {load(f"k8s/{name}")["kind"] for name in load("k8s/kustomization.yaml")["resources"]}
     assert {"Deployment", "Service", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy"} <= kinds
     assert load("k8s/secret.example.yaml")["kind"] == "Secret"
+
+
+def test_an_sms_kept_while_the_database_is_away_is_on_a_volume_and_the_pod_keeps_taking_them():
+    # Twilio does not send an SMS again: the bot keeps it on disk (bot/inbound_spool.py), which must be
+    # writable under a read-only root and outlive a restart of the container
+    spool = str(Settings(data_dir=Path("/var/lib/helpline")).effective_spool_dir)
+    assert "HELPLINE_DATA_DIR=/var/lib/helpline" in (DEPLOY / "Dockerfile").read_text()
+    assert f"install -d -o helpline -g helpline -m 0700 {spool}" in (DEPLOY / "Dockerfile").read_text()
+    assert f"spool:{spool}" in load("compose.yaml")["services"]["bot"]["volumes"][0]
+    (container,) = load("k8s/deployment.yaml")["spec"]["template"]["spec"]["containers"]
+    assert spool in {mount["mountPath"] for mount in container["volumeMounts"]}
+    probe = container["readinessProbe"]
+    # a minute's outage, and more: the pod is still in the Service
+    assert probe["periodSeconds"] * probe["failureThreshold"] >= 120
