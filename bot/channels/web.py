@@ -11,6 +11,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot import keys
+from bot.db.errors import database_unavailable
 from bot.db.models import OutboxItem, OutboxStatus
 from bot.messages import Channel, InboundKind, InboundMessage, OutboundMessage
 
@@ -74,7 +75,13 @@ async def post_message(request: web.Request) -> web.Response:
         payload=payload if isinstance(payload, str) and payload else None,
         language_hint=request.headers.get("Accept-Language", "")[:2].lower() or None,
     )
-    result = await request.app[keys.pipeline].handle(msg)
+    try:
+        result = await request.app[keys.pipeline].handle(msg)
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        # the page keeps the message and sends it again with the same id (handled once)
+        return web.json_response({"error": "the database is away; send again"}, status=503)
     return web.json_response({"duplicate": result.duplicate, "replies": result.replies})
 
 

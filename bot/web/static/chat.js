@@ -40,19 +40,48 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  async function send(text, payload) {
+  // What the person sent and the server has not yet taken: kept over a reload, sent in order, and sent
+  // again (with the same id, so the server handles it once) until the server takes it.
+  const pending = JSON.parse(sessionStorage.getItem("helpline-pending") || "[]");
+  let flushing = false;
+
+  function remember() { sessionStorage.setItem("helpline-pending", JSON.stringify(pending)); }
+
+  function send(text, payload) {
     show(text, "me");
     const body = { user: user, text: text, id: crypto.randomUUID() };
     if (payload) body.payload = payload;
-    try {
-      const r = await fetch("/api/chat/messages", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-      });
-      if (!r.ok) throw new Error(String(r.status));
-      status.hidden = true;
-    } catch (e) {
+    pending.push(body);
+    remember();
+    flush();
+  }
+
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    let wait = 1000;
+    while (pending.length) {
+      let r = null;
+      try {
+        r = await fetch("/api/chat/messages", {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(pending[0]),
+        });
+      } catch (e) {
+        r = null; // offline, or the server is restarting
+      }
+      // taken, or refused for good (a 4xx other than "too many"): either way it is not sent again
+      if (r && (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429))) {
+        pending.shift();
+        remember();
+        status.hidden = true;
+        wait = 1000;
+        continue;
+      }
       status.textContent = words.offline || "…"; status.hidden = false;
+      await new Promise((ok) => setTimeout(ok, wait));
+      wait = Math.min(wait * 2, 30000);
     }
+    flushing = false;
   }
 
   async function poll() {
@@ -86,5 +115,6 @@
   document.querySelectorAll("#langs button").forEach((b) =>
     b.addEventListener("click", () => { loadWords(b.dataset.lang); send(b.textContent, "lang:" + b.dataset.lang); }));
   const preferred = (navigator.language || "lv").slice(0, 2);
-  loadWords(["lv", "ru", "en"].includes(preferred) ? preferred : "lv").then(poll);
+  for (const body of pending) show(body.text, "me"); // sent before a reload, not yet taken
+  loadWords(["lv", "ru", "en"].includes(preferred) ? preferred : "lv").then(() => { flush(); poll(); });
 })();

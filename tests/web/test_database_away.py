@@ -1,4 +1,5 @@
-"""An SMS that arrives while PostgreSQL is away is not lost: Twilio would not send it again.
+"""What a person sends while PostgreSQL is away is not lost: an SMS (Twilio would not send it again) is kept
+on disk; the web chat is told 503 and its page sends the message again.
 
 The database goes away for real: the app reaches PostgreSQL through a TCP proxy that the test cuts (open
 connections reset, new ones refused) and restores, as in a restart or a failover.
@@ -98,3 +99,23 @@ async def test_with_the_database_up_nothing_is_kept(sms: SmsHarness):
     assert await sms.sms("kā var satikt vīru?", OTHER) == 200
     assert sms.app[keys.inbound_spool].kept() == []
     assert [r.to for r in await sms.deliver()] == [OTHER]
+
+
+@POSTGRES_ONLY
+async def test_the_web_chat_hears_503_while_the_database_is_away_and_its_resend_is_answered_once(
+    sms: SmsHarness, proxy: TcpProxy
+):
+    body = {"user": "webperson01", "text": "kā var satikt vīru?", "id": "page-message-1"}
+    await proxy.cut()
+    response = await sms.client.post("/api/chat/messages", json=body)
+    assert response.status == 503  # not 500: the page knows to send it again
+    await proxy.restore()
+    for _ in range(50):  # the page retries with backoff; the first tries may meet stale pool connections
+        response = await sms.client.post("/api/chat/messages", json=body)
+        if response.status == 200:
+            break
+        await asyncio.sleep(0.2)
+    assert response.status == 200 and (await response.json())["replies"] == 1
+    again = await sms.client.post("/api/chat/messages", json=body)  # a resend whose answer was lost
+    assert (await again.json())["duplicate"] is True
+    assert _said(await transcript(sms.app)) == ["kā var satikt vīru?"]

@@ -1,0 +1,95 @@
+"""The web chat page in a real headless Chromium: what a person sends is not lost when the server cannot
+take it (the database away: 503) or when they reload the page meanwhile; it is sent again and answered once.
+
+Uses the console's Playwright setup (tests/e2e/test_console_browser.py). The 503 is the server's own
+answer while the database is away (tests/web/test_database_away.py); here the browser's request routing
+gives it, so the page's behaviour is tested on the one backend browser tests use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.app import Overrides, create_app
+from bot.settings import Settings
+from tests.e2e.test_console_browser import ARGS, CHROMIUM
+from tests.factories import transcript
+from tests.fakes import FakeClassifier
+
+playwright_api = pytest.importorskip("playwright.async_api")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+
+AWAY = {"status": 503, "content_type": "application/json", "body": '{"error": "the database is away"}'}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
+
+
+@pytest.fixture
+async def server(settings: Settings, clock: Any) -> AsyncIterator[TestServer]:
+    # the real web sender: replies reach the page through the outbox, as in production
+    app = create_app(
+        settings, Overrides(classifier=FakeClassifier(), clock=clock, run_outbox=True, migrate=True)
+    )
+    async with TestServer(app, host="127.0.0.1") as srv:
+        yield srv
+
+
+async def _said(server: TestServer) -> list[str]:
+    return [e.text for e in await transcript(server.app) if e.direction == "in"]
+
+
+async def test_a_message_the_server_could_not_take_is_sent_again_and_answered_once(server: TestServer):
+    refused: list[str] = []
+
+    async def away_twice(route: Any) -> None:
+        if len(refused) < 2:
+            refused.append(route.request.post_data)
+            await route.fulfill(**AWAY)
+        else:
+            await route.continue_()
+
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = await (await browser.new_context(locale="lv-LV")).new_page()
+            await page.route("**/api/chat/messages", away_twice)
+            await page.goto(f"http://127.0.0.1:{server.port}/")
+            await page.fill("#text", "kā var satikt vīru?")
+            await page.press("#text", "Enter")
+            await page.locator("#status").wait_for(state="visible")  # told it has not gone yet
+            await page.locator(".msg.bot", has_text="Tikšan").first.wait_for(timeout=20_000)
+            await page.locator("#status").wait_for(state="hidden")
+        finally:
+            await browser.close()
+    assert len(refused) == 2 and refused[0] == refused[1]  # the same message, the same id, sent again
+    assert await _said(server) == ["kā var satikt vīru?"]  # taken once
+
+
+async def test_a_message_not_yet_taken_is_still_sent_after_a_reload(server: TestServer):
+    async def away(route: Any) -> None:
+        await route.fulfill(**AWAY)
+
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = await (await browser.new_context(locale="lv-LV")).new_page()
+            await page.route("**/api/chat/messages", away)
+            await page.goto(f"http://127.0.0.1:{server.port}/")
+            await page.fill("#text", "Sveiki")
+            await page.press("#text", "Enter")
+            await page.locator("#status").wait_for(state="visible")
+            await page.unroute("**/api/chat/messages")  # the server is back; the person reloads meanwhile
+            await page.reload()
+            await page.locator(".msg.me", has_text="Sveiki").wait_for()  # still shown as theirs
+            await page.locator(".msg.bot").first.wait_for(timeout=20_000)
+        finally:
+            await browser.close()
+    assert await _said(server) == ["Sveiki"]
