@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from bot.channels.base import RecipientGone, Sender, SendError
 from bot.clock import Clock
+from bot.db.errors import database_unavailable
 from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner, waiting
 from bot.messages import Button, Channel, OutboundMessage
 from bot.metrics import Metrics
@@ -24,6 +25,11 @@ from bot.outbox_marks import Claimed, Mark, MarkRecorder
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)  # a claimed row whose worker died is taken again after this
+# when the database comes back after an outage, a worker takes no row of another worker for this long, even
+# if its lease ended meanwhile: that worker may be alive and about to record that the row was sent
+# (bench/faults/sms_outage.py: a reply sent as PostgreSQL stopped for a minute went out twice when another
+# worker took it the moment the database was back)
+RECOVERY_GRACE = timedelta(seconds=10)
 MAX_BACKOFF = 300.0
 
 
@@ -54,7 +60,7 @@ def _claim_statement() -> Any:
         waiting(OutboxItem),
         or_(
             and_(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.next_attempt_at <= now),
-            and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < now),
+            and_(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.lease_until < bindparam("expired")),
         ),
     )
     # the person's and the conversation's flags come with the rows (one statement, not three);
@@ -113,6 +119,8 @@ class OutboxWorker:
         self.on_sent: Mapping[Channel, OnSent] = on_sent or {}
         self._wake = asyncio.Event()
         self._marks = MarkRecorder(self._write_marks)
+        self._away = False  # the last claim found the database away
+        self._grace_until = 0.0  # time.monotonic() until which RECOVERY_GRACE applies
         self._stopping = False
 
     def wake(self, _conversation_id: int | None = None) -> None:
@@ -159,9 +167,24 @@ class OutboxWorker:
         channels = [str(c) for c in self.senders]
         if not channels:
             return [], 0
+        grace = self._away or time.monotonic() < self._grace_until
+        try:
+            result = await self._claim_rows(channels, grace)
+        except Exception as exc:
+            if database_unavailable(exc):
+                self._away = True
+            raise
+        if self._away:  # the database is back: workers that held rows get a moment to record them
+            self._away = False
+            self._grace_until = time.monotonic() + RECOVERY_GRACE.total_seconds()
+        return result
+
+    async def _claim_rows(self, channels: list[str], grace: bool) -> tuple[list[Claimed], int]:
         async with self.sessionmaker() as session, session.begin():
             now = self.clock()
-            params = {"now": now, "channels": channels, "limit": self.batch}
+            # in the grace after an outage no lease counts as ended (NULL compares false), however long ago
+            expired = None if grace else now
+            params = {"now": now, "expired": expired, "channels": channels, "limit": self.batch}
             if session.get_bind().dialect.name == "postgresql":
                 await session.execute(QUEUE_PLAN)
             rows = (await session.execute(_CLAIM, params)).all()
@@ -222,13 +245,17 @@ class OutboxWorker:
         """Record what became of a group of deliveries, in one transaction.
 
         A sent message must be marked sent even if the database hiccups (or restarts): else it would go
-        out twice once its lease expires; so keep trying for half the lease.
+        out twice once its lease expires. So keep trying: for half the lease after an ordinary error, and for
+        as long as it takes while the database is away, since then nobody can claim the rows again either
+        (bench/faults/sms_outage.py: a reply sent as PostgreSQL stopped went out twice when this gave up at
+        half the lease). A mark written after the lease ended is still true: the row was sent.
         """
         deadline = time.monotonic() + self.lease.total_seconds() / 2
         plain = all(
             m.status == OutboxStatus.SENT and m.item.message.channel not in self.on_sent for m in marks
         )
-        for attempt in range(1000):
+        attempt = 0
+        while True:
             try:
                 async with self.sessionmaker() as session:
                     if plain and session.get_bind().dialect.name == "postgresql":
@@ -237,11 +264,14 @@ class OutboxWorker:
                         async with session.begin():
                             await self._apply(session, marks)
                 return
-            except Exception:
-                log.exception("could not record deliveries; retrying", extra={"rows": len(marks)})
-                if time.monotonic() > deadline:
+            except Exception as exc:
+                away = database_unavailable(exc)
+                if attempt == 0 or not away:
+                    log.exception("could not record deliveries; retrying", extra={"rows": len(marks)})
+                if time.monotonic() > deadline and not away:
                     raise
-                await asyncio.sleep(min(0.2 * 2**attempt, 2.0))
+                await asyncio.sleep(min(0.2 * 2 ** min(attempt, 4), 1.0 if away else 2.0))
+                attempt += 1
 
     async def _mark_sent_at_once(self, session: AsyncSession, marks: list[Mark]) -> None:
         """Replies that were only sent (the usual group): one statement in one round trip, no transaction.

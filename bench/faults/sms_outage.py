@@ -156,10 +156,13 @@ async def count(
             " JOIN conversations v ON v.id = t.conversation_id JOIN contacts c ON c.id = v.contact_id"
             " WHERE t.direction = 'in' AND c.channel = 'sms' ORDER BY t.id"
         )
-        replies = await conn.fetchval("SELECT count(*) FROM outbox WHERE channel = 'sms' AND status = 'sent'")
+        statuses_of_replies = await conn.fetch(
+            "SELECT status, count(*) AS n FROM outbox WHERE channel = 'sms' GROUP BY status"
+        )
     finally:
         await conn.close()
     handled = {row["sid"]: row["n"] for row in turns}
+    by_status = {row["status"]: row["n"] for row in statuses_of_replies}
     said: dict[str, list[str]] = defaultdict(list)
     for row in lines:
         said[row["person"]].append(row["text"])
@@ -171,7 +174,8 @@ async def count(
         "lost": sum(1 for sid in accepted if sid not in handled),
         "handled_twice": sum(1 for n in handled.values() if n > 1),
         "people_out_of_order": sum(1 for person, texts in sent.items() if said.get(person, []) != texts),
-        "replies_committed": int(replies),
+        "replies_committed": by_status.get("sent", 0),
+        "reply_statuses": by_status,  # anything but "sent" is a reply that did not go out
         "replies_received_by_twilio": len(twilio.sent),
     }
 
@@ -195,9 +199,10 @@ def main() -> int:
         print(f"{key}: {report[key]}")
     print(
         f"replies committed / received by Twilio: {report['replies_committed']} / "
-        f"{report['replies_received_by_twilio']}"
+        f"{report['replies_received_by_twilio']} (rows by status: {report['reply_statuses']})"
     )
     bad = report["refused"] or report["lost"] or report["handled_twice"] or report["people_out_of_order"]
+    bad = bad or set(report["reply_statuses"]) - {"sent"}
     return 1 if bad or not report["settled"] else 0
 
 
