@@ -266,6 +266,9 @@ class OutboxWorker:
                 return
             except Exception as exc:
                 away = database_unavailable(exc)
+                # this worker's next claim also leaves others' rows alone for a while (RECOVERY_GRACE): they
+                # may be marking theirs too
+                self._away = self._away or away
                 if attempt == 0 or not away:
                     log.exception("could not record deliveries; retrying", extra={"rows": len(marks)})
                 if time.monotonic() > deadline and not away:

@@ -8,6 +8,7 @@ gives it, so the page's behaviour is tested on the one backend browser tests use
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tests.fakes import FakeClassifier
 playwright_api = pytest.importorskip("playwright.async_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
+MESSAGES = "**/api/chat/messages"
 AWAY = {"status": 503, "content_type": "application/json", "body": '{"error": "the database is away"}'}
 
 
@@ -46,6 +48,24 @@ async def _said(server: TestServer) -> list[str]:
     return [e.text for e in await transcript(server.app) if e.direction == "in"]
 
 
+@contextlib.asynccontextmanager
+async def _sent_while_away(server: TestServer, text: str, route: Any) -> AsyncIterator[Any]:
+    """The chat page, its message requests answered by `route`; the person has typed `text`, pressed Enter
+    and been told it has not gone yet."""
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = await (await browser.new_context(locale="lv-LV")).new_page()
+            await page.route(MESSAGES, route)
+            await page.goto(f"http://127.0.0.1:{server.port}/")
+            await page.fill("#text", text)
+            await page.press("#text", "Enter")
+            await page.locator("#status").wait_for(state="visible")
+            yield page
+        finally:
+            await browser.close()
+
+
 async def test_a_message_the_server_could_not_take_is_sent_again_and_answered_once(server: TestServer):
     refused: list[str] = []
 
@@ -56,19 +76,9 @@ async def test_a_message_the_server_could_not_take_is_sent_again_and_answered_on
         else:
             await route.continue_()
 
-    async with playwright_api.async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = await (await browser.new_context(locale="lv-LV")).new_page()
-            await page.route("**/api/chat/messages", away_twice)
-            await page.goto(f"http://127.0.0.1:{server.port}/")
-            await page.fill("#text", "kā var satikt vīru?")
-            await page.press("#text", "Enter")
-            await page.locator("#status").wait_for(state="visible")  # told it has not gone yet
-            await page.locator(".msg.bot", has_text="Tikšan").first.wait_for(timeout=20_000)
-            await page.locator("#status").wait_for(state="hidden")
-        finally:
-            await browser.close()
+    async with _sent_while_away(server, "kā var satikt vīru?", away_twice) as page:
+        await page.locator(".msg.bot", has_text="Tikšan").first.wait_for(timeout=20_000)
+        await page.locator("#status").wait_for(state="hidden")
     assert len(refused) == 2 and refused[0] == refused[1]  # the same message, the same id, sent again
     assert await _said(server) == ["kā var satikt vīru?"]  # taken once
 
@@ -77,19 +87,9 @@ async def test_a_message_not_yet_taken_is_still_sent_after_a_reload(server: Test
     async def away(route: Any) -> None:
         await route.fulfill(**AWAY)
 
-    async with playwright_api.async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = await (await browser.new_context(locale="lv-LV")).new_page()
-            await page.route("**/api/chat/messages", away)
-            await page.goto(f"http://127.0.0.1:{server.port}/")
-            await page.fill("#text", "Sveiki")
-            await page.press("#text", "Enter")
-            await page.locator("#status").wait_for(state="visible")
-            await page.unroute("**/api/chat/messages")  # the server is back; the person reloads meanwhile
-            await page.reload()
-            await page.locator(".msg.me", has_text="Sveiki").wait_for()  # still shown as theirs
-            await page.locator(".msg.bot").first.wait_for(timeout=20_000)
-        finally:
-            await browser.close()
+    async with _sent_while_away(server, "Sveiki", away) as page:
+        await page.unroute(MESSAGES)  # the server is back; the person reloads meanwhile
+        await page.reload()
+        await page.locator(".msg.me", has_text="Sveiki").wait_for()  # still shown as theirs
+        await page.locator(".msg.bot").first.wait_for(timeout=20_000)
     assert await _said(server) == ["Sveiki"]

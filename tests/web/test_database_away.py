@@ -186,3 +186,42 @@ async def test_after_an_outage_longer_than_the_lease_another_worker_leaves_the_r
     await asyncio.wait_for(delivering, 15)
     assert other.sent == [] and len(sender.sent) == 1
     assert [row.status for row in await outbox(sending)] == [OutboxStatus.SENT]
+
+
+class HeldAfterSending:
+    """Sends, then holds the delivery until released: its mark is written only then."""
+
+    def __init__(self, inner: FakeSender) -> None:
+        self.inner = inner
+        self.sent = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send(self, message: OutboundMessage) -> str:
+        provider_id = await self.inner.send(message)
+        self.sent.set()
+        await self.release.wait()
+        return provider_id
+
+
+@POSTGRES_ONLY
+async def test_a_worker_back_from_marking_through_an_outage_leaves_the_others_rows_alone(
+    proxy: TcpProxy, make_app, settings: Settings, db_url: str, sender: FakeSender, clock: ManualClock
+):
+    through = settings.model_copy(update={"database_url": _through(proxy, db_url)})
+    held = HeldAfterSending(FakeSender())
+    first = await make_app(settings=through, senders={Channel.CLI: held})
+    second = await make_app(settings=through, senders={Channel.CLI: SentThenAway(sender, proxy)})
+    await first[keys.pipeline].handle(inbound("kā var satikt vīru?", user="person-1"))
+    first_delivering = asyncio.ensure_future(first[keys.outbox].drain())  # takes person-1's reply, holds
+    await asyncio.wait_for(held.sent.wait(), 5)
+    await second[keys.pipeline].handle(inbound("kā var satikt vīru?", user="person-2"))
+    second_delivering = asyncio.ensure_future(second[keys.outbox].drain())  # sends person-2's; away
+    await asyncio.sleep(0.5)
+    clock.advance(minutes=2)  # both leases end during the outage
+    await proxy.restore()
+    # the second worker records its mark and looks for more: person-1's row is the first worker's
+    await asyncio.wait_for(second_delivering, 15)
+    held.release.set()
+    await asyncio.wait_for(first_delivering, 15)
+    sent_to = [m.recipient_id for m in held.inner.sent + sender.sent]
+    assert sorted(sent_to) == ["person-1", "person-2"]  # each reply once
