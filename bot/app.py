@@ -198,10 +198,7 @@ async def load_nlu(settings: Settings) -> Classifier:
 async def _spool_task(app: web.Application) -> AsyncIterator[None]:
     """Messages kept on disk while the database was away (bot/inbound_spool.py), handled once it is back;
     kept from before a restart, too."""
-    spool = app[keys.inbound_spool]
-    metrics = app[keys.metrics]
-    spool.on_kept = lambda: metrics.error("inbound_spooled")
-    task = asyncio.create_task(spool.run(), name="inbound-spool")
+    task = asyncio.create_task(app[keys.inbound_spool].run(), name="inbound-spool")
     yield
     # what is still kept stays on disk for the next start
     task.cancel()

@@ -42,12 +42,19 @@ RETRY_SECONDS = 2.0  # how often a worker tries the database again while somethi
 
 
 class InboundSpool:
-    def __init__(self, directory: Path, handle: Handle, *, retry_seconds: float = RETRY_SECONDS) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        handle: Handle,
+        *,
+        on_kept: Callable[[], None] = lambda: None,  # metrics
+        retry_seconds: float = RETRY_SECONDS,
+    ) -> None:
         self.directory = directory
         self._handle = handle
+        self._on_kept = on_kept
         self._retry = retry_seconds
         self._wake = asyncio.Event()
-        self.on_kept: Callable[[], None] = lambda: None  # metrics
 
     def waiting(self) -> bool:
         """True while any message is kept (checked for every message: an empty directory costs one scan)."""
@@ -65,7 +72,7 @@ class InboundSpool:
     async def keep(self, msg: InboundMessage) -> None:
         """Write `msg` to disk for good (flushed, then renamed into place) before the webhook says 200."""
         await asyncio.to_thread(self._write, msg)
-        self.on_kept()
+        self._on_kept()
         self._wake.set()
 
     def _write(self, msg: InboundMessage) -> None:

@@ -58,7 +58,12 @@ def setup_sms(app: web.Application) -> None:
     async def handle(msg: InboundMessage) -> None:
         await process(app, msg)
 
-    app[keys.inbound_spool] = InboundSpool(app[keys.settings].effective_spool_dir / "sms", handle)
+    metrics = app[keys.metrics]
+    app[keys.inbound_spool] = InboundSpool(
+        app[keys.settings].effective_spool_dir / "sms",
+        handle,
+        on_kept=lambda: metrics.error("inbound_spooled"),
+    )
 
 
 async def twilio_context(app: web.Application) -> AsyncIterator[None]:

@@ -105,6 +105,8 @@ async def test_what_comes_after_the_outage_waits_behind_what_was_kept(sms: SmsHa
 @POSTGRES_ONLY
 async def test_with_the_database_up_nothing_is_kept(sms: SmsHarness):
     assert await sms.sms("kā var satikt vīru?", OTHER) == 200
+    registry = sms.app[keys.metrics].registry  # not even kept and handed over at once
+    assert registry.get_sample_value("helpline_errors_total", {"kind": "inbound_spooled"}) == 0
     assert sms.app[keys.inbound_spool].kept() == []
     assert [r.to for r in await sms.deliver()] == [OTHER]
 
