@@ -30,6 +30,7 @@ BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.
 ERROR_KINDS = (
     "turn_failed",
     "turn_unrecorded",
+    "turn_deferred",
     "turn_batch_split",
     "send_retry",
     "send_dead",

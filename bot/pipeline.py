@@ -137,7 +137,16 @@ class Pipeline:
     async def _alone(self, msg: InboundMessage) -> HandleResult:
         try:
             return await self._turn_again_if_the_database_blinked(msg)
-        except Exception:
+        except Exception as exc:
+            if database_unavailable(exc):
+                # Not an apology: every channel has the message sent again (Telegram and the web page
+                # after a 503, an SMS from the spool), and then the turn runs and the person gets the
+                # answer. Apologising here sent "sorry" instead whenever the database came back between
+                # the turn and its fallback (bench/faults/sms_outage.py). One line, no traceback: during
+                # an outage this happens for every retry.
+                log.warning("turn deferred: the database is away", extra={"channel": str(msg.channel)})
+                self.metrics.error("turn_deferred")
+                raise
             # the turn is rolled back whole; the person's words are kept by _apologise
             log.exception("turn failed", extra={"channel": str(msg.channel)})
             self.metrics.error("turn_failed")

@@ -9,7 +9,8 @@ Twilio by its rules: each SMS is posted once, signed, and only a connection fail
 Twilio REST API (tests/twilio_fake.py) in this process. During the stream PostgreSQL is stopped for
 `--down` seconds (scripts/pg-restart.sh). Then it waits until nothing is kept on disk and every reply is out,
 and counts: refused (a webhook answer other than 200), lost (taken but never a turn), turns twice, people
-whose messages reached the transcript out of order, replies committed against replies Twilio received.
+whose messages reached the transcript out of order, apologies (a person told "sorry" instead of answered),
+replies committed against replies Twilio received.
 Results: bench/results/faults-sms-outage.json.
 """
 
@@ -32,6 +33,7 @@ import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
 import uvloop  # noqa: E402
 
+from bench.faults.run import apologies  # noqa: E402
 from bench.load.run import gauge, scrape  # noqa: E402
 from bench.rig import Bot, Postgres, loadavg, write_report  # noqa: E402
 from tests.twilio_fake import (  # noqa: E402
@@ -156,12 +158,14 @@ async def count(
             " JOIN conversations v ON v.id = t.conversation_id JOIN contacts c ON c.id = v.contact_id"
             " WHERE t.direction = 'in' AND c.channel = 'sms' ORDER BY t.id"
         )
+        replies = await conn.fetch("SELECT text FROM outbox WHERE channel = 'sms'")
         statuses_of_replies = await conn.fetch(
             "SELECT status, count(*) AS n FROM outbox WHERE channel = 'sms' GROUP BY status"
         )
     finally:
         await conn.close()
     handled = {row["sid"]: row["n"] for row in turns}
+    sorry = apologies()
     by_status = {row["status"]: row["n"] for row in statuses_of_replies}
     said: dict[str, list[str]] = defaultdict(list)
     for row in lines:
@@ -174,6 +178,7 @@ async def count(
         "lost": sum(1 for sid in accepted if sid not in handled),
         "handled_twice": sum(1 for n in handled.values() if n > 1),
         "people_out_of_order": sum(1 for person, texts in sent.items() if said.get(person, []) != texts),
+        "apology_replies": sum(1 for row in replies if row["text"] in sorry),
         "replies_committed": by_status.get("sent", 0),
         "reply_statuses": by_status,  # anything but "sent" is a reply that did not go out
         "replies_received_by_twilio": len(twilio.sent),
@@ -195,13 +200,22 @@ def main() -> int:
     args = parser.parse_args()
     result = uvloop.run(drill(args))
     report = write_report(args, result)
-    for key in ("sms_sent", "accepted", "refused", "lost", "handled_twice", "people_out_of_order"):
+    for key in (
+        "sms_sent",
+        "accepted",
+        "refused",
+        "lost",
+        "handled_twice",
+        "people_out_of_order",
+        "apology_replies",
+    ):
         print(f"{key}: {report[key]}")
     print(
         f"replies committed / received by Twilio: {report['replies_committed']} / "
         f"{report['replies_received_by_twilio']} (rows by status: {report['reply_statuses']})"
     )
     bad = report["refused"] or report["lost"] or report["handled_twice"] or report["people_out_of_order"]
+    bad = bad or report["apology_replies"]
     bad = bad or set(report["reply_statuses"]) - {"sent"}
     return 1 if bad or not report["settled"] else 0
 
