@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.faq import intent_button, menu_buttons
+from flows.faq import FOLLOW_UPS, intent_button, menu_buttons
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
-from nlu.parse import FALLBACK
 
-# intents that make no sense as a guess to offer back to the person
-_NOT_GUESSES = {FALLBACK, "out_of_scope", "affirm", "deny", "greet", "goodbye", "thanks", "crisis", "help"}
+# what a guess may offer back: the topics, each with a button label in every language. A list of what not
+# to offer let `change_language` and `delete_my_data` through, which have no button: the second miss in a
+# row crashed into an apology instead of offering a person.
+_GUESSES = frozenset(FOLLOW_UPS) | {"book_counselling"}
 
 
 def menu(state: ConversationState, key: str = "menu.main", step: str = "menu") -> Turn:
@@ -59,6 +60,6 @@ def fallback(state: ConversationState, turn: UserTurn, known: set[str]) -> Turn:
     new_state = replace(state.leave(), misses=misses)
     if misses < 2:
         return Turn((Reply("fallback.retry", buttons=menu_buttons()),), new_state, "fallback.retry")
-    guesses = [s.name for s in turn.parse.ranking if s.name in known and s.name not in _NOT_GUESSES][:2]
+    guesses = [s.name for s in turn.parse.ranking if s.name in known and s.name in _GUESSES][:2]
     buttons = (intent_button("human_handoff"), *(intent_button(g) for g in guesses), intent_button("help"))
     return Turn((Reply("fallback.offer", buttons=buttons),), new_state, "fallback.offer")

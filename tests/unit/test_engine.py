@@ -10,7 +10,9 @@ import pytest
 from flows.engine import resolve_choice, step
 from flows.ports import FlowContext, HandoffTicket
 from flows.state import ConversationState, UserTurn
+from flows.texts import Texts
 from nlu.parse import FALLBACK, Entity, IntentScore, Parse
+from nlu.taxonomy import INTENTS
 
 
 class RecordingHandoffs:
@@ -78,6 +80,21 @@ async def test_two_misunderstandings_in_a_row_offer_a_person_and_the_best_guesse
     payloads = [b.payload for b in offer.buttons]
     assert payloads[0] == "/human_handoff"
     assert "/visit_long" in payloads and "/letters" in payloads and "/greet" not in payloads
+
+
+@pytest.mark.parametrize("guess", INTENTS)
+async def test_the_offer_after_two_misses_has_a_label_for_every_button_whatever_the_model_guessed(
+    ctx: FlowContext, guess: str
+):
+    ranking = (IntentScore(guess, 0.4), IntentScore("change_language", 0.3), IntentScore("letters", 0.2))
+    missed = UserTurn(text="?", parse=Parse("?", FALLBACK, 0.2, ranking, "lv", ()))
+    first = await step(ConversationState(lang="lv"), missed, ctx)
+    offer = (await step(first.state, missed, ctx)).replies[0]
+    assert offer.key == "fallback.offer"
+    texts = Texts.load()
+    for lang in texts.languages:
+        labels = [texts.label(b.key, lang, b.params) for b in offer.buttons]
+        assert all(labels) and len(labels) >= 3  # a person, at least one guess, the menu
 
 
 async def test_an_understood_turn_resets_the_misunderstanding_count(ctx: FlowContext):
