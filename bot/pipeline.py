@@ -27,7 +27,7 @@ from bot.inflight import InFlight
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.metrics import Metrics
 from bot.retention import DbPrivacy, erase_contact
-from flows.engine import resolve_choice, step
+from flows.engine import resolve_choice, step, step_waiting
 from flows.handoff import AFTER_HOURS
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
@@ -266,7 +266,7 @@ class Pipeline:
             # out of hours, the waiting person is still choosing: a call-back or a message for the morning
             turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
         elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != "crisis":
-            turn = await self._while_with_people(conversation, state, payload, handoffs, ctx)
+            turn = await self._while_with_people(conversation, state, msg.text, parse, payload, ctx)
         elif conversation.owner == Owner.HUMAN:
             # crisis while a coordinator owns the chat: flag it loudly to them; the bot stays silent
             conversation.crisis = True
@@ -324,23 +324,16 @@ class Pipeline:
         self,
         conversation: Conversation,
         state: ConversationState,
+        text: str,
+        parse: Parse,
         payload: str | None,
-        handoffs: DbHandoffs,
         ctx: FlowContext,
     ) -> Turn:
-        """Waiting or with a coordinator: the message is for them; the bot runs no flows."""
-        from flows import handoff
-
+        """With a coordinator, the message is theirs and the bot is silent; waiting, see step_waiting."""
         if conversation.owner == Owner.HUMAN:
             return Turn((), state, "human")
-        if payload == handoff.LEAVE_QUEUE:
-            return await handoff.leave_queue(state, ctx)
-        if state.slots.get("waiting_acknowledged"):
-            return Turn((), state, "waiting")
-        ticket = await handoffs.request(crisis=False, reason="asked")
-        slots = {**state.slots, "waiting_acknowledged": True}
-        reply = Reply("handoff.still_waiting", {"position": str(ticket.position)})
-        return Turn((reply,), replace(state, slots=slots), "waiting")
+        turn = UserTurn(text=text, parse=parse, payload=payload)
+        return await step_waiting(state, turn, ctx, crisis=bool(conversation.crisis))
 
     def _render(self, turn: Turn, msg: InboundMessage) -> list[store.QueuedReply]:
         lang = turn.state.lang or "lv"

@@ -35,7 +35,22 @@ def first_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -
 
 async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     state = first_language(state, turn, ctx)
-    result = await _route(state, turn, ctx)
+    return _finish(await _route(state, turn, ctx))
+
+
+async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContext, *, crisis: bool) -> Turn:
+    """A step for someone waiting for a coordinator (not crisis: that is a normal step, it wins anyway).
+
+    Questions the bot can answer are answered, and the place in the queue is kept; anything else is
+    for the coordinator (flows.handoff.while_waiting)."""
+    state = first_language(state, turn, ctx)
+    intent = turn.parse.intent
+    if intent in handoff.ANSWERED_WHILE_WAITING and turn.payload != handoff.LEAVE_QUEUE:
+        return _finish(await FLOWS[intent](state, turn, ctx))
+    return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis))
+
+
+def _finish(result: Turn) -> Turn:
     understood = result.flow_step not in ("fallback.retry", "fallback.offer")
     options = tuple(b.payload for r in result.replies for b in r.buttons)
     return replace(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime, timedelta
 
-from flows.faq import intent_button
+from flows.faq import FOLLOW_UPS, intent_button
 from flows.ports import FlowContext
-from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
+from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
+from nlu.normalize import normalize
 
 LEAVE_QUEUE = "handoff:leave"
 HUMAN_HANDOFF = "human_handoff"
@@ -19,13 +22,24 @@ MAX_WHEN = 200
 _PHONE = re.compile(r"^\+?\d{8,15}$")
 _PHONE_NOISE = re.compile(r"[\s().\-/]")
 _ASK_PHONE = "handoff.after_hours.ask_phone"
+# While someone waits, what the bot still answers itself: the topics and the menu. Their place in the queue
+# is kept. Before, every message went unanswered but the first, so a person put in the queue by mistake
+# (a crisis word in "steidzami vajag palīdzību ar pārskaitījumu") could not even get the account number.
+ANSWERED_WHILE_WAITING = frozenset(FOLLOW_UPS) | {"help"}
+# A waiting person who keeps writing hears from us again after this long, not after every message: the
+# messages are for the coordinator, and on SMS each reply costs (QA: silence all weekend was worse).
+TELL_AGAIN_AFTER = timedelta(minutes=15)
+_TOLD_AT = "waiting_told_at"
 
 
 async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     # the numbers come first and unconditionally; the queue is best effort on top of them
-    await ctx.handoffs.request(crisis=True, reason="crisis")
-    replies = (Reply("crisis.immediate", urgent=True), Reply("handoff.crisis_queued"))
-    return Turn(replies=replies, state=state.leave(), flow_step="crisis")
+    ticket = await ctx.handoffs.request(crisis=True, reason="crisis")
+    # out of hours nobody comes until the morning: say so, and point to the line that answers now
+    queued = "handoff.crisis_queued" if ticket.in_hours else "handoff.crisis_after_hours"
+    replies = (Reply("crisis.immediate", urgent=True), Reply(queued))
+    told: dict[str, JSONValue] = {_TOLD_AT: ctx.now.isoformat()}  # the next message need not be told the same again
+    return Turn(replies=replies, state=replace(state.leave(), slots=told), flow_step="crisis")
 
 
 async def request_human(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
@@ -35,6 +49,34 @@ async def request_human(state: ConversationState, turn: UserTurn, ctx: FlowConte
         return _after_hours_offer(state)
     params = {"position": str(ticket.position), "minutes": str(ticket.wait_minutes)}
     return Turn((Reply("handoff.queued", params, buttons=(leave,)),), state.leave(), "handoff.queued")
+
+
+async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContext, *, crisis: bool) -> Turn:
+    """A message from someone in the queue that the bot does not answer itself: it is for the coordinator.
+
+    They hear where they stand when they ask for a person again ("is anyone there?") and otherwise at most
+    every TELL_AGAIN_AFTER; out of hours, that nobody reads it before the working day; after a crisis,
+    the line that answers now, every time."""
+    if turn.payload == LEAVE_QUEUE or _asks_to_leave(turn.text, ctx):
+        return await leave_queue(state, ctx)
+    told = state.slots.get(_TOLD_AT)
+    asked = turn.parse.intent == HUMAN_HANDOFF
+    if not asked and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < TELL_AGAIN_AFTER:
+        return Turn((), state, "waiting")
+    ticket = await ctx.handoffs.request(crisis=False, reason="asked")  # never lowers a crisis's priority
+    key = "handoff.still_waiting" + ("_crisis" if crisis else "")
+    key += "" if ticket.in_hours else "_after_hours"
+    buttons = () if crisis else (ButtonSpec(payload=LEAVE_QUEUE, key="button.leave_queue"),)
+    reply = Reply(key, {"position": str(ticket.position)}, buttons=buttons)
+    return Turn((reply,), replace(state, slots={**state.slots, _TOLD_AT: ctx.now.isoformat()}), "waiting")
+
+
+def _asks_to_leave(text: str, ctx: FlowContext) -> bool:
+    """The leave-the-queue button's words typed out (an SMS, or a message that had no button)."""
+    if ctx.texts is None or len(text) > 40:
+        return False
+    typed, texts = normalize(text), ctx.texts
+    return any(typed == normalize(texts.label("button.leave_queue", lang)) for lang in texts.languages)
 
 
 async def leave_queue(state: ConversationState, ctx: FlowContext) -> Turn:

@@ -106,8 +106,8 @@ async def test_a_press_that_needs_no_reply_is_still_answered(start_telegram: Sta
         still_waiting.params["text"].split("\n")[0][:20]
         == texts.render("handoff.still_waiting", "lv", {"position": "1"}).split("\n")[0][:20]
     )
-    press = callback_update(605, "/visit_rules", buttons=[("Tikšanās", "/visit_rules")])
-    assert await env.post(press) == 200  # waiting for a person: the bot stays quiet
+    press = callback_update(605, "/thanks", buttons=[("Paldies", "/thanks")])
+    assert await env.post(press) == 200  # waiting for a person, just told where they stand: quiet
     (ack,) = env.api.called("answerCallbackQuery")
     assert ack.params["callback_query_id"] == press["callback_query"]["id"]
     await env.app[keys.outbox].drain()

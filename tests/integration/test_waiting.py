@@ -1,0 +1,96 @@
+"""Someone waiting for a coordinator: never left in silence, never stuck, and after a crisis always pointed
+to the line that answers now (found by an exploratory QA pass: Saturday night, a crisis got "a coordinator
+will contact you" and then nothing until Monday)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot import keys
+from bot.db.models import Owner
+from tests.conftest import RIGA
+from tests.factories import conversations, handoffs, inbound, outbox, transcript
+
+SATURDAY_NIGHT = datetime(2026, 11, 28, 3, 10, tzinfo=RIGA)
+MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=RIGA)
+
+
+async def _say(app, text: str) -> None:
+    await app[keys.pipeline].handle(inbound(text))
+
+
+async def _new_replies(app, seen: int) -> list[str]:
+    return [row.text for row in (await outbox(app))[seen:]]
+
+
+async def test_a_crisis_out_of_hours_says_nobody_reads_it_before_the_working_day_and_points_to_116123(
+    make_app, clock
+):
+    app = await make_app()
+    clock.current = SATURDAY_NIGHT
+    await _say(app, "negribu vairs dzīvot")
+    numbers, queued = await _new_replies(app, 0)
+    texts = app[keys.texts]
+    assert numbers.startswith(texts.render("crisis.immediate", "lv").splitlines()[0])
+    assert queued == texts.render("handoff.crisis_after_hours", "lv")
+    assert "nestrādā" in queued and "116123" in queued  # no promise that someone is coming now
+    (request,) = await handoffs(app)
+    assert request.priority == 0 and request.out_of_hours
+
+
+async def test_after_a_crisis_asking_for_a_person_again_gets_the_crisis_line_not_silence(make_app, clock):
+    app = await make_app()
+    clock.current = SATURDAY_NIGHT
+    await _say(app, "negribu vairs dzīvot")
+    await _say(app, "paldies")  # told a moment ago: quiet, the coordinator will read it
+    assert await _new_replies(app, 2) == []
+    clock.current += timedelta(minutes=2)
+    await _say(app, "vai te ir kāds cilvēks?")  # asking for a person always gets where they stand
+    (status,) = await _new_replies(app, 2)
+    assert status == app[keys.texts].render("handoff.still_waiting_crisis_after_hours", "lv")
+    assert "116123" in status and "112" in status
+    clock.current += timedelta(minutes=20)
+    await _say(app, "paldies")  # a while later, anything at all is answered again
+    assert len(await _new_replies(app, 3)) == 1
+    (request,) = await handoffs(app)
+    assert request.priority == 0  # still first in line
+
+
+async def test_a_waiting_person_still_gets_answers_and_keeps_their_place(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "negribu dzīvot")  # a crisis (or a crisis word by mistake): first in line
+    await _say(app, "kā var satikt vīru?")
+    (answer,) = await _new_replies(app, 2)
+    assert answer.startswith(app[keys.texts].render("faq.visit_rules", "lv")[:40])
+    (conversation,) = await conversations(app)
+    assert conversation.owner == Owner.WAITING and conversation.crisis
+    (request,) = await handoffs(app)
+    assert request.status == "open" and request.priority == 0
+
+
+async def test_typing_the_leave_button_leaves_the_queue(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, "iziet no rindas")  # the button's words, typed (no diacritics, lower case)
+    (withdrawn,) = await _new_replies(app, 1)
+    assert withdrawn == app[keys.texts].render("handoff.withdrawn", "lv")
+    (request,) = await handoffs(app)
+    assert request.status == "withdrawn"
+    assert (await conversations(app))[0].owner == Owner.BOT
+
+
+async def test_a_person_who_keeps_writing_hears_from_us_again_after_a_quarter_of_an_hour(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")
+    for text in ("vēl viens jautājums", "un vēl"):
+        await _say(app, text)
+    assert len(await outbox(app)) == 2  # queued, one "still waiting": not one per message
+    clock.current += timedelta(minutes=16)
+    await _say(app, "vai vēl ilgi?")
+    (again,) = await _new_replies(app, 2)
+    assert again == app[keys.texts].render("handoff.still_waiting", "lv", {"position": "1"})
+    said = [e.text for e in await transcript(app) if e.direction == "in"]
+    assert said == ["gribu runāt ar cilvēku", "vēl viens jautājums", "un vēl", "vai vēl ilgi?"]
