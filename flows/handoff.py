@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime, timedelta
+
+import phonenumbers
+from phonenumbers import Leniency
 
 from flows.faq import FOLLOW_UPS, intent_button
 from flows.ports import FlowContext
@@ -19,8 +21,7 @@ LEAVE_MESSAGE = "handoff:message"
 THIS_NUMBER = "handoff:this_number"
 MAX_PHONE_TRIES = 3
 MAX_WHEN = 200
-_PHONE = re.compile(r"^\+?\d{8,15}$")
-_PHONE_NOISE = re.compile(r"[\s().\-/]")
+MAX_PHONE_TEXT = 300  # the matcher's work grows with the text; a phone number comes early
 _ASK_PHONE = "handoff.after_hours.ask_phone"
 # While someone waits, what the bot still answers itself: the topics and the menu. Their place in the queue
 # is kept. Before, every message went unanswered but the first, so a person put in the queue by mistake
@@ -38,7 +39,8 @@ async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     # out of hours nobody comes until the morning: say so, and point to the line that answers now
     queued = "handoff.crisis_queued" if ticket.in_hours else "handoff.crisis_after_hours"
     replies = (Reply("crisis.immediate", urgent=True), Reply(queued))
-    told: dict[str, JSONValue] = {_TOLD_AT: ctx.now.isoformat()}  # the next message need not be told the same again
+    # the next message need not be told the same again at once
+    told: dict[str, JSONValue] = {_TOLD_AT: ctx.now.isoformat()}
     return Turn(replies=replies, state=replace(state.leave(), slots=told), flow_step="crisis")
 
 
@@ -120,11 +122,14 @@ def _ask_phone(state: ConversationState, ctx: FlowContext, key: str = _ASK_PHONE
 
 
 def phone_number(text: str) -> str | None:
-    """A plausible phone number with the spaces and dashes taken out, or None."""
-    compact = _PHONE_NOISE.sub("", text.strip())
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    return compact if _PHONE.match(compact) else None
+    """The first phone number in what the person wrote, as +371…, or None.
+
+    People write it among words and in their own groupings ("mans numurs ir 29 123 456", "мой номер 2 9 1
+    2 3 4 5 6", "0044 7700 900123"); a whole-message pattern turned those away three times and gave up
+    (QA). phonenumbers finds it in the text and reads local Latvian and international numbers alike."""
+    for match in phonenumbers.PhoneNumberMatcher(text[:MAX_PHONE_TEXT], "LV", leniency=Leniency.POSSIBLE):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
 async def _phone(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:

@@ -29,7 +29,10 @@ async def test_a_page_that_falls_behind_is_told_to_resync():
 
 def test_phone_numbers_are_read_as_people_write_them():
     assert phone_number("+371 2000 0000") == "+37120000000"
-    assert phone_number("20-00-00-00") == "20000000"
+    assert phone_number("20-00-00-00") == "+37120000000"
+    assert phone_number("mans numurs ir 29 123 456") == "+37129123456"
+    assert phone_number("мой номер 2 9 1 2 3 4 5 6") == "+37129123456"
+    assert phone_number("my number is 0044 7700 900123, after 6 pm") == "+447700900123"
     assert phone_number("00371 (2) 0000000") == "+37120000000"
     assert phone_number("rīt no rīta") is None
     assert phone_number("12") is None
