@@ -7,7 +7,7 @@ from dataclasses import replace
 from flows import booking, conversation, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.registry import FLOWS
-from flows.state import ConversationState, Turn, UserTurn
+from flows.state import ConversationState, Reply, Turn, UserTurn
 from nlu.parse import FALLBACK
 
 # Interrupts win over whatever flow is active, in this order.
@@ -35,7 +35,21 @@ def first_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -
 
 async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     state = first_language(state, turn, ctx)
+    if _number_not_offered(state, turn):
+        # "11" after a ten-item menu was read as words and started a booking; say which numbers there are,
+        # and keep the options so that the next number still picks one
+        reply = Reply("choice.out_of_range", {"last": str(len(state.options))})
+        return Turn((reply,), state, "choice.out_of_range")
     return _finish(await _route(state, turn, ctx))
+
+
+def _number_not_offered(state: ConversationState, turn: UserTurn) -> bool:
+    """A bare number that picks nothing from the menu on screen (outside a flow: there a number may be a
+    day or an hour)."""
+    token = turn.text.strip().rstrip(".)")
+    if turn.payload or state.flow or not state.options or not token.isdigit() or len(token) > 2:
+        return False
+    return int(token) > len(state.options)
 
 
 async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContext, *, crisis: bool) -> Turn:

@@ -97,6 +97,18 @@ async def test_the_offer_after_two_misses_has_a_label_for_every_button_whatever_
         assert all(labels) and len(labels) >= 3  # a person, at least one guess, the menu
 
 
+@pytest.mark.parametrize("typed", ["11", "12.", "99"])
+async def test_a_number_the_menu_does_not_have_is_answered_with_the_numbers_it_has(ctx: FlowContext, typed):
+    menu = await step(ConversationState(lang="lv"), turn("help"), ctx)
+    count = len(menu.state.options)
+    assert count < 11
+    result = await step(menu.state, UserTurn(text=typed, parse=Parse(typed, "book_counselling", 0.6)), ctx)
+    (reply,) = result.replies
+    assert (reply.key, reply.params) == ("choice.out_of_range", {"last": str(count)})
+    assert result.state.options == menu.state.options  # the next number still picks from the same menu
+    assert ctx.handoffs.requests == []  # type: ignore[attr-defined]
+
+
 async def test_an_understood_turn_resets_the_misunderstanding_count(ctx: FlowContext):
     first = await step(ConversationState(lang="lv"), turn(FALLBACK), ctx)
     middle = await step(first.state, turn("letters"), ctx)
