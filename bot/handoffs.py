@@ -50,6 +50,7 @@ class DbHandoffs:
             position=position,
             wait_minutes=position * MINUTES_PER_PERSON,
             in_hours=self.hours.is_open(self.now),
+            minutes_to_closing=self.hours.minutes_to_closing(self.now),
         )
 
     async def withdraw(self) -> None:

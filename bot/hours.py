@@ -20,6 +20,13 @@ class WorkingHours:
             return False
         return local.weekday() in self.weekdays and self.opens <= local.time() < self.closes
 
+    def minutes_to_closing(self, moment: datetime) -> int | None:
+        """Whole minutes until today's closing time, or None when closed."""
+        if not self.is_open(moment):
+            return None
+        closing = datetime.combine(moment.date(), self.closes, tzinfo=moment.tzinfo)
+        return int((closing - moment).total_seconds() // 60)
+
     @classmethod
     def parse(cls, spec: str) -> WorkingHours:
         """'1-5 09:00-17:00' (ISO weekdays, local times)."""

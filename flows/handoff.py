@@ -21,6 +21,7 @@ LEAVE_MESSAGE = "handoff:message"
 THIS_NUMBER = "handoff:this_number"
 MAX_PHONE_TRIES = 3
 MAX_WHEN = 200
+LONGEST_ESTIMATE = 60  # minutes; beyond it the queue says "more than an hour", not "about 1000 min"
 MAX_PHONE_TEXT = 300  # the matcher's work grows with the text; a phone number comes early
 _ASK_PHONE = "handoff.after_hours.ask_phone"
 # While someone waits, what the bot still answers itself: the topics and the menu. Their place in the queue
@@ -50,7 +51,14 @@ async def request_human(state: ConversationState, turn: UserTurn, ctx: FlowConte
     if not ticket.in_hours:
         return _after_hours_offer(state)
     params = {"position": str(ticket.position), "minutes": str(ticket.wait_minutes)}
-    return Turn((Reply("handoff.queued", params, buttons=(leave,)),), state.leave(), "handoff.queued")
+    key = "handoff.queued"
+    if ticket.minutes_to_closing is not None and ticket.wait_minutes >= ticket.minutes_to_closing:
+        # "about 30 min" at 16:58 promised an answer after the coordinators had gone home (QA)
+        key, params = "handoff.queued_near_closing", {"position": str(ticket.position)}
+    elif ticket.wait_minutes > LONGEST_ESTIMATE:
+        # a rough estimate (10 min a person) only misleads when it runs to hours
+        key, params = "handoff.queued_long", {"position": str(ticket.position)}
+    return Turn((Reply(key, params, buttons=(leave,)),), state.leave(), "handoff.queued")
 
 
 async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContext, *, crisis: bool) -> Turn:

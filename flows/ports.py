@@ -14,6 +14,7 @@ class HandoffTicket:
     position: int  # 1 = next in line
     wait_minutes: int  # a rough estimate
     in_hours: bool  # whether coordinators are working now
+    minutes_to_closing: int | None = None  # until the coordinators' day ends; None out of hours
 
 
 class Handoffs(Protocol):

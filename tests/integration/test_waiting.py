@@ -94,3 +94,23 @@ async def test_a_person_who_keeps_writing_hears_from_us_again_after_a_quarter_of
     assert again == app[keys.texts].render("handoff.still_waiting", "lv", {"position": "1"})
     said = [e.text for e in await transcript(app) if e.direction == "in"]
     assert said == ["gribu runāt ar cilvēku", "vēl viens jautājums", "un vēl", "vai vēl ilgi?"]
+
+
+async def test_asking_for_a_person_just_before_closing_is_told_the_answer_may_come_tomorrow(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING.replace(hour=16, minute=55)  # coordinators work until 17:00
+    await _say(app, "gribu runāt ar cilvēku")
+    (queued,) = await _new_replies(app, 0)
+    assert queued == app[keys.texts].render("handoff.queued_near_closing", "lv", {"position": "1"})
+    assert "min" not in queued  # no "about 10 min" five minutes before everyone goes home
+
+
+async def test_a_long_queue_says_more_than_an_hour_not_a_number_of_minutes(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    for n in range(7):
+        await app[keys.pipeline].handle(inbound("gribu runāt ar cilvēku", user=f"person-{n}"))
+    replies = [row.text for row in await outbox(app)]
+    texts = app[keys.texts]
+    assert replies[5] == texts.render("handoff.queued", "lv", {"position": "6", "minutes": "60"})
+    assert replies[6] == texts.render("handoff.queued_long", "lv", {"position": "7"})
