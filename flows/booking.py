@@ -14,7 +14,7 @@ from flows import conversation
 from flows.booking_text import clock, day_label, moment_label, session_params
 from flows.faq import intent_button
 from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
-from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
+from flows.state import ConversationState, Reply, Turn, UserTurn
 
 FLOW = steps.FLOW
 
@@ -73,10 +73,7 @@ async def cancel_booking(state: ConversationState, turn: UserTurn, ctx: FlowCont
         return found
     _, info = found
     params = session_params(steps.texts_of(ctx), steps.lang_of(state), info, steps.zone_of(ctx))
-    buttons = (
-        ButtonSpec(steps.YES, "booking.button.cancel_yes"),
-        ButtonSpec(steps.NO, "booking.button.keep"),
-    )
+    buttons = steps.CANCEL_BUTTONS
     new_state = steps.at_step(state.leave(), "cancel", booking=info.id)
     return Turn((Reply("booking.cancel_confirm", params, buttons),), new_state, "booking.cancel_confirm")
 
@@ -110,6 +107,8 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         answer = steps.yes_no(turn)
         if answer is not None:
             return await _answer_cancel(state, ctx, bookings, answer)
+        if _not_an_answer(turn):
+            return steps.yes_or_no_again(state, steps.CANCEL_BUTTONS)
     if state.step == "confirm":
         answer = steps.yes_no(turn)
         if answer is True:
@@ -120,6 +119,10 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
                 state.leave(),
                 "booking.dropped",
             )
+        if _not_an_answer(turn):
+            moving = "moving" in state.slots
+            buttons = steps.MOVE_BUTTONS if moving else steps.CONFIRM_BUTTONS
+            return steps.yes_or_no_again(state, buttons)
     if payload.startswith(steps.PREFIX):
         return await _payload(state, ctx, bookings, payload)
     want = steps.wanted(turn)
@@ -131,6 +134,10 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         bare = state.step == "time" and steps.BARE_CLOCK.fullmatch(turn.text.strip()) is not None
         return await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want), bare=bare)
     return None
+
+
+def _not_an_answer(turn: UserTurn) -> bool:
+    return not turn.payload and turn.parse.intent in steps.NOT_AN_ANSWER and turn.parse.entity("time") is None
 
 
 def is_payload(payload: str | None) -> bool:

@@ -12,7 +12,7 @@ from flows.faq import intent_button
 from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts
-from nlu.parse import FALLBACK
+from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
 PREFIX = "bk:"
@@ -28,6 +28,11 @@ NEAREST = 3
 # a time typed during booking counts unless the NLU is sure the person moved to another topic
 TIME_INTENTS = {FALLBACK, "book_counselling", "reschedule_booking", "affirm"}
 SURE = 0.7
+# what a yes/no question may hear that is neither an answer nor a change of subject
+NOT_AN_ANSWER = {FALLBACK, "thanks", "greet", "out_of_scope"}
+CONFIRM_BUTTONS = (ButtonSpec(YES, "booking.button.book"), ButtonSpec(NO, "booking.button.no"))
+MOVE_BUTTONS = (ButtonSpec(YES, "booking.button.move"), ButtonSpec(NO, "booking.button.no"))
+CANCEL_BUTTONS = (ButtonSpec(YES, "booking.button.cancel_yes"), ButtonSpec(NO, "booking.button.keep"))
 BARE_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
 
 
@@ -175,10 +180,8 @@ def confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offe
     new_state = at_step(state, "confirm", counsellor=offer.counsellor_id, starts=iso)
     if "moving" in state.slots:
         params["old"] = str(state.slots.get("old", ""))
-        buttons = (ButtonSpec(YES, "booking.button.move"), ButtonSpec(NO, "booking.button.no"))
-        return Turn((Reply("booking.move_confirm", params, buttons),), new_state, "booking.confirm")
-    buttons = (ButtonSpec(YES, "booking.button.book"), ButtonSpec(NO, "booking.button.no"))
-    return Turn((Reply("booking.confirm", params, buttons),), new_state, "booking.confirm")
+        return Turn((Reply("booking.move_confirm", params, MOVE_BUTTONS),), new_state, "booking.confirm")
+    return Turn((Reply("booking.confirm", params, CONFIRM_BUTTONS),), new_state, "booking.confirm")
 
 
 async def taken(state: ConversationState, ctx: FlowContext, bookings: Bookings, starts: datetime) -> Turn:
@@ -256,13 +259,27 @@ def wanted(turn: UserTurn) -> str | None:
     entity = turn.parse.entity("time")
     if entity is None or turn.payload:
         return None
-    if turn.parse.intent not in TIME_INTENTS and turn.parse.confidence >= SURE:
+    sure_of_another = turn.parse.intent not in TIME_INTENTS and turn.parse.confidence >= SURE
+    if sure_of_another and not _only_the_time(turn.text, entity):
         return None
     try:
         moment = datetime.fromisoformat(entity.value)
     except ValueError:
         return None
     return moment.isoformat() if moment.tzinfo is not None else None
+
+
+def _only_the_time(text: str, entity: Entity) -> bool:
+    """The message is the day or time and nothing else: then it is the answer, whatever the model thought
+    ("svētdien" was read as a greeting, and the booking started over with "Sveiki!")."""
+    rest = text.replace(entity.text, " ", 1) if entity.text else text
+    return not any(ch.isalpha() for ch in rest)
+
+
+def yes_or_no_again(state: ConversationState, buttons: tuple[ButtonSpec, ...]) -> Turn:
+    """At a yes/no question, "paldies" or words the bot did not follow are not an answer: ask once more
+    rather than drop the booking (QA: "paldies" at the confirmation booked nothing, without saying so)."""
+    return Turn((Reply("booking.yes_or_no", buttons=buttons),), state, f"booking.{state.step}")
 
 
 def change_buttons(ctx: FlowContext, info: BookingInfo) -> tuple[ButtonSpec, ...]:

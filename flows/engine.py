@@ -10,6 +10,7 @@ from flows.registry import FLOWS
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from nlu.parse import FALLBACK
 
+OUT_OF_RANGE = "choice.out_of_range"
 # Interrupts win over whatever flow is active, in this order.
 INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "help")
 
@@ -35,19 +36,14 @@ def first_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -
 
 async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     state = first_language(state, turn, ctx)
-    if _number_not_offered(state, turn):
-        # "11" after a ten-item menu was read as words and started a booking; say which numbers there are,
-        # and keep the options so that the next number still picks one
-        reply = Reply("choice.out_of_range", {"last": str(len(state.options))})
-        return Turn((reply,), state, "choice.out_of_range")
-    return _finish(await _route(state, turn, ctx))
+    result = await _route(state, turn, ctx)
+    return result if result.flow_step == OUT_OF_RANGE else _finish(result)
 
 
 def _number_not_offered(state: ConversationState, turn: UserTurn) -> bool:
-    """A bare number that picks nothing from the menu on screen (outside a flow: there a number may be a
-    day or an hour)."""
+    """A bare number that picks nothing from the options on screen."""
     token = turn.text.strip().rstrip(".)")
-    if turn.payload or state.flow or not state.options or not token.isdigit() or len(token) > 2:
+    if turn.payload or not state.options or not token.isdigit() or len(token) > 2:
         return False
     return int(token) > len(state.options)
 
@@ -86,6 +82,11 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     active = await _continue_active(state, turn, ctx)
     if active is not None:
         return active
+    if _number_not_offered(state, turn):
+        # "11" after the ten-item menu was read as words and started a booking, "7" among a booking's three
+        # choices ended it: say which numbers there are, and keep the step and its options (after the
+        # active flow had its say: there a number may be a day or an hour)
+        return Turn((Reply(OUT_OF_RANGE, {"last": str(len(state.options))}),), state, OUT_OF_RANGE)
     if intent == "affirm" and state.misses >= 2 and f"/{handoff.HUMAN_HANDOFF}" in state.options:
         # "yes" to the offer of a person after two misunderstandings
         return await handoff.request_human(state, turn, ctx)

@@ -57,9 +57,16 @@ def context(bookings: FakeBookings | None, texts: Texts, now: datetime = NOW) ->
 
 
 def said(
-    text: str = "", *, intent: str = FALLBACK, payload: str | None = None, when: str | None = None
+    text: str = "",
+    *,
+    intent: str = FALLBACK,
+    payload: str | None = None,
+    when: str | None = None,
+    time_words: str | None = None,  # the words the time was read from; all of `text` by default
 ) -> UserTurn:
-    entities = (Entity("time", when, 0, len(text), text),) if when else ()
+    words = text if time_words is None else time_words
+    start = text.find(words)
+    entities = (Entity("time", when, start, start + len(words), words),) if when else ()
     parse = Parse(text, intent, 0.9 if intent != FALLBACK else 0.2, (), None, entities)
     return UserTurn(text=text, parse=parse, payload=payload)
 
@@ -278,8 +285,47 @@ async def test_another_topic_leaves_the_booking_flow(bookings: FakeBookings, tex
     chat = Chat(context(bookings, texts), texts)
     await chat.say(said(intent="book_counselling"))
     await chat.say(said(payload="bk:mode:video"))
-    await chat.say(said("kā var satikt vīru rīt?", intent="visit_rules", when=at(24, 0).isoformat()))
+    tomorrow = at(24, 0).isoformat()
+    asked = said("kā var satikt vīru rīt?", intent="visit_rules", when=tomorrow, time_words="rīt")
+    await chat.say(asked)
     assert chat.keys == ["faq.visit_rules"] and chat.state.flow is None
+
+
+async def test_a_day_alone_is_the_answer_even_when_the_model_took_it_for_something_else(
+    bookings: FakeBookings, texts: Texts
+):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("trešdien", intent="greet", when=at(25, 0).isoformat()))  # "svētdien" ≈ "sveiki"
+    assert chat.keys == ["booking.pick_time"] and chat.state.flow == "booking"
+
+
+@pytest.mark.parametrize("words", [("paldies", "thanks"), ("hmm", FALLBACK)])
+async def test_at_the_confirmation_thanks_or_unclear_words_ask_again_and_keep_the_booking_open(
+    bookings: FakeBookings, texts: Texts, words: tuple[str, str]
+):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("rīt pēc pusdienām", when=at(24, 14).isoformat()))
+    assert chat.keys == ["booking.confirm"]
+    text, intent = words
+    await chat.say(said(text, intent=intent))
+    assert chat.keys == ["booking.yes_or_no"] and chat.payloads == ["bk:yes", "bk:no"]
+    assert chat.state.flow == "booking" and bookings.booked == []
+    await chat.say(said("jā", intent="affirm"))
+    assert chat.keys == ["booking.booked"] and [b.starts_at for b in bookings.booked] == [at(24, 14)]
+
+
+async def test_a_number_among_the_choices_that_is_not_one_of_them_keeps_the_step(
+    bookings: FakeBookings, texts: Texts
+):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said("7", intent="out_of_scope"))
+    assert chat.keys == ["choice.out_of_range"] and chat.state.step == "mode"
+    assert chat.state.options == ("bk:mode:video", "bk:mode:phone", "bk:mode:in_person")
 
 
 async def test_an_old_booking_button_outside_the_flow_restarts_politely(bookings: FakeBookings, texts: Texts):
