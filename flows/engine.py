@@ -55,7 +55,8 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
     for the coordinator (flows.handoff.while_waiting)."""
     state = first_language(state, turn, ctx)
     intent = turn.parse.intent
-    if intent in handoff.ANSWERED_WHILE_WAITING and turn.payload != handoff.LEAVE_QUEUE:
+    answered = handoff.ANSWERED_WHILE_WAITING - ({"help"} if crisis else set())
+    if intent in answered and turn.payload != handoff.LEAVE_QUEUE:
         return _finish(await FLOWS[intent](state, turn, ctx))
     return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis))
 

@@ -24,13 +24,17 @@ MAX_WHEN = 200
 LONGEST_ESTIMATE = 60  # minutes; beyond it the queue says "more than an hour", not "about 1000 min"
 MAX_PHONE_TEXT = 300  # the matcher's work grows with the text; a phone number comes early
 _ASK_PHONE = "handoff.after_hours.ask_phone"
-# While someone waits, what the bot still answers itself: the topics and the menu. Their place in the queue
+# While someone waits, what the bot still answers itself: the topics and the menu (not after a crisis:
+# never a menu there, and "vai kāds te ir?" can read as asking for one). Their place in the queue
 # is kept. Before, every message went unanswered but the first, so a person put in the queue by mistake
 # (a crisis word in "steidzami vajag palīdzību ar pārskaitījumu") could not even get the account number.
 ANSWERED_WHILE_WAITING = frozenset(FOLLOW_UPS) | {"help"}
 # A waiting person who keeps writing hears from us again after this long, not after every message: the
 # messages are for the coordinator, and on SMS each reply costs (QA: silence all weekend was worse).
 TELL_AGAIN_AFTER = timedelta(minutes=15)
+# after a crisis, silence is the worse mistake: a few lines written in one go get one answer, and anything
+# written after a short pause is answered again (QA: "es tiešām to izdarīšu" got nothing)
+TELL_AGAIN_AFTER_CRISIS = timedelta(minutes=2)
 _TOLD_AT = "waiting_told_at"
 
 
@@ -71,7 +75,8 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
         return await leave_queue(state, ctx)
     told = state.slots.get(_TOLD_AT)
     asked = turn.parse.intent == HUMAN_HANDOFF
-    if not asked and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < TELL_AGAIN_AFTER:
+    pause = TELL_AGAIN_AFTER_CRISIS if crisis else TELL_AGAIN_AFTER
+    if not asked and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < pause:
         return Turn((), state, "waiting")
     ticket = await ctx.handoffs.request(crisis=False, reason="asked")  # never lowers a crisis's priority
     key = "handoff.still_waiting" + ("_crisis" if crisis else "")

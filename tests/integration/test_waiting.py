@@ -49,9 +49,12 @@ async def test_after_a_crisis_asking_for_a_person_again_gets_the_crisis_line_not
     (status,) = await _new_replies(app, 2)
     assert status == app[keys.texts].render("handoff.still_waiting_crisis_after_hours", "lv")
     assert "116123" in status and "112" in status
-    clock.current += timedelta(minutes=20)
-    await _say(app, "paldies")  # a while later, anything at all is answered again
-    assert len(await _new_replies(app, 3)) == 1
+    await _say(app, "es tiešām to izdarīšu")  # a minute later: the answer above still stands
+    assert len(await _new_replies(app, 3)) == 0
+    clock.current += timedelta(minutes=3)
+    await _say(app, "es tiešām to izdarīšu")  # after a pause, anything at all is answered again
+    (again,) = await _new_replies(app, 3)
+    assert "116123" in again
     (request,) = await handoffs(app)
     assert request.priority == 0  # still first in line
 
@@ -67,6 +70,11 @@ async def test_a_waiting_person_still_gets_answers_and_keeps_their_place(make_ap
     assert conversation.owner == Owner.WAITING and conversation.crisis
     (request,) = await handoffs(app)
     assert request.status == "open" and request.priority == 0
+    await _say(app, "izvēlne")  # after a crisis: never a menu; where they stand, with 116123
+    clock.current += timedelta(minutes=3)
+    await _say(app, "/help")
+    statuses = await _new_replies(app, 3)
+    assert len(statuses) == 2 and all("116123" in s and "112" in s for s in statuses)
 
 
 async def test_typing_the_leave_button_leaves_the_queue(make_app, clock):
