@@ -21,6 +21,8 @@ LEAVE_MESSAGE = "handoff:message"
 THIS_NUMBER = "handoff:this_number"
 MAX_PHONE_TRIES = 3
 MAX_WHEN = 200
+CRISIS_KIND = "crisis_kind"  # the NLU's entity: which crisis, when the words say (nlu/rules.yml)
+CRISIS_KINDS = frozenset({"prisoner_at_risk", "violence"})
 LONGEST_ESTIMATE = 60  # minutes; beyond it the queue says "more than an hour", not "about 1000 min"
 MAX_PHONE_TEXT = 300  # the matcher's work grows with the text; a phone number comes early
 _ASK_PHONE = "handoff.after_hours.ask_phone"
@@ -43,7 +45,10 @@ async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     ticket = await ctx.handoffs.request(crisis=True, reason="crisis")
     # out of hours nobody comes until the morning: say so, and point to the line that answers now
     queued = "handoff.crisis_queued" if ticket.in_hours else "handoff.crisis_after_hours"
-    replies = (Reply("crisis.immediate", urgent=True), Reply(queued))
+    kind = turn.parse.entity(CRISIS_KIND)
+    # what to do now for the two situations a relative most often writes about (facts.md §18)
+    advice = (Reply(f"crisis.{kind.value}", urgent=True),) if kind and kind.value in CRISIS_KINDS else ()
+    replies = (Reply("crisis.immediate", urgent=True), *advice, Reply(queued))
     # the next message need not be told the same again at once
     told: dict[str, JSONValue] = {_TOLD_AT: ctx.now.isoformat()}
     return Turn(replies=replies, state=replace(state.leave(), slots=told), flow_step="crisis")

@@ -82,6 +82,24 @@ async def test_two_misunderstandings_in_a_row_offer_a_person_and_the_best_guesse
     assert "/visit_long" in payloads and "/letters" in payloads and "/greet" not in payloads
 
 
+@pytest.mark.parametrize("kind", ["prisoner_at_risk", "violence"])
+async def test_a_crisis_the_words_say_more_about_gets_what_to_do_now_right_after_the_numbers(
+    ctx: FlowContext, kind: str
+):
+    crisis = UserTurn(
+        text="x", parse=Parse("x", "crisis", 1.0, (), "lv", (Entity("crisis_kind", kind, 0, 0),))
+    )
+    result = await step(ConversationState(lang="lv"), crisis, ctx)
+    assert [r.key for r in result.replies] == ["crisis.immediate", f"crisis.{kind}", "handoff.crisis_queued"]
+    texts = Texts.load()
+    advice = {lang: texts.render(f"crisis.{kind}", lang) for lang in texts.languages}
+    assert all("112" in text for text in advice.values())
+    if kind == "violence":
+        assert all("110" in text and "116006" in text for text in advice.values())
+    else:
+        assert all("+371 63024619" in text for text in advice.values())  # Jelgava's duty office, sourced
+
+
 @pytest.mark.parametrize("guess", INTENTS)
 async def test_the_offer_after_two_misses_has_a_label_for_every_button_whatever_the_model_guessed(
     ctx: FlowContext, guess: str
