@@ -25,6 +25,9 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "useful_links": ("prison_contacts", "legal_help", "human_handoff"),
 }
 
+# the prisons (nlu/prisons.yml names) that faq.prison_contacts itself covers (knowledge/prisons.csv)
+CONTACTS_IN_THE_ANSWER = frozenset({"Jelgavas cietums", "Liepājas cietums", "Brasas cietums"})
+
 MAIN_MENU: tuple[str, ...] = (
     "visit_rules",
     "phone_calls",
@@ -51,8 +54,15 @@ def menu_buttons(intents: tuple[str, ...] = MAIN_MENU) -> tuple[ButtonSpec, ...]
 def answer(state: ConversationState, turn: UserTurn) -> Turn:
     intent = turn.parse.intent
     buttons = (*menu_buttons(FOLLOW_UPS[intent]), intent_button("help"))
+    named = turn.parse.entity("prison")
+    first: tuple[Reply, ...] = ()
+    if intent == "prison_contacts" and named is not None and named.value not in CONTACTS_IN_THE_ANSWER:
+        # asked for one prison whose contacts are not sourced: say so plainly before the general block,
+        # rather than leave the person to look for a name that is not there (QA: "Daugavgrīvas cietuma
+        # adrese")
+        first = (Reply("contacts.not_known", {"prison": named.value}),)
     return Turn(
-        replies=(Reply(f"faq.{intent}", buttons=buttons),),
+        replies=(*first, Reply(f"faq.{intent}", buttons=buttons)),
         state=state.leave(),
         flow_step=f"faq.{intent}",
     )

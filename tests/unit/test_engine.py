@@ -62,6 +62,26 @@ async def test_crisis_wins_over_an_active_flow_and_never_shows_a_menu(ctx: FlowC
     assert result.state.flow is None
 
 
+@pytest.mark.parametrize(
+    ("prison", "keys"),
+    [
+        ("Daugavgrīvas cietums", ["contacts.not_known", "faq.prison_contacts"]),
+        ("Jelgavas cietums", ["faq.prison_contacts"]),  # its contacts are in the answer
+        (None, ["faq.prison_contacts"]),
+    ],
+)
+async def test_asking_for_one_prison_whose_contacts_are_unknown_says_so_first(
+    ctx: FlowContext, prison: str | None, keys: list[str]
+):
+    entities = (Entity("prison", prison, 0, 0),) if prison else ()
+    asked = UserTurn(text="?", parse=Parse("?", "prison_contacts", 0.9, (), "lv", entities))
+    result = await step(ConversationState(lang="lv"), asked, ctx)
+    assert [r.key for r in result.replies] == keys
+    if prison == "Daugavgrīvas cietums":
+        said = Texts.load().render_reply(result.replies[0], "lv")
+        assert "„Daugavgrīvas cietums”" in said and "ievp.gov.lv" in said
+
+
 async def test_informational_intent_answers_with_follow_up_buttons(ctx: FlowContext):
     result = await step(ConversationState(), turn("visit_rules"), ctx)
     (reply,) = result.replies
