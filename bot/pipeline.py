@@ -27,7 +27,7 @@ from bot.inflight import InFlight
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.metrics import Metrics
 from bot.retention import DbPrivacy, erase_contact
-from flows.engine import resolve_choice, step
+from flows.engine import conversation_language, resolve_choice, step
 from flows.handoff import AFTER_HOURS
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
@@ -262,9 +262,13 @@ class Pipeline:
             confidence=parse.confidence,
             language=parse.language,
         )
+        user_turn = UserTurn(text=msg.text, parse=parse, payload=payload)
+        # also when no flow runs (waiting, with a coordinator): "still waiting" and whatever the bot says
+        # after the hand-back follow the language they now write
+        state = conversation_language(state, user_turn, ctx)
         if conversation.owner == Owner.WAITING and state.flow == AFTER_HOURS:
             # out of hours, the waiting person is still choosing: a call-back or a message for the morning
-            turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
+            turn = await step(state, user_turn, ctx)
         elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != "crisis":
             turn = await self._while_with_people(conversation, state, payload, handoffs, ctx)
         elif conversation.owner == Owner.HUMAN:
@@ -273,7 +277,7 @@ class Pipeline:
             await handoffs.request(crisis=True, reason="crisis")
             turn = Turn((), state, "human.crisis_flag")
         else:
-            turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
+            turn = await step(state, user_turn, ctx)
         return turn, replace(record, flow_step=turn.flow_step), privacy.requested
 
     async def inject(
