@@ -33,6 +33,7 @@ from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
 from nlu.parse import FALLBACK, Classifier, Parse
+from nlu.rules import CRISIS, Rules
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +76,12 @@ class Pipeline:
         on_waiting: Callable[[AsyncSession, Conversation, datetime], Awaitable[None]] | None = None,
         in_transaction_expression: store.AlsoSelect | None = None,
         turn_batch: int = 1,
+        rules: Rules | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classifier = classifier
+        # whatever the classifier: what carries a crisis on while the person waits for a coordinator
+        self.rules = rules if rules is not None else Rules.load()
         self.texts = texts
         self.clock = clock
         self.hours = hours
@@ -254,6 +258,16 @@ class Pipeline:
 
         payload = msg.payload or resolve_choice(state, msg.text)
         parse = await self._understand(msg.text, payload)
+        if (
+            parse.intent != CRISIS
+            and payload is None
+            and conversation.crisis
+            and conversation.owner in (Owner.WAITING, Owner.HUMAN)
+            and self.rules.after_crisis_phrase(msg.text) is not None
+        ):
+            # "es tiešām to izdarīšu" from someone waiting after a crisis is that crisis going on, though
+            # the same words elsewhere are no cry for help: the numbers again, and the coordinator alerted
+            parse = replace(parse, intent=CRISIS, confidence=1.0)
         record = store.InboundRecord(
             text=msg.text,
             kind=str(msg.kind),
@@ -269,7 +283,7 @@ class Pipeline:
         if conversation.owner == Owner.WAITING and state.flow == AFTER_HOURS:
             # out of hours, the waiting person is still choosing: a call-back or a message for the morning
             turn = await step(state, user_turn, ctx)
-        elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != "crisis":
+        elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != CRISIS:
             turn = await self._while_with_people(conversation, state, payload, handoffs, ctx)
         elif conversation.owner == Owner.HUMAN:
             # crisis while a coordinator owns the chat: flag it loudly to them; the bot stays silent

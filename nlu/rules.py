@@ -72,6 +72,7 @@ class Rules:
         # the exceptions match only as written, words side by side: a typo tolerated there could turn a
         # misspelt crisis word into an exception's word, and words between could be a crisis wording
         self._not_crisis = PhraseMatcher(_strings(crisis, "not_crisis"), max_gap=0, fuzzy_min_len=_NO_TYPOS)
+        self._after_crisis = PhraseMatcher(_strings(crisis, "after_crisis"), max_gap=max_gap)
 
     @classmethod
     def load(cls, path: Path = RULES_FILE, extra_intents: Iterable[str] = ()) -> Rules:
@@ -106,6 +107,14 @@ class Rules:
             # blanked, not removed, so the words around keep their distance for the crisis phrases
             words[found.start : found.end] = [""] * (found.end - found.start)
         return self._crisis.find(words)
+
+    def after_crisis_phrase(self, text: str) -> str | None:
+        """Wording that, from someone already in crisis, is the crisis going on ("I'll do it anyway").
+
+        Only the caller knows that the conversation is in crisis; on their own these words are ordinary
+        ("I'll do it tomorrow"), so they are kept apart from the crisis phrases, which need no context.
+        """
+        return self._after_crisis.find([t.norm for t in tokenize(text)])
 
     def language_mention(self, text: str, tokens: list[Token] | None = None) -> Entity | None:
         """A named language ("krieviski", "in English", "по-русски") as a `language` entity."""

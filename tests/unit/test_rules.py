@@ -265,3 +265,23 @@ def test_cell_numbers_farewell_visits_and_everyday_errands_are_not_crisis(rules:
 )
 def test_an_everyday_wording_does_not_hide_a_crisis_in_the_same_message(rules: Rules, text: str) -> None:
     assert rules.crisis_phrase(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "es tiešām to izdarīšu",
+        "es tiesam to izdarisu",
+        "я всё равно это сделаю",
+        "ya vse ravno eto sdelayu",
+        "I'll do it anyway",
+    ],
+)
+def test_i_will_do_it_carries_a_crisis_on_only_where_one_was_said(rules: Rules, text: str) -> None:
+    assert rules.after_crisis_phrase(text) is not None, text
+    assert rules.crisis_phrase(text) is None, text  # on its own it is no cry for help
+
+
+@pytest.mark.parametrize("text", ["paldies", "labi, gaidīšu", "спасибо, жду", "thanks, I will wait", "ok"])
+def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None:
+    assert rules.after_crisis_phrase(text) is None, text
