@@ -27,12 +27,13 @@ from bot.inflight import InFlight
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.metrics import Metrics
 from bot.retention import DbPrivacy, erase_contact
-from flows.engine import resolve_choice, step, step_waiting
+from flows.engine import conversation_language, resolve_choice, step, step_waiting
 from flows.handoff import AFTER_HOURS
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
 from nlu.parse import FALLBACK, Classifier, Parse
+from nlu.rules import CRISIS, Rules
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +76,12 @@ class Pipeline:
         on_waiting: Callable[[AsyncSession, Conversation, datetime], Awaitable[None]] | None = None,
         in_transaction_expression: store.AlsoSelect | None = None,
         turn_batch: int = 1,
+        rules: Rules | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classifier = classifier
+        # whatever the classifier: what carries a crisis on while the person waits for a coordinator
+        self.rules = rules if rules is not None else Rules.load()
         self.texts = texts
         self.clock = clock
         self.hours = hours
@@ -254,6 +258,16 @@ class Pipeline:
 
         payload = msg.payload or resolve_choice(state, msg.text)
         parse = await self._understand(msg.text, payload)
+        if (
+            parse.intent != CRISIS
+            and payload is None
+            and conversation.crisis
+            and conversation.owner in (Owner.WAITING, Owner.HUMAN)
+            and self.rules.after_crisis_phrase(msg.text) is not None
+        ):
+            # "es tiešām to izdarīšu" from someone waiting after a crisis is that crisis going on, though
+            # the same words elsewhere are no cry for help: the numbers again, and the coordinator alerted
+            parse = replace(parse, intent=CRISIS, confidence=1.0)
         record = store.InboundRecord(
             text=msg.text,
             kind=str(msg.kind),
@@ -262,18 +276,22 @@ class Pipeline:
             confidence=parse.confidence,
             language=parse.language,
         )
+        user_turn = UserTurn(text=msg.text, parse=parse, payload=payload)
+        # also when no flow runs (waiting, with a coordinator): "still waiting" and whatever the bot says
+        # after the hand-back follow the language they now write
+        state = conversation_language(state, user_turn, ctx)
         if conversation.owner == Owner.WAITING and state.flow == AFTER_HOURS:
             # out of hours, the waiting person is still choosing: a call-back or a message for the morning
-            turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
-        elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != "crisis":
-            turn = await self._while_with_people(conversation, state, msg.text, parse, payload, ctx)
+            turn = await step(state, user_turn, ctx)
+        elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != CRISIS:
+            turn = await self._while_with_people(conversation, state, user_turn, ctx)
         elif conversation.owner == Owner.HUMAN:
             # crisis while a coordinator owns the chat: flag it loudly to them; the bot stays silent
             conversation.crisis = True
             await handoffs.request(crisis=True, reason="crisis")
             turn = Turn((), state, "human.crisis_flag")
         else:
-            turn = await step(state, UserTurn(text=msg.text, parse=parse, payload=payload), ctx)
+            turn = await step(state, user_turn, ctx)
         return turn, replace(record, flow_step=turn.flow_step), privacy.requested
 
     async def inject(
@@ -321,18 +339,11 @@ class Pipeline:
         return await self.classifier.parse(payload or text[:MAX_TEXT])
 
     async def _while_with_people(
-        self,
-        conversation: Conversation,
-        state: ConversationState,
-        text: str,
-        parse: Parse,
-        payload: str | None,
-        ctx: FlowContext,
+        self, conversation: Conversation, state: ConversationState, turn: UserTurn, ctx: FlowContext
     ) -> Turn:
         """With a coordinator, the message is theirs and the bot is silent; waiting, see step_waiting."""
         if conversation.owner == Owner.HUMAN:
             return Turn((), state, "human")
-        turn = UserTurn(text=text, parse=parse, payload=payload)
         return await step_waiting(state, turn, ctx, crisis=bool(conversation.crisis))
 
     def _render(self, turn: Turn, msg: InboundMessage) -> list[store.QueuedReply]:

@@ -8,6 +8,7 @@ from flows import booking, conversation, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.registry import FLOWS
 from flows.state import ConversationState, Reply, Turn, UserTurn
+from nlu.language import script_language
 from nlu.parse import FALLBACK
 
 OUT_OF_RANGE = "choice.out_of_range"
@@ -28,14 +29,33 @@ def resolve_choice(state: ConversationState, text: str) -> str | None:
     return None
 
 
-def first_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:
-    if state.lang:
-        return state
-    return replace(state, lang=turn.parse.language or ctx.language_hint or "lv")
+def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:
+    """The first message sets the language; later, a message whose script settles another one moves it.
+
+    People start with "Labdien" or an emoji and then write what they came for in their own language,
+    or a relative takes over the phone: the reply must be in the language they now write. Only the
+    script decides (`script_language`); Latin letters without diacritics are left alone, since Latvian
+    typed on a phone, Russian in Latin letters and English all look like that.
+    """
+    if not state.lang:
+        return replace(state, lang=turn.parse.language or ctx.language_hint or "lv")
+    written = _script_language(turn)
+    return replace(state, lang=written) if written and written != state.lang else state
+
+
+def _script_language(turn: UserTurn) -> str | None:
+    if turn.payload is not None:
+        return None  # a button press or a numbered choice: its text is our own label or a digit
+    text = turn.text
+    for found in turn.parse.entities:
+        if found.entity == "prison" and 0 <= found.start < found.end <= len(text):
+            # "Iļģuciems" or "Liepāja" typed in an English or Russian message is a name, not Latvian
+            text = text[: found.start] + " " * (found.end - found.start) + text[found.end :]
+    return script_language(text)
 
 
 async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
-    state = first_language(state, turn, ctx)
+    state = conversation_language(state, turn, ctx)
     result = await _route(state, turn, ctx)
     return result if result.flow_step == OUT_OF_RANGE else _finish(result)
 
@@ -53,10 +73,11 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
 
     Questions the bot can answer are answered, and the place in the queue is kept; anything else is
     for the coordinator (flows.handoff.while_waiting)."""
-    state = first_language(state, turn, ctx)
+    state = conversation_language(state, turn, ctx)
     intent = turn.parse.intent
     answered = handoff.ANSWERED_WHILE_WAITING - ({"help"} if crisis else set())
-    if intent in answered and turn.payload != handoff.LEAVE_QUEUE:
+    sure = turn.parse.confidence >= handoff.SURE_WHILE_WAITING
+    if intent in answered and sure and turn.payload != handoff.LEAVE_QUEUE:
         return _finish(await FLOWS[intent](state, turn, ctx))
     return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis))
 

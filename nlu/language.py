@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ _NGRAM = 3
 _CUE_WEIGHT = 3.0  # log-likelihood nats a cue word is worth; a greeting alone must decide
 _HINT_WEIGHT = 1.5  # how much the conversation's language is preferred when the text is unclear
 _MIN_LETTERS = 2
+# Letters of one script a message needs before its script may change the conversation's language:
+# "да", "jā" or "ok" typed on the other keyboard are too little to act on.
+_SWITCH_MIN_LETTERS = 4
+_LINK_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)  # their letters are no language
+
 
 # Words that (folded to ASCII) belong to one language only; ambiguous ones such as "ne", "no", "ja"
 # are left out on purpose.
@@ -141,3 +147,27 @@ def guess_language(text: str, hint: str | None = None, model: LanguageModel | No
     if ranked[0][1] == ranked[1][1]:
         return hint
     return ranked[0][0]
+
+
+def script_language(text: str) -> str | None:
+    """ru or lv when the letters alone settle the language, else None.
+
+    This is what may move a conversation to another language mid-way, so it only speaks when the
+    evidence cannot be a keyboard's accident: mostly Cyrillic letters (ru), or mostly Latin letters
+    with Latvian diacritics (lv) in a message whose words are not more English or Russian than Latvian
+    ("my son is in Jēkabpils" names a town, it is not Latvian). Latin letters without diacritics may be
+    English, Latvian typed on a phone or Russian in Latin letters, so they give None, as do digits,
+    links and emoji. Mixed scripts go by letter count: a Russian word quoted in a Latvian sentence
+    does not make it Russian.
+    """
+    text = _LINK_RE.sub(" ", text)
+    letters = [c for c in text if c.isalpha()]
+    cyrillic = sum(1 for c in letters if has_cyrillic(c))
+    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    if cyrillic > latin and cyrillic >= _SWITCH_MIN_LETTERS:
+        return "ru"
+    if latin > cyrillic and latin >= _SWITCH_MIN_LETTERS and _LATVIAN_LETTERS_RE.search(text):
+        cues = cue_counts(text)
+        if cues["lv"] >= max(cues["en"], cues["ru"]):
+            return "lv"
+    return None

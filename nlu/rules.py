@@ -25,6 +25,7 @@ CRISIS = "crisis"
 _PAYLOAD_RE = re.compile(r"^/(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:@\w+)?(?P<rest>.*)$", re.DOTALL)
 _SHORT_SWITCH = 3  # "in English please": a bare language name is a request to switch
 _VERB_SWITCH = 6  # "lūdzu rakstiet man krieviski": with a verb, a slightly longer message still is
+_NO_TYPOS = 1_000  # a word length no word reaches: exceptions to the crisis phrases match exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,12 @@ class Rules:
         if not isinstance(crisis, dict):
             raise ValueError("rules: `crisis` must be a mapping")
         phrases = [p for lang in LANGUAGES for p in crisis.get("phrases", {}).get(lang, [])]
-        self._crisis = PhraseMatcher(phrases, max_gap=int(crisis.get("max_gap", 3)))
+        max_gap = int(crisis.get("max_gap", 3))
+        self._crisis = PhraseMatcher(phrases, max_gap=max_gap)
+        # the exceptions match only as written, words side by side: a typo tolerated there could turn a
+        # misspelt crisis word into an exception's word, and words between could be a crisis wording
+        self._not_crisis = PhraseMatcher(_strings(crisis, "not_crisis"), max_gap=0, fuzzy_min_len=_NO_TYPOS)
+        self._after_crisis = PhraseMatcher(_strings(crisis, "after_crisis"), max_gap=max_gap)
 
     @classmethod
     def load(cls, path: Path = RULES_FILE, extra_intents: Iterable[str] = ()) -> Rules:
@@ -96,7 +102,19 @@ class Rules:
         """The crisis phrase found in the text (for logs and tests), or None."""
         if isinstance(tokens, str):
             tokens = tokenize(tokens)
-        return self._crisis.find([t.norm for t in tokens])
+        words = [t.norm for t in tokens]
+        for found in self._not_crisis.find_all(words):
+            # blanked, not removed, so the words around keep their distance for the crisis phrases
+            words[found.start : found.end] = [""] * (found.end - found.start)
+        return self._crisis.find(words)
+
+    def after_crisis_phrase(self, text: str) -> str | None:
+        """Wording that, from someone already in crisis, is the crisis going on ("I'll do it anyway").
+
+        Only the caller knows that the conversation is in crisis; on their own these words are ordinary
+        ("I'll do it tomorrow"), so they are kept apart from the crisis phrases, which need no context.
+        """
+        return self._after_crisis.find([t.norm for t in tokenize(text)])
 
     def language_mention(self, text: str, tokens: list[Token] | None = None) -> Entity | None:
         """A named language ("krieviski", "in English", "по-русски") as a `language` entity."""

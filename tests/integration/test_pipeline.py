@@ -117,6 +117,35 @@ async def test_waiting_person_is_told_once_and_their_messages_are_kept(make_app,
     assert steps == ["handoff.queued", "waiting", "waiting"]
 
 
+async def test_i_will_do_it_from_someone_waiting_after_a_crisis_gets_the_numbers_again(
+    make_app, sender: FakeSender
+):
+    app = await make_app()
+    await app[keys.pipeline].handle(inbound("negribu vairs dzīvot"))
+    await app[keys.pipeline].handle(inbound("es tiešām to izdarīšu"))
+    await app[keys.pipeline].handle(inbound("я всё равно это сделаю"))
+    await app[keys.outbox].drain()
+    numbers = [m.text for m in sender.sent if "112" in m.text and "116123" in m.text]
+    assert len(numbers) == 3  # after the first crisis message, and after each "I'll do it"
+    assert "звоните 112" in numbers[2]  # in the language they now write
+    intents = [e.intent for e in await transcript(app) if e.direction == "in"]
+    assert intents == ["crisis", "crisis", "crisis"]
+
+
+async def test_i_will_do_it_from_someone_waiting_with_a_question_is_only_passed_on(
+    make_app, sender: FakeSender
+):
+    app = await make_app()
+    await app[keys.pipeline].handle(inbound("gribu runāt ar cilvēku"))
+    await app[keys.pipeline].handle(inbound("es to izdarīšu rīt"))
+    await app[keys.outbox].drain()
+    assert not any("116123" in m.text for m in sender.sent)  # no crisis answer, just "still waiting"
+    assert "Jūs joprojām esat rindā" in sender.sent[-1].text
+    steps = [e.flow_step for e in await transcript(app) if e.direction == "in"]
+    assert steps == ["handoff.queued", "waiting"]
+    assert not any(c.crisis for c in await conversations(app))
+
+
 async def test_numbers_pick_options_of_the_last_menu(make_app, sender: FakeSender):
     app = await make_app()
     await app[keys.pipeline].handle(inbound("Sveiki"))

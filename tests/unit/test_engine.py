@@ -219,3 +219,78 @@ def test_broken_stored_state_starts_afresh():
     assert ConversationState.from_json('{"options": 5}') == ConversationState()
     state = ConversationState(lang="ru", flow="x", step="y", slots={"a": 1}, misses=1, options=("/a",))
     assert ConversationState.from_json(state.to_json()) == state
+
+
+def said(
+    text: str, intent: str, *, lang: str | None = None, payload: str | None = None, prison: str = ""
+) -> UserTurn:
+    """A typed message: `text` is what the script rules read; `prison` names a prison found inside it."""
+    ents = ()
+    if prison:
+        start = text.index(prison)
+        ents = (Entity("prison", prison, start, start + len(prison), prison),)
+    ranking = (IntentScore(intent, 0.9),)
+    return UserTurn(text=text, parse=Parse(text, intent, 0.9, ranking, lang, ents), payload=payload)
+
+
+async def test_a_russian_crisis_message_after_a_latvian_greeting_is_answered_in_russian(ctx: FlowContext):
+    greeted = await step(ConversationState(), said("Labdien", "greet", lang="lv"), ctx)
+    assert greeted.state.lang == "lv"
+    crisis = await step(greeted.state, said("я больше не могу, хочу умереть", "crisis", lang="ru"), ctx)
+    assert crisis.state.lang == "ru"
+    numbers = Texts.load().render_reply(crisis.replies[0], crisis.state.lang)
+    assert "звоните 112" in numbers and "116123" in numbers
+
+
+@pytest.mark.parametrize(
+    ("first", "first_lang", "then", "intent", "now"),
+    [
+        ("Hallo", "en", "kā pieteikt tikšanos?", "visit_rules", "lv"),
+        ("👋", None, "как позвонить сыну в тюрьму?", "phone_calls", "ru"),  # the emoji left it at lv
+        ("Labdien", "lv", "как отправить деньги сыну?", "parcels_money", "ru"),
+        ("hello", "en", "Sveiki, vai drīkst sūtīt paku?", "parcels_money", "lv"),
+        ("Здравствуйте", "ru", "Kā pieteikt īso tikšanos?", "visit_short", "lv"),
+        ("Здравствуйте", "ru", "Vai vēstulē drīkst rakstīt 'мама'?", "letters", "lv"),  # a quoted word
+        ("Labdien", "lv", "Пишу по-русски, но вставлю одно слово: tikšanās", "visit_rules", "ru"),
+    ],
+)
+async def test_a_message_decisively_in_another_script_moves_the_conversation(
+    ctx: FlowContext, first: str, first_lang: str | None, then: str, intent: str, now: str
+):
+    opened = await step(ConversationState(), said(first, "greet", lang=first_lang), ctx)
+    assert opened.state.lang != now
+    moved = await step(opened.state, said(then, intent), ctx)
+    assert moved.state.lang == now
+    later = await step(moved.state, said("ok", "affirm"), ctx)  # and it stays there
+    assert later.state.lang == now
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "intent", "prison"),
+    [
+        ("ru", "ka pieteikt tiksanos?", "visit_rules", ""),  # Latvian typed without diacritics
+        ("lv", "kak pozvonit synu v tyurmu?", "phone_calls", ""),  # Russian in Latin letters
+        ("ru", "how can I call my son?", "phone_calls", ""),
+        ("lv", "https://www.ievp.gov.lv/ru 👍 2026", FALLBACK, ""),  # a link, emoji, numbers
+        ("en", "да", "affirm", ""),  # a handful of letters
+        ("ru", "jā", "affirm", ""),
+        ("lv", "Vai drīkst rakstīt vārdu «мама»?", "letters", ""),  # Latvian quoting a Russian word
+        ("en", "my son is in Jēkabpils, how do I visit him?", "visit_rules", ""),  # a name, not Latvian
+        ("ru", "kak popast v Jēkabpils?", "visit_rules", ""),
+        ("en", "Iļģuciems", "visit_rules", "Iļģuciems"),  # a prison named alone
+        ("lv", "vai vēstules drīkst rakstīt krieviski?", "letters", ""),
+    ],
+)
+async def test_latin_letters_names_links_and_quotes_keep_the_language(
+    ctx: FlowContext, lang: str, text: str, intent: str, prison: str
+):
+    result = await step(ConversationState(lang=lang), said(text, intent, prison=prison), ctx)
+    assert result.state.lang == lang, text
+
+
+async def test_a_button_press_or_a_numbered_choice_carries_no_language(ctx: FlowContext):
+    menu = await step(ConversationState(lang="en"), said("hello", "greet"), ctx)
+    pressed = await step(menu.state, said("Письма", "letters", payload="/letters"), ctx)
+    assert pressed.state.lang == "en"
+    picked = await step(pressed.state, said("3", "letters", payload="/letters"), ctx)
+    assert picked.state.lang == "en"

@@ -123,3 +123,171 @@ def test_language_switch_phrases(rules: Rules, text: str, language: str) -> None
 
 def test_a_question_about_letters_in_russian_is_not_a_language_switch(rules: Rules) -> None:
     assert rules.match("Vai vēstules drīkst rakstīt krieviski?") is None
+
+
+# Wordings an exploratory QA pass found answered with an FAQ or "out of scope": a method got ready,
+# hopelessness, fear of the person being released; with and without diacritics, Russian in both scripts.
+MISSED_CRISIS = [
+    # a rope
+    "nopirku virvi",
+    "Es jau nopirku virvi.",
+    "nopirkusi virvi",
+    "virvi jau nopirku",
+    "купила верёвку",
+    "купила веревку",
+    "kupila verevku",
+    "я уже достал верёвку",
+    "I bought a rope",
+    "i bought rope today",
+    "got a noose ready",
+    # pills put aside
+    "tabletes sakrāju",
+    "krāju tabletes jau mēnesi",
+    "kraju tabletes",
+    "накопила таблетки",
+    "я накопила снотворного",
+    "nakopila tabletki",
+    "I saved up pills",
+    "i have been saving up my sleeping pills",
+    "I've been stockpiling my meds",
+    # a goodbye letter
+    "uzrakstīju atvadu vēstuli",
+    "uzrakstiju atvadu vestuli",
+    "uzrakstīju vēstuli, lai atvadītos",
+    "gribu atvadīties no visiem",
+    "написала прощальное письмо",
+    "napisala proschalnoe pismo",
+    "написал письмо, чтобы попрощаться",
+    "хочу попрощаться со всеми",
+    "i wrote a goodbye letter",
+    "recorded a goodbye video for the kids",
+    # hopelessness
+    "kāda jēga no visa",
+    "kada jega no visa",
+    "Kāda jēga vispār?",
+    "viss ir bezcerīgi",
+    "какой во всём смысл",
+    "kakoj vo vsem smysl",
+    "ни в чём нет смысла",
+    "жизнь потеряла смысл",
+    "всё бессмысленно",
+    "whats the point of anything",
+    "what's the point anymore",
+    "what is the point of living",
+    "there's no point anymore",
+    "life isn't worth living",
+    "everything is pointless",
+    # fear of the person being released
+    "viņš teica, ka liks man samaksāt, kad iznāks",
+    "vins teica ka liks man samaksat kad iznaks",
+    "kad iznāks, viņš atriebsies",
+    "man ir bail no viņa",
+    "man ir ļoti bail",
+    "он сказал, что я заплачу, когда он выйдет",
+    "он сказал что отомстит когда выйдет",
+    "on skazal chto otomstit kogda vyjdet",
+    "ты за это заплатишь",
+    "мне очень страшно",
+    "я в ужасе",
+    "боюсь его",
+    "he said he'd make me pay when he gets out, i'm terrified",
+    "he said hed make me pay when he gets out im terrified",
+    "he says he'll make me pay once he's released",
+    "he swore he would get back at me",
+    "he wants revenge",
+    "he'll come after me when he's out",
+    "he will hurt me",
+    "i'm scared of him",
+    "im terrified",
+    "i'm afraid of what he will do",
+    # crisis wordings of the data the rules missed (the model alone caught them)
+    "Es vairs neredzu izeju.",
+    "man nav izejas",
+    "I wish I was dead",
+    "I'm going to jump",
+    "he is hurting me",
+    "I have a knife",
+    "he's got a gun",
+]
+
+
+@pytest.mark.parametrize("text", MISSED_CRISIS)
+def test_a_method_hopelessness_and_fear_of_the_released_are_caught(rules: Rules, text: str) -> None:
+    match = rules.match(text)
+    assert match is not None and match.intent == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # false positives of the crisis phrases, found by the same QA pass
+        "mans dēls ir kamerā 113",
+        "mans dels ir kamera 113",
+        "dēls ir 112. kamerā, kā viņam aizsūtīt vēstuli?",
+        "my son is in cell 112, how do I send him a letter",
+        "сын в камере 113, как передать посылку?",
+        "vai varu atnākt uz atvadu tikšanos",
+        "vai varu atnakt uz atvadu tiksanos",
+        "how do I change his emergency contact?",
+        "I want to be listed as my son's emergency contact",
+        "можно ли передать ножницы и нож для бритья?",
+        "mozhno li peredat nozh dlya britya",
+        "нужна скорая помощь с документами",
+        "nuzhna skoraya pomosch s dokumentami",
+        "не выдержал экзамен",
+        "ne vyderzhal ekzamen",
+        # ordinary sentences next to the new phrases
+        "es to izdarīšu rīt",
+        "es tiešām to izdarīšu",
+        "я всё равно это сделаю",
+        "купила верёвку для белья, можно передать?",
+        "nopirku veļas virvi",
+        "can he have a knife in his cell?",
+        "they make me pay for every call he makes",
+        "what is the point of a short visit?",
+        "kas mums jāizdara, pirms viņš atgriežas mājās",
+        "как попасть на свидание к сыну",
+        "где оплатить парковку",
+        "запишите сына-подростка к психологу",
+    ],
+)
+def test_cell_numbers_farewell_visits_and_everyday_errands_are_not_crisis(rules: Rules, text: str) -> None:
+    assert rules.crisis_phrase(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vai varu atnākt uz atvadu tikšanos? negribu vairs dzīvot",
+        "uzrakstīju atvadu vēstuli, un rīt ir atvadu tikšanās",
+        "dēls ir kamerā 113, zvaniet 112!",
+        "emergency contact: he has a knife",
+        "Emergency! Contact the police",
+        "zvani uz numuru 112",
+        "kāds ir manā dzīvoklī, 112!",
+        "Kāds ielaužas! 112",
+        "нужна скорая помощь с документами, а я больше не могу жить",
+    ],
+)
+def test_an_everyday_wording_does_not_hide_a_crisis_in_the_same_message(rules: Rules, text: str) -> None:
+    assert rules.crisis_phrase(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "es tiešām to izdarīšu",
+        "es tiesam to izdarisu",
+        "я всё равно это сделаю",
+        "ya vse ravno eto sdelayu",
+        "I'll do it anyway",
+    ],
+)
+def test_i_will_do_it_carries_a_crisis_on_only_where_one_was_said(rules: Rules, text: str) -> None:
+    assert rules.after_crisis_phrase(text) is not None, text
+    assert rules.crisis_phrase(text) is None, text  # on its own it is no cry for help
+
+
+@pytest.mark.parametrize("text", ["paldies", "labi, gaidīšu", "спасибо, жду", "thanks, I will wait", "ok"])
+def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None:
+    assert rules.after_crisis_phrase(text) is None, text

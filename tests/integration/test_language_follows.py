@@ -1,0 +1,79 @@
+"""The reply language follows the script a person switches to, through the real pipeline and NLU.
+
+People open with "Labdien" or an emoji and then write what they came for in their own language;
+the answer, a crisis answer above all, must be in the language they now write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot import keys
+from bot.clock import ManualClock
+from flows.state import ConversationState
+from nlu.embedded import DEFAULT_DATA_DIR, EmbeddedClassifier, load_classifier
+from tests.factories import conversations, inbound
+from tests.fakes import FakeSender
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("nlu-cache")
+
+
+@pytest.fixture
+def classifier(nlu_cache: Path, clock: ManualClock) -> EmbeddedClassifier:
+    return load_classifier(DEFAULT_DATA_DIR, nlu_cache, now=clock)  # trains once per module, then cached
+
+
+async def say(app: web.Application, sender: FakeSender, text: str) -> list[str]:
+    """One message from the same person; the texts the bot sent back."""
+    before = len(sender.sent)
+    await app[keys.pipeline].handle(inbound(text))
+    await app[keys.outbox].drain()
+    return [m.text for m in sender.sent[before:]]
+
+
+async def test_a_russian_crisis_message_after_a_latvian_greeting_is_answered_in_russian(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    assert "Sveiki!" in (await say(app, sender, "Labdien"))[0]
+    numbers = (await say(app, sender, "я больше не могу, хочу умереть"))[0]
+    assert "Если чья-то жизнь в опасности, звоните 112" in numbers and "116123" in numbers
+    (conv,) = await conversations(app)
+    assert conv.crisis and ConversationState.from_json(conv.state).lang == "ru"
+
+
+async def test_a_person_waiting_for_a_coordinator_is_answered_in_the_language_they_now_write(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, "Labdien")
+    (queued,) = await say(app, sender, "gribu runāt ar cilvēku")
+    assert "rindā" in queued
+    (waiting,) = await say(app, sender, "а сколько ещё ждать?")
+    assert "Вы по-прежнему в очереди" in waiting
+
+
+async def test_a_latvian_question_about_writing_in_russian_stays_in_latvian(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, "Labdien")
+    (answer,) = await say(app, sender, "vai vēstules drīkst rakstīt krieviski?")
+    assert "Ieslodzītais var sūtīt un saņemt vēstules" in answer
+
+
+async def test_latin_letters_without_diacritics_keep_the_language_a_person_chose(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, "Здравствуйте")
+    (answer,) = await say(app, sender, "kak pisat pisma v tyurmu?")
+    assert "Заключённый может отправлять и получать письма" in answer
