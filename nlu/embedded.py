@@ -79,6 +79,10 @@ class EmbeddedClassifier:
             mention = self.rules.language_mention(text, tokens)
             if mention is not None:
                 entities.append(mention)
+        if intent == CRISIS:
+            kind = self.rules.crisis_kind(tokens)  # also when the model, not a rule, found the crisis
+            if kind is not None:
+                entities.append(kind)
         language = guess_language(text, hint, self.language_model)
         return Parse(text, intent, confidence, ranking, language, tuple(entities))
 

@@ -22,6 +22,7 @@ from nlu.taxonomy import INTENTS
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 CRISIS = "crisis"
+CRISIS_KIND = "crisis_kind"  # an entity on a crisis parse: prisoner_at_risk or violence (rules.yml)
 _PAYLOAD_RE = re.compile(r"^/(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:@\w+)?(?P<rest>.*)$", re.DOTALL)
 _SHORT_SWITCH = 3  # "in English please": a bare language name is a request to switch
 _VERB_SWITCH = 6  # "lūdzu rakstiet man krieviski": with a verb, a slightly longer message still is
@@ -73,6 +74,15 @@ class Rules:
         # misspelt crisis word into an exception's word, and words between could be a crisis wording
         self._not_crisis = PhraseMatcher(_strings(crisis, "not_crisis"), max_gap=0, fuzzy_min_len=_NO_TYPOS)
         self._after_crisis = PhraseMatcher(_strings(crisis, "after_crisis"), max_gap=max_gap)
+        kinds = config.get("crisis_kinds", {})
+        if not isinstance(kinds, dict):
+            raise ValueError("rules: `crisis_kinds` must be a mapping")
+        kind_gap = int(kinds.get("max_gap", 8))
+        self._crisis_kinds = tuple(
+            (str(kind), PhraseMatcher(_strings(kinds, str(kind)), max_gap=kind_gap))
+            for kind in kinds
+            if kind != "max_gap"
+        )
 
     @classmethod
     def load(cls, path: Path = RULES_FILE, extra_intents: Iterable[str] = ()) -> Rules:
@@ -107,6 +117,16 @@ class Rules:
             # blanked, not removed, so the words around keep their distance for the crisis phrases
             words[found.start : found.end] = [""] * (found.end - found.start)
         return self._crisis.find(words)
+
+    def crisis_kind(self, tokens: list[Token] | str) -> Entity | None:
+        """Which crisis a crisis message is about, when its words say (`crisis_kinds`), as an entity."""
+        if isinstance(tokens, str):
+            tokens = tokenize(tokens)
+        words = [t.norm for t in tokens]
+        for kind, matcher in self._crisis_kinds:
+            if matcher.find(words) is not None:
+                return Entity(CRISIS_KIND, kind, 0, 0)
+        return None
 
     def after_crisis_phrase(self, text: str) -> str | None:
         """Wording that, from someone already in crisis, is the crisis going on ("I'll do it anyway").

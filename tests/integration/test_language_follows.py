@@ -77,3 +77,19 @@ async def test_latin_letters_without_diacritics_keep_the_language_a_person_chose
     await say(app, sender, "Здравствуйте")
     (answer,) = await say(app, sender, "kak pisat pisma v tyurmu?")
     assert "Заключённый может отправлять и получать письма" in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        ("mans dēls cietumā grib sev kaut ko nodarīt", "dežūrdaļa"),  # tell the prison's duty office
+        ("vīrs mani sit, baidos", "110"),  # the police, and the victims' line
+    ],
+)
+async def test_a_crisis_about_a_prisoner_or_violence_gets_what_to_do_right_after_the_numbers(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, advice: str
+):
+    app = await make_app(classifier=classifier)
+    numbers, what_to_do, _queued = await say(app, sender, text)
+    assert "112" in numbers and "116123" in numbers
+    assert advice in what_to_do

@@ -291,3 +291,24 @@ def test_i_will_do_it_carries_a_crisis_on_only_where_one_was_said(rules: Rules, 
 @pytest.mark.parametrize("text", ["paldies", "labi, gaidīšu", "спасибо, жду", "thanks, I will wait", "ok"])
 def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None:
     assert rules.after_crisis_phrase(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mans dēls cietumā grib sev kaut ko nodarīt", "prisoner_at_risk"),
+        ("mans dels cietuma grib sev kaut ko nodarit", "prisoner_at_risk"),
+        ("сын в тюрьме сказал, что покончит с собой", "prisoner_at_risk"),
+        ("my son in prison says he wants to end it", "prisoner_at_risk"),
+        ("virs mani sit", "violence"),
+        ("muzh menya bjet", "violence"),
+        ("боюсь мужа, он угрожает", "violence"),
+        ("he said he'd make me pay when he gets out, i'm terrified", "violence"),
+        ("negribu vairs dzīvot", None),
+        ("I want to kill myself, nobody would miss me", None),  # the writer's own crisis: no advice added
+        ("я больше не могу, хочу умереть", None),
+    ],
+)
+def test_which_crisis_the_words_say(rules: Rules, text: str, kind: str | None) -> None:
+    found = rules.crisis_kind(text)
+    assert (found.value if found else None) == kind
