@@ -28,7 +28,7 @@ from typing import Literal
 import aiohttp
 
 from nlu.parse import Classifier, Entity, IntentScore, Parse
-from nlu.rules import CRISIS, Rules
+from nlu.rules import CRISIS, CRISIS_KIND, Rules
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +109,12 @@ class RasaClassifier:
             log.info("rasa: %s answers again", self.url)
             self._down_since = None
         self.last_backend = "rasa"
-        return replace(
-            remote,
-            language=embedded.language or remote.language,
-            entities=_merge(embedded.entities, remote.entities),
-        )
+        entities = _merge(embedded.entities, remote.entities)
+        if remote.intent == CRISIS and not any(e.entity == CRISIS_KIND for e in entities):
+            # Rasa heard the crisis the embedded model did not: the kind comes from the same rules
+            kind = self._rules.crisis_kind(text)
+            entities = (*entities, kind) if kind is not None else entities
+        return replace(remote, language=embedded.language or remote.language, entities=entities)
 
     async def parse_remote(self, text: str) -> Parse:
         """Rasa's answer alone (no rules, no fallback); raises `RasaUnavailable`. Used by bench/nlu."""

@@ -285,8 +285,13 @@ async def odd_rasa() -> AsyncIterator[str]:
     async def error(request: web.Request) -> web.Response:
         return web.json_response({"message": "no model"}, status=500)
 
+    async def crisis(request: web.Request) -> web.Response:
+        body = await request.json()
+        return web.json_response({"text": body["text"], "intent": {"name": "crisis", "confidence": 0.9}})
+
     app = web.Application()
-    for name, handler in (("garbage", garbage), ("slow", slow), ("shape", shape), ("error", error)):
+    handlers = (("garbage", garbage), ("slow", slow), ("shape", shape), ("error", error), ("crisis", crisis))
+    for name, handler in handlers:
         app.router.add_post(f"/{name}/model/parse", handler)
     async with TestServer(app, host="127.0.0.1") as server:
         yield str(server.make_url("")).rstrip("/")
@@ -315,3 +320,15 @@ async def test_bad_answers_fall_back_to_embedded(
     assert len(lines) == 1
     assert reason in lines[0]
     assert "naudu" not in caplog.text
+
+
+async def test_a_crisis_only_rasa_heard_still_carries_its_kind(
+    odd_rasa: str, embedded: EmbeddedClassifier
+) -> None:
+    text = "brālis cietumā, kā viņam aizsūtīt vēstuli?"  # no crisis to the embedded model; Rasa says so
+    assert (await embedded.parse(text)).intent != "crisis"
+    async with RasaClassifier(f"{odd_rasa}/crisis", fallback=embedded) as nlu:
+        parse = await nlu.parse(text)
+    assert parse.intent == "crisis" and nlu.last_backend == "rasa"
+    kind = parse.entity("crisis_kind")
+    assert kind is not None and kind.value == "prisoner_at_risk"
