@@ -28,7 +28,7 @@ from bot.messages import Channel, InboundKind, InboundMessage
 from bot.metrics import Metrics
 from bot.retention import DbPrivacy, erase_contact
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
-from flows.handoff import AFTER_HOURS
+from flows.handoff import AFTER_HOURS, LEAVE_QUEUE
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
@@ -257,6 +257,10 @@ class Pipeline:
             )
 
         payload = msg.payload or resolve_choice(state, msg.text)
+        waiting = conversation.owner == Owner.WAITING
+        if payload is None and waiting and self.rules.leave_queue_phrase(msg.text) is not None:
+            # "gribu iziet no rindas" is the leave button in words; the model took such words for a crisis
+            payload = LEAVE_QUEUE
         parse = await self._understand(msg.text, payload)
         if (
             parse.intent != CRISIS

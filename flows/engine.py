@@ -75,9 +75,8 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
     for the coordinator (flows.handoff.while_waiting)."""
     state = conversation_language(state, turn, ctx)
     intent = turn.parse.intent
-    answered = handoff.ANSWERED_WHILE_WAITING - ({"help"} if crisis else set())
     sure = turn.parse.confidence >= handoff.SURE_WHILE_WAITING
-    if intent in answered and sure and turn.payload != handoff.LEAVE_QUEUE:
+    if intent in handoff.ANSWERED_WHILE_WAITING and sure and turn.payload != handoff.LEAVE_QUEUE:
         return _finish(await FLOWS[intent](state, turn, ctx))
     return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis))
 

@@ -26,11 +26,12 @@ CRISIS_KINDS = frozenset({"prisoner_at_risk", "violence"})
 LONGEST_ESTIMATE = 60  # minutes; beyond it the queue says "more than an hour", not "about 1000 min"
 MAX_PHONE_TEXT = 300  # the matcher's work grows with the text; a phone number comes early
 _ASK_PHONE = "handoff.after_hours.ask_phone"
-# While someone waits, what the bot still answers itself: the topics and the menu (not after a crisis:
-# never a menu there, and "vai kāds te ir?" can read as asking for one). Their place in the queue
-# is kept. Before, every message went unanswered but the first, so a person put in the queue by mistake
-# (a crisis word in "steidzami vajag palīdzību ar pārskaitījumu") could not even get the account number.
-ANSWERED_WHILE_WAITING = frozenset(FOLLOW_UPS) | {"help"}
+# While someone waits, what the bot still answers itself: the topics. Their place in the queue is kept.
+# Before, every message went unanswered but the first, so a person put in the queue by mistake (a crisis
+# word in "steidzami vajag palīdzību ar pārskaitījumu") could not even get the account number. Not the
+# menu: "es nezinu ko darīt" or "can you help me?" (read as `help`) are for the coordinator, and the menu
+# offered "talk to a person" to someone already waiting (QA, second pass).
+ANSWERED_WHILE_WAITING = frozenset(FOLLOW_UPS)
 # ...and only when the model is sure: what a waiting person writes is mostly for the coordinator, and a
 # guess answered as a question is worse than silence ("а сколько ещё ждать?" read as visits at 0.39)
 SURE_WHILE_WAITING = 0.8

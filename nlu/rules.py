@@ -74,6 +74,8 @@ class Rules:
         # misspelt crisis word into an exception's word, and words between could be a crisis wording
         self._not_crisis = PhraseMatcher(_strings(crisis, "not_crisis"), max_gap=0, fuzzy_min_len=_NO_TYPOS)
         self._after_crisis = PhraseMatcher(_strings(crisis, "after_crisis"), max_gap=max_gap)
+        self._taking_the_advice = PhraseMatcher(_strings(crisis, "taking_the_advice"), max_gap=0)
+        self._leave_queue = PhraseMatcher(_strings(config, "leave_queue"), max_gap=2)
         kinds = config.get("crisis_kinds", {})
         if not isinstance(kinds, dict):
             raise ValueError("rules: `crisis_kinds` must be a mapping")
@@ -118,6 +120,13 @@ class Rules:
             words[found.start : found.end] = [""] * (found.end - found.start)
         return self._crisis.find(words)
 
+    def leave_queue_phrase(self, text: str) -> str | None:
+        """Asking to leave the coordinators' queue in one's own words; never when a crisis is said too."""
+        tokens = tokenize(text)
+        if self.crisis_phrase(tokens) is not None:
+            return None
+        return self._leave_queue.find([t.norm for t in tokens])
+
     def crisis_kind(self, tokens: list[Token] | str) -> Entity | None:
         """Which crisis a crisis message is about, when its words say (`crisis_kinds`), as an entity."""
         if isinstance(tokens, str):
@@ -134,7 +143,10 @@ class Rules:
         Only the caller knows that the conversation is in crisis; on their own these words are ordinary
         ("I'll do it tomorrow"), so they are kept apart from the crisis phrases, which need no context.
         """
-        return self._after_crisis.find([t.norm for t in tokenize(text)])
+        words = [t.norm for t in tokenize(text)]
+        if self._taking_the_advice.find(words) is not None:
+            return None  # "labi, es tā arī izdarīšu – piezvanīšu uz 116123" is the advice taken
+        return self._after_crisis.find(words)
 
     def language_mention(self, text: str, tokens: list[Token] | None = None) -> Entity | None:
         """A named language ("krieviski", "in English", "по-русски") as a `language` entity."""

@@ -93,3 +93,17 @@ async def test_a_crisis_about_a_prisoner_or_violence_gets_what_to_do_right_after
     numbers, what_to_do, _queued = await say(app, sender, text)
     assert "112" in numbers and "116123" in numbers
     assert advice in what_to_do
+
+
+@pytest.mark.parametrize(
+    "words", ["negribu vairs gaidīt", "не хочу больше ждать", "I don't want to wait anymore"]
+)
+async def test_impatience_in_the_queue_gets_where_they_stand_not_the_crisis_block(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, words: str
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, "gribu runāt ar cilvēku")
+    replies = await say(app, sender, words)
+    assert replies and not any("116123" in reply for reply in replies)  # the queue status, not a crisis
+    (conv,) = await conversations(app)
+    assert not conv.crisis

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot import keys
 from bot.db.models import Owner
 from tests.conftest import RIGA
@@ -122,3 +124,26 @@ async def test_a_long_queue_says_more_than_an_hour_not_a_number_of_minutes(make_
     texts = app[keys.texts]
     assert replies[5] == texts.render("handoff.queued", "lv", {"position": "6", "minutes": "60"})
     assert replies[6] == texts.render("handoff.queued_long", "lv", {"position": "7"})
+
+
+@pytest.mark.parametrize(
+    "words", ["gribu iziet no rindas", "vairs nevajag koordinatoru, paldies", "хочу выйти из очереди"]
+)
+async def test_asking_to_leave_in_ones_own_words_leaves_the_queue(make_app, clock, words: str):
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, words)
+    (request,) = await handoffs(app)
+    assert request.status == "withdrawn"
+    assert (await conversations(app))[0].owner == Owner.BOT
+
+
+async def test_leaving_words_with_a_crisis_in_the_same_message_are_the_crisis(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, "gribu iziet no rindas, negribu vairs dzīvot")
+    (request,) = await handoffs(app)
+    assert request.status == "open" and request.priority == 0
+    assert "116123" in (await _new_replies(app, 1))[0]

@@ -63,6 +63,9 @@ def test_crisis_wins_over_buttons_commands_and_language(rules: Rules, text: str)
         "Vai draudzene var nākt uz ģimenes dienu?",
         "how do I write a letter to a prisoner",
         "Vai bērns var apmeklēt tēti bez manis?",
+        "Kad dēlu atbrīvos, kur viņš atradīs darbu?",  # QA, second pass
+        "vai ir jēga vispār rakstīt sūdzību?",
+        "cietums lika man samaksāt par zvaniem",
     ],
 )
 def test_ordinary_questions_are_not_crisis(rules: Rules, text: str) -> None:
@@ -288,7 +291,19 @@ def test_i_will_do_it_carries_a_crisis_on_only_where_one_was_said(rules: Rules, 
     assert rules.crisis_phrase(text) is None, text  # on its own it is no cry for help
 
 
-@pytest.mark.parametrize("text", ["paldies", "labi, gaidīšu", "спасибо, жду", "thanks, I will wait", "ok"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paldies",
+        "labi, gaidīšu",
+        "спасибо, жду",
+        "thanks, I will wait",
+        "ok",
+        "labi, es tā arī izdarīšu – piezvanīšu uz 116123",  # the advice taken
+        "ok, I will call them now, I will do that",
+        "хорошо, я так и сделаю, позвоню",
+    ],
+)
 def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None:
     assert rules.after_crisis_phrase(text) is None, text
 
@@ -306,6 +321,17 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("he said he'd make me pay when he gets out, i'm terrified", "violence"),
         ("negribu vairs dzīvot", None),
         ("I want to kill myself, nobody would miss me", None),  # the writer's own crisis: no advice added
+        # QA, second pass: a threat from the person being released is violence, not a prisoner at risk;
+        # the writer's own crisis with a prisoner mentioned is neither; "izbeigt" is not "izbivaet"
+        ("viņš iznāks no cietuma un mani nogalinās", "violence"),
+        ("my ex is getting out of jail next week and I am terrified of him", "violence"),
+        ("муж выйдет из тюрьмы и убьёт меня", "violence"),
+        ("es gribu nomirt, mans vīrs ir cietumā un es viena ar bērniem", None),
+        ("хочу умереть, муж в тюрьме", None),
+        ("I want to die, my husband is in prison", None),
+        ("gribu visu izbeigt", None),
+        ("izbeigšu visu šovakar", None),
+        ("brālis cietumā mēģināja pakārties", "prisoner_at_risk"),
         ("я больше не могу, хочу умереть", None),
     ],
 )
