@@ -19,22 +19,11 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.channels.cli import SEPARATOR, CliSender
-from bot.clock import ManualClock
 from bot.db.models import Booking, Reminder
 from bot.messages import Channel, InboundMessage
-from nlu.embedded import DEFAULT_DATA_DIR, EmbeddedClassifier, load_classifier
+from nlu.embedded import EmbeddedClassifier
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nlu-cache")
-
-
-@pytest.fixture
-def classifier(nlu_cache: Path, clock: ManualClock) -> EmbeddedClassifier:
-    return load_classifier(DEFAULT_DATA_DIR, nlu_cache, now=clock)  # trains once per module, then cached
 
 
 class Terminal:

@@ -6,29 +6,16 @@ the answer, a crisis answer above all, must be in the language they now write.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from aiohttp import web
 
 from bot import keys
-from bot.clock import ManualClock
 from flows.state import ConversationState
-from nlu.embedded import DEFAULT_DATA_DIR, EmbeddedClassifier, load_classifier
+from nlu.embedded import EmbeddedClassifier
 from tests.factories import conversations, inbound
 from tests.fakes import FakeSender
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nlu-cache")
-
-
-@pytest.fixture
-def classifier(nlu_cache: Path, clock: ManualClock) -> EmbeddedClassifier:
-    return load_classifier(DEFAULT_DATA_DIR, nlu_cache, now=clock)  # trains once per module, then cached
 
 
 async def say(app: web.Application, sender: FakeSender, text: str) -> list[str]:
