@@ -78,8 +78,8 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     """A message from someone in the queue that the bot does not answer itself: it is for the coordinator.
 
     They hear where they stand when they ask for a person again ("is anyone there?") and otherwise at most
-    every TELL_AGAIN_AFTER; out of hours, that nobody reads it before the working day; after a crisis,
-    the line that answers now, every time."""
+    every TELL_AGAIN_AFTER (TELL_AGAIN_AFTER_CRISIS after a crisis); out of hours, that nobody reads it
+    before the working day; after a crisis, always with the line that answers now."""
     if turn.payload == LEAVE_QUEUE or _asks_to_leave(turn.text, ctx):
         return await leave_queue(state, ctx)
     told = state.slots.get(_TOLD_AT)
