@@ -325,7 +325,8 @@ async def test_bad_answers_fall_back_to_embedded(
 async def test_a_crisis_only_rasa_heard_still_carries_its_kind(
     odd_rasa: str, embedded: EmbeddedClassifier
 ) -> None:
-    text = "brālis cietumā, kā viņam aizsūtīt vēstuli?"  # no crisis to the embedded model; Rasa says so
+    # no crisis to the embedded model (it reads a course), while the kind's words are there; Rasa says crisis
+    text = "dēls grib sevi pierakstīt uz kursiem cietumā"
     assert (await embedded.parse(text)).intent != "crisis"
     async with RasaClassifier(f"{odd_rasa}/crisis", fallback=embedded) as nlu:
         parse = await nlu.parse(text)
