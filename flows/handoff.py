@@ -23,6 +23,7 @@ MAX_PHONE_TRIES = 3
 MAX_WHEN = 200
 CRISIS_KIND = "crisis_kind"  # the NLU's entity: which crisis, when the words say (nlu/rules.yml)
 CRISIS_KINDS = frozenset({"prisoner_at_risk", "violence"})
+CRISIS_CLOSING_SOON = 30  # minutes before closing when a crisis is told the answer may not come today
 LONGEST_ESTIMATE = 60  # minutes; beyond it the queue says "more than an hour", not "about 1000 min"
 MAX_PHONE_TEXT = 300  # the matcher's work grows with the text; a phone number comes early
 _ASK_PHONE = "handoff.after_hours.ask_phone"
@@ -49,6 +50,9 @@ async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     ticket = await ctx.handoffs.request(crisis=True, reason="crisis")
     # out of hours nobody comes until the morning: say so, and point to the line that answers now
     queued = "handoff.crisis_queued" if ticket.in_hours else "handoff.crisis_after_hours"
+    if ticket.minutes_to_closing is not None and ticket.minutes_to_closing < CRISIS_CLOSING_SOON:
+        # "a coordinator will answer soon" five minutes before everyone goes home (QA, second pass)
+        queued = "handoff.crisis_queued_near_closing"
     kind = turn.parse.entity(CRISIS_KIND)
     # what to do now for the two situations a relative most often writes about (facts.md §18)
     advice = (Reply(f"crisis.{kind.value}", urgent=True),) if kind and kind.value in CRISIS_KINDS else ()

@@ -147,3 +147,12 @@ async def test_leaving_words_with_a_crisis_in_the_same_message_are_the_crisis(ma
     (request,) = await handoffs(app)
     assert request.status == "open" and request.priority == 0
     assert "116123" in (await _new_replies(app, 1))[0]
+
+
+async def test_a_crisis_just_before_closing_is_not_promised_an_answer_soon(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING.replace(hour=16, minute=50)
+    await _say(app, "negribu vairs dzīvot")
+    replies = await _new_replies(app, 0)
+    assert replies[-1] == app[keys.texts].render("handoff.crisis_queued_near_closing", "lv")
+    assert "116123" in replies[-1]
