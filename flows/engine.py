@@ -12,6 +12,8 @@ from nlu.language import script_language
 from nlu.parse import FALLBACK
 
 OUT_OF_RANGE = "choice.out_of_range"
+# intents whose words are too few or too international to fix a conversation's language ("Hallo", "ok")
+_NO_LANGUAGE_EVIDENCE = frozenset({"greet", "thanks", "goodbye", "affirm", "deny", FALLBACK})
 # Interrupts win over whatever flow is active, in this order.
 INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "help")
 
@@ -38,9 +40,19 @@ def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowCon
     typed on a phone, Russian in Latin letters and English all look like that.
     """
     if not state.lang:
-        return replace(state, lang=turn.parse.language or ctx.language_hint or "lv")
+        lang = turn.parse.language or ctx.language_hint or "lv"
+        settled = _says_something(turn) or _script_language(turn) is not None  # "привет" is Russian enough
+        return replace(state, lang=lang, lang_settled=settled)
+    if not state.lang_settled and _says_something(turn) and turn.parse.language:
+        # "Hallo" set English; "ka var satikt viru cietuma?" is the first real message, and it is Latvian
+        return replace(state, lang=turn.parse.language, lang_settled=True)
     written = _script_language(turn)
     return replace(state, lang=written) if written and written != state.lang else state
+
+
+def _says_something(turn: UserTurn) -> bool:
+    """More than a greeting, thanks, yes/no or something not understood: enough to settle a language."""
+    return turn.payload is None and turn.parse.intent not in _NO_LANGUAGE_EVIDENCE
 
 
 def _script_language(turn: UserTurn) -> str | None:

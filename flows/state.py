@@ -21,6 +21,9 @@ class ConversationState:
     slots: dict[str, JSONValue] = field(default_factory=dict)
     misses: int = 0  # misunderstandings in a row
     options: tuple[str, ...] = ()  # payloads of the last menu, so "2" can pick the second
+    # False while the language rests on a greeting or an emoji alone ("Hallo", "👋"): the first message
+    # that says something decides it (flows.engine.conversation_language)
+    lang_settled: bool = True
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -41,6 +44,7 @@ class ConversationState:
                 slots=dict(data.get("slots") or {}),
                 misses=int(data.get("misses") or 0),
                 options=tuple(str(o) for o in data.get("options") or ()),
+                lang_settled=bool(data.get("lang_settled", True)),
             )
         except (ValueError, TypeError, AttributeError):
             return cls()

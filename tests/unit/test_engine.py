@@ -155,10 +155,31 @@ async def test_an_understood_turn_resets_the_misunderstanding_count(ctx: FlowCon
 
 
 async def test_language_is_taken_from_the_first_message_and_kept(ctx: FlowContext):
-    first = await step(ConversationState(), turn("greet", lang="ru"), ctx)
+    first = await step(ConversationState(), said("привет", "greet", lang="ru"), ctx)
     assert first.state.lang == "ru"
-    later = await step(first.state, turn("letters", lang="lv"), ctx)
+    later = await step(
+        first.state, said("kak pisat pisma", "letters", lang="lv"), ctx
+    )  # Latin letters: unclear
     assert later.state.lang == "ru"
+
+
+async def test_a_greeting_alone_sets_the_language_only_until_the_first_real_message(ctx: FlowContext):
+    first = await step(ConversationState(), said("Hallo", "greet", lang="en"), ctx)
+    assert first.state.lang == "en"  # answered in English for now
+    real = await step(first.state, said("ka var satikt viru cietuma?", "visit_rules", lang="lv"), ctx)
+    assert real.state.lang == "lv" and real.state.lang_settled
+    later = await step(real.state, said("how do I send a letter", "letters", lang="en"), ctx)
+    assert later.state.lang == "lv"  # settled: only a script or an explicit switch moves it now
+
+
+async def test_a_chosen_language_is_not_overridden_by_the_next_message(ctx: FlowContext):
+    first = await step(ConversationState(), said("👋", FALLBACK, lang="lv"), ctx)
+    chosen = await step(
+        first.state, UserTurn(text="English", parse=Parse("x", FALLBACK, 1.0), payload="lang:en"), ctx
+    )
+    assert chosen.state.lang == "en"
+    later = await step(chosen.state, said("ka var satikt viru cietuma?", "visit_rules", lang="lv"), ctx)
+    assert later.state.lang == "en"
 
 
 async def test_naming_a_language_switches_at_once(ctx: FlowContext):
