@@ -86,10 +86,8 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
     Questions the bot can answer are answered, and the place in the queue is kept; anything else is
     for the coordinator (flows.handoff.while_waiting)."""
     state = conversation_language(state, turn, ctx)
-    intent = turn.parse.intent
-    sure = turn.parse.confidence >= handoff.SURE_WHILE_WAITING
-    if intent in handoff.ANSWERED_WHILE_WAITING and sure and turn.payload != handoff.LEAVE_QUEUE:
-        return _finish(await FLOWS[intent](state, turn, ctx))
+    if handoff.answerable_while_waiting(turn) and turn.payload != handoff.LEAVE_QUEUE:
+        return _finish(await FLOWS[turn.parse.intent](state, turn, ctx))
     return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis))
 
 

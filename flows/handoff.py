@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 from phonenumbers import Leniency
 
-from flows.faq import FOLLOW_UPS, intent_button
+from flows.faq import FOLLOW_UPS, answer, intent_button
 from flows.ports import FlowContext
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from nlu.normalize import normalize
@@ -99,6 +99,11 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     return Turn((reply,), replace(state, slots={**state.slots, _TOLD_AT: ctx.now.isoformat()}), "waiting")
 
 
+def answerable_while_waiting(turn: UserTurn) -> bool:
+    """A topic question the model is sure of: answered even while the person waits for a coordinator."""
+    return turn.parse.intent in ANSWERED_WHILE_WAITING and turn.parse.confidence >= SURE_WHILE_WAITING
+
+
 def _asks_to_leave(text: str, ctx: FlowContext) -> bool:
     """The leave-the-queue button's words typed out (an SMS, or a message that had no button)."""
     if ctx.texts is None or len(text) > 40:
@@ -133,6 +138,10 @@ async def after_hours(state: ConversationState, turn: UserTurn, ctx: FlowContext
     if turn.payload == CALLBACK:
         return _ask_phone(state.enter(AFTER_HOURS, "phone", tries=0), ctx)
     await ctx.handoffs.leave_message()
+    if turn.payload is None and answerable_while_waiting(turn):
+        # a question the bot can answer is answered now, not only saved for the morning (QA, second pass:
+        # "kāds ir konta numurs naudas pārskaitījumam?"); it still reaches the coordinator as the message
+        return answer(state, turn)
     # the button asks for the message; anything typed instead already is the message
     pressed = turn.payload == LEAVE_MESSAGE
     key = "handoff.after_hours.write_message" if pressed else "handoff.after_hours.message_saved"

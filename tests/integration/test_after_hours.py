@@ -150,3 +150,14 @@ async def test_pressing_the_offered_button_queues_them_too(make_app):
     await _say(app, "asdfgh")
     await _say(app, "1")  # the first offered button: a person
     assert (await handoffs(app))[0].reason == "asked"
+
+
+async def test_a_question_typed_at_the_choice_is_answered_and_kept_for_the_morning(make_app, clock):
+    app = await make_app()
+    clock.current = datetime(2026, 11, 28, 21, 30, tzinfo=RIGA)
+    await _say(app, "/human_handoff")
+    await _say(app, "kā var satikt vīru?")  # a question, not a choice: answered now
+    replies = await outbox(app)
+    assert replies[-1].text.startswith(app[keys.texts].render("faq.visit_rules", "lv")[:40])
+    (request,) = await handoffs(app)
+    assert request.reason == "message" and request.status == "open"  # the coordinator still sees it

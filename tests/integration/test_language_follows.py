@@ -94,3 +94,12 @@ async def test_impatience_in_the_queue_gets_where_they_stand_not_the_crisis_bloc
     assert replies and not any("116123" in reply for reply in replies)  # the queue status, not a crisis
     (conv,) = await conversations(app)
     assert not conv.crisis
+
+
+async def test_someone_put_in_the_queue_by_a_crisis_word_can_still_get_the_account_number(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, "steidzami vajag palīdzību ar naudas pārskaitījumu")  # may read as a crisis
+    replies = await say(app, sender, "kāds ir konta numurs?")
+    assert any("LV15TREL8190468041000" in reply for reply in replies)  # the IeVP account, sourced
