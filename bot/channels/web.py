@@ -16,6 +16,7 @@ from bot.db.models import OutboxItem, OutboxStatus
 from bot.messages import Channel, InboundKind, InboundMessage, OutboundMessage
 
 _USER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,63}$")  # with the user id, within processed_inbound's 128
 MAX_BODY = 16_000
 LONG_POLL_SECONDS = 20.0
 
@@ -66,10 +67,16 @@ async def post_message(request: web.Request) -> web.Response:
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_BODY:
         raise web.HTTPBadRequest(text="text must be 1 to 16000 characters")
     message_id = body.get("id")
+    if message_id is None or message_id == "":
+        message_id = uuid.uuid4().hex
+    elif not isinstance(message_id, str) or not _MESSAGE_ID.match(message_id):
+        raise web.HTTPBadRequest(text="id must be 1 to 63 letters, digits, '-' or '_'")
     msg = InboundMessage(
         channel=Channel.WEB,
         sender_id=user,
-        provider_message_id=message_id if isinstance(message_id, str) and message_id else uuid.uuid4().hex,
+        # the page makes the id; dedupe is per person, so two people's pages can never collide or
+        # silence each other with a chosen id (both said "m1": the second was dropped as a duplicate)
+        provider_message_id=f"{user}:{message_id}",
         text=text,
         kind=InboundKind.BUTTON if isinstance(payload, str) and payload else InboundKind.TEXT,
         payload=payload if isinstance(payload, str) and payload else None,

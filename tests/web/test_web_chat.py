@@ -58,3 +58,16 @@ async def test_bad_input_gets_a_clear_answer(aiohttp_client, settings, clock):
     emoji = await client.post("/api/chat/messages", json={"user": USER, "text": "😢😢 sveiki 🙏"})
     assert emoji.status == 200
     assert (await client.get("/api/chat/replies?user=../../etc")).status == 400
+    too_long_id = {"user": USER, "text": "hi", "id": "x" * 200}
+    assert (await client.post("/api/chat/messages", json=too_long_id)).status == 400
+
+
+async def test_two_people_whose_pages_chose_the_same_message_id_are_both_answered(
+    aiohttp_client, settings, clock
+):
+    client = await client_for(aiohttp_client, settings, clock)
+    for user in (USER, "another-person-0001"):
+        sent = await client.post(
+            "/api/chat/messages", json={"user": user, "text": "kā var satikt vīru?", "id": "m1"}
+        )
+        assert (await sent.json()) == {"duplicate": False, "replies": 1}
