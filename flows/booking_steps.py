@@ -28,8 +28,10 @@ NEAREST = 3
 # a time typed during booking counts unless the NLU is sure the person moved to another topic
 TIME_INTENTS = {FALLBACK, "book_counselling", "reschedule_booking", "affirm"}
 SURE = 0.7
-# what a yes/no question may hear that is neither an answer nor a change of subject
-NOT_AN_ANSWER = {FALLBACK, "thanks", "greet", "out_of_scope"}
+# what a yes/no question may hear that is neither an answer nor a change of subject (a yes or no the
+# model is unsure of included: see yes_no)
+NOT_AN_ANSWER = {FALLBACK, "thanks", "greet", "out_of_scope", "affirm", "deny"}
+SURE_YES_NO = 0.9  # a typed yes or no commits a booking or a cancellation: only when the model is sure
 CONFIRM_BUTTONS = (ButtonSpec(YES, "booking.button.book"), ButtonSpec(NO, "booking.button.no"))
 MOVE_BUTTONS = (ButtonSpec(YES, "booking.button.move"), ButtonSpec(NO, "booking.button.no"))
 CANCEL_BUTTONS = (ButtonSpec(YES, "booking.button.cancel_yes"), ButtonSpec(NO, "booking.button.keep"))
@@ -290,11 +292,17 @@ def change_buttons(ctx: FlowContext, info: BookingInfo) -> tuple[ButtonSpec, ...
 
 
 def yes_no(turn: UserTurn) -> bool | None:
-    if turn.payload == YES or (turn.payload is None and turn.parse.intent == "affirm"):
+    """The button, or a typed yes/no the model is sure of: "neesmu pārliecināta" (not sure) read as yes
+    at a low confidence booked a session (QA, third pass)."""
+    if turn.payload == YES or (turn.payload is None and _sure(turn, "affirm")):
         return True
-    if turn.payload == NO or (turn.payload is None and turn.parse.intent == "deny"):
+    if turn.payload == NO or (turn.payload is None and _sure(turn, "deny")):
         return False
     return None
+
+
+def _sure(turn: UserTurn, intent: str) -> bool:
+    return turn.parse.intent == intent and turn.parse.confidence >= SURE_YES_NO
 
 
 def slot_payload(slot: SlotOffer, zone: tzinfo) -> str:

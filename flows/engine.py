@@ -87,7 +87,10 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
     for the coordinator (flows.handoff.while_waiting)."""
     state = conversation_language(state, turn, ctx)
     if handoff.answerable_while_waiting(turn) and turn.payload != handoff.LEAVE_QUEUE:
-        return _finish(await FLOWS[turn.parse.intent](state, turn, ctx))
+        answered = await FLOWS[turn.parse.intent](state, turn, ctx)
+        # the answer leaves no flow, but when they were last told where they stand still holds
+        kept = {k: v for k, v in state.slots.items() if k == handoff.TOLD_AT}
+        return _finish(replace(answered, state=replace(answered.state, slots=kept)))
     return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis))
 
 

@@ -42,7 +42,7 @@ TELL_AGAIN_AFTER = timedelta(minutes=15)
 # after a crisis, silence is the worse mistake: a few lines written in one go get one answer, and anything
 # written after a short pause is answered again (QA: "es tiešām to izdarīšu" got nothing)
 TELL_AGAIN_AFTER_CRISIS = timedelta(minutes=2)
-_TOLD_AT = "waiting_told_at"
+TOLD_AT = "waiting_told_at"
 
 
 async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
@@ -58,7 +58,7 @@ async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     advice = (Reply(f"crisis.{kind.value}", urgent=True),) if kind and kind.value in CRISIS_KINDS else ()
     replies = (Reply("crisis.immediate", urgent=True), *advice, Reply(queued))
     # the next message need not be told the same again at once
-    told: dict[str, JSONValue] = {_TOLD_AT: ctx.now.isoformat()}
+    told: dict[str, JSONValue] = {TOLD_AT: ctx.now.isoformat()}
     return Turn(replies=replies, state=replace(state.leave(), slots=told), flow_step="crisis")
 
 
@@ -86,7 +86,7 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     before the working day; after a crisis, always with the line that answers now."""
     if turn.payload == LEAVE_QUEUE or _asks_to_leave(turn.text, ctx):
         return await leave_queue(state, ctx)
-    told = state.slots.get(_TOLD_AT)
+    told = state.slots.get(TOLD_AT)
     asked = turn.parse.intent == HUMAN_HANDOFF
     pause = TELL_AGAIN_AFTER_CRISIS if crisis else TELL_AGAIN_AFTER
     if not asked and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < pause:
@@ -94,9 +94,12 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     ticket = await ctx.handoffs.request(crisis=False, reason="asked")  # never lowers a crisis's priority
     key = "handoff.still_waiting" + ("_crisis" if crisis else "")
     key += "" if ticket.in_hours else "_after_hours"
+    closing = ticket.minutes_to_closing
+    if crisis and closing is not None and closing < CRISIS_CLOSING_SOON:
+        key = "handoff.crisis_queued_near_closing"  # not "soon" when the day ends (QA, third pass)
     buttons = () if crisis else (ButtonSpec(payload=LEAVE_QUEUE, key="button.leave_queue"),)
     reply = Reply(key, {"position": str(ticket.position)}, buttons=buttons)
-    return Turn((reply,), replace(state, slots={**state.slots, _TOLD_AT: ctx.now.isoformat()}), "waiting")
+    return Turn((reply,), replace(state, slots={**state.slots, TOLD_AT: ctx.now.isoformat()}), "waiting")
 
 
 def answerable_while_waiting(turn: UserTurn) -> bool:

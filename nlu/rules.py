@@ -75,7 +75,8 @@ class Rules:
         self._not_crisis = PhraseMatcher(_strings(crisis, "not_crisis"), max_gap=0, fuzzy_min_len=_NO_TYPOS)
         self._after_crisis = PhraseMatcher(_strings(crisis, "after_crisis"), max_gap=max_gap)
         self._taking_the_advice = PhraseMatcher(_strings(crisis, "taking_the_advice"), max_gap=0)
-        self._leave_queue = PhraseMatcher(_strings(config, "leave_queue"), max_gap=2)
+        # words side by side only: with words between, "nevajag robotu, vajag cilvēku" read as leaving
+        self._leave_queue = PhraseMatcher(_strings(config, "leave_queue"), max_gap=0)
         kinds = config.get("crisis_kinds", {})
         if not isinstance(kinds, dict):
             raise ValueError("rules: `crisis_kinds` must be a mapping")

@@ -72,6 +72,7 @@ async def test_a_waiting_person_still_gets_answers_and_keeps_their_place(make_ap
     assert conversation.owner == Owner.WAITING and conversation.crisis
     (request,) = await handoffs(app)
     assert request.status == "open" and request.priority == 0
+    clock.current += timedelta(minutes=3)  # the answer above did not reset when they were last told
     await _say(app, "izvēlne")  # after a crisis: never a menu; where they stand, with 116123
     clock.current += timedelta(minutes=3)
     await _say(app, "/help")
@@ -156,3 +157,13 @@ async def test_a_crisis_just_before_closing_is_not_promised_an_answer_soon(make_
     replies = await _new_replies(app, 0)
     assert replies[-1] == app[keys.texts].render("handoff.crisis_queued_near_closing", "lv")
     assert "116123" in replies[-1]
+
+
+async def test_after_a_crisis_near_closing_the_status_does_not_say_soon_either(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING.replace(hour=16, minute=40)
+    await _say(app, "negribu vairs dzīvot")
+    clock.current += timedelta(minutes=3)
+    await _say(app, "gribu runāt ar cilvēku")
+    (status,) = await _new_replies(app, 2)
+    assert status == app[keys.texts].render("handoff.crisis_queued_near_closing", "lv")

@@ -318,6 +318,18 @@ async def test_at_the_confirmation_thanks_or_unclear_words_ask_again_and_keep_th
     assert chat.keys == ["booking.booked"] and [b.starts_at for b in bookings.booked] == [at(24, 14)]
 
 
+async def test_a_yes_the_model_is_unsure_of_books_nothing_and_asks_again(
+    bookings: FakeBookings, texts: Texts
+):
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("rīt pēc pusdienām", when=at(24, 14).isoformat()))
+    unsure = UserTurn(text="neesmu pārliecināta", parse=Parse("neesmu pārliecināta", "affirm", 0.6))
+    await chat.say(unsure)  # QA, third pass: this booked the session
+    assert chat.keys == ["booking.yes_or_no"] and bookings.booked == []
+
+
 async def test_a_number_among_the_choices_that_is_not_one_of_them_keeps_the_step(
     bookings: FakeBookings, texts: Texts
 ):

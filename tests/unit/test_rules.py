@@ -332,9 +332,46 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("gribu visu izbeigt", None),
         ("izbeigšu visu šovakar", None),
         ("brālis cietumā mēģināja pakārties", "prisoner_at_risk"),
+        # QA, third pass: a threat to himself is not violence; the writer's own wish to die stays theirs
+        # even when a sentence before names someone; revenge and "coming after" are violence
+        ("dēls cietumā draud, ka nogalināsies", "prisoner_at_risk"),
+        ("сын в тюрьме угрожает покончить с собой", "prisoner_at_risk"),
+        ("my son in prison threatens to kill himself", "prisoner_at_risk"),
+        ("Mans vīrs ir cietumā. Viņa mamma saka, ka es esmu vainīga. Es gribu nomirt.", None),
+        ("My son is in prison, he says it's my fault. I want to die", None),
+        ("I want to die. Since my husband went to prison I am scared of my own thoughts", None),
+        ("bijušais iznāca no cietuma un raksta, ka atriebsies man un bērniem", "violence"),
+        ("бывший вышел из тюрьмы и пишет, что отомстит мне", "violence"),
+        ("he gets out in a week and says he will come after me and the kids", "violence"),
         ("я больше не могу, хочу умереть", None),
     ],
 )
 def test_which_crisis_the_words_say(rules: Rules, text: str, kind: str | None) -> None:
     found = rules.crisis_kind(text)
     assert (found.value if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "leaves"),
+    [
+        ("gribu iziet no rindas", True),
+        ("vairs nevajag koordinatoru, paldies", True),
+        ("хочу выйти из очереди", True),
+        ("vyjti iz ocheredi", True),
+        ("I want to leave the queue", True),
+        ("I don't need a coordinator anymore", True),
+        # QA, third pass: these ask for a person, or are distress: they must not take anyone out
+        ("man nevajag robotu, vajag cilvēku!", False),
+        ("мне не нужен бот, нужен человек", False),
+        ("мне никто не нужен, я плохой человек", False),
+        ("I dont need a person to judge me, I need help with my son", False),
+        ("gribu iziet no rindas, negribu vairs dzīvot", False),  # the crisis wins
+    ],
+)
+def test_asking_to_leave_the_queue(rules: Rules, text: str, leaves: bool) -> None:
+    assert (rules.leave_queue_phrase(text) is not None) is leaves, text
+
+
+def test_no_strength_left_to_wait_is_impatience_not_a_crisis(rules: Rules) -> None:
+    assert rules.crisis_phrase("cik ilgi vēl? man nav spēka gaidīt") is None
+    assert rules.crisis_phrase("nav spēka gaidīt, gribu nomirt") is not None
