@@ -14,6 +14,22 @@ from flows.state import ConversationState, Reply, Turn, UserTurn
 _GUESSES = frozenset(FOLLOW_UPS) | {"book_counselling"}
 
 
+OUT_OF_RANGE = "choice.out_of_range"
+
+
+def number_not_offered(state: ConversationState, turn: UserTurn) -> bool:
+    """A bare number that picks nothing from the options on screen."""
+    token = turn.text.strip().rstrip(".)")
+    if turn.payload or not state.options or not token.isdigit() or len(token) > 2:
+        return False
+    return int(token) > len(state.options)
+
+
+def out_of_range(state: ConversationState) -> Turn:
+    """Which numbers there are; the step and its options stay, so the next number still picks one."""
+    return Turn((Reply(OUT_OF_RANGE, {"last": str(len(state.options))}),), state, OUT_OF_RANGE)
+
+
 def menu(state: ConversationState, key: str = "menu.main", step: str = "menu") -> Turn:
     return Turn((Reply(key, buttons=menu_buttons()),), state.leave(), step)
 

@@ -7,11 +7,11 @@ from dataclasses import replace
 from flows import booking, conversation, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.registry import FLOWS
-from flows.state import ConversationState, Reply, Turn, UserTurn
+from flows.state import ConversationState, Turn, UserTurn
 from nlu.language import script_language
 from nlu.parse import FALLBACK
 
-OUT_OF_RANGE = "choice.out_of_range"
+OUT_OF_RANGE = conversation.OUT_OF_RANGE
 # intents whose words are too few or too international to fix a conversation's language ("Hallo", "ok")
 _NO_LANGUAGE_EVIDENCE = frozenset({"greet", "thanks", "goodbye", "affirm", "deny", FALLBACK})
 # Interrupts win over whatever flow is active, in this order.
@@ -72,20 +72,14 @@ async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Tu
     return result if result.flow_step == OUT_OF_RANGE else _finish(result)
 
 
-def _number_not_offered(state: ConversationState, turn: UserTurn) -> bool:
-    """A bare number that picks nothing from the options on screen."""
-    token = turn.text.strip().rstrip(".)")
-    if turn.payload or not state.options or not token.isdigit() or len(token) > 2:
-        return False
-    return int(token) > len(state.options)
-
-
 async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContext, *, crisis: bool) -> Turn:
     """A step for someone waiting for a coordinator (not crisis: that is a normal step, it wins anyway).
 
     Questions the bot can answer are answered, and the place in the queue is kept; anything else is
     for the coordinator (flows.handoff.while_waiting)."""
     state = conversation_language(state, turn, ctx)
+    if conversation.number_not_offered(state, turn):
+        return conversation.out_of_range(state)  # "7" is a slip, not a message for the coordinator
     if handoff.answerable_while_waiting(turn) and turn.payload != handoff.LEAVE_QUEUE:
         answered = await FLOWS[turn.parse.intent](state, turn, ctx)
         # the answer leaves no flow, but when they were last told where they stand still holds
@@ -116,11 +110,11 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     active = await _continue_active(state, turn, ctx)
     if active is not None:
         return active
-    if _number_not_offered(state, turn):
+    if conversation.number_not_offered(state, turn):
         # "11" after the ten-item menu was read as words and started a booking, "7" among a booking's three
         # choices ended it: say which numbers there are, and keep the step and its options (after the
         # active flow had its say: there a number may be a day or an hour)
-        return Turn((Reply(OUT_OF_RANGE, {"last": str(len(state.options))}),), state, OUT_OF_RANGE)
+        return conversation.out_of_range(state)
     if intent == "affirm" and state.misses >= 2 and f"/{handoff.HUMAN_HANDOFF}" in state.options:
         # "yes" to the offer of a person after two misunderstandings
         return await handoff.request_human(state, turn, ctx)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 from phonenumbers import Leniency
 
+from flows.conversation import number_not_offered, out_of_range
 from flows.faq import FOLLOW_UPS, answer, intent_button
 from flows.ports import FlowContext
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
@@ -140,6 +141,8 @@ async def after_hours(state: ConversationState, turn: UserTurn, ctx: FlowContext
         return await _when(state, turn, ctx)
     if turn.payload == CALLBACK:
         return _ask_phone(state.enter(AFTER_HOURS, "phone", tries=0), ctx)
+    if number_not_offered(state, turn):
+        return out_of_range(state)  # "4" among three choices is a slip, not the message for the morning
     await ctx.handoffs.leave_message()
     if turn.payload is None and answerable_while_waiting(turn):
         # a question the bot can answer is answered now, not only saved for the morning (QA, second pass:

@@ -167,3 +167,28 @@ async def test_after_a_crisis_near_closing_the_status_does_not_say_soon_either(m
     await _say(app, "gribu runāt ar cilvēku")
     (status,) = await _new_replies(app, 2)
     assert status == app[keys.texts].render("handoff.crisis_queued_near_closing", "lv")
+
+
+async def test_a_number_slip_while_waiting_gets_the_numbers_there_are_not_a_forward(make_app, clock):
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")  # one button: leave the queue
+    await _say(app, "7")
+    (slip,) = await _new_replies(app, 1)
+    assert slip == app[keys.texts].render("choice.out_of_range", "lv", {"last": "1"})
+    await _say(app, "1")  # the menu on screen still works
+    (request,) = await handoffs(app)
+    assert request.status == "withdrawn"
+
+
+async def test_a_number_slip_at_the_out_of_hours_choice_keeps_the_choice(make_app, clock):
+    app = await make_app()
+    clock.current = SATURDAY_NIGHT
+    await _say(app, "gribu runāt ar cilvēku")  # three choices
+    await _say(app, "4")
+    (slip,) = await _new_replies(app, 1)
+    assert slip == app[keys.texts].render("choice.out_of_range", "lv", {"last": "3"})
+    (request,) = await handoffs(app)
+    assert request.reason != "message"  # "4" was not taken as the message for the morning
+    await _say(app, "2")  # leave a message: the choice is still there
+    assert (await handoffs(app))[0].reason == "message"
