@@ -35,6 +35,7 @@ from bot.pipeline import Pipeline
 from bot.settings import Settings
 from flows.texts import Texts
 from nlu.parse import Classifier
+from nlu.rules import rules_of
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "web" / "static"
@@ -154,6 +155,7 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
             ),
             booking_policy=BookingPolicy.from_settings(settings),
             turn_batch=settings.turn_batch,
+            rules=rules_of(app[keys.classifier]),  # the timed wrapper has none of its own
         )
         yield
         # the server stopped taking requests and waited for its handlers; turns started elsewhere end here

@@ -28,7 +28,7 @@ from typing import Literal
 import aiohttp
 
 from nlu.parse import Classifier, Entity, IntentScore, Parse
-from nlu.rules import CRISIS, CRISIS_KIND, Rules
+from nlu.rules import CRISIS, CRISIS_KIND, Rules, rules_of
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class RasaClassifier:
         self._fallback = fallback
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._retry_after = retry_after
-        self._rules = rules if rules is not None else _rules_of(fallback)
+        self.rules = rules if rules is not None else rules_of(fallback)  # shared, not compiled again
         self._language = language if language is not None else _default_language()
         self._clock = clock
         self._session: aiohttp.ClientSession | None = None
@@ -74,7 +74,7 @@ class RasaClassifier:
         self.fallbacks = 0  # parses answered by the embedded classifier because Rasa failed
 
     async def parse(self, text: str) -> Parse:
-        rule = self._rules.match(text)
+        rule = self.rules.match(text)
         embedded = await self._fallback.parse(text)
         if rule is not None:
             self.last_backend = "rules"
@@ -112,7 +112,7 @@ class RasaClassifier:
         entities = _merge(embedded.entities, remote.entities)
         if remote.intent == CRISIS and not any(e.entity == CRISIS_KIND for e in entities):
             # Rasa heard the crisis the embedded model did not: the kind comes from the same rules
-            kind = self._rules.crisis_kind(text)
+            kind = self.rules.crisis_kind(text)
             entities = (*entities, kind) if kind is not None else entities
         return replace(remote, language=embedded.language or remote.language, entities=entities)
 
@@ -165,12 +165,6 @@ class RasaClassifier:
             self._session = aiohttp.ClientSession(timeout=self._timeout, raise_for_status=False)
             self._session_loop = loop
         return self._session
-
-
-def _rules_of(fallback: Classifier) -> Rules:
-    """The embedded classifier's own compiled rules (same payload intents), else the rules file."""
-    rules = getattr(fallback, "rules", None)
-    return rules if isinstance(rules, Rules) else Rules.load()
 
 
 def _default_language() -> Callable[[str], str | None]:

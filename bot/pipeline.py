@@ -33,7 +33,7 @@ from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
 from nlu.parse import FALLBACK, Classifier, Parse
-from nlu.rules import CRISIS, Rules
+from nlu.rules import CRISIS, Rules, rules_of
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,8 @@ class Pipeline:
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classifier = classifier
-        # whatever the classifier: what carries a crisis on while the person waits for a coordinator
-        self.rules = rules if rules is not None else Rules.load()
+        # what carries a crisis on or leaves the queue while the person waits: the classifier's own rules
+        self.rules = rules if rules is not None else rules_of(classifier)
         self.texts = texts
         self.clock = clock
         self.hours = hours
@@ -281,9 +281,10 @@ class Pipeline:
             language=parse.language,
         )
         user_turn = UserTurn(text=msg.text, parse=parse, payload=payload)
-        # also when no flow runs (waiting, with a coordinator): "still waiting" and whatever the bot says
-        # after the hand-back follow the language they now write
-        state = conversation_language(state, user_turn, ctx)
+        if conversation.owner == Owner.HUMAN:
+            # no step runs under a coordinator (step and step_waiting do this themselves), yet what the
+            # bot says after the hand-back follows the language they now write
+            state = conversation_language(state, user_turn, ctx)
         if conversation.owner == Owner.WAITING and state.flow == AFTER_HOURS:
             # out of hours, the waiting person is still choosing: a call-back or a message for the morning
             turn = await step(state, user_turn, ctx)

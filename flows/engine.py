@@ -11,7 +11,6 @@ from flows.state import ConversationState, Turn, UserTurn
 from nlu.language import script_language
 from nlu.parse import FALLBACK
 
-OUT_OF_RANGE = conversation.OUT_OF_RANGE
 # intents whose words are too few or too international to fix a conversation's language ("Hallo", "ok")
 _NO_LANGUAGE_EVIDENCE = frozenset({"greet", "thanks", "goodbye", "affirm", "deny", FALLBACK})
 # Interrupts win over whatever flow is active, in this order.
@@ -69,7 +68,7 @@ def _script_language(turn: UserTurn) -> str | None:
 async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     state = conversation_language(state, turn, ctx)
     result = await _route(state, turn, ctx)
-    return result if result.flow_step == OUT_OF_RANGE else _finish(result)
+    return result if result.flow_step == conversation.OUT_OF_RANGE else _finish(result)
 
 
 async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContext, *, crisis: bool) -> Turn:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-import phonenumbers
 from phonenumbers import Leniency
 
 from flows.conversation import number_not_offered, out_of_range
 from flows.faq import FOLLOW_UPS, answer, intent_button
 from flows.ports import FlowContext
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
-from nlu.normalize import normalize
+from nlu.entities import find_phone_numbers
 
 LEAVE_QUEUE = "handoff:leave"
 HUMAN_HANDOFF = "human_handoff"
@@ -85,7 +84,7 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     They hear where they stand when they ask for a person again ("is anyone there?") and otherwise at most
     every TELL_AGAIN_AFTER (TELL_AGAIN_AFTER_CRISIS after a crisis); out of hours, that nobody reads it
     before the working day; after a crisis, always with the line that answers now."""
-    if turn.payload == LEAVE_QUEUE or _asks_to_leave(turn.text, ctx):
+    if turn.payload == LEAVE_QUEUE:  # the button, or its words typed (nlu/rules.yml `leave_queue`)
         return await leave_queue(state, ctx)
     told = state.slots.get(TOLD_AT)
     asked = turn.parse.intent == HUMAN_HANDOFF
@@ -106,14 +105,6 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
 def answerable_while_waiting(turn: UserTurn) -> bool:
     """A topic question the model is sure of: answered even while the person waits for a coordinator."""
     return turn.parse.intent in ANSWERED_WHILE_WAITING and turn.parse.confidence >= SURE_WHILE_WAITING
-
-
-def _asks_to_leave(text: str, ctx: FlowContext) -> bool:
-    """The leave-the-queue button's words typed out (an SMS, or a message that had no button)."""
-    if ctx.texts is None or len(text) > 40:
-        return False
-    typed, texts = normalize(text), ctx.texts
-    return any(typed == normalize(texts.label("button.leave_queue", lang)) for lang in texts.languages)
 
 
 async def leave_queue(state: ConversationState, ctx: FlowContext) -> Turn:
@@ -167,10 +158,9 @@ def phone_number(text: str) -> str | None:
 
     People write it among words and in their own groupings ("mans numurs ir 29 123 456", "мой номер 2 9 1
     2 3 4 5 6", "0044 7700 900123"); a whole-message pattern turned those away three times and gave up
-    (QA). phonenumbers finds it in the text and reads local Latvian and international numbers alike."""
-    for match in phonenumbers.PhoneNumberMatcher(text[:MAX_PHONE_TEXT], "LV", leniency=Leniency.POSSIBLE):
-        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-    return None
+    (QA). Asked for a number, anything that looks like one is taken (Leniency.POSSIBLE)."""
+    found = find_phone_numbers(text[:MAX_PHONE_TEXT], Leniency.POSSIBLE)
+    return found[0].value if found else None
 
 
 async def _phone(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import phonenumbers
 import yaml
+from phonenumbers import Leniency
 
 from nlu.dates import DateFinder
 from nlu.dates import warm_up as warm_up_dates
@@ -69,12 +70,15 @@ class PrisonFinder:
         return entities
 
 
-def find_phone_numbers(text: str) -> list[Entity]:
-    """Phone numbers written in any usual way; Latvian when no country code is given."""
+def find_phone_numbers(text: str, leniency: int = Leniency.VALID) -> list[Entity]:
+    """Phone numbers written in any usual way; Latvian when no country code is given.
+
+    `Leniency.POSSIBLE` also takes numbers of plausible length that no carrier has issued, for where a
+    number is asked for and anything looking like one is meant as one (the call-back's number)."""
     if sum(c.isdigit() for c in text) < _MIN_PHONE_DIGITS:
         return []
     entities: list[Entity] = []
-    for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION):
+    for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, leniency=leniency):
         value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         entities.append(Entity("phone_number", value, match.start, match.end, match.raw_string))
     return entities

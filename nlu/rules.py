@@ -198,3 +198,11 @@ def _strings(config: Mapping[str, object], key: str) -> list[str]:
     if not isinstance(value, list):
         raise ValueError(f"rules: `{key}` must be a list")
     return [str(v) for v in value]
+
+
+def rules_of(classifier: object) -> Rules:
+    """The classifier's own compiled rules when it has them (the embedded one, Rasa's with its fallback),
+    else the rules file: the pipeline and the Rasa backend then share one copy instead of compiling their
+    own."""
+    rules = getattr(classifier, "rules", None)
+    return rules if isinstance(rules, Rules) else Rules.load()
