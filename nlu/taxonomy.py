@@ -15,4 +15,11 @@ INTENTS: tuple[str, ...] = (
     "useful_links", "crisis",
     # not understood
     "out_of_scope",
+    # added here (the spec allows more, never fewer): see ADDED
+    "first_steps",
 )  # fmt: skip
+
+# Intents this project added to the shared spec's list, each for a message the spec's names would misroute.
+# first_steps: "mans dēls ir cietumā, ko darīt" is how many first messages open; it got the release checklist
+# or "I did not understand" (QA), where the person needs where to start.
+ADDED: tuple[str, ...] = ("first_steps",)
