@@ -344,6 +344,13 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("бывший вышел из тюрьмы и пишет, что отомстит мне", "violence"),
         ("he gets out in a week and says he will come after me and the kids", "violence"),
         ("я больше не могу, хочу умереть", None),
+        # QA, fourth pass: "bet" (Latvian "but", and "бьет" in Latin letters) and "sit" are everyday words
+        ("labāk ne rīt, bet ceturtdien", None),
+        ("gribu nomirt, bet nevaru pateikt nevienam", None),
+        ("I sit here every night and want to die", None),
+        ("меня бьёт муж", "violence"),
+        ("муж бьёт детей", "violence"),
+        ("viņš sit bērnus", "violence"),
     ],
 )
 def test_which_crisis_the_words_say(rules: Rules, text: str, kind: str | None) -> None:
