@@ -87,6 +87,9 @@ class DateFinder:
         self._pm = words("pm_words")
         self._rel_markers = words("relative_markers")
         self._rel_units = words("relative_units")
+        self._not_before = words("negations_before")
+        self._not_after = words("negations_after")
+        self._limits = words("negation_limits")
 
     @classmethod
     def load(cls, path: Path = CALENDAR_FILE) -> DateFinder:
@@ -119,20 +122,50 @@ class DateFinder:
         end = max(s.end for s in reading.spans)
         return _resolve(reading, now), start, end
 
-    def _read_days(self, text: str, tokens: list[Token], words: list[str], now: datetime,
-                   reading: _Reading, has_digit: bool) -> int | None:
+    def _read_days(
+        self,
+        text: str,
+        tokens: list[Token],
+        words: list[str],
+        now: datetime,
+        reading: _Reading,
+        has_digit: bool,
+    ) -> int | None:
         """Reads the day; returns the word position after the day words (None: no day)."""
         if has_digit and self._read_dated(text, tokens, words, now, reading):
             return len(words)
-        for found in self._relative.find_all(words):
-            reading.day = now.date() + timedelta(days=self._relative_values[found.phrase])
-            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
-            return found.end
-        for found in self._weekdays.find_all(words):
-            reading.weekday = self._weekday_values[found.phrase]
+        days = [(found, True) for found in self._relative.find_all(words)]
+        days += [(found, False) for found in self._weekdays.find_all(words)]
+        # the first day not said as the one that does not suit; relative days first, as before
+        for found, relative in days:
+            if self._negated(text, tokens, words, found):
+                continue
+            if relative:
+                reading.day = now.date() + timedelta(days=self._relative_values[found.phrase])
+            else:
+                reading.weekday = self._weekday_values[found.phrase]
             reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
             return found.end
         return None
+
+    def _negated(self, text: str, tokens: list[Token], words: list[str], found: Found) -> bool:
+        """ "ne rīt", "не могу в пятницу", "rīt nevaru": the day that does not suit.
+
+        Only the day's own clause counts (up to 4 words before it, 2 after, no comma or full stop between),
+        so in "rīt nevaru, varbūt piektdien" the "nevaru" belongs to "rīt", not to "piektdien".
+        """
+        first = found.start
+        while first > max(0, found.start - 4) and not _clause_break(text, tokens[first - 1], tokens[first]):
+            first -= 1
+        last = found.end
+        while last < min(len(words), found.end + 2) and not _clause_break(
+            text, tokens[last - 1], tokens[last]
+        ):
+            last += 1
+        said_before, said_after = words[first : found.start], words[found.end : last]
+        if self._limits.find_all(said_before):  # "не позже пятницы": a limit, not a refusal
+            return False
+        return bool(self._not_before.find_all(said_before) or self._not_after.find_all(said_after))
 
     def _hour_after(self, nxt: int, tokens: list[Token], words: list[str], reading: _Reading) -> None:
         """ "piektdien 10": a bare hour right after a day word."""
@@ -142,8 +175,9 @@ class DateFinder:
                 reading.hour = int(words[nxt])
                 reading.mark(tokens[nxt].start, tokens[nxt].end)
 
-    def _read_dated(self, text: str, tokens: list[Token], words: list[str], now: datetime,
-                    reading: _Reading) -> bool:
+    def _read_dated(
+        self, text: str, tokens: list[Token], words: list[str], now: datetime, reading: _Reading
+    ) -> bool:
         for found in self._months.find_all(words):
             day_pos = _day_number_near(words, found)
             if day_pos is None:
@@ -183,8 +217,9 @@ class DateFinder:
             reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
             return
 
-    def _read_clock(self, text: str, tokens: list[Token], words: list[str], reading: _Reading,
-                    has_context: bool) -> None:
+    def _read_clock(
+        self, text: str, tokens: list[Token], words: list[str], reading: _Reading, has_context: bool
+    ) -> None:
         """Clock times: "14:30", "3pm", "plkst. 14", "в 10", "14.30" (when it cannot be a date)."""
         if reading.hour is not None:
             self._read_meridiem_after(tokens, words, reading)
@@ -202,8 +237,12 @@ class DateFinder:
             return
         for match in _DOTTED_RE.finditer(text):
             hour, minute = int(match.group(1)), int(match.group(2))
-            if match.group(3) is None and hour < 24 and minute < 60 and len(match.group(2)) == 2 and (
-                self._marked_as_hour(text[: match.start()]) or reading.day is not None
+            if (
+                match.group(3) is None
+                and hour < 24
+                and minute < 60
+                and len(match.group(2)) == 2
+                and (self._marked_as_hour(text[: match.start()]) or reading.day is not None)
             ):
                 reading.hour, reading.minute = hour, minute
                 reading.mark(match.start(), match.end())
@@ -253,6 +292,11 @@ class DateFinder:
                 start = text.find(phrase)
                 return aware, max(start, 0), max(start, 0) + len(phrase)
         return None
+
+
+def _clause_break(text: str, left: Token, right: Token) -> bool:
+    """A comma, full stop or the like between two neighbouring words."""
+    return any(c in ",.;:!?" for c in text[left.end : right.start])
 
 
 def warm_up() -> None:

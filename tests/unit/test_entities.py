@@ -46,6 +46,32 @@ def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # QA, fourth pass: the day that does not suit is not the day meant (it booked "rīt")
+        ("labāk ne rīt, bet ceturtdien", "2026-03-12T00:00:00+02:00"),
+        ("не могу завтра, лучше в пятницу", "2026-03-13T00:00:00+02:00"),
+        ("в пятницу не могу, давайте в понедельник", "2026-03-16T00:00:00+02:00"),
+        ("rīt nevaru, varbūt piektdien", "2026-03-13T00:00:00+02:00"),
+        ("not tomorrow, friday", "2026-03-13T00:00:00+02:00"),
+        ("I can't make it on friday, monday?", "2026-03-16T00:00:00+02:00"),
+        # a limit is not a refusal
+        ("не позже пятницы", "2026-03-13T00:00:00+02:00"),
+        ("ne vēlāk kā piektdien", "2026-03-13T00:00:00+02:00"),
+    ],
+)
+def test_the_day_that_does_not_suit_is_not_the_day_meant(
+    extractor: EntityExtractor, text: str, expected: str
+) -> None:
+    assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize("text", ["rīt nevaru", "nē, piektdien neder", "не в пятницу"])
+def test_only_a_day_that_does_not_suit_gives_no_day(extractor: EntityExtractor, text: str) -> None:
+    assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize(
     "text", ["man ir 2 bērni", "my son is 25 years old", "cik ilgi var runāt pa telefonu"]
 )
 def test_numbers_that_are_not_times(extractor: EntityExtractor, text: str) -> None:
