@@ -24,6 +24,7 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "probation": ("release_preparation", "employment", "legal_help"),
     "useful_links": ("prison_contacts", "legal_help", "human_handoff"),
     "first_steps": ("visit_rules", "parcels_money", "psych_info", "human_handoff"),
+    "feeling_low": ("book_counselling", "human_handoff", "psych_info"),
 }
 
 # the prisons (nlu/prisons.yml names) that faq.prison_contacts itself covers (knowledge/prisons.csv)

@@ -50,6 +50,10 @@ class Rules:
             raise ValueError("rules: `commands` must be a mapping")
         self._commands = {str(k).lower(): str(v) for k, v in commands.items()}
         self._menu = _words(_strings(config, "menu_words"))
+        feelings = config.get("feelings_emoji", {})
+        if not isinstance(feelings, dict) or not set(feelings) <= self._intents:
+            raise ValueError("rules: `feelings_emoji` must map intents to emoji")
+        self._feelings = tuple((str(intent), tuple(_strings(feelings, intent))) for intent in feelings)
         self._filler = _words(_strings(config, "filler_words"))
         switch = config.get("language_switch")
         if not isinstance(switch, dict):
@@ -103,6 +107,12 @@ class Rules:
         stripped = text.strip()
         if stripped.startswith("/"):
             return self._payload(stripped)
+        if not tokens:
+            felt = next(
+                (intent for intent, emoji in self._feelings if any(e in stripped for e in emoji)), None
+            )
+            if felt is not None:
+                return RuleMatch(felt, "feelings_emoji")
         content = [t for t in tokens if t.norm not in self._filler]
         if content and " ".join(t.norm for t in content) in self._menu:
             return RuleMatch("help", "menu")

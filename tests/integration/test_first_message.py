@@ -1,7 +1,8 @@
-"""The message many relatives open with, "my son is in prison, what do I do", through the real pipeline and NLU.
+"""What relatives often open with, through the real pipeline and NLU: their situation, or how they feel.
 
-It used to get the release checklist (Latvian, Russian) or "I did not understand" (English), at the moment a
-person most needs to know where to start.
+"my son is in prison, what do I do" got the release checklist (Latvian, Russian) or "I did not understand"
+(English), at the moment a person most needs to know where to start. "man ir ļoti smagi" got the reply to
+"thank you", "я так устала" the reply to "yes", "es visu laiku raudu" the goodbye (QA, fourth pass).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ async def test_a_relative_who_has_just_ended_up_in_prison_gets_where_to_start(
     app = await make_app(classifier=classifier)
     (answer,) = await say(app, sender, text, user="first-1")
     assert answer.text.startswith(opening)
-    # where to ask where they are held, the crisis line, the remand minimums (all sourced, facts.md §0, §1, §6)
+    # where to ask where they are held, the crisis line, legal aid (all sourced: facts.md §9, §18, §13)
     assert "pasts@ievp.gov.lv" in answer.text and "116123" in answer.text and "80001801" in answer.text
     labels = [button.label for button in answer.buttons]
     assert labels[0] == visits_button and len(labels) == 5  # visits, money, psychologist, a person, menu
@@ -63,3 +64,24 @@ async def test_a_situation_with_a_question_still_gets_the_answer_to_the_question
     app = await make_app(classifier=classifier)
     (answer,) = await say(app, sender, text, user="first-2")
     assert expected in answer.text
+
+
+@pytest.mark.parametrize(
+    ("text", "opening", "booking_button"),
+    [
+        ("man ir ļoti smagi", "Žēl, ka jums tagad ir tik grūti.", "Pieteikties pie psihologa"),
+        ("es visu laiku raudu", "Žēl, ka jums tagad ir tik grūti.", "Pieteikties pie psihologa"),
+        ("я так устала", "Мне жаль, что вам сейчас так тяжело.", "Записаться к психологу"),
+        ("мне очень тяжело", "Мне жаль, что вам сейчас так тяжело.", "Записаться к психологу"),
+        ("im so tired of all this", "I'm sorry it is so hard for you right now.", "Book a psychologist"),
+    ],
+)
+async def test_someone_who_says_how_hard_it_is_gets_a_kind_word_and_where_to_find_support(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, opening: str, booking_button: str
+):
+    app = await make_app(classifier=classifier)
+    (answer,) = await say(app, sender, text, user="low-1")
+    assert answer.text.startswith(opening)
+    assert "116123" in answer.text and "112" in answer.text
+    labels = [button.label for button in answer.buttons]
+    assert labels[0] == booking_button and len(labels) == 4  # book, a person, about the sessions, menu

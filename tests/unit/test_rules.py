@@ -382,3 +382,16 @@ def test_asking_to_leave_the_queue(rules: Rules, text: str, leaves: bool) -> Non
 def test_no_strength_left_to_wait_is_impatience_not_a_crisis(rules: Rules) -> None:
     assert rules.crisis_phrase("cik ilgi vēl? man nav spēka gaidīt") is None
     assert rules.crisis_phrase("nav spēka gaidīt, gribu nomirt") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("😢😢😢", "feeling_low"), ("💔", "feeling_low"), ("😭 😭", "feeling_low")]
+)
+def test_only_sad_emoji_is_how_the_person_feels(rules: Rules, text: str, intent: str) -> None:
+    match = rules.match(text)
+    assert match is not None and match.intent == intent
+
+
+@pytest.mark.parametrize("text", ["🙂", "👍", "😢 paldies"])
+def test_other_emoji_or_words_with_a_sad_emoji_are_left_to_the_model(rules: Rules, text: str) -> None:
+    assert rules.match(text) is None
