@@ -27,7 +27,7 @@ from typing import Literal
 
 import aiohttp
 
-from nlu.parse import Classifier, Entity, IntentScore, Parse
+from nlu.parse import FALLBACK, GREET, Classifier, Entity, IntentScore, Parse
 from nlu.rules import CRISIS, CRISIS_KIND, Rules, rules_of
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,12 @@ class RasaClassifier:
         if self._down_since is not None:
             log.info("rasa: %s answers again", self.url)
             self._down_since = None
+        greeting_only = remote.intent in (GREET, FALLBACK) and embedded.intent not in (GREET, FALLBACK)
+        if greeting_only and self.rules.after_greeting(text) is not None:
+            # "Sveiki, kā var pieteikt tikšanos?": Rasa heard the greeting, the embedded model read the
+            # question after it (nlu.embedded); the question is what the person came for
+            self.last_backend = "embedded"
+            return embedded
         self.last_backend = "rasa"
         entities = _merge(embedded.entities, remote.entities)
         if remote.intent == CRISIS and not any(e.entity == CRISIS_KIND for e in entities):

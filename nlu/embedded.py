@@ -18,7 +18,7 @@ from nlu.entities import EntityExtractor
 from nlu.language import LanguageModel, guess_language
 from nlu.model import FORMAT_VERSION, MODEL_JSON, IntentClassifier
 from nlu.normalize import tokenize
-from nlu.parse import FALLBACK, Entity, IntentScore, Parse
+from nlu.parse import FALLBACK, GREET, Entity, IntentScore, Parse
 from nlu.rules import CRISIS, Rules
 from nlu.yaml_data import data_fingerprint, load_examples
 
@@ -28,10 +28,13 @@ DEFAULT_MARGIN = 0.0  # top-two margin below which the model is not trusted eith
 DEFAULT_CRISIS_FLOOR = 0.40  # the model's crisis probability that is enough, recall first
 LANGUAGE_JSON = "language.json"
 RANKING_SIZE = 10
+SURE_OF_ONE_WORD = 0.9  # "Labdien, vēstules" is about letters; "hi there" is not a request for a person
 ZONE = ZoneInfo("Europe/Riga")
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+# an intent, its confidence, the ranking and the entities found so far
+_Decision = tuple[str, float, tuple[IntentScore, ...], list[Entity]]
 
 
 class EmbeddedClassifier:
@@ -74,6 +77,10 @@ class EmbeddedClassifier:
             scores = self.model.predict(text, top=RANKING_SIZE)
             ranking = tuple(scores)
             intent, confidence = self._decide(scores)
+            if intent in (GREET, FALLBACK):
+                intent, confidence, ranking, entities = self._after_greeting(
+                    text, (intent, confidence, ranking, entities)
+                )
         entities.extend(self.entities.extract(text, self._now(), tokens))
         if intent == "change_language" and not any(e.entity == "language" for e in entities):
             mention = self.rules.language_mention(text, tokens)
@@ -85,6 +92,28 @@ class EmbeddedClassifier:
                 entities.append(kind)
         language = guess_language(text, hint, self.language_model)
         return Parse(text, intent, confidence, ranking, language, tuple(entities))
+
+    def _after_greeting(self, text: str, decided: _Decision) -> _Decision:
+        """The question after a greeting, read on its own: "Sveiki, kā var pieteikt tikšanos?" was a greeting
+        (0.51 against 0.48) and the question was lost. Kept as a greeting when the rest says nothing more."""
+        rest = self.rules.after_greeting(text)
+        if rest is None:
+            return decided
+        rule = self.rules.match(rest)
+        if rule is not None:
+            return rule.intent, 1.0, (IntentScore(rule.intent, 1.0),), [*decided[3], *rule.entities]
+        scores = self.model.predict(rest, top=RANKING_SIZE)
+        intent, confidence = self._decide(scores)
+        if intent in (GREET, FALLBACK):
+            return decided
+        # No exception for a crisis here: the whole message was already asked (rules, the crisis floor), and
+        # on its own the word after a greeting can read as anything ("Sveiki visiem": "visiem" as a crisis).
+        if decided[0] == GREET and confidence <= decided[1]:
+            # the greeting was surer than what follows it: "hi, I'm his sister", "hello from Daugavpils"
+            return decided
+        if len(tokenize(rest)) == 1 and confidence < SURE_OF_ONE_WORD:
+            return decided  # "hi there": one word after a greeting is a question only when it is clear
+        return intent, confidence, tuple(scores), decided[3]
 
     def _decide(self, scores: list[IntentScore]) -> tuple[str, float]:
         top = scores[0]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 FALLBACK = "nlu_fallback"
+GREET = "greet"  # the intent a message that only greets gets; the words after a greeting are read again
 LANGUAGES = ("lv", "ru", "en")
 
 

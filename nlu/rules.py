@@ -50,6 +50,7 @@ class Rules:
             raise ValueError("rules: `commands` must be a mapping")
         self._commands = {str(k).lower(): str(v) for k, v in commands.items()}
         self._menu = _words(_strings(config, "menu_words"))
+        self._greetings = PhraseMatcher(_strings(config, "greetings"), max_gap=0)
         feelings = config.get("feelings_emoji", {})
         if not isinstance(feelings, dict) or not set(feelings) <= self._intents:
             raise ValueError("rules: `feelings_emoji` must map intents to emoji")
@@ -120,6 +121,18 @@ class Rules:
         if language is not None and self._asks_to_switch(content):
             return RuleMatch("change_language", "language", (language,))
         return None
+
+    def after_greeting(self, text: str, tokens: list[Token] | None = None) -> str | None:
+        """The words after an opening greeting ("Sveiki, kā var pieteikt tikšanos?" -> "kā var pieteikt
+        tikšanos?"), or None when the message does not open with one or is nothing but greetings."""
+        tokens = tokenize(text) if tokens is None else tokens
+        end = 0
+        for found in self._greetings.find_all([t.norm for t in tokens]):
+            if found.start == end:  # "hi, good morning, ..." are greetings one after another
+                end = found.end
+        if end == 0 or end >= len(tokens):
+            return None
+        return text[tokens[end].start :]
 
     def crisis_phrase(self, tokens: list[Token] | str) -> str | None:
         """The crisis phrase found in the text (for logs and tests), or None."""

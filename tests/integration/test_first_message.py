@@ -2,7 +2,8 @@
 
 "my son is in prison, what do I do" got the release checklist (Latvian, Russian) or "I did not understand"
 (English), at the moment a person most needs to know where to start. "man ir ļoti smagi" got the reply to
-"thank you", "я так устала" the reply to "yes", "es visu laiku raudu" the goodbye (QA, fourth pass).
+"thank you", "я так устала" the reply to "yes", "es visu laiku raudu" the goodbye. A question after a greeting
+got only the welcome, so the person had to ask again (QA, fourth pass).
 """
 
 from __future__ import annotations
@@ -85,3 +86,29 @@ async def test_someone_who_says_how_hard_it_is_gets_a_kind_word_and_where_to_fin
     assert "116123" in answer.text and "112" in answer.text
     labels = [button.label for button in answer.buttons]
     assert labels[0] == booking_button and len(labels) == 4  # book, a person, about the sessions, menu
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sveiki, kā var pieteikt tikšanos?", "Tikšanās ir divu veidu"),
+        ("Labdien! Gribēju pajautāt, kā es varu viņam nosūtīt naudu", "LV15TREL8190468041000"),
+        ("Здравствуйте! Как отправить деньги сыну в тюрьму?", "LV15TREL8190468041000"),
+        ("Добрый день, подскажите как записаться на свидание", "Свидания бывают двух видов"),
+        ("good morning, how often can he call me?", "A prisoner can call family on the prison telephone"),
+    ],
+)
+async def test_a_question_after_a_greeting_is_answered_at_once(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, expected: str
+):
+    app = await make_app(classifier=classifier)
+    (answer,) = await say(app, sender, text, user="hello-1")
+    assert expected in answer.text
+
+
+async def test_a_greeting_alone_still_gets_the_welcome(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    welcome, *_menu = await say(app, sender, "Labdien!", user="hello-2")
+    assert welcome.text.startswith("Sveiki! Es esmu ģimeņu palīdzības tālruņa automātiskais palīgs.")

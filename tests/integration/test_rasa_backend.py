@@ -289,8 +289,19 @@ async def odd_rasa() -> AsyncIterator[str]:
         body = await request.json()
         return web.json_response({"text": body["text"], "intent": {"name": "crisis", "confidence": 0.9}})
 
+    async def greet(request: web.Request) -> web.Response:
+        body = await request.json()
+        return web.json_response({"text": body["text"], "intent": {"name": "greet", "confidence": 0.9}})
+
     app = web.Application()
-    handlers = (("garbage", garbage), ("slow", slow), ("shape", shape), ("error", error), ("crisis", crisis))
+    handlers = (
+        ("garbage", garbage),
+        ("slow", slow),
+        ("shape", shape),
+        ("error", error),
+        ("crisis", crisis),
+        ("greet", greet),
+    )
     for name, handler in handlers:
         app.router.add_post(f"/{name}/model/parse", handler)
     async with TestServer(app, host="127.0.0.1") as server:
@@ -333,3 +344,13 @@ async def test_a_crisis_only_rasa_heard_still_carries_its_kind(
     assert parse.intent == "crisis" and nlu.last_backend == "rasa"
     kind = parse.entity("crisis_kind")
     assert kind is not None and kind.value == "prisoner_at_risk"
+
+
+async def test_the_question_after_a_greeting_is_not_lost_when_rasa_hears_only_the_greeting(
+    odd_rasa: str, embedded: EmbeddedClassifier
+) -> None:
+    async with RasaClassifier(f"{odd_rasa}/greet", fallback=embedded) as nlu:
+        question = await nlu.parse("Sveiki, kā var pieteikt tikšanos?")
+        hello = await nlu.parse("Labdien!")
+    assert question.intent == "visit_rules" and nlu.fallbacks == 0
+    assert hello.intent == "greet"

@@ -395,3 +395,19 @@ def test_only_sad_emoji_is_how_the_person_feels(rules: Rules, text: str, intent:
 @pytest.mark.parametrize("text", ["🙂", "👍", "😢 paldies"])
 def test_other_emoji_or_words_with_a_sad_emoji_are_left_to_the_model(rules: Rules, text: str) -> None:
     assert rules.match(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Sveiki, kā var pieteikt tikšanos?", "kā var pieteikt tikšanos?"),
+        ("Добрый день, подскажите как записаться на свидание", "подскажите как записаться на свидание"),
+        ("hi, good morning, can I send a parcel?", "can I send a parcel?"),
+        ("labu dienu! vai var zvanīt?", "vai var zvanīt?"),
+        ("Labdien", None),
+        ("hello hello", None),
+        ("kā var pieteikt tikšanos? paldies, sveiki", None),  # a greeting at the end is not an opening
+    ],
+)
+def test_the_words_after_an_opening_greeting(rules: Rules, text: str, rest: str | None) -> None:
+    assert rules.after_greeting(text) == rest
