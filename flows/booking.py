@@ -133,11 +133,21 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             )
         bare = state.step == "time" and steps.BARE_CLOCK.fullmatch(turn.text.strip()) is not None
         return await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want), bare=bare)
+    if state.step in ("mode", "day", "time") and _not_a_choice(state, turn):
+        return await steps.ask_again(state, ctx, bookings)
     return None
 
 
 def _not_an_answer(turn: UserTurn) -> bool:
     return not turn.payload and turn.parse.intent in steps.NOT_AN_ANSWER and turn.parse.entity("time") is None
+
+
+def _not_a_choice(state: ConversationState, turn: UserTurn) -> bool:
+    """Neither an offered choice nor, as far as the model is sure, another subject (numbers not offered
+    are the engine's: it says which there are)."""
+    if turn.payload or conversation.number_not_offered(state, turn):
+        return False
+    return turn.parse.intent in steps.NOT_A_CHOICE or turn.parse.confidence < steps.SURE
 
 
 def is_payload(payload: str | None) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -11,7 +10,7 @@ from flows.booking_text import clock, day_label, day_short, moment_label, sessio
 from flows.faq import intent_button
 from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
-from flows.texts import Texts
+from flows.texts import Texts, default_texts
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -28,6 +27,9 @@ NEAREST = 3
 # a time typed during booking counts unless the NLU is sure the person moved to another topic
 TIME_INTENTS = {FALLBACK, "book_counselling", "reschedule_booking", "affirm"}
 SURE = 0.7
+# at a choice of mode, day or time, what is not a change of subject even when the model is sure: words
+# it did not follow, small talk, or asking to book while booking ("nākamnedēļ" read as book_counselling)
+NOT_A_CHOICE = {FALLBACK, "thanks", "greet", "out_of_scope", "affirm", "deny", "book_counselling"}
 # what a yes/no question may hear that is neither an answer nor a change of subject (a yes or no the
 # model is unsure of included: see yes_no)
 NOT_AN_ANSWER = {FALLBACK, "thanks", "greet", "out_of_scope", "affirm", "deny"}
@@ -36,11 +38,6 @@ CONFIRM_BUTTONS = (ButtonSpec(YES, "booking.button.book"), ButtonSpec(NO, "booki
 MOVE_BUTTONS = (ButtonSpec(YES, "booking.button.move"), ButtonSpec(NO, "booking.button.no"))
 CANCEL_BUTTONS = (ButtonSpec(YES, "booking.button.cancel_yes"), ButtonSpec(NO, "booking.button.keep"))
 BARE_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
-
-
-@functools.cache
-def default_texts() -> Texts:
-    return Texts.load()
 
 
 def texts_of(ctx: FlowContext) -> Texts:
@@ -276,6 +273,21 @@ def _only_the_time(text: str, entity: Entity) -> bool:
     ("svētdien" was read as a greeting, and the booking started over with "Sveiki!")."""
     rest = text.replace(entity.text, " ", 1) if entity.text else text
     return not any(ch.isalpha() for ch in rest)
+
+
+async def ask_again(state: ConversationState, ctx: FlowContext, bookings: Bookings) -> Turn:
+    """The question of this step once more, after words that answer none of it: "nākamnedēļ" at the days
+    restarted the booking from the first question, "лично" at the modes dropped it (QA)."""
+    lead = (Reply("booking.pick_again"),)
+    day = state.slots.get("day")
+    if "mode" not in state.slots:
+        modes = await bookings.modes()
+        if not modes:
+            return no_slots(state)
+        return prepend(lead, ask_mode(state, modes, await bookings.quota()))
+    if state.step == "time" and isinstance(day, str):
+        return prepend(lead, await offer_times(state, ctx, bookings, date.fromisoformat(day)))
+    return prepend(lead, await offer_days(state, ctx, bookings))
 
 
 def yes_or_no_again(state: ConversationState, buttons: tuple[ButtonSpec, ...]) -> Turn:

@@ -110,6 +110,80 @@ async def test_english_with_a_time_that_is_not_free(make_app, classifier: Embedd
     assert [status for _, status in await statuses(app)] == ["cancelled", "cancelled"]
 
 
+ASK = {
+    "lv": "Gribu pieteikties pie psihologa",
+    "ru": "Хочу записаться к психологу",
+    "en": "I want to book a psychologist",
+}
+PICK_DAY = {
+    "lv": "Kurā dienā jums būtu ērti?",
+    "ru": "В какой день вам удобно?",
+    "en": "Which day suits you?",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "mode"),
+    [
+        ("lv", "Pa tālruni", "Pa tālruni"),
+        ("lv", "pa talruni", "Pa tālruni"),
+        ("lv", "Videozvans", "Videozvans"),
+        ("lv", "telefoniski", "Pa tālruni"),
+        ("lv", "klātienē", "Klātienē"),
+        ("ru", "по телефону", "По телефону"),
+        ("ru", "po telefonu", "По телефону"),
+        ("ru", "лично", "Очно"),
+        ("ru", "клатиене", "Очно"),
+        ("ru", "видео", "Видеозвонок"),
+        ("en", "phone", "By phone"),
+        ("en", "video", "Video call"),
+        ("en", "In person.", "In person"),
+    ],
+)
+async def test_a_typed_mode_is_that_choice(make_app, classifier: EmbeddedClassifier, lang, typed, mode):
+    """QA: typed, "Pa tālruni" got the prisons' addresses, "in person" a coordinator's queue."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"typed-mode-{lang}")
+    await chat.say(ASK[lang])
+    assert f"{mode}. {PICK_DAY[lang]}" in await chat.say(typed)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("lv", "cita diena"), ("ru", "другой день"), ("en", "Another day")]
+)
+async def test_typing_another_day_at_the_times_shows_the_days_again(
+    make_app, classifier: EmbeddedClassifier, lang, typed
+):
+    """QA: "cita diena" typed at the times answered "you have no session booked", and the booking was lost."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"other-day-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    await chat.say("1")  # the first day
+    assert PICK_DAY[lang] in await chat.say(typed)
+    assert "10:00" in await chat.say("1")  # still booking: the first day's times
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "again"),
+    [
+        ("lv", "nākamnedēļ", "izvēlieties kādu no iespējām zemāk"),
+        ("ru", "на следующей неделе", "выберите один из вариантов ниже"),
+    ],
+)
+async def test_words_that_answer_no_choice_ask_the_same_question_again(
+    make_app, classifier: EmbeddedClassifier, lang, typed, again
+):
+    """QA: "nākamnedēļ" at the days started the booking over from the first question."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"again-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    answer = await chat.say(typed)
+    assert again in answer and PICK_DAY[lang] in answer
+    assert "10:00" in await chat.say("1")  # the first day's times: the booking went on
+
+
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
     """The real `helpline chat` command on the embedded default (SQLite, demo psychologists, system clock)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HELPLINE_", "TELEGRAM_", "TWILIO_"))}
