@@ -14,7 +14,7 @@ from flows import conversation
 from flows.booking_text import clock, day_label, moment_label, session_params
 from flows.faq import intent_button
 from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
-from flows.state import ConversationState, Reply, Turn, UserTurn
+from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
 
 FLOW = steps.FLOW
 
@@ -114,11 +114,7 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         if answer is True:
             return await _book(state, ctx, bookings)
         if answer is False:
-            return Turn(
-                (Reply("booking.dropped", buttons=(intent_button("help"),)),),
-                state.leave(),
-                "booking.dropped",
-            )
+            return await _declined(state, ctx, bookings)
         if _not_an_answer(turn):
             moving = "moving" in state.slots
             buttons = steps.MOVE_BUTTONS if moving else steps.CONFIRM_BUTTONS
@@ -185,6 +181,19 @@ async def _payload(state: ConversationState, ctx: FlowContext, bookings: Booking
     except ValueError:
         pass  # a malformed or foreign payload
     return steps.stale(state)
+
+
+async def _declined(state: ConversationState, ctx: FlowContext, bookings: Bookings) -> Turn:
+    """No to the new time. When moving, the session they have stays, and they are told when it is:
+    "nothing was booked" read as if the move had cost them their session (QA)."""
+    info = await bookings.upcoming() if "moving" in state.slots else None
+    if info is None or info.id != state.slots.get("moving"):
+        buttons: tuple[ButtonSpec, ...] = (intent_button("help"),)
+        return Turn((Reply("booking.dropped", buttons=buttons),), state.leave(), "booking.dropped")
+    params = session_params(steps.texts_of(ctx), steps.lang_of(state), info, steps.zone_of(ctx))
+    buttons = (intent_button("my_bookings"), intent_button("help"))
+    reply = Reply("booking.move_declined", params, buttons)
+    return Turn((reply,), state.leave(), "booking.move_declined")
 
 
 async def _book(state: ConversationState, ctx: FlowContext, bookings: Bookings) -> Turn:

@@ -281,6 +281,28 @@ async def test_reschedule_books_the_new_time_then_cancels_the_old(bookings: Fake
     )
 
 
+@pytest.mark.parametrize(
+    ("lang", "no", "kept"),
+    [
+        ("lv", "nē", "Jūsu konsultācija paliek spēkā: trešdiena, 25. novembris, plkst. 10:00."),
+        ("ru", "нет", "Ваша консультация остаётся в силе: среда, 25 ноября, 10:00."),
+        ("en", "no", "Your session stays as it was: Wednesday 25 November, 10:00."),
+    ],
+)
+async def test_saying_no_to_the_new_time_keeps_the_session_and_says_when_it_is(
+    bookings: FakeBookings, texts: Texts, lang: str, no: str, kept: str
+):
+    """QA: "нет" at the move's confirmation said "запись не сделана", as if the session were gone."""
+    chat = Chat(context(bookings, texts), texts, lang=lang)
+    await bookings.book("video", 1, at(25, 10))
+    await chat.say(said(intent="reschedule_booking"))
+    await chat.say(said(payload="bk:day:2026-11-27"))
+    await chat.say(said(payload=chat.payloads[0]))
+    await chat.say(UserTurn(no, Parse(no, "deny", 0.99)))
+    assert kept in chat.text()
+    assert bookings.current is not None and bookings.current.starts_at == at(25, 10)
+
+
 async def test_another_topic_leaves_the_booking_flow(bookings: FakeBookings, texts: Texts):
     chat = Chat(context(bookings, texts), texts)
     await chat.say(said(intent="book_counselling"))
