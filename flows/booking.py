@@ -88,13 +88,13 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
     state = steps.at_step(state.leave(), "day", mode=info.mode, moving=info.id, old=old)
     local = info.starts_at.astimezone(zone)
     when = {"date": day_label(texts, lang, local.date()), "time": clock(local, zone)}
-    intro = Reply("booking.move_intro", when)
+    lead = (Reply("booking.move_intro", when), *await steps.language_notice(state, ctx, bookings, info.mode))
     want = steps.wanted(turn)
     if want is not None:
         return steps.prepend(
-            (intro,), await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
+            lead, await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
         )
-    return steps.prepend((intro,), await steps.offer_days(state, ctx, bookings))
+    return steps.prepend(lead, await steps.offer_days(state, ctx, bookings))
 
 
 async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn | None:

@@ -68,9 +68,22 @@ async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Booki
     want = state.slots.get("want")
     state = at_step(state, "day", mode=mode)
     state = replace(state, slots={k: v for k, v in state.slots.items() if k != "want"})
+    lead = await language_notice(state, ctx, bookings, mode)
     if isinstance(want, str):
-        return await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
-    return await offer_days(state, ctx, bookings)
+        return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
+    return prepend(lead, await offer_days(state, ctx, bookings))
+
+
+async def language_notice(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str
+) -> tuple[Reply, ...]:
+    """Said before the times when no psychologist who speaks the person's language is free in this mode:
+    the times offered are then with people who speak other languages, and nobody should learn that only
+    from the name in the confirmation (QA: Russian speakers were booked with Latvian and English ones)."""
+    if await bookings.speaks(mode, lang_of(state)):
+        return ()
+    how = texts_of(ctx).render(f"booking.how.{mode}", lang_of(state))
+    return (Reply("booking.no_speaker", {"how": how}),)
 
 
 def ask_mode(state: ConversationState, modes: tuple[str, ...], quota: Quota) -> Turn:
@@ -87,7 +100,7 @@ async def offer_days(
     params: dict[str, str] | None = None,
 ) -> Turn:
     texts, lang, mode = texts_of(ctx), lang_of(state), str(state.slots["mode"])
-    days = await bookings.days(mode, start, DAYS_SHOWN + 1)
+    days = await bookings.days(mode, start, DAYS_SHOWN + 1, lang)
     if not days:
         return no_slots(state)
     buttons = [

@@ -101,7 +101,8 @@ async def test_english_with_a_time_that_is_not_free(make_app, classifier: Embedd
     assert "Book this time?" in await chat.say("1")
     assert "Your session is booked" in await chat.say("yes")
     assert "Your session:" in await chat.say("When is my session?")
-    assert "Your current time: Friday 27 November, 10:00" in await chat.say("move")
+    # the nearest time with a psychologist who speaks English (Anna's Friday 10:00 was offered before)
+    assert "Your current time: Thursday 26 November, 19:00" in await chat.say("move")
     assert "Choose a time" in await chat.say("2")  # the second day offered
     assert "Move your session to this time?" in await chat.say("1")
     assert "Your session has been moved" in await chat.say("yes")
@@ -120,6 +121,7 @@ PICK_DAY = {
     "ru": "В какой день вам удобно?",
     "en": "Which day suits you?",
 }
+PICK_TIME = {"lv": "Izvēlieties laiku", "ru": "Выберите время", "en": "Choose a time"}
 
 
 @pytest.mark.parametrize(
@@ -161,7 +163,7 @@ async def test_typing_another_day_at_the_times_shows_the_days_again(
     await chat.say("1")  # video
     await chat.say("1")  # the first day
     assert PICK_DAY[lang] in await chat.say(typed)
-    assert "10:00" in await chat.say("1")  # still booking: the first day's times
+    assert PICK_TIME[lang] in await chat.say("1")  # still booking: the first day's times
 
 
 @pytest.mark.parametrize(
@@ -181,7 +183,31 @@ async def test_words_that_answer_no_choice_ask_the_same_question_again(
     await chat.say("1")  # video
     answer = await chat.say(typed)
     assert again in answer and PICK_DAY[lang] in answer
-    assert "10:00" in await chat.say("1")  # the first day's times: the booking went on
+    assert PICK_TIME[lang] in await chat.say("1")  # the first day's times: the booking went on
+
+
+async def test_russian_speakers_get_only_psychologists_who_speak_russian(
+    make_app, classifier: EmbeddedClassifier
+):
+    """QA: "Edgars Paraugs (латышский, английский)" was offered to, and booked by, Russian speakers."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "ru-speaker")
+    await chat.say(ASK["ru"])
+    days = await chat.say("1")  # video: Anna and Olga speak Russian, Edgars (Tuesdays, Saturdays) does not
+    assert "Вт " not in days and "Сб " not in days
+    confirm = await chat.say("в четверг в 9")
+    assert "Olga Primer" in confirm and "Edgars" not in confirm
+
+
+async def test_english_speakers_are_told_when_nobody_speaking_english_is_free(
+    make_app, classifier: EmbeddedClassifier
+):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "en-in-person")
+    await chat.say(ASK["en"])
+    answer = await chat.say("in person")  # only Anna (Latvian, Russian) sees people in person
+    assert "no psychologist who speaks English has a free time for a session in person" in answer
+    assert PICK_DAY["en"] in answer
 
 
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
