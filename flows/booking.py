@@ -7,6 +7,7 @@ Button payloads (`bk:...`) stay well under Telegram's 64-byte callback_data.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from flows import booking_steps as steps
@@ -17,6 +18,7 @@ from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, Slot
 from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
 
 FLOW = steps.FLOW
+CONTINUABLE = ("mode", "day", "time", "confirm")  # steps a booking can go on from after another question
 
 
 # --- entry points (registry.FLOWS) ----------------------------------------------------------------
@@ -103,6 +105,8 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     bookings = ctx.bookings
     if state.flow != steps.FLOW or bookings is None:
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
+    if payload == steps.RESUME and state.step in CONTINUABLE:
+        return await steps.ask_again(state, ctx, bookings, lead=())
     if state.step == "cancel":
         answer = steps.yes_no(turn)
         if answer is not None:
@@ -136,6 +140,34 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
 
 def _not_an_answer(turn: UserTurn) -> bool:
     return not turn.payload and turn.parse.intent in steps.NOT_AN_ANSWER and turn.parse.entity("time") is None
+
+
+def offer_to_continue(before: ConversationState, answered: Turn) -> Turn:
+    """After a question answered in the middle of a booking, the booking waits where it was, and a button
+    takes them back to it: "what does it cost?" at the times was answered and the booking was gone (QA).
+
+    The booking's state is kept, so a day or time typed next still counts.
+    """
+    if before.flow != FLOW or before.step not in CONTINUABLE:
+        return answered
+    # every button goes under the last message, continuing first: SMS and the terminal number each
+    # message's buttons from 1, while a typed "1" picks from all of the turn's (the answer's "book a
+    # psychologist" would start over, so it goes)
+    again = intent_button("book_counselling").payload
+    kept = tuple(b for r in answered.replies for b in r.buttons if b.payload != again)
+    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), *kept)
+    replies = (
+        *(replace(r, buttons=()) for r in answered.replies),
+        Reply("booking.continue", buttons=buttons),
+    )
+    return Turn(replies, before, answered.flow_step)
+
+
+def holds_on(state: ConversationState, turn: UserTurn) -> bool:
+    """In the middle of a booking, typed words the model only guesses to be a wish for the menu are not
+    one: "what does it cost?" (help, 0.44) at the times put the menu up and the booking was gone (QA)."""
+    unsure = turn.payload is None and turn.parse.confidence < steps.SURE
+    return state.flow == FLOW and state.step in CONTINUABLE and unsure
 
 
 def _not_a_choice(state: ConversationState, turn: UserTurn) -> bool:

@@ -21,6 +21,7 @@ DAYS = "bk:days"  # "bk:days" (from the start) or "bk:days:2026-12-01" (later da
 SLOT = "bk:slot:"  # bk:slot:<counsellor id>:<local ISO time with offset>
 YES = "bk:yes"
 NO = "bk:no"
+RESUME = "bk:resume"  # go on with the booking after another question was answered
 DAYS_SHOWN = 6
 TIMES_SHOWN = 12
 NEAREST = 3
@@ -288,11 +289,22 @@ def _only_the_time(text: str, entity: Entity) -> bool:
     return not any(ch.isalpha() for ch in rest)
 
 
-async def ask_again(state: ConversationState, ctx: FlowContext, bookings: Bookings) -> Turn:
+async def ask_again(
+    state: ConversationState,
+    ctx: FlowContext,
+    bookings: Bookings,
+    lead: tuple[Reply, ...] = (Reply("booking.pick_again"),),
+) -> Turn:
     """The question of this step once more, after words that answer none of it: "nākamnedēļ" at the days
     restarted the booking from the first question, "лично" at the modes dropped it (QA)."""
-    lead = (Reply("booking.pick_again"),)
     day = state.slots.get("day")
+    if state.step == "confirm":
+        mode, counsellor = str(state.slots["mode"]), int(str(state.slots["counsellor"]))
+        starts = datetime.fromisoformat(str(state.slots["starts"]))
+        offer = await bookings.offer(mode, counsellor, starts)
+        if offer is None:
+            return await taken(state, ctx, bookings, starts)
+        return prepend(lead, confirm(state, ctx, bookings, offer))
     if "mode" not in state.slots:
         modes = await bookings.modes()
         if not modes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import booking, conversation, handoff, language, privacy
+from flows import booking, conversation, faq, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.registry import FLOWS
 from flows.state import ConversationState, Turn, UserTurn
@@ -114,7 +114,7 @@ def _finish(result: Turn, ctx: FlowContext) -> Turn:
 
 async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     intent = turn.parse.intent
-    if intent in INTERRUPTS:
+    if intent in INTERRUPTS and not (intent == "help" and booking.holds_on(state, turn)):
         return await FLOWS[intent](state, turn, ctx)
     if turn.payload == handoff.LEAVE_QUEUE:
         return await handoff.leave_queue(state, ctx)
@@ -134,7 +134,9 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         # "yes" to the offer of a person after two misunderstandings
         return await handoff.request_human(state, turn, ctx)
     if intent in FLOWS and intent != FALLBACK:
-        return await FLOWS[intent](state, turn, ctx)
+        answered = await FLOWS[intent](state, turn, ctx)
+        # a question on a topic in the middle of a booking: answered, and the booking kept to go on with
+        return booking.offer_to_continue(state, answered) if intent in faq.FOLLOW_UPS else answered
     return conversation.fallback(state, turn, set(FLOWS))
 
 

@@ -210,6 +210,31 @@ async def test_english_speakers_are_told_when_nobody_speaking_english_is_free(
     assert PICK_DAY["en"] in answer
 
 
+@pytest.mark.parametrize(
+    ("lang", "asked", "answered", "go_on"),
+    [
+        # answered (psych_info), then the booking is offered to go on: the typed button goes on
+        ("ru", "сколько это стоит?", "Запись к психологу ещё не закончена", "Продолжить запись"),
+        # the model only guesses "help": not the menu, the times again
+        ("en", "what does it cost?", "your booking is still open", None),
+    ],
+)
+async def test_a_question_at_the_times_keeps_the_booking(
+    make_app, classifier: EmbeddedClassifier, lang, asked, answered, go_on
+):
+    """QA: "what does it cost?" at the times was answered (or the menu shown) and the booking was lost."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"asks-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    await chat.say("1")  # the first day
+    reply = await chat.say(asked)
+    assert answered in reply
+    if go_on is not None:
+        reply = await chat.say(go_on)
+    assert PICK_TIME[lang] in reply
+
+
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
     """The real `helpline chat` command on the embedded default (SQLite, demo psychologists, system clock)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HELPLINE_", "TELEGRAM_", "TWILIO_"))}

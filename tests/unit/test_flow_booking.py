@@ -336,14 +336,35 @@ async def test_when_nobody_speaks_their_language_they_are_told_before_the_others
     assert chat.payloads[:1] == ["bk:day:2026-11-27" if mode == "phone" else "bk:day:2026-11-26"]
 
 
-async def test_another_topic_leaves_the_booking_flow(bookings: FakeBookings, texts: Texts):
+async def test_another_topic_is_answered_and_the_booking_waits(bookings: FakeBookings, texts: Texts):
     chat = Chat(context(bookings, texts), texts)
     await chat.say(said(intent="book_counselling"))
     await chat.say(said(payload="bk:mode:video"))
     tomorrow = at(24, 0).isoformat()
     asked = said("kā var satikt vīru rīt?", intent="visit_rules", when=tomorrow, time_words="rīt")
     await chat.say(asked)
-    assert chat.keys == ["faq.visit_rules"] and chat.state.flow is None
+    assert chat.keys == ["faq.visit_rules", "booking.continue"] and chat.state.step == "day"
+
+
+async def test_a_question_in_the_middle_of_a_booking_is_answered_then_the_booking_goes_on(
+    bookings: FakeBookings, texts: Texts
+):
+    """QA: "what does it cost?" at the times was answered, and the booking was gone."""
+    chat = Chat(context(bookings, texts), texts, lang="en")
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(payload="bk:day:2026-11-27"))
+    await chat.say(said("what does it cost?", intent="psych_info"))
+    assert chat.keys == ["faq.psych_info", "booking.continue"]
+    assert chat.labels()[0] == "Continue booking"
+    await chat.say(said(payload=chat.payloads[0]))
+    assert chat.keys == ["booking.pick_time"] and "Friday 27 November" in chat.text()
+    await chat.say(said(payload=chat.payloads[0]))
+    await chat.say(said("is it free?", intent="psych_info"))
+    await chat.say(said(payload=chat.payloads[0]))
+    assert chat.keys == ["booking.confirm"]
+    await chat.say(said(payload="bk:yes"))
+    assert chat.keys == ["booking.booked"] and bookings.current is not None
 
 
 async def test_a_day_alone_is_the_answer_even_when_the_model_took_it_for_something_else(
