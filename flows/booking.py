@@ -7,6 +7,7 @@ Button payloads (`bk:...`) stay well under Telegram's 64-byte callback_data.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from flows import booking_steps as steps
@@ -14,9 +15,10 @@ from flows import conversation
 from flows.booking_text import clock, day_label, moment_label, session_params
 from flows.faq import intent_button
 from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
-from flows.state import ConversationState, Reply, Turn, UserTurn
+from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
 
 FLOW = steps.FLOW
+CONTINUABLE = ("mode", "day", "time", "confirm")  # steps a booking can go on from after another question
 
 
 # --- entry points (registry.FLOWS) ----------------------------------------------------------------
@@ -88,13 +90,13 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
     state = steps.at_step(state.leave(), "day", mode=info.mode, moving=info.id, old=old)
     local = info.starts_at.astimezone(zone)
     when = {"date": day_label(texts, lang, local.date()), "time": clock(local, zone)}
-    intro = Reply("booking.move_intro", when)
+    lead = (Reply("booking.move_intro", when), *await steps.language_notice(state, ctx, bookings, info.mode))
     want = steps.wanted(turn)
     if want is not None:
         return steps.prepend(
-            (intro,), await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
+            lead, await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
         )
-    return steps.prepend((intro,), await steps.offer_days(state, ctx, bookings))
+    return steps.prepend(lead, await steps.offer_days(state, ctx, bookings))
 
 
 async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn | None:
@@ -103,6 +105,8 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     bookings = ctx.bookings
     if state.flow != steps.FLOW or bookings is None:
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
+    if payload == steps.RESUME and state.step in CONTINUABLE:
+        return await steps.ask_again(state, ctx, bookings, lead=())
     if state.step == "cancel":
         answer = steps.yes_no(turn)
         if answer is not None:
@@ -114,11 +118,7 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         if answer is True:
             return await _book(state, ctx, bookings)
         if answer is False:
-            return Turn(
-                (Reply("booking.dropped", buttons=(intent_button("help"),)),),
-                state.leave(),
-                "booking.dropped",
-            )
+            return await _declined(state, ctx, bookings)
         if _not_an_answer(turn):
             moving = "moving" in state.slots
             buttons = steps.MOVE_BUTTONS if moving else steps.CONFIRM_BUTTONS
@@ -133,11 +133,49 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             )
         bare = state.step == "time" and steps.BARE_CLOCK.fullmatch(turn.text.strip()) is not None
         return await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want), bare=bare)
+    if state.step in ("mode", "day", "time") and _not_a_choice(state, turn):
+        return await steps.ask_again(state, ctx, bookings)
     return None
 
 
 def _not_an_answer(turn: UserTurn) -> bool:
     return not turn.payload and turn.parse.intent in steps.NOT_AN_ANSWER and turn.parse.entity("time") is None
+
+
+def offer_to_continue(before: ConversationState, answered: Turn) -> Turn:
+    """After a question answered in the middle of a booking, the booking waits where it was, and a button
+    takes them back to it: "what does it cost?" at the times was answered and the booking was gone (QA).
+
+    The booking's state is kept, so a day or time typed next still counts.
+    """
+    if before.flow != FLOW or before.step not in CONTINUABLE:
+        return answered
+    # every button goes under the last message, continuing first: SMS and the terminal number each
+    # message's buttons from 1, while a typed "1" picks from all of the turn's (the answer's "book a
+    # psychologist" would start over, so it goes)
+    again = intent_button("book_counselling").payload
+    kept = tuple(b for r in answered.replies for b in r.buttons if b.payload != again)
+    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), *kept)
+    replies = (
+        *(replace(r, buttons=()) for r in answered.replies),
+        Reply("booking.continue", buttons=buttons),
+    )
+    return Turn(replies, before, answered.flow_step)
+
+
+def holds_on(state: ConversationState, turn: UserTurn) -> bool:
+    """In the middle of a booking, typed words the model only guesses to be a wish for the menu are not
+    one: "what does it cost?" (help, 0.44) at the times put the menu up and the booking was gone (QA)."""
+    unsure = turn.payload is None and turn.parse.confidence < steps.SURE
+    return state.flow == FLOW and state.step in CONTINUABLE and unsure
+
+
+def _not_a_choice(state: ConversationState, turn: UserTurn) -> bool:
+    """Neither an offered choice nor, as far as the model is sure, another subject (numbers not offered
+    are the engine's: it says which there are)."""
+    if turn.payload or conversation.number_not_offered(state, turn):
+        return False
+    return turn.parse.intent in steps.NOT_A_CHOICE or turn.parse.confidence < steps.SURE
 
 
 def is_payload(payload: str | None) -> bool:
@@ -175,6 +213,19 @@ async def _payload(state: ConversationState, ctx: FlowContext, bookings: Booking
     except ValueError:
         pass  # a malformed or foreign payload
     return steps.stale(state)
+
+
+async def _declined(state: ConversationState, ctx: FlowContext, bookings: Bookings) -> Turn:
+    """No to the new time. When moving, the session they have stays, and they are told when it is:
+    "nothing was booked" read as if the move had cost them their session (QA)."""
+    info = await bookings.upcoming() if "moving" in state.slots else None
+    if info is None or info.id != state.slots.get("moving"):
+        buttons: tuple[ButtonSpec, ...] = (intent_button("help"),)
+        return Turn((Reply("booking.dropped", buttons=buttons),), state.leave(), "booking.dropped")
+    params = session_params(steps.texts_of(ctx), steps.lang_of(state), info, steps.zone_of(ctx))
+    buttons = (intent_button("my_bookings"), intent_button("help"))
+    reply = Reply("booking.move_declined", params, buttons)
+    return Turn((reply,), state.leave(), "booking.move_declined")
 
 
 async def _book(state: ConversationState, ctx: FlowContext, bookings: Bookings) -> Turn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -11,7 +10,7 @@ from flows.booking_text import clock, day_label, day_short, moment_label, sessio
 from flows.faq import intent_button
 from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
-from flows.texts import Texts
+from flows.texts import Texts, default_texts
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -22,12 +21,16 @@ DAYS = "bk:days"  # "bk:days" (from the start) or "bk:days:2026-12-01" (later da
 SLOT = "bk:slot:"  # bk:slot:<counsellor id>:<local ISO time with offset>
 YES = "bk:yes"
 NO = "bk:no"
+RESUME = "bk:resume"  # go on with the booking after another question was answered
 DAYS_SHOWN = 6
 TIMES_SHOWN = 12
 NEAREST = 3
 # a time typed during booking counts unless the NLU is sure the person moved to another topic
 TIME_INTENTS = {FALLBACK, "book_counselling", "reschedule_booking", "affirm"}
 SURE = 0.7
+# at a choice of mode, day or time, what is not a change of subject even when the model is sure: words
+# it did not follow, small talk, or asking to book while booking ("nākamnedēļ" read as book_counselling)
+NOT_A_CHOICE = {FALLBACK, "thanks", "greet", "out_of_scope", "affirm", "deny", "book_counselling"}
 # what a yes/no question may hear that is neither an answer nor a change of subject (a yes or no the
 # model is unsure of included: see yes_no)
 NOT_AN_ANSWER = {FALLBACK, "thanks", "greet", "out_of_scope", "affirm", "deny"}
@@ -36,11 +39,6 @@ CONFIRM_BUTTONS = (ButtonSpec(YES, "booking.button.book"), ButtonSpec(NO, "booki
 MOVE_BUTTONS = (ButtonSpec(YES, "booking.button.move"), ButtonSpec(NO, "booking.button.no"))
 CANCEL_BUTTONS = (ButtonSpec(YES, "booking.button.cancel_yes"), ButtonSpec(NO, "booking.button.keep"))
 BARE_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
-
-
-@functools.cache
-def default_texts() -> Texts:
-    return Texts.load()
 
 
 def texts_of(ctx: FlowContext) -> Texts:
@@ -71,9 +69,22 @@ async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Booki
     want = state.slots.get("want")
     state = at_step(state, "day", mode=mode)
     state = replace(state, slots={k: v for k, v in state.slots.items() if k != "want"})
+    lead = await language_notice(state, ctx, bookings, mode)
     if isinstance(want, str):
-        return await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
-    return await offer_days(state, ctx, bookings)
+        return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
+    return prepend(lead, await offer_days(state, ctx, bookings))
+
+
+async def language_notice(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str
+) -> tuple[Reply, ...]:
+    """Said before the times when no psychologist who speaks the person's language is free in this mode:
+    the times offered are then with people who speak other languages, and nobody should learn that only
+    from the name in the confirmation (QA: Russian speakers were booked with Latvian and English ones)."""
+    if await bookings.speaks(mode, lang_of(state)):
+        return ()
+    how = texts_of(ctx).render(f"booking.how.{mode}", lang_of(state))
+    return (Reply("booking.no_speaker", {"how": how}),)
 
 
 def ask_mode(state: ConversationState, modes: tuple[str, ...], quota: Quota) -> Turn:
@@ -90,7 +101,7 @@ async def offer_days(
     params: dict[str, str] | None = None,
 ) -> Turn:
     texts, lang, mode = texts_of(ctx), lang_of(state), str(state.slots["mode"])
-    days = await bookings.days(mode, start, DAYS_SHOWN + 1)
+    days = await bookings.days(mode, start, DAYS_SHOWN + 1, lang)
     if not days:
         return no_slots(state)
     buttons = [
@@ -276,6 +287,32 @@ def _only_the_time(text: str, entity: Entity) -> bool:
     ("svētdien" was read as a greeting, and the booking started over with "Sveiki!")."""
     rest = text.replace(entity.text, " ", 1) if entity.text else text
     return not any(ch.isalpha() for ch in rest)
+
+
+async def ask_again(
+    state: ConversationState,
+    ctx: FlowContext,
+    bookings: Bookings,
+    lead: tuple[Reply, ...] = (Reply("booking.pick_again"),),
+) -> Turn:
+    """The question of this step once more, after words that answer none of it: "nākamnedēļ" at the days
+    restarted the booking from the first question, "лично" at the modes dropped it (QA)."""
+    day = state.slots.get("day")
+    if state.step == "confirm":
+        mode, counsellor = str(state.slots["mode"]), int(str(state.slots["counsellor"]))
+        starts = datetime.fromisoformat(str(state.slots["starts"]))
+        offer = await bookings.offer(mode, counsellor, starts)
+        if offer is None:
+            return await taken(state, ctx, bookings, starts)
+        return prepend(lead, confirm(state, ctx, bookings, offer))
+    if "mode" not in state.slots:
+        modes = await bookings.modes()
+        if not modes:
+            return no_slots(state)
+        return prepend(lead, ask_mode(state, modes, await bookings.quota()))
+    if state.step == "time" and isinstance(day, str):
+        return prepend(lead, await offer_times(state, ctx, bookings, date.fromisoformat(day)))
+    return prepend(lead, await offer_days(state, ctx, bookings))
 
 
 def yes_or_no_again(state: ConversationState, buttons: tuple[ButtonSpec, ...]) -> Turn:

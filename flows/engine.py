@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import booking, conversation, handoff, language, privacy
+from flows import booking, conversation, faq, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.registry import FLOWS
 from flows.state import ConversationState, Turn, UserTurn
+from flows.texts import Texts, default_texts
 from nlu.language import script_language
+from nlu.normalize import normalize
 from nlu.parse import FALLBACK
 
 # intents whose words are too few or too international to fix a conversation's language ("Hallo", "ok")
@@ -18,10 +20,18 @@ INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "h
 
 
 def resolve_choice(state: ConversationState, text: str) -> str | None:
-    """A bare number picks an option of the last menu ("0" is the main menu), as on SMS."""
+    """A bare number picks an option of the last menu ("0" is the main menu), as on SMS; so does
+    typing an option's label or one of its words (`Texts.answers_to`), in any of our languages.
+
+    Typed, "Pa tālruni" or "cita diena" went to the model, which took them for other topics
+    (the prisons' addresses, "you have no session") and the booking was lost (QA).
+    """
     token = text.strip().rstrip(".)")
     if not token.isdigit() or len(token) > 2:
-        return None
+        said = normalize(text)
+        # a state saved before choices were kept has options without words: nothing typed matches them
+        pairs = zip(state.options, state.choices, strict=False)
+        return next((option for option, words in pairs if said and said in words), None)
     number = int(token)
     if number == 0:
         return "/help"
@@ -68,7 +78,7 @@ def _script_language(turn: UserTurn) -> str | None:
 async def step(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     state = conversation_language(state, turn, ctx)
     result = await _route(state, turn, ctx)
-    return result if result.flow_step == conversation.OUT_OF_RANGE else _finish(result)
+    return result if result.flow_step == conversation.OUT_OF_RANGE else _finish(result, ctx)
 
 
 async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContext, *, crisis: bool) -> Turn:
@@ -83,22 +93,28 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
         answered = await FLOWS[turn.parse.intent](state, turn, ctx)
         # the answer leaves no flow, but when they were last told where they stand still holds
         kept = {k: v for k, v in state.slots.items() if k == handoff.TOLD_AT}
-        return _finish(replace(answered, state=replace(answered.state, slots=kept)))
-    return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis))
+        return _finish(replace(answered, state=replace(answered.state, slots=kept)), ctx)
+    return _finish(await handoff.while_waiting(state, turn, ctx, crisis=crisis), ctx)
 
 
-def _finish(result: Turn) -> Turn:
+def _finish(result: Turn, ctx: FlowContext) -> Turn:
     understood = result.flow_step not in ("fallback.retry", "fallback.offer")
-    options = tuple(b.payload for r in result.replies for b in r.buttons)
+    buttons = [b for r in result.replies for b in r.buttons]
+    texts: Texts = ctx.texts or default_texts()
     return replace(
         result,
-        state=replace(result.state, misses=result.state.misses if not understood else 0, options=options),
+        state=replace(
+            result.state,
+            misses=result.state.misses if not understood else 0,
+            options=tuple(b.payload for b in buttons),
+            choices=tuple(texts.answers_to(b) for b in buttons),
+        ),
     )
 
 
 async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     intent = turn.parse.intent
-    if intent in INTERRUPTS:
+    if intent in INTERRUPTS and not (intent == "help" and booking.holds_on(state, turn)):
         return await FLOWS[intent](state, turn, ctx)
     if turn.payload == handoff.LEAVE_QUEUE:
         return await handoff.leave_queue(state, ctx)
@@ -118,7 +134,9 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         # "yes" to the offer of a person after two misunderstandings
         return await handoff.request_human(state, turn, ctx)
     if intent in FLOWS and intent != FALLBACK:
-        return await FLOWS[intent](state, turn, ctx)
+        answered = await FLOWS[intent](state, turn, ctx)
+        # a question on a topic in the middle of a booking: answered, and the booking kept to go on with
+        return booking.offer_to_continue(state, answered) if intent in faq.FOLLOW_UPS else answered
     return conversation.fallback(state, turn, set(FLOWS))
 
 

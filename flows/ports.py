@@ -104,16 +104,23 @@ class Bookings(Protocol):
         """Session modes that have at least one free time."""
         ...
 
-    async def days(self, mode: str, start: date | None = None, limit: int = 6) -> list[date]:
-        """Local days (from `start`) with a free time in this mode."""
+    async def speaks(self, mode: str, lang: str) -> bool:
+        """Whether a psychologist who speaks `lang` has a free time in this mode (within the horizon)."""
+        ...
+
+    async def days(
+        self, mode: str, start: date | None = None, limit: int = 6, lang: str | None = None
+    ) -> list[date]:
+        """Local days (from `start`) with a free time in this mode; with `lang`, as `slots` filters."""
         ...
 
     async def slots(self, mode: str, day: date, lang: str) -> list[SlotOffer]:
-        """Free times on a local day, one per time, psychologists speaking `lang` preferred."""
+        """Free times on a local day, one per time: only psychologists who speak `lang` while any of
+        them has a free time in this mode (`speaks`), else everyone's, `lang` speakers preferred."""
         ...
 
     async def nearest(self, mode: str, moment: datetime, lang: str, limit: int = 3) -> list[SlotOffer]:
-        """Free times closest to `moment`, closest first."""
+        """Free times closest to `moment`, closest first; the psychologists as `slots` chooses them."""
         ...
 
     async def offer(self, mode: str, counsellor_id: int, starts_at: datetime) -> SlotOffer | None:

@@ -21,6 +21,8 @@ class ConversationState:
     slots: dict[str, JSONValue] = field(default_factory=dict)
     misses: int = 0  # misunderstandings in a row
     options: tuple[str, ...] = ()  # payloads of the last menu, so "2" can pick the second
+    # per option, the normalised words that pick it when typed (its labels in every language, synonyms)
+    choices: tuple[tuple[str, ...], ...] = ()
     # False while the language rests on a greeting or an emoji alone ("Hallo", "👋"): the first message
     # that says something decides it (flows.engine.conversation_language)
     lang_settled: bool = True
@@ -28,6 +30,7 @@ class ConversationState:
     def to_json(self) -> str:
         data = asdict(self)
         data["options"] = list(self.options)
+        data["choices"] = [list(words) for words in self.choices]
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -44,6 +47,7 @@ class ConversationState:
                 slots=dict(data.get("slots") or {}),
                 misses=int(data.get("misses") or 0),
                 options=tuple(str(o) for o in data.get("options") or ()),
+                choices=tuple(tuple(str(w) for w in words) for words in data.get("choices") or ()),
                 lang_settled=bool(data.get("lang_settled", True)),
             )
         except (ValueError, TypeError, AttributeError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -11,12 +12,14 @@ from typing import Any
 
 import yaml
 
-from flows.state import Reply
+from flows.state import ButtonSpec, Reply
+from nlu.normalize import normalize
 
 TEXTS_DIR = Path(__file__).parent / "texts"
 DEFAULT_LANG = "lv"
 SOURCE_KEY = "meta.source"  # template of the line that cites a factual answer's source
 _FIELD = re.compile(r"\{([a-z_]+)\}")
+WORDS_SUFFIX = ".words"  # `<label key>.words`: what else, typed, picks that button ("telefons", "лично")
 
 
 class ContentError(Exception):
@@ -116,6 +119,22 @@ class Texts:
     def label(self, key: str, lang: str, params: dict[str, str] | None = None) -> str:
         return self.render(key, lang, params)
 
+    def answers_to(self, button: ButtonSpec) -> tuple[str, ...]:
+        """What typed words pick this button, normalised: its label in every language (SMS form too)
+        and the extra words of `<key>.words`.
+
+        People type the button they see ("Pa tālruni") or say it their way ("po telefonu"); the model
+        read such words as other topics and the booking was lost (QA).
+        """
+        found: list[str] = []
+        for lang in self.languages:
+            entry = self.entry(button.key, lang)
+            templates = (t for t in (entry.text, entry.sms) if t)
+            found.extend(string.Formatter().vformat(t, (), dict(button.params)) for t in templates)
+            if self.has(button.key + WORDS_SUFFIX):
+                found.extend(self.render(button.key + WORDS_SUFFIX, lang).split("|"))
+        return tuple(dict.fromkeys(word for word in map(normalize, found) if word))
+
     def parity_problems(self) -> list[str]:
         """Keys or placeholders that differ between languages (for tests and start-up)."""
         problems: list[str] = []
@@ -129,3 +148,9 @@ class Texts:
                 if bool(base[key].source) != bool(table[key].source):
                     problems.append(f"{lang}: source of {key!r} present in only one of {DEFAULT_LANG}/{lang}")
         return problems
+
+
+@functools.cache
+def default_texts() -> Texts:
+    """The shipped texts, read once: for callers whose context brings none (tests, tools)."""
+    return Texts.load()

@@ -102,15 +102,25 @@ class FakeBookings:
     async def modes(self) -> tuple[str, ...]:
         return tuple(m for m in ("video", "phone", "in_person") if self._open(m))
 
-    async def days(self, mode: str, start: date | None = None, limit: int = 6) -> list[date]:
-        days = sorted({s.starts_at.astimezone(self._zone()).date() for s in self._open(mode)})
+    def _for(self, mode: str, lang: str | None) -> list[SlotOffer]:
+        """Speakers of `lang` only, while any of them is free (as the real port does)."""
+        speakers = [s for s in self._open(mode) if lang in s.languages]
+        return speakers or self._open(mode)
+
+    async def speaks(self, mode: str, lang: str) -> bool:
+        return any(lang in s.languages for s in self._open(mode))
+
+    async def days(
+        self, mode: str, start: date | None = None, limit: int = 6, lang: str | None = None
+    ) -> list[date]:
+        days = sorted({s.starts_at.astimezone(self._zone()).date() for s in self._for(mode, lang)})
         return [d for d in days if start is None or d >= start][:limit]
 
     async def slots(self, mode: str, day: date, lang: str) -> list[SlotOffer]:
-        return [s for s in self._open(mode) if s.starts_at.astimezone(self._zone()).date() == day]
+        return [s for s in self._for(mode, lang) if s.starts_at.astimezone(self._zone()).date() == day]
 
     async def nearest(self, mode: str, moment: datetime, lang: str, limit: int = 3) -> list[SlotOffer]:
-        return sorted(self._open(mode), key=lambda s: (abs(s.starts_at - moment), s.starts_at))[:limit]
+        return sorted(self._for(mode, lang), key=lambda s: (abs(s.starts_at - moment), s.starts_at))[:limit]
 
     async def offer(self, mode: str, counsellor_id: int, starts_at: datetime) -> SlotOffer | None:
         return self._find(mode, counsellor_id, starts_at)
@@ -127,7 +137,12 @@ class FakeBookings:
             raise SlotTaken()
         self.free.remove(offer)
         info = BookingInfo(
-            booking_id, offer.counsellor, offer.languages, offer.starts_at, offer.mode, offer.address,
+            booking_id,
+            offer.counsellor,
+            offer.languages,
+            offer.starts_at,
+            offer.mode,
+            offer.address,
             offer.starts_at - timedelta(hours=self._cutoff),
         )
         self.booked.append(info)

@@ -115,8 +115,22 @@ class DbBookings:
 
     # --- reading free times ---
 
-    async def _free(self, mode: str | None, first: date, last: date) -> list[Slot]:
+    async def _free(self, mode: str | None, first: date, last: date, lang: str | None = None) -> list[Slot]:
+        """Free slots; with `lang`, only of psychologists who speak it, if any of them is free at all."""
         plans = await load_plans(self.session, mode)
+        if lang is not None:
+            plans = await self._speakers_if_free(plans, lang)
+        return await self._free_of(plans, first, last)
+
+    async def _speakers_if_free(self, plans: list[Plan], lang: str) -> list[Plan]:
+        # a whole horizon is checked, not the asked day: a day offered from one list of people and its
+        # times from another would show days without a time
+        speakers = [p for p in plans if lang in p.languages]
+        if speakers and await self._free_of(speakers, *self._horizon()):
+            return speakers
+        return plans
+
+    async def _free_of(self, plans: list[Plan], first: date, last: date) -> list[Slot]:
         if not plans:
             return []
         zone = self.policy.zone
@@ -145,21 +159,28 @@ class DbBookings:
         found = {mode for slot in await self._free(None, first, last) for mode in slot.plan.modes}
         return tuple(m for m in ("video", "phone", "in_person") if m in found)
 
-    async def days(self, mode: str, start: date | None = None, limit: int = 6) -> list[date]:
+    async def speaks(self, mode: str, lang: str) -> bool:
         first, last = self._horizon()
-        slots = await self._free(mode, max(start or first, first), last)
+        plans = [p for p in await load_plans(self.session, mode) if lang in p.languages]
+        return bool(await self._free_of(plans, first, last))
+
+    async def days(
+        self, mode: str, start: date | None = None, limit: int = 6, lang: str | None = None
+    ) -> list[date]:
+        first, last = self._horizon()
+        slots = await self._free(mode, max(start or first, first), last, lang)
         days = sorted({s.starts_at.astimezone(self.policy.zone).date() for s in slots})
         return days[:limit]
 
     async def slots(self, mode: str, day: date, lang: str) -> list[SlotOffer]:
-        slots = await self._free(mode, day, day)
+        slots = await self._free(mode, day, day, lang)
         return [self._offer(s, mode) for s in by_preference(slots, lang)]
 
     async def nearest(self, mode: str, moment: datetime, lang: str, limit: int = 3) -> list[SlotOffer]:
         first, last = self._horizon()
         local = moment.astimezone(self.policy.zone).date()
         slots = await self._free(
-            mode, max(first, local - timedelta(days=7)), min(last, local + timedelta(days=7))
+            mode, max(first, local - timedelta(days=7)), min(last, local + timedelta(days=7)), lang
         )
         ranked = sorted(by_preference(slots, lang), key=lambda s: (abs(s.starts_at - moment), s.starts_at))
         return [self._offer(s, mode) for s in ranked[:limit]]

@@ -101,13 +101,138 @@ async def test_english_with_a_time_that_is_not_free(make_app, classifier: Embedd
     assert "Book this time?" in await chat.say("1")
     assert "Your session is booked" in await chat.say("yes")
     assert "Your session:" in await chat.say("When is my session?")
-    assert "Your current time: Friday 27 November, 10:00" in await chat.say("move")
+    # the nearest time with a psychologist who speaks English (Anna's Friday 10:00 was offered before)
+    assert "Your current time: Thursday 26 November, 19:00" in await chat.say("move")
     assert "Choose a time" in await chat.say("2")  # the second day offered
     assert "Move your session to this time?" in await chat.say("1")
     assert "Your session has been moved" in await chat.say("yes")
     assert "Do you really want to cancel" in await chat.say("cancel")
     assert "Your session is cancelled" in await chat.say("yes")
     assert [status for _, status in await statuses(app)] == ["cancelled", "cancelled"]
+
+
+ASK = {
+    "lv": "Gribu pieteikties pie psihologa",
+    "ru": "Хочу записаться к психологу",
+    "en": "I want to book a psychologist",
+}
+PICK_DAY = {
+    "lv": "Kurā dienā jums būtu ērti?",
+    "ru": "В какой день вам удобно?",
+    "en": "Which day suits you?",
+}
+PICK_TIME = {"lv": "Izvēlieties laiku", "ru": "Выберите время", "en": "Choose a time"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "mode"),
+    [
+        ("lv", "Pa tālruni", "Pa tālruni"),
+        ("lv", "pa talruni", "Pa tālruni"),
+        ("lv", "Videozvans", "Videozvans"),
+        ("lv", "telefoniski", "Pa tālruni"),
+        ("lv", "klātienē", "Klātienē"),
+        ("ru", "по телефону", "По телефону"),
+        ("ru", "po telefonu", "По телефону"),
+        ("ru", "лично", "Очно"),
+        ("ru", "клатиене", "Очно"),
+        ("ru", "видео", "Видеозвонок"),
+        ("en", "phone", "By phone"),
+        ("en", "video", "Video call"),
+        ("en", "In person.", "In person"),
+    ],
+)
+async def test_a_typed_mode_is_that_choice(make_app, classifier: EmbeddedClassifier, lang, typed, mode):
+    """QA: typed, "Pa tālruni" got the prisons' addresses, "in person" a coordinator's queue."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"typed-mode-{lang}")
+    await chat.say(ASK[lang])
+    assert f"{mode}. {PICK_DAY[lang]}" in await chat.say(typed)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"), [("lv", "cita diena"), ("ru", "другой день"), ("en", "Another day")]
+)
+async def test_typing_another_day_at_the_times_shows_the_days_again(
+    make_app, classifier: EmbeddedClassifier, lang, typed
+):
+    """QA: "cita diena" typed at the times answered "you have no session booked", and the booking was lost."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"other-day-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    await chat.say("1")  # the first day
+    assert PICK_DAY[lang] in await chat.say(typed)
+    assert PICK_TIME[lang] in await chat.say("1")  # still booking: the first day's times
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "again"),
+    [
+        ("lv", "nākamnedēļ", "izvēlieties kādu no iespējām zemāk"),
+        ("ru", "на следующей неделе", "выберите один из вариантов ниже"),
+    ],
+)
+async def test_words_that_answer_no_choice_ask_the_same_question_again(
+    make_app, classifier: EmbeddedClassifier, lang, typed, again
+):
+    """QA: "nākamnedēļ" at the days started the booking over from the first question."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"again-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    answer = await chat.say(typed)
+    assert again in answer and PICK_DAY[lang] in answer
+    assert PICK_TIME[lang] in await chat.say("1")  # the first day's times: the booking went on
+
+
+async def test_russian_speakers_get_only_psychologists_who_speak_russian(
+    make_app, classifier: EmbeddedClassifier
+):
+    """QA: "Edgars Paraugs (латышский, английский)" was offered to, and booked by, Russian speakers."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "ru-speaker")
+    await chat.say(ASK["ru"])
+    days = await chat.say("1")  # video: Anna and Olga speak Russian, Edgars (Tuesdays, Saturdays) does not
+    assert "Вт " not in days and "Сб " not in days
+    confirm = await chat.say("в четверг в 9")
+    assert "Olga Primer" in confirm and "Edgars" not in confirm
+
+
+async def test_english_speakers_are_told_when_nobody_speaking_english_is_free(
+    make_app, classifier: EmbeddedClassifier
+):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "en-in-person")
+    await chat.say(ASK["en"])
+    answer = await chat.say("in person")  # only Anna (Latvian, Russian) sees people in person
+    assert "no psychologist who speaks English has a free time for a session in person" in answer
+    assert PICK_DAY["en"] in answer
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked", "answered", "go_on"),
+    [
+        # answered (psych_info), then the booking is offered to go on: the typed button goes on
+        ("ru", "сколько это стоит?", "Запись к психологу ещё не закончена", "Продолжить запись"),
+        # the model only guesses "help": not the menu, the times again
+        ("en", "what does it cost?", "your booking is still open", None),
+    ],
+)
+async def test_a_question_at_the_times_keeps_the_booking(
+    make_app, classifier: EmbeddedClassifier, lang, asked, answered, go_on
+):
+    """QA: "what does it cost?" at the times was answered (or the menu shown) and the booking was lost."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"asks-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    await chat.say("1")  # the first day
+    reply = await chat.say(asked)
+    assert answered in reply
+    if go_on is not None:
+        reply = await chat.say(go_on)
+    assert PICK_TIME[lang] in reply
 
 
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):

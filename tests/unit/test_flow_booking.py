@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -281,14 +282,89 @@ async def test_reschedule_books_the_new_time_then_cancels_the_old(bookings: Fake
     )
 
 
-async def test_another_topic_leaves_the_booking_flow(bookings: FakeBookings, texts: Texts):
+@pytest.mark.parametrize(
+    ("lang", "no", "kept"),
+    [
+        ("lv", "nē", "Jūsu konsultācija paliek spēkā: trešdiena, 25. novembris, plkst. 10:00."),
+        ("ru", "нет", "Ваша консультация остаётся в силе: среда, 25 ноября, 10:00."),
+        ("en", "no", "Your session stays as it was: Wednesday 25 November, 10:00."),
+    ],
+)
+async def test_saying_no_to_the_new_time_keeps_the_session_and_says_when_it_is(
+    bookings: FakeBookings, texts: Texts, lang: str, no: str, kept: str
+):
+    """QA: "нет" at the move's confirmation said "запись не сделана", as if the session were gone."""
+    chat = Chat(context(bookings, texts), texts, lang=lang)
+    await bookings.book("video", 1, at(25, 10))
+    await chat.say(said(intent="reschedule_booking"))
+    await chat.say(said(payload=chat.payloads[0]))  # the first day offered in their language
+    await chat.say(said(payload=chat.payloads[0]))
+    await chat.say(UserTurn(no, Parse(no, "deny", 0.99)))
+    assert kept in chat.text()
+    assert bookings.current is not None and bookings.current.starts_at == at(25, 10)
+
+
+async def test_russian_speakers_are_offered_only_psychologists_who_speak_russian(
+    bookings: FakeBookings, texts: Texts
+):
+    """QA: Russian speakers were offered, and booked with, psychologists who speak no Russian."""
+    chat = Chat(context(bookings, texts), texts, lang="ru")
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    assert chat.keys == ["booking.pick_day"]
+    assert chat.payloads == ["bk:day:2026-11-24", "bk:day:2026-11-25"]  # not Pēteris's Friday
+    await chat.say(said(payload="bk:day:2026-11-24"))
+    await chat.say(said("в 10", when=at(24, 10).isoformat()))
+    assert "Anna Demo (латышский, русский)" in chat.text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "mode", "said_first"),
+    [
+        ("ru", "phone", "ни у одного психолога, говорящего по-русски, нет свободного времени"),
+        ("en", "in_person", "no psychologist who speaks English has a free time for a session in person"),
+    ],
+)
+async def test_when_nobody_speaks_their_language_they_are_told_before_the_others_are_offered(
+    bookings: FakeBookings, texts: Texts, lang: str, mode: str, said_first: str
+):
+    chat = Chat(context(bookings, texts), texts, lang=lang)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload=f"bk:mode:{mode}"))
+    assert chat.keys == ["booking.no_speaker", "booking.pick_day"]
+    assert said_first in chat.text(0)
+    assert chat.payloads[:1] == ["bk:day:2026-11-27" if mode == "phone" else "bk:day:2026-11-26"]
+
+
+async def test_another_topic_is_answered_and_the_booking_waits(bookings: FakeBookings, texts: Texts):
     chat = Chat(context(bookings, texts), texts)
     await chat.say(said(intent="book_counselling"))
     await chat.say(said(payload="bk:mode:video"))
     tomorrow = at(24, 0).isoformat()
     asked = said("kā var satikt vīru rīt?", intent="visit_rules", when=tomorrow, time_words="rīt")
     await chat.say(asked)
-    assert chat.keys == ["faq.visit_rules"] and chat.state.flow is None
+    assert chat.keys == ["faq.visit_rules", "booking.continue"] and chat.state.step == "day"
+
+
+async def test_a_question_in_the_middle_of_a_booking_is_answered_then_the_booking_goes_on(
+    bookings: FakeBookings, texts: Texts
+):
+    """QA: "what does it cost?" at the times was answered, and the booking was gone."""
+    chat = Chat(context(bookings, texts), texts, lang="en")
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(payload="bk:day:2026-11-27"))
+    await chat.say(said("what does it cost?", intent="psych_info"))
+    assert chat.keys == ["faq.psych_info", "booking.continue"]
+    assert chat.labels()[0] == "Continue booking"
+    await chat.say(said(payload=chat.payloads[0]))
+    assert chat.keys == ["booking.pick_time"] and "Friday 27 November" in chat.text()
+    await chat.say(said(payload=chat.payloads[0]))
+    await chat.say(said("is it free?", intent="psych_info"))
+    await chat.say(said(payload=chat.payloads[0]))
+    assert chat.keys == ["booking.confirm"]
+    await chat.say(said(payload="bk:yes"))
+    assert chat.keys == ["booking.booked"] and bookings.current is not None
 
 
 async def test_a_day_alone_is_the_answer_even_when_the_model_took_it_for_something_else(
@@ -353,7 +429,8 @@ async def test_without_the_bookings_port_a_coordinator_arranges_sessions(texts: 
 
 
 async def test_a_time_inside_the_cut_off_says_only_a_coordinator_can_change_it(texts: Texts):
-    bookings = FakeBookings(NOW, free())
+    # everyone speaks English here: Tuesday's psychologist would otherwise not be offered in English
+    bookings = FakeBookings(NOW, [replace(s, languages=("lv", "ru", "en")) for s in free()])
     chat = Chat(context(bookings, texts), texts, lang="en")
     await chat.say(said(intent="book_counselling"))
     await chat.say(said(payload="bk:mode:video"))
