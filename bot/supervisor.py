@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import shutil
@@ -86,7 +87,7 @@ class Supervisor:
             self.command,
             env=self.env,
             start_new_session=True,  # a terminal's Ctrl+C reaches the parent only; it forwards one SIGTERM
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - the parent is single-threaded
+            preexec_fn=functools.partial(_die_with_parent, os.getpid()),  # noqa: PLW1509 - single-threaded parent
         )
         slot.started = time.monotonic()
         log.info("worker %d started", slot.index, extra={"worker_pid": slot.proc.pid})
@@ -142,10 +143,16 @@ class Supervisor:
         return 0 if clean and not self.gave_up else 1
 
 
-def _die_with_parent() -> None:
-    """Linux: a worker gets SIGTERM if the parent dies without stopping it (kill -9 of the parent)."""
+def _die_with_parent(parent: int) -> None:
+    """Linux: a worker gets SIGTERM if the parent dies without stopping it (kill -9 of the parent).
+
+    The death signal only covers a parent that dies after it is set: one killed between the fork and the
+    prctl left its worker running on (a test caught it under load), so the child checks it still has it.
+    """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        os._exit(1)  # not exec'd yet: nothing to clean up, and the supervisor's signal handlers are inherited
 
 
 def _mark_dead(pid: int, metrics_dir: Path) -> None:
