@@ -34,10 +34,10 @@ if str(ROOT) not in sys.path:
 from nlu.embedded import DEFAULT_DATA_DIR, EmbeddedClassifier  # noqa: E402
 from nlu.entities import EntityExtractor  # noqa: E402
 from nlu.evaluate import EvalReport, evaluate, held_out_split, kfold  # noqa: E402
-from nlu.taxonomy import ADDED  # noqa: E402
 from nlu.language import LanguageModel  # noqa: E402
 from nlu.model import FeatureConfig, IntentClassifier  # noqa: E402
 from nlu.rules import Rules  # noqa: E402
+from nlu.taxonomy import ADDED  # noqa: E402
 from nlu.yaml_data import Example, load_examples, yaml_files  # noqa: E402
 
 NOW = datetime(2026, 3, 11, 9, 30, tzinfo=ZoneInfo("Europe/Riga"))
