@@ -107,7 +107,9 @@ def _finish(result: Turn, ctx: FlowContext) -> Turn:
             result.state,
             misses=result.state.misses if not understood else 0,
             options=tuple(b.payload for b in buttons),
-            choices=tuple(texts.answers_to(b) for b in buttons),
+            # a topic button's label is understood by the NLU anyway; only the flows' own options (modes,
+            # days, times, yes/no) need their words kept, and the state is written on every turn
+            choices=tuple(() if b.payload[1:] in FLOWS else texts.answers_to(b) for b in buttons),
         ),
     )
 

@@ -19,6 +19,7 @@ TEXTS_DIR = Path(__file__).parent / "texts"
 DEFAULT_LANG = "lv"
 SOURCE_KEY = "meta.source"  # template of the line that cites a factual answer's source
 _FIELD = re.compile(r"\{([a-z_]+)\}")
+_ANSWERS_CACHED = 4096
 WORDS_SUFFIX = ".words"  # `<label key>.words`: what else, typed, picks that button ("telefons", "лично")
 
 
@@ -68,6 +69,8 @@ class Texts:
 
     def __init__(self, entries: dict[str, dict[str, TextEntry]]) -> None:
         self.entries = entries
+        # (key, params) -> answers_to: the words are the same every time a button is offered
+        self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, ...]] = {}
 
     @classmethod
     def load(cls, directory: Path = TEXTS_DIR) -> Texts:
@@ -126,6 +129,10 @@ class Texts:
         People type the button they see ("Pa tālruni") or say it their way ("po telefonu"); the model
         read such words as other topics and the booking was lost (QA).
         """
+        cache_key = (button.key, tuple(sorted(button.params.items())))
+        cached = self._answers.get(cache_key)
+        if cached is not None:
+            return cached
         found: list[str] = []
         for lang in self.languages:
             entry = self.entry(button.key, lang)
@@ -133,7 +140,10 @@ class Texts:
             found.extend(string.Formatter().vformat(t, (), dict(button.params)) for t in templates)
             if self.has(button.key + WORDS_SUFFIX):
                 found.extend(self.render(button.key + WORDS_SUFFIX, lang).split("|"))
-        return tuple(dict.fromkeys(word for word in map(normalize, found) if word))
+        answers = tuple(dict.fromkeys(word for word in map(normalize, found) if word))
+        if len(self._answers) < _ANSWERS_CACHED:  # times' labels vary with their params: keep it bounded
+            self._answers[cache_key] = answers
+        return answers
 
     def parity_problems(self) -> list[str]:
         """Keys or placeholders that differ between languages (for tests and start-up)."""
