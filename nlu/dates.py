@@ -236,6 +236,8 @@ class DateFinder:
             reading.mark(clock.start(), clock.end())
             return
         for match in _DOTTED_RE.finditer(text):
+            if any(span.start <= match.start() < span.end for span in reading.spans or ()):
+                continue  # already read as the day: "15.12 plkst 14" is 15 December at 14, not 15:12
             hour, minute = int(match.group(1)), int(match.group(2))
             if (
                 match.group(3) is None

@@ -39,6 +39,11 @@ def values(extractor: EntityExtractor, text: str, kind: str) -> list[str]:
         ("в 7 вечера", "2026-03-11T19:00:00+02:00"),
         ("pirmdien", "2026-03-16T00:00:00+02:00"),
         ("1. aprīlī plkst. 9", "2026-04-01T09:00:00+03:00"),
+        # QA, fourth pass: the date's own digits were read again as the time (15:12)
+        ("15.03 plkst 14", "2026-03-15T14:00:00+02:00"),
+        ("15.03. в 14", "2026-03-15T14:00:00+02:00"),
+        ("15.03", "2026-03-15T00:00:00+02:00"),
+        ("15.03 14.30", "2026-03-15T14:30:00+02:00"),
     ],
 )
 def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -> None:
