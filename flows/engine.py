@@ -53,6 +53,9 @@ def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowCon
         settled = _says_something(turn) or _script_language(turn) is not None  # "привет" is Russian enough
         return replace(state, lang=lang, lang_settled=settled)
     if not state.lang_settled and _says_something(turn) and turn.parse.language:
+        if len(turn.text.split()) == 1 and _script_language(turn) is None:
+            # one Latin word is too little to tell: "hello", then "parcel", was answered in Latvian (QA)
+            return state
         # "Hallo" set English; "ka var satikt viru cietuma?" is the first real message, and it is Latvian
         return replace(state, lang=turn.parse.language, lang_settled=True)
     written = _script_language(turn)

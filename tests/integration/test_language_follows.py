@@ -103,3 +103,14 @@ async def test_someone_put_in_the_queue_by_a_crisis_word_can_still_get_the_accou
     await say(app, sender, "steidzami vajag palīdzību ar naudas pārskaitījumu")  # may read as a crisis
     replies = await say(app, sender, "kāds ir konta numurs?")
     assert any("LV15TREL8190468041000" in reply for reply in replies)  # the IeVP account, sourced
+
+
+async def test_one_latin_word_after_a_greeting_keeps_the_greetings_language(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, "hello")
+    (answer,) = await say(app, sender, "parcel")  # the language model alone reads it as Latvian
+    assert answer.startswith("Parcels and items handed in")
+    (letters,) = await say(app, sender, "ka var nosutit vestuli uz cietumu?")  # a sentence still decides
+    assert letters.startswith("Ieslodzītais var sūtīt un saņemt vēstules")
