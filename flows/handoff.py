@@ -15,6 +15,7 @@ from nlu.entities import find_phone_numbers
 
 LEAVE_QUEUE = "handoff:leave"
 HUMAN_HANDOFF = "human_handoff"
+FEELING_LOW = "feeling_low"
 AFTER_HOURS = "handoff"  # the flow that holds the out-of-hours choices while the person waits
 CALLBACK = "handoff:callback"
 LEAVE_MESSAGE = "handoff:message"
@@ -32,7 +33,9 @@ _ASK_PHONE = "handoff.after_hours.ask_phone"
 # word in "steidzami vajag palīdzību ar pārskaitījumu") could not even get the account number. Not the
 # menu: "es nezinu ko darīt" or "can you help me?" (read as `help`) are for the coordinator, and the menu
 # offered "talk to a person" to someone already waiting (QA, second pass).
-ANSWERED_WHILE_WAITING = frozenset(FOLLOW_UPS)
+# not hard feelings: the person is already waiting for a coordinator, so "I'll call a coordinator" is wrong
+# there, and after a crisis it read as the danger being over (QA, fifth pass); see while_waiting
+ANSWERED_WHILE_WAITING = frozenset(FOLLOW_UPS) - {FEELING_LOW}
 # ...and only when the model is sure: what a waiting person writes is mostly for the coordinator, and a
 # guess answered as a question is worse than silence ("а сколько ещё ждать?" read as visits at 0.39)
 SURE_WHILE_WAITING = 0.8
@@ -88,11 +91,17 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
         return await leave_queue(state, ctx)
     told = state.slots.get(TOLD_AT)
     asked = turn.parse.intent == HUMAN_HANDOFF
+    hurting = turn.parse.intent == FEELING_LOW  # "man ir ļoti smagi": never met with silence
     pause = TELL_AGAIN_AFTER_CRISIS if crisis else TELL_AGAIN_AFTER
-    if not asked and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < pause:
+    if not (asked or hurting) and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < pause:
         return Turn((), state, "waiting")
     ticket = await ctx.handoffs.request(crisis=False, reason="asked")  # never lowers a crisis's priority
-    key = "handoff.still_waiting" + ("_crisis" if crisis else "")
+    if crisis:
+        key = "handoff.still_waiting_crisis"
+    elif hurting and ticket.in_hours:  # out of hours the status already says 116123 and 112
+        key = "handoff.still_waiting_hurting"
+    else:
+        key = "handoff.still_waiting"
     key += "" if ticket.in_hours else "_after_hours"
     closing = ticket.minutes_to_closing
     if crisis and closing is not None and closing < CRISIS_CLOSING_SOON:

@@ -28,6 +28,8 @@ DEFAULT_MARGIN = 0.0  # top-two margin below which the model is not trusted eith
 DEFAULT_CRISIS_FLOOR = 0.40  # the model's crisis probability that is enough, recall first
 LANGUAGE_JSON = "language.json"
 RANKING_SIZE = 10
+FEELING_LOW = "feeling_low"
+CRISIS_BESIDE_FEELING_LOW = 0.2  # a crisis this likely next to hard feelings is taken as a crisis
 SURE_OF_ONE_WORD = 0.9  # "Labdien, vēstules" is about letters; "hi there" is not a request for a person
 ZONE = ZoneInfo("Europe/Riga")
 log = logging.getLogger(__name__)
@@ -119,6 +121,10 @@ class EmbeddedClassifier:
         top = scores[0]
         crisis = next((s for s in scores if s.name == CRISIS), None)
         if crisis is not None and crisis.confidence >= self.crisis_floor:
+            return CRISIS, crisis.confidence
+        if top.name == FEELING_LOW and crisis is not None and crisis.confidence >= CRISIS_BESIDE_FEELING_LOW:
+            # hard feelings and a crisis share their words, so the model splits its belief between them
+            # ("устала от жизни": 0.71 / 0.22); recall first, as with the crisis floor (QA, fifth pass)
             return CRISIS, crisis.confidence
         second = scores[1].confidence if len(scores) > 1 else 0.0
         if top.confidence < self.threshold or top.confidence - second < self.margin:

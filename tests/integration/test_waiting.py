@@ -12,6 +12,7 @@ from bot import keys
 from bot.db.models import Owner
 from tests.conftest import RIGA
 from tests.factories import conversations, handoffs, inbound, outbox, transcript
+from tests.fakes import FakeClassifier
 
 SATURDAY_NIGHT = datetime(2026, 11, 28, 3, 10, tzinfo=RIGA)
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=RIGA)
@@ -192,3 +193,30 @@ async def test_a_number_slip_at_the_out_of_hours_choice_keeps_the_choice(make_ap
     assert request.reason != "message"  # "4" was not taken as the message for the morning
     await _say(app, "2")  # leave a message: the choice is still there
     assert (await handoffs(app))[0].reason == "message"
+
+
+async def test_hard_feelings_while_waiting_after_a_crisis_keep_the_crisis_lines_and_no_new_offer(
+    make_app, clock
+):
+    # QA, fifth pass: "man ir ļoti smagi" right after a crisis got the feeling_low answer, which offers to
+    # call a coordinator (already called) and puts 116123 as "if it gets very hard"
+    app = await make_app(classifier=FakeClassifier({"dzīvot": "crisis", "smagi": "feeling_low"}))
+    clock.current = MONDAY_MORNING
+    await _say(app, "negribu dzīvot")
+    seen = len(await outbox(app))
+    await _say(app, "man ir ļoti smagi")  # at once: hard feelings are never met with silence
+    (status,) = await _new_replies(app, seen)
+    assert status == app[keys.texts].render("handoff.still_waiting_crisis", "lv")
+    assert "116123" in status and "112" in status
+
+
+async def test_hard_feelings_while_waiting_are_answered_with_the_crisis_line_at_once(make_app, clock):
+    app = await make_app(classifier=FakeClassifier({"cilvēk": "human_handoff", "smagi": "feeling_low"}))
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")
+    seen = len(await outbox(app))
+    await _say(app, "man ir ļoti smagi")  # told where they stand a moment ago, yet not silence
+    (status,) = await _new_replies(app, seen)
+    assert status.startswith("Žēl, ka jums ir tik grūti.") and "116123" in status and "112" in status
+    (conversation,) = await conversations(app)
+    assert conversation.owner == Owner.WAITING

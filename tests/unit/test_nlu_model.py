@@ -11,7 +11,7 @@ import pytest
 from nlu.embedded import EmbeddedClassifier, load_classifier
 from nlu.entities import EntityExtractor
 from nlu.model import IntentClassifier
-from nlu.parse import FALLBACK
+from nlu.parse import FALLBACK, IntentScore
 from nlu.rules import Rules
 from nlu.yaml_data import Example
 
@@ -109,3 +109,14 @@ def test_load_classifier_trains_once_then_uses_the_cache(tmp_path: Path) -> None
     messages.clear()
     load_classifier(tmp_path / "data", tmp_path / "cache", progress=messages.append, now=lambda: NOW)
     assert any("training on" in m for m in messages)
+
+
+def test_a_crisis_beside_hard_feelings_is_taken_as_a_crisis(model: IntentClassifier) -> None:
+    # hard feelings and a crisis share words: the model splits its belief ("устала от жизни" 0.71 / 0.22)
+    nlu = classifier(model, threshold=0.3)
+    split = [IntentScore("feeling_low", 0.71), IntentScore("crisis", 0.22), IntentScore("thanks", 0.07)]
+    assert nlu._decide(split) == ("crisis", 0.22)
+    calm = [IntentScore("feeling_low", 0.9), IntentScore("crisis", 0.05), IntentScore("thanks", 0.05)]
+    assert nlu._decide(calm) == ("feeling_low", 0.9)
+    elsewhere = [IntentScore("letters", 0.7), IntentScore("crisis", 0.25), IntentScore("thanks", 0.05)]
+    assert nlu._decide(elsewhere) == ("letters", 0.7)  # only beside hard feelings; the floor stays 0.40

@@ -34,6 +34,28 @@ CRISIS = [
     "i want to die",
     "he is beating me",
     "I'm afraid he will kill himself",
+    # QA, fifth pass: with the feeling_low answer the model read these as hard feelings
+    "i'm struggling, i keep thinking about ending it",
+    "я всё время плачу и думаю о смерти",
+    "esmu tik nogurusi, gribu aizmigt un nemosties",
+    "esmu nogurusi dzīvot",
+    "устала от жизни",
+    "ustala ot zhizni",
+    "I'm tired of living",
+    "i feel like dying",
+    "i feel hopeless",
+    "I feel like giving up on everything",
+    "i feel empty, like there's no reason to go on",
+    "esmu izsmelta, negribu vairs neko",
+    "i want it all to stop",
+    "nothing to live for",
+    "i'm going to end things",
+    "esmu gatava visu beigt",
+    "скоро меня не станет",
+    "хочу на тот свет",
+    "gribu pie viņa viņsaulē",
+    "i just want the pain to stop",
+    "man vienalga, kas ar mani notiks",
 ]
 
 
