@@ -131,7 +131,11 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             return steps.ask_mode(
                 steps.at_step(state, "mode", want=want), await bookings.modes(), await bookings.quota()
             )
-        bare = state.step == "time" and steps.BARE_CLOCK.fullmatch(turn.text.strip()) is not None
+        # an hour without a day ("10:00", "plkst. 10", "в 10 утра") means the day whose times are shown
+        bare = state.step == "time" and (
+            steps.BARE_CLOCK.fullmatch(turn.text.strip()) is not None
+            or turn.parse.entity("clock") is not None
+        )
         return await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want), bare=bare)
     if state.step in ("mode", "day", "time") and _not_a_choice(state, turn):
         return await steps.ask_again(state, ctx, bookings)

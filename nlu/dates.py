@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -36,6 +37,18 @@ _EVENING_BELOW = 8  # "at 3" with no am/pm means 15:00 for a daytime appointment
 class _Span:
     start: int
     end: int
+
+
+class Moment(NamedTuple):
+    """A moment found in a message: when, where in the text, and whether a day was said at all.
+
+    "plkst. 10" resolves to the next 10:00 like any time, but a booking that already has a day means that
+    day (QA: "piektdien", then "plkst. 10", booked Tuesday)."""
+
+    moment: datetime
+    start: int
+    end: int
+    day_said: bool
 
 
 @dataclass
@@ -98,9 +111,7 @@ class DateFinder:
             raise ValueError(f"{path}: expected a mapping")
         return cls(config)
 
-    def find(
-        self, text: str, now: datetime, tokens: list[Token] | None = None
-    ) -> tuple[datetime, int, int] | None:
+    def find(self, text: str, now: datetime, tokens: list[Token] | None = None) -> Moment | None:
         """The moment the text names, with its character span, or None; `now` must be aware."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -117,10 +128,12 @@ class DateFinder:
             if reading.hour is None and day_end is not None:
                 self._hour_after(day_end, tokens, words, reading)
         if reading.spans is None:
-            return self._relative_offset(text, words, now) if has_digit else None
+            offset = self._relative_offset(text, words, now) if has_digit else None
+            return None if offset is None else Moment(*offset, day_said=True)
         start = min(s.start for s in reading.spans)
         end = max(s.end for s in reading.spans)
-        return _resolve(reading, now), start, end
+        day_said = reading.day is not None or reading.weekday is not None
+        return Moment(_resolve(reading, now), start, end, day_said)
 
     def _read_days(
         self,

@@ -23,6 +23,7 @@ from nlu.phrases import PhraseMatcher
 
 PRISONS_FILE = Path(__file__).with_name("prisons.yml")
 PHONE_REGION = "LV"
+CLOCK = "clock"  # an hour said without a day ("plkst. 10"), beside its "time" entity
 _NO_FUZZ = 99  # prison stems are short; a typo allowance would let "plain" meet "olain"
 _MIN_PHONE_DIGITS = 7
 
@@ -108,8 +109,11 @@ class EntityExtractor:
         entities.extend(phones)
         found = self._dates.find(_blank_spans(text, phones), now, None if phones else tokens)
         if found is not None:
-            moment, start, end = found
+            moment, start, end, day_said = found
             entities.append(Entity("time", moment.isoformat(), start, end, text[start:end]))
+            if not day_said and (moment.hour, moment.minute) != (0, 0):
+                # the hour alone: a flow that already has a day applies it there (nlu.dates.Moment)
+                entities.append(Entity(CLOCK, f"{moment:%H:%M}", start, end, text[start:end]))
         return tuple(sorted(entities, key=lambda e: e.start))
 
 

@@ -38,3 +38,24 @@ async def test_the_day_that_does_not_suit_is_not_a_crisis_and_the_other_day_is_o
     async with app[keys.sessionmaker]() as session:
         (crisis,) = (await session.execute(select(Conversation.crisis))).scalars()
     assert not crisis
+
+
+@pytest.mark.parametrize(
+    ("opening", "day", "hour", "confirmed"),
+    [
+        ("Gribu pieteikties pie psihologa", "piektdien", "plkst. 10", "Datums: piektdiena, 27. novembris"),
+        ("Хочу записаться к психологу", "в пятницу", "в 10 утра", "Дата: пятница, 27 ноября"),
+    ],
+)
+async def test_an_hour_typed_after_the_day_is_that_days_hour(
+    make_app, classifier: EmbeddedClassifier, opening: str, day: str, hour: str, confirmed: str
+):
+    # QA, fifth pass: "piektdien", then "plkst. 10", confirmed Tuesday 10:00 (tomorrow), inside the 24 h
+    # within which the person can no longer move it themselves
+    app = await make_app(classifier=classifier)  # Monday 23 November 2026, 10:00
+    chat = Terminal(app, "hour-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    await chat.say(day)
+    confirm = await chat.say(hour)
+    assert confirmed in confirm and "10:00" in confirm
