@@ -137,9 +137,21 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             or turn.parse.entity("clock") is not None
         )
         return await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want), bare=bare)
+    if state.step in ("mode", "day", "time") and "moving" in state.slots and _sure_no(turn):
+        # "нет, оставьте как есть" while choosing a new time: the session stays (it looped, QA fifth pass)
+        return await _declined(state, ctx, bookings)
     if state.step in ("mode", "day", "time") and _not_a_choice(state, turn):
         return await steps.ask_again(state, ctx, bookings)
     return None
+
+
+def _sure_no(turn: UserTurn) -> bool:
+    return (
+        not turn.payload
+        and turn.parse.intent == "deny"
+        and turn.parse.confidence >= steps.SURE_YES_NO
+        and turn.parse.entity("time") is None
+    )
 
 
 def _not_an_answer(turn: UserTurn) -> bool:

@@ -29,8 +29,18 @@ NEAREST = 3
 TIME_INTENTS = {FALLBACK, "book_counselling", "reschedule_booking", "affirm"}
 SURE = 0.7
 # at a choice of mode, day or time, what is not a change of subject even when the model is sure: words
-# it did not follow, small talk, or asking to book while booking ("nākamnedēļ" read as book_counselling)
-NOT_A_CHOICE = {FALLBACK, "thanks", "greet", "out_of_scope", "affirm", "deny", "book_counselling"}
+# it did not follow, small talk, or asking to book while booking ("nākamnedēļ" read as book_counselling),
+# or a day that does not suit ("rīt nevaru" is taught as moving the time, and dropped the booking)
+NOT_A_CHOICE = {
+    FALLBACK,
+    "thanks",
+    "greet",
+    "out_of_scope",
+    "affirm",
+    "deny",
+    "book_counselling",
+    "reschedule_booking",
+}
 # what a yes/no question may hear that is neither an answer nor a change of subject (a yes or no the
 # model is unsure of included: see yes_no)
 NOT_AN_ANSWER = {FALLBACK, "thanks", "greet", "out_of_scope", "affirm", "deny"}

@@ -59,3 +59,38 @@ async def test_an_hour_typed_after_the_day_is_that_days_hour(
     await chat.say(day)
     confirm = await chat.say(hour)
     assert confirmed in confirm and "10:00" in confirm
+
+
+@pytest.mark.parametrize(
+    ("opening", "refusal", "asked_again"),
+    [
+        ("Gribu pieteikties pie psihologa", "rīt nevaru", "Kurā dienā jums būtu ērti?"),
+        ("Gribu pieteikties pie psihologa", "man neder rīt", "Kurā dienā jums būtu ērti?"),
+        ("Хочу записаться к психологу", "завтра не могу", "В какой день вам удобно?"),
+    ],
+)
+async def test_only_a_day_that_does_not_suit_keeps_the_booking_and_asks_for_the_day(
+    make_app, classifier: EmbeddedClassifier, opening: str, refusal: str, asked_again: str
+):
+    # QA, fifth pass: "rīt nevaru" answered "you have no session booked" and the booking was gone;
+    # "man neder rīt" booked tomorrow
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "refusing-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(refusal)
+    assert asked_again in answer
+    assert "Datums:" not in answer and "Дата:" not in answer  # no day taken, tomorrow least of all
+
+
+async def test_no_while_choosing_a_new_time_keeps_the_session(make_app, classifier: EmbeddedClassifier):
+    # QA, fifth pass: "нет, оставьте как есть" at the days of a move asked again, and again
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "keeping-person")
+    await chat.say("Хочу записаться к психологу")
+    await chat.say("1")
+    await chat.say("в пятницу в 10")
+    await chat.say("да")
+    await chat.say("перенести")
+    kept = await chat.say("нет, оставьте всё как есть")
+    assert "пятница, 27 ноября" in kept and "10:00" in kept
