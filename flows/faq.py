@@ -23,7 +23,7 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "employment": ("release_preparation", "probation", "useful_links"),
     "probation": ("release_preparation", "employment", "legal_help"),
     "useful_links": ("prison_contacts", "legal_help", "human_handoff"),
-    "first_steps": ("visit_rules", "parcels_money", "psych_info", "human_handoff"),
+    "first_steps": ("visit_rules", "prison_contacts", "parcels_money", "psych_info", "human_handoff"),
     "feeling_low": ("book_counselling", "human_handoff", "psych_info"),
 }
 

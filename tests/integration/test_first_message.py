@@ -47,7 +47,7 @@ async def test_a_relative_who_has_just_ended_up_in_prison_gets_where_to_start(
     # where to ask where they are held, the crisis line, legal aid (all sourced: facts.md §9, §18, §13)
     assert "pasts@ievp.gov.lv" in answer.text and "116123" in answer.text and "80001801" in answer.text
     labels = [button.label for button in answer.buttons]
-    assert labels[0] == visits_button and len(labels) == 5  # visits, money, psychologist, a person, menu
+    assert labels[0] == visits_button and len(labels) == 6  # then contacts, money, psychologist, person, menu
 
 
 @pytest.mark.parametrize(
