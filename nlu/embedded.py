@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from nlu.entities import EntityExtractor
 from nlu.language import LanguageModel, guess_language
 from nlu.model import FORMAT_VERSION, MODEL_JSON, IntentClassifier
-from nlu.normalize import tokenize
+from nlu.normalize import Token, tokenize
 from nlu.parse import FALLBACK, GREET, Entity, IntentScore, Parse
 from nlu.rules import CRISIS, Rules
 from nlu.yaml_data import data_fingerprint, load_examples
@@ -81,7 +81,7 @@ class EmbeddedClassifier:
             intent, confidence = self._decide(scores)
             if intent in (GREET, FALLBACK):
                 intent, confidence, ranking, entities = self._after_greeting(
-                    text, (intent, confidence, ranking, entities)
+                    text, tokens, (intent, confidence, ranking, entities)
                 )
         entities.extend(self.entities.extract(text, self._now(), tokens))
         if intent == "change_language" and not any(e.entity == "language" for e in entities):
@@ -95,10 +95,10 @@ class EmbeddedClassifier:
         language = guess_language(text, hint, self.language_model)
         return Parse(text, intent, confidence, ranking, language, tuple(entities))
 
-    def _after_greeting(self, text: str, decided: _Decision) -> _Decision:
+    def _after_greeting(self, text: str, tokens: list[Token], decided: _Decision) -> _Decision:
         """The question after a greeting, read on its own: "Sveiki, kā var pieteikt tikšanos?" was a greeting
         (0.51 against 0.48) and the question was lost. Kept as a greeting when the rest says nothing more."""
-        rest = self.rules.after_greeting(text)
+        rest = self.rules.after_greeting(text, tokens)
         if rest is None:
             return decided
         rule = self.rules.match(rest)
