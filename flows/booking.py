@@ -141,6 +141,10 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         # "нет, оставьте как есть" while choosing a new time: the session stays (it looped, QA fifth pass)
         return await _declined(state, ctx, bookings)
     if state.step in ("mode", "day", "time") and _not_a_choice(state, turn):
+        if "mode" in state.slots and turn.parse.entity("day_refused") is not None:
+            # "rīt nevaru": understood, not "sorry, I did not understand"; the days again (QA, fifth pass)
+            lead = (Reply("booking.other_day"),)
+            return steps.prepend(lead, await steps.offer_days(steps.at_step(state, "day"), ctx, bookings))
         return await steps.ask_again(state, ctx, bookings)
     return None
 

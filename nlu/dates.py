@@ -161,6 +161,13 @@ class DateFinder:
             return found.end
         return None
 
+    def refuses_a_day(self, text: str, tokens: list[Token] | None = None) -> bool:
+        """Whether the text says that a day does not suit ("rīt nevaru"), whatever else it says."""
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        found = [*self._relative.find_all(words), *self._weekdays.find_all(words)]
+        return any(self._negated(text, tokens, words, day) for day in found)
+
     def _negated(self, text: str, tokens: list[Token], words: list[str], found: Found) -> bool:
         """ "ne rīt", "не могу в пятницу", "rīt nevaru": the day that does not suit.
 

@@ -24,6 +24,7 @@ from nlu.phrases import PhraseMatcher
 PRISONS_FILE = Path(__file__).with_name("prisons.yml")
 PHONE_REGION = "LV"
 CLOCK = "clock"  # an hour said without a day ("plkst. 10"), beside its "time" entity
+DAY_REFUSED = "day_refused"  # a day said not to suit ("rīt nevaru", "не в пятницу")
 _NO_FUZZ = 99  # prison stems are short; a typo allowance would let "plain" meet "olain"
 _MIN_PHONE_DIGITS = 7
 
@@ -114,6 +115,9 @@ class EntityExtractor:
             if not day_said and (moment.hour, moment.minute) != (0, 0):
                 # the hour alone: a flow that already has a day applies it there (nlu.dates.Moment)
                 entities.append(Entity(CLOCK, f"{moment:%H:%M}", start, end, text[start:end]))
+        if self._dates.refuses_a_day(text, tokens):
+            # "rīt nevaru": a booking then offers other days instead of "I did not understand"
+            entities.append(Entity(DAY_REFUSED, "true", 0, 0, ""))
         return tuple(sorted(entities, key=lambda e: e.start))
 
 

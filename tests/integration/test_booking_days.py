@@ -64,16 +64,16 @@ async def test_an_hour_typed_after_the_day_is_that_days_hour(
 @pytest.mark.parametrize(
     ("opening", "refusal", "asked_again"),
     [
-        ("Gribu pieteikties pie psihologa", "rīt nevaru", "Kurā dienā jums būtu ērti?"),
-        ("Gribu pieteikties pie psihologa", "man neder rīt", "Kurā dienā jums būtu ērti?"),
-        ("Хочу записаться к психологу", "завтра не могу", "В какой день вам удобно?"),
+        ("Gribu pieteikties pie psihologa", "rīt nevaru", "Labi, izvēlieties citu dienu."),
+        ("Gribu pieteikties pie psihologa", "man neder rīt", "Labi, izvēlieties citu dienu."),
+        ("Хочу записаться к психологу", "завтра не могу", "Хорошо, выберите другой день."),
     ],
 )
 async def test_only_a_day_that_does_not_suit_keeps_the_booking_and_asks_for_the_day(
     make_app, classifier: EmbeddedClassifier, opening: str, refusal: str, asked_again: str
 ):
-    # QA, fifth pass: "rīt nevaru" answered "you have no session booked" and the booking was gone;
-    # "man neder rīt" booked tomorrow
+    # QA, fifth pass: "rīt nevaru" answered "you have no session booked" and the booking was gone (then
+    # "sorry, I did not understand"); "man neder rīt" booked tomorrow
     app = await make_app(classifier=classifier)
     chat = Terminal(app, "refusing-person")
     await chat.say(opening)

@@ -125,3 +125,16 @@ def test_prison_entity_offsets_cover_the_words(extractor: EntityExtractor) -> No
 def test_phone_numbers(extractor: EntityExtractor, text: str, number: str) -> None:
     assert values(extractor, text, "phone_number") == [number]
     assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("rīt nevaru", True),
+        ("не в пятницу, а в четверг", True),
+        ("rīt pēc pusdienām", False),
+        ("paldies", False),
+    ],
+)
+def test_a_day_said_not_to_suit_is_marked(extractor: EntityExtractor, text: str, refused: bool) -> None:
+    assert bool(values(extractor, text, "day_refused")) == refused
