@@ -37,7 +37,11 @@ def resolve_choice(state: ConversationState, text: str) -> str | None:
         return "/help"
     if 1 <= number <= len(state.options):
         return state.options[number - 1]
-    return None
+    # more than there are options, but an offered time's hour: "11" among seven times means 11:00 (QA)
+    hour = f"{number} 00"
+    return next(
+        (option for option, words in zip(state.options, state.choices, strict=False) if hour in words), None
+    )
 
 
 def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:

@@ -235,6 +235,15 @@ def test_numbers_pick_from_the_last_menu():
     assert resolve_choice(state, "2 bērni") is None
 
 
+def test_an_hour_beyond_the_numbers_picks_the_offered_time_at_that_hour():
+    # QA, fifth pass: "11" among seven offered times answered "there is no such number"
+    times = ("/bk:t:10", "/bk:t:11", "/bk:days")
+    state = ConversationState(options=times, choices=(("10 00",), ("11 00",), ("cita diena",)))
+    assert resolve_choice(state, "11") == "/bk:t:11"
+    assert resolve_choice(state, "2") == "/bk:t:11"  # a number on the list is still the number
+    assert resolve_choice(state, "14") is None
+
+
 def test_broken_stored_state_starts_afresh():
     assert ConversationState.from_json("{not json") == ConversationState()
     assert ConversationState.from_json('{"options": 5}') == ConversationState()
