@@ -30,7 +30,10 @@ LANGUAGE_JSON = "language.json"
 RANKING_SIZE = 10
 FEELING_LOW = "feeling_low"
 CRISIS_BESIDE_FEELING_LOW = 0.2  # a crisis this likely next to hard feelings is taken as a crisis
-SURE_OF_ONE_WORD = 0.9  # "Labdien, vēstules" is about letters; "hi there" is not a request for a person
+SURE_OF_ONE_WORD = 0.85  # "Labdien, vēstules" is about letters; "hi there" is not a request for a person
+# below this, a message that opens with a greeting is also read without it ("Good day, parcels?" read as
+# moving a session, 0.55, because of "day")
+UNSURE_AFTER_GREETING = 0.7
 ZONE = ZoneInfo("Europe/Riga")
 log = logging.getLogger(__name__)
 
@@ -79,7 +82,7 @@ class EmbeddedClassifier:
             scores = self.model.predict(text, top=RANKING_SIZE)
             ranking = tuple(scores)
             intent, confidence = self._decide(scores)
-            if intent in (GREET, FALLBACK):
+            if intent in (GREET, FALLBACK) or confidence < UNSURE_AFTER_GREETING:
                 intent, confidence, ranking, entities = self._after_greeting(
                     text, tokens, (intent, confidence, ranking, entities)
                 )
@@ -110,8 +113,9 @@ class EmbeddedClassifier:
             return decided
         # No exception for a crisis here: the whole message was already asked (rules, the crisis floor), and
         # on its own the word after a greeting can read as anything ("Sveiki visiem": "visiem" as a crisis).
-        if decided[0] == GREET and confidence <= decided[1]:
-            # the greeting was surer than what follows it: "hi, I'm his sister", "hello from Daugavpils"
+        if confidence <= decided[1]:
+            # the whole message was surer than what follows the greeting: "hi, I'm his sister", "hello
+            # from Daugavpils" are greetings
             return decided
         if len(tokenize(rest)) == 1 and confidence < SURE_OF_ONE_WORD:
             return decided  # "hi there": one word after a greeting is a question only when it is clear

@@ -96,6 +96,7 @@ async def test_someone_who_says_how_hard_it_is_gets_a_kind_word_and_where_to_fin
         ("Здравствуйте! Как отправить деньги сыну в тюрьму?", "LV15TREL8190468041000"),
         ("Добрый день, подскажите как записаться на свидание", "Свидания бывают двух видов"),
         ("good morning, how often can he call me?", "A prisoner can call family on the prison telephone"),
+        ("Good day, parcels?", "Parcels and items handed in"),  # was "no session booked": "day"
     ],
 )
 async def test_a_question_after_a_greeting_is_answered_at_once(
