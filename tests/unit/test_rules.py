@@ -56,6 +56,28 @@ CRISIS = [
     "gribu pie viņa viņsaulē",
     "i just want the pain to stop",
     "man vienalga, kas ar mani notiks",
+    # QA, sixth pass: a method in the first person, goodbyes, plans, danger at the door
+    "es pakāršos",
+    "es nosausos",
+    "es lēkšu no loga",
+    "sadzēros zāles",
+    "šī ir mana pēdējā ziņa",
+    "viņš sita manu bērnu",
+    "izsauciet policiju",
+    "я отравлюсь",
+    "ya otravlyus",
+    "хочу утопиться",
+    "я выпрыгну в окно",
+    "прощайте все, спасибо за всё",
+    "бывший освободился и стоит у моей двери",
+    "я заперта, он не выпускает меня из квартиры",
+    "i'm a burden",
+    "i swallowed all my meds",
+    "kys",
+    "this is goodbye",
+    "my ex was released and is outside my door",
+    "he hit my son",
+    "pls call police he is here",
 ]
 
 
@@ -366,6 +388,8 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("бывший вышел из тюрьмы и пишет, что отомстит мне", "violence"),
         ("he gets out in a week and says he will come after me and the kids", "violence"),
         ("я больше не могу, хочу умереть", None),
+        ("he threatens to kill me", "violence"),  # QA, sixth pass: it got the duty office advice
+        ("my son in prison says he will kill himself", "prisoner_at_risk"),
         # QA, fourth pass: "bet" (Latvian "but", and "бьет" in Latin letters) and "sit" are everyday words
         ("labāk ne rīt, bet ceturtdien", None),
         ("gribu nomirt, bet nevaru pateikt nevienam", None),
