@@ -390,6 +390,11 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("he gets out in a week and says he will come after me and the kids", "violence"),
         ("я больше не могу, хочу умереть", None),
         ("he threatens to kill me", "violence"),  # QA, sixth pass: it got the duty office advice
+        ("my ex got out of prison and he is threatening to kill me", "violence"),
+        ("he has a knife", "violence"),  # QA, sixth pass: a weapon, strangling, rape: the numbers, no advice
+        ("он меня душил", "violence"),
+        ("меня изнасиловали", "violence"),
+        ("viņš ir ar nazi dzīvoklī", "violence"),
         ("my son in prison says he will kill himself", "prisoner_at_risk"),
         # QA, fourth pass: "bet" (Latvian "but", and "бьет" in Latin letters) and "sit" are everyday words
         ("labāk ne rīt, bet ceturtdien", None),
