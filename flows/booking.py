@@ -150,12 +150,8 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
 
 
 def _sure_no(turn: UserTurn) -> bool:
-    return (
-        not turn.payload
-        and turn.parse.intent == "deny"
-        and turn.parse.confidence >= steps.SURE_YES_NO
-        and turn.parse.entity("time") is None
-    )
+    """A no the model is sure of, with no day or time in it ("nē, rīt neder" is a day refused)."""
+    return steps.yes_no(turn) is False and turn.parse.entity("time") is None
 
 
 def _not_an_answer(turn: UserTurn) -> bool:

@@ -17,12 +17,18 @@ _GUESSES = frozenset(FOLLOW_UPS) | {"book_counselling"}
 OUT_OF_RANGE = "choice.out_of_range"
 
 
+def bare_number(text: str) -> int | None:
+    """ "2", " 3. " or "4)": a menu number typed on its own (at most two digits), else None."""
+    token = text.strip().rstrip(".)")
+    return int(token) if token.isdigit() and len(token) <= 2 else None
+
+
 def number_not_offered(state: ConversationState, turn: UserTurn) -> bool:
     """A bare number that picks nothing from the options on screen."""
-    token = turn.text.strip().rstrip(".)")
-    if turn.payload or not state.options or not token.isdigit() or len(token) > 2:
+    number = bare_number(turn.text)
+    if turn.payload or not state.options or number is None:
         return False
-    return int(token) > len(state.options)
+    return number > len(state.options)
 
 
 def out_of_range(state: ConversationState) -> Turn:

@@ -26,22 +26,21 @@ def resolve_choice(state: ConversationState, text: str) -> str | None:
     Typed, "Pa tālruni" or "cita diena" went to the model, which took them for other topics
     (the prisons' addresses, "you have no session") and the booking was lost (QA).
     """
-    token = text.strip().rstrip(".)")
-    if not token.isdigit() or len(token) > 2:
-        said = normalize(text)
-        # a state saved before choices were kept has options without words: nothing typed matches them
-        pairs = zip(state.options, state.choices, strict=False)
-        return next((option for option, words in pairs if said and said in words), None)
-    number = int(token)
+    number = conversation.bare_number(text)
+    if number is None:
+        return _picked_by_words(state, normalize(text))
     if number == 0:
         return "/help"
     if 1 <= number <= len(state.options):
         return state.options[number - 1]
     # more than there are options, but an offered time's hour: "11" among seven times means 11:00 (QA)
-    hour = f"{number} 00"
-    return next(
-        (option for option, words in zip(state.options, state.choices, strict=False) if hour in words), None
-    )
+    return _picked_by_words(state, f"{number} 00")
+
+
+def _picked_by_words(state: ConversationState, said: str) -> str | None:
+    # a state saved before choices were kept has options without words: nothing typed matches them
+    pairs = zip(state.options, state.choices, strict=False)
+    return next((option for option, words in pairs if said and said in words), None)
 
 
 def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:

@@ -135,9 +135,8 @@ class Texts:
             return cached
         found: list[str] = []
         for lang in self.languages:
-            entry = self.entry(button.key, lang)
-            templates = (t for t in (entry.text, entry.sms) if t)
-            found.extend(string.Formatter().vformat(t, (), dict(button.params)) for t in templates)
+            found.append(self.label(button.key, lang, button.params))
+            found.append(self.render(button.key, lang, button.params, sms=True))
             if self.has(button.key + WORDS_SUFFIX):
                 found.extend(self.render(button.key + WORDS_SUFFIX, lang).split("|"))
         answers = tuple(dict.fromkeys(word for word in map(normalize, found) if word))
