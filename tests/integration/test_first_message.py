@@ -36,6 +36,10 @@ async def say(app: web.Application, sender: FakeSender, text: str, user: str) ->
         ("muzha posadili chto delat", "Мне жаль, что вам приходится", "Свидания"),
         ("my son is in prison what do i do", "I'm sorry you are going through this.", "Visits"),
         ("my husband was just arrested, what now?", "I'm sorry you are going through this.", "Visits"),
+        # wordings not in the training data
+        ("mana māsa ir apcietināta, ko man tagad darīt?", "Žēl, ka jums tas jāpiedzīvo.", "Tikšanās"),
+        ("брата вчера арестовали, что нам делать?", "Мне жаль, что вам приходится", "Свидания"),
+        ("my partner just went to jail, what now?", "I'm sorry you are going through this.", "Visits"),
     ],
 )
 async def test_a_relative_who_has_just_ended_up_in_prison_gets_where_to_start(
@@ -75,6 +79,10 @@ async def test_a_situation_with_a_question_still_gets_the_answer_to_the_question
         ("я так устала", "Мне жаль, что вам сейчас так тяжело.", "Записаться к психологу"),
         ("мне очень тяжело", "Мне жаль, что вам сейчас так тяжело.", "Записаться к психологу"),
         ("im so tired of all this", "I'm sorry it is so hard for you right now.", "Book a psychologist"),
+        # wordings not in the training data
+        ("es jūtos tik slikti un vientuļi", "Žēl, ka jums tagad ir tik grūti.", "Pieteikties pie psihologa"),
+        ("мне так плохо и одиноко", "Мне жаль, что вам сейчас так тяжело.", "Записаться к психологу"),
+        ("I feel so alone and sad", "I'm sorry it is so hard for you right now.", "Book a psychologist"),
     ],
 )
 async def test_someone_who_says_how_hard_it_is_gets_a_kind_word_and_where_to_find_support(
