@@ -12,10 +12,10 @@ from flows.faq import FOLLOW_UPS, answer, intent_button
 from flows.ports import FlowContext
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from nlu.entities import find_phone_numbers
+from nlu.taxonomy import FEELING_LOW
 
 LEAVE_QUEUE = "handoff:leave"
 HUMAN_HANDOFF = "human_handoff"
-FEELING_LOW = "feeling_low"
 AFTER_HOURS = "handoff"  # the flow that holds the out-of-hours choices while the person waits
 CALLBACK = "handoff:callback"
 LEAVE_MESSAGE = "handoff:message"

@@ -20,6 +20,7 @@ from nlu.model import FORMAT_VERSION, MODEL_JSON, IntentClassifier
 from nlu.normalize import Token, tokenize
 from nlu.parse import FALLBACK, GREET, Entity, IntentScore, Parse
 from nlu.rules import CRISIS, Rules
+from nlu.taxonomy import FEELING_LOW
 from nlu.yaml_data import data_fingerprint, load_examples
 
 DEFAULT_DATA_DIR = Path(__file__).parent / "data"
@@ -28,7 +29,6 @@ DEFAULT_MARGIN = 0.0  # top-two margin below which the model is not trusted eith
 DEFAULT_CRISIS_FLOOR = 0.40  # the model's crisis probability that is enough, recall first
 LANGUAGE_JSON = "language.json"
 RANKING_SIZE = 10
-FEELING_LOW = "feeling_low"
 CRISIS_BESIDE_FEELING_LOW = 0.2  # a crisis this likely next to hard feelings is taken as a crisis
 SURE_OF_ONE_WORD = 0.85  # "Labdien, vēstules" is about letters; "hi there" is not a request for a person
 # below this, a message that opens with a greeting is also read without it ("Good day, parcels?" read as

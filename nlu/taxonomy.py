@@ -25,3 +25,5 @@ INTENTS: tuple[str, ...] = (
 # feeling_low: "man ir ļoti smagi", "я так устала" are not a crisis, yet got the reply to "thank you", "yes"
 # or goodbye (QA); they need a kind word and the psychologist, a person and 116123 on offer.
 ADDED: tuple[str, ...] = ("first_steps", "feeling_low")
+
+FEELING_LOW = "feeling_low"  # named where the flows and the NLU treat it apart from other topics
