@@ -30,7 +30,8 @@ from nlu.normalize import normalize
 from nlu.parse import IntentScore
 from nlu.yaml_data import Example
 
-FORMAT_VERSION = 3  # 2: normalize() folds j/y spellings; 3: word-stem features (older artefacts are stale)
+# 2: normalize() folds j/y; 3: word-stem features; 4: the word "ja" is kept (older artefacts are stale)
+FORMAT_VERSION = 4
 MODEL_JSON = "model.json"
 MODEL_ARRAYS = "model.npz"
 FloatArray = npt.NDArray[np.float32]

@@ -33,9 +33,10 @@ _DIGRAPH_MAP = dict(_DIGRAPHS)
 
 # Russian й, я, ю are typed with j or y ("pozhalujsta" / "pozhaluysta", "tjurma" / "tyurma"): j before a
 # vowel becomes y (я → ya, ю → yu, as transliterated) and y after a vowel but not before one becomes j
-# (й → j). Latvian and English j/y fold the same way; a few words merge (Latvian "jā" and Russian "я" are
-# both "ya"), which held-out scores did not notice, while other Latin spellings of Russian now match.
-_J_BEFORE_VOWEL_RE = re.compile(r"j(?=[aeiou])")
+# (й → j). Latvian and English j/y fold the same way, except the word "ja" itself: Latvian "jā" (yes) and
+# "ja" (if) would otherwise be Russian "я" (I), and every Russian sentence in the first person leaned to
+# `affirm` ("я так устала" read as "yes" at 0.96).
+_J_BEFORE_VOWEL_RE = re.compile(r"(?!(?<![a-z0-9])ja(?![a-z0-9]))j(?=[aeiou])")
 _Y_AFTER_VOWEL_RE = re.compile(r"(?<=[aeiouy])y(?![aeiou])")
 
 _APOSTROPHES_RE = re.compile(r"['’`ʼ]")  # "can't" → "cant", "b'et" → "bet"
@@ -100,7 +101,8 @@ def squeeze_spaces(text: str) -> str:
 def normalize(text: str) -> str:
     """The canonical form used by the model and the lexicons: ASCII letters, digits and single spaces."""
     folded = strip_diacritics(transliterate(casefold(text)))
-    return squeeze_spaces(squeeze_repeats(fold_j_y(fold_digraphs(strip_punctuation(folded)))))
+    # repeats are squeezed before the j/y fold, so a stretched "jaa" is still the word "ja"
+    return squeeze_spaces(fold_j_y(squeeze_repeats(fold_digraphs(strip_punctuation(folded)))))
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,6 +235,22 @@ async def test_a_question_at_the_times_keeps_the_booking(
     assert PICK_TIME[lang] in reply
 
 
+async def test_despair_at_the_confirmation_gets_a_kind_word_and_keeps_the_booking_open(
+    make_app, classifier: EmbeddedClassifier
+):
+    """Russian "я" (I) was folded into the same word as Latvian "jā" (yes), so sentences about oneself leaned
+    to "yes": at the confirmation "я в отчаянии" (I'm in despair) only got "please answer yes or no"."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "ru-despair")
+    await chat.say(ASK["ru"])
+    await chat.say("1")  # video
+    assert "Записать вас на это время?" in await chat.say("в пятницу в 10")
+    answer = await chat.say("я в отчаянии")
+    assert "Мне жаль, что вам сейчас так тяжело." in answer and "116123" in answer
+    assert "Продолжить запись" in answer
+    assert await statuses(app) == []
+
+
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
     """The real `helpline chat` command on the embedded default (SQLite, demo psychologists, system clock)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HELPLINE_", "TELEGRAM_", "TWILIO_"))}

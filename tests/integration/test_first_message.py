@@ -40,6 +40,10 @@ async def say(app: web.Application, sender: FakeSender, text: str, user: str) ->
         ("mana māsa ir apcietināta, ko man tagad darīt?", "Žēl, ka jums tas jāpiedzīvo.", "Tikšanās"),
         ("брата вчера арестовали, что нам делать?", "Мне жаль, что вам приходится", "Свидания"),
         ("my partner just went to jail, what now?", "I'm sorry you are going through this.", "Visits"),
+        # saying who they are: "я жена заключённого" got the welcome; Russian "я" read as Latvian "jā"
+        ("я жена заключённого", "Мне жаль, что вам приходится", "Свидания"),
+        ("esmu apcietinātā dēla māte", "Žēl, ka jums tas jāpiedzīvo.", "Tikšanās"),
+        ("I'm his mom, he is locked up", "I'm sorry you are going through this.", "Visits"),
     ],
 )
 async def test_a_relative_who_has_just_ended_up_in_prison_gets_where_to_start(
@@ -83,6 +87,10 @@ async def test_a_situation_with_a_question_still_gets_the_answer_to_the_question
         ("es jūtos tik slikti un vientuļi", "Žēl, ka jums tagad ir tik grūti.", "Pieteikties pie psihologa"),
         ("мне так плохо и одиноко", "Мне жаль, что вам сейчас так тяжело.", "Записаться к психологу"),
         ("I feel so alone and sad", "I'm sorry it is so hard for you right now.", "Book a psychologist"),
+        # despair: "я в полном отчаянии" was "I did not understand"
+        ("я в полном отчаянии", "Мне жаль, что вам сейчас так тяжело.", "Записаться к психологу"),
+        ("esmu tādā izmisumā", "Žēl, ka jums tagad ir tik grūti.", "Pieteikties pie psihologa"),
+        ("I am in total despair", "I'm sorry it is so hard for you right now.", "Book a psychologist"),
     ],
 )
 async def test_someone_who_says_how_hard_it_is_gets_a_kind_word_and_where_to_find_support(

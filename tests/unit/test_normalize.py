@@ -44,3 +44,10 @@ def test_tokens_keep_offsets_into_the_original_text() -> None:
     tokens = tokenize(text)
     assert [t.norm for t in tokens] == ["v", "olajnskoj", "tyurme"]
     assert text[tokens[1].start : tokens[1].end] == "Олайнской"
+
+
+def test_latvian_yes_and_russian_i_stay_apart() -> None:
+    # folded together, every Russian sentence in the first person leaned to "yes"
+    assert normalize("Jā!") == normalize("ja") == normalize("jaaa") == "ja"
+    assert normalize("я так устала") == normalize("ya tak ustala") == "ya tak ustala"
+    assert normalize("tjurma") == "tyurma" and normalize("jautājums") == "yautayums"
