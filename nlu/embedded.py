@@ -20,7 +20,7 @@ from nlu.model import FORMAT_VERSION, MODEL_JSON, IntentClassifier
 from nlu.normalize import Token, tokenize
 from nlu.parse import FALLBACK, GREET, Entity, IntentScore, Parse
 from nlu.rules import CRISIS, Rules
-from nlu.taxonomy import FEELING_LOW
+from nlu.taxonomy import FEELING_LOW, OUT_OF_SCOPE
 from nlu.yaml_data import data_fingerprint, load_examples
 
 DEFAULT_DATA_DIR = Path(__file__).parent / "data"
@@ -30,10 +30,13 @@ DEFAULT_CRISIS_FLOOR = 0.40  # the model's crisis probability that is enough, re
 LANGUAGE_JSON = "language.json"
 RANKING_SIZE = 10
 CRISIS_BESIDE_FEELING_LOW = 0.2  # a crisis this likely next to hard feelings is taken as a crisis
+SURE_AFTER_A_GREETING = 0.8  # what follows a sure greeting is read as a question only when it is clear
 SURE_OF_ONE_WORD = 0.85  # "Labdien, vēstules" is about letters; "hi there" is not a request for a person
 # below this, a message that opens with a greeting is also read without it ("Good day, parcels?" read as
 # moving a session, 0.55, because of "day")
 UNSURE_AFTER_GREETING = 0.7
+HELP = "help"
+GOODBYE = "goodbye"
 ZONE = ZoneInfo("Europe/Riga")
 log = logging.getLogger(__name__)
 
@@ -111,14 +114,21 @@ class EmbeddedClassifier:
         intent, confidence = self._decide(scores)
         if intent in (GREET, FALLBACK):
             return decided
-        # No exception for a crisis here: the whole message was already asked (rules, the crisis floor), and
-        # on its own the word after a greeting can read as anything ("Sveiki visiem": "visiem" as a crisis).
-        if confidence <= decided[1]:
-            # the whole message was surer than what follows the greeting: "hi, I'm his sister", "hello
-            # from Daugavpils" are greetings
+        if intent in (OUT_OF_SCOPE, HELP):
+            # "Hello, how are you?", "labvakar, vai varat palīdzēt": the welcome, which offers the topics and
+            # asks for the question, answers them better than "I can't help with that" or the topic list
             return decided
-        if len(tokenize(rest)) == 1 and confidence < SURE_OF_ONE_WORD:
-            return decided  # "hi there": one word after a greeting is a question only when it is clear
+        if decided[0] == GREET and confidence < SURE_AFTER_A_GREETING:
+            # the greeting words make a greeting sure, so its confidence says nothing of the rest: "Привет,
+            # свидания?" (0.99) asks about visits (0.89), "hi, I have a question" (goodbye 0.39) does not
+            return decided
+        if decided[0] != GREET and confidence <= decided[1]:
+            # an unsure reading of the whole message was still surer than what follows the greeting
+            return decided
+        if len(tokenize(rest)) == 1 and (confidence < SURE_OF_ONE_WORD or intent in (GOODBYE, CRISIS)):
+            # "hi there": one word after a greeting counts only when it is clear ("hi again" read as goodbye,
+            # "Sveiki visiem" as a crisis: a crisis word is for the rules, which read the whole message)
+            return decided
         return intent, confidence, tuple(scores), decided[3]
 
     def _decide(self, scores: list[IntentScore]) -> tuple[str, float]:

@@ -27,3 +27,4 @@ INTENTS: tuple[str, ...] = (
 ADDED: tuple[str, ...] = ("first_steps", "feeling_low")
 
 FEELING_LOW = "feeling_low"  # named where the flows and the NLU treat it apart from other topics
+OUT_OF_SCOPE = "out_of_scope"
