@@ -146,3 +146,20 @@ async def test_a_greeting_alone_still_gets_the_welcome(
     app = await make_app(classifier=classifier)
     first, *_menu = await say(app, sender, text, user="hello-2")
     assert first.text.startswith(welcome)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "прощальное" (farewell) is a crisis word in a goodbye, not in a farewell visit before a transfer
+        ("прощальное свидание с мужем — как его получить?", "Свидания бывают двух видов"),
+        ("vai var dabūt atvadu tikšanos ar vīru?", "Tikšanās ir divu veidu"),
+        ("can I get a farewell visit with my son?", "There are two kinds of visit"),
+    ],
+)
+async def test_a_farewell_visit_is_a_question_about_visits_not_a_crisis(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, expected: str
+):
+    app = await make_app(classifier=classifier)
+    (answer,) = await say(app, sender, text, user="farewell-1")
+    assert expected in answer.text and "116123" not in answer.text
