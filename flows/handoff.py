@@ -139,19 +139,32 @@ async def after_hours(state: ConversationState, turn: UserTurn, ctx: FlowContext
         return await _phone(state, turn, ctx)
     if state.step == "when":
         return await _when(state, turn, ctx)
+    if state.step == "message":
+        return _message_saved(state, turn, ctx)
     if turn.payload == CALLBACK:
         return _ask_phone(state.enter(AFTER_HOURS, "phone", tries=0), ctx)
     if number_not_offered(state, turn):
         return out_of_range(state)  # "4" among three choices is a slip, not the message for the morning
     await ctx.handoffs.leave_message()
+    if turn.payload == LEAVE_MESSAGE:  # the button asks for the message, and the next one is it
+        ask = Reply("handoff.after_hours.write_message")
+        return Turn((ask,), state.enter(AFTER_HOURS, "message"), "handoff.message")
+    return _message_saved(state, turn, ctx)  # anything typed instead already is the message
+
+
+def _message_saved(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    """The message for the morning is kept: say so, also when it is a question answered now ("не звонит уже
+    неделю" got only the calls answer, and the person never heard that the coordinator would read it).
+
+    A question the bot can answer is answered at once, not only saved for the morning (QA, second pass:
+    "kāds ir konta numurs naudas pārskaitījumam?"); it still reaches the coordinator as the message."""
+    saved = Reply("handoff.after_hours.message_saved")
+    told: dict[str, JSONValue] = {TOLD_AT: ctx.now.isoformat()}  # so the next lines wait for the pause
     if turn.payload is None and answerable_while_waiting(turn):
-        # a question the bot can answer is answered now, not only saved for the morning (QA, second pass:
-        # "kāds ir konta numurs naudas pārskaitījumam?"); it still reaches the coordinator as the message
-        return answer(state, turn)
-    # the button asks for the message; anything typed instead already is the message
-    pressed = turn.payload == LEAVE_MESSAGE
-    key = "handoff.after_hours.write_message" if pressed else "handoff.after_hours.message_saved"
-    return Turn((Reply(key),), state.leave(), "handoff.message")
+        answered = answer(state, turn)
+        told_state = replace(answered.state, slots=told)
+        return replace(answered, replies=(saved, *answered.replies), state=told_state)
+    return Turn((saved,), replace(state.leave(), slots=told), "handoff.message")
 
 
 def _ask_phone(state: ConversationState, ctx: FlowContext, key: str = _ASK_PHONE) -> Turn:

@@ -97,10 +97,10 @@ async def test_a_message_for_the_morning_keeps_the_person_waiting_and_flagged(ma
     await _say(app, "Vīru pārveda uz citu cietumu, nezinu uz kuru.")
     await _say(app, "Lūdzu, atbildiet no rīta.")
     keys_sent = [e.flow_step for e in await transcript(app) if e.direction == "in"]
-    assert keys_sent == ["handoff.out_of_hours", "handoff.message", "waiting", "waiting"]
-    assert (
-        len(await outbox(app)) == 3
-    )  # offer, "write your message", one "still waiting" (not one per message)
+    assert keys_sent == ["handoff.out_of_hours", "handoff.message", "handoff.message", "waiting"]
+    # offer, "write your message", "your message is saved" (and nothing for the next line)
+    offer, ask, saved = await outbox(app)
+    assert saved.text == app[keys.texts].render("handoff.after_hours.message_saved", "lv")
     (request,) = await handoffs(app)
     assert (request.reason, request.out_of_hours) == ("message", True)
     assert await _callbacks(app) == []
@@ -161,3 +161,18 @@ async def test_a_question_typed_at_the_choice_is_answered_and_kept_for_the_morni
     assert replies[-1].text.startswith(app[keys.texts].render("faq.visit_rules", "lv")[:40])
     (request,) = await handoffs(app)
     assert request.reason == "message" and request.status == "open"  # the coordinator still sees it
+
+
+async def test_a_question_written_as_the_message_is_answered_and_the_message_kept(make_app, clock):
+    """QA: after "leave a message", "не звонит уже неделю" got only the calls answer: the person was never
+    told that the message was kept for the coordinator."""
+    app = await make_app()
+    clock.current = datetime(2026, 11, 28, 21, 30, tzinfo=RIGA)
+    await _say(app, "/human_handoff")
+    await _say(app, "2")  # leave a message
+    await _say(app, "kā var satikt vīru?")  # the message, and a question the bot can answer
+    *_, saved, answer = await outbox(app)
+    assert saved.text == app[keys.texts].render("handoff.after_hours.message_saved", "lv")
+    assert answer.text.startswith(app[keys.texts].render("faq.visit_rules", "lv")[:40])
+    (request,) = await handoffs(app)
+    assert (request.reason, request.status) == ("message", "open")
