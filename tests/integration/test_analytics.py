@@ -134,6 +134,26 @@ async def test_intents_and_fallback_rate(maker):
     ]
 
 
+async def test_button_presses_are_not_counted_as_misunderstood(maker):
+    """Console QA: a flow's own button ("Leave a message") is stored with the fallback intent, so a language
+    whose people only pressed buttons showed a 100 % fallback rate."""
+    async with maker() as session, session.begin():
+        await ops_data.conversation(
+            session,
+            [
+                Msg("Atstāt ziņu", intent="nlu_fallback", confidence=1.0, payload="handoff:message"),
+                Msg("Tikšanās", intent="visit_rules", confidence=1.0, language="lv", payload="/visit_rules"),
+            ],
+            at=at(21, 22),
+            user="buttons",
+        )
+    fallback = await table(maker, "fallback")
+    assert fallback.rows[-1] == ("all", 7, 2, 28.6)  # the topic button is counted, as understood
+    assert "?" not in [row[0] for row in fallback.rows]
+    intents = {row[0]: row[1] for row in (await table(maker, "intents")).rows}
+    assert intents["visit_rules"] == 2 and intents["nlu_fallback"] == 2
+
+
 async def test_handoff_rate_and_time_to_first_human_reply(maker):
     handoffs = await table(maker, "handoffs")
     # 4 conversations, 3 handed off, 1 crisis; replies after 3 and 10 minutes, one never
