@@ -45,7 +45,7 @@ async def test_a_signed_sms_gets_its_reply_from_the_twilio_api_in_two_segments(s
 
 async def test_the_reply_is_in_the_senders_language(sms: SmsHarness):
     (answer,) = await sms.say("как увидеть сына?", "+37120000002")
-    assert "Краткое свидание" in answer and "0 Меню" in answer
+    assert "Краткосрочное свидание" in answer and "0 Меню" in answer
     assert count_segments(answer).segments <= 2
 
 
