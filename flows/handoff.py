@@ -147,7 +147,7 @@ async def after_hours(state: ConversationState, turn: UserTurn, ctx: FlowContext
     if turn.payload is None and answerable_while_waiting(turn):
         # a question the bot can answer is answered now, not only saved for the morning (QA, second pass:
         # "kāds ir konta numurs naudas pārskaitījumam?"); it still reaches the coordinator as the message
-        return answer(state, turn)
+        return answer(state, turn, ctx.channel)
     # the button asks for the message; anything typed instead already is the message
     pressed = turn.payload == LEAVE_MESSAGE
     key = "handoff.after_hours.write_message" if pressed else "handoff.after_hours.message_saved"
