@@ -120,4 +120,4 @@ async def test_a_greeting_alone_still_gets_the_welcome(
 ):
     app = await make_app(classifier=classifier)
     welcome, *_menu = await say(app, sender, "Labdien!", user="hello-2")
-    assert welcome.text.startswith("Sveiki! Es esmu ģimeņu palīdzības tālruņa automātiskais palīgs.")
+    assert welcome.text.startswith("Sveiki! Es esmu ģimeņu atbalsta tālruņa automātiskais palīgs.")
