@@ -144,6 +144,9 @@ class Bookings(Protocol):
     async def quota(self) -> Quota: ...
 
 
+SMS = "sms"  # FlowContext.channel of a text message (bot.messages.Channel.SMS): one short variant per reply
+
+
 @dataclass(frozen=True, slots=True)
 class FlowContext:
     now: datetime  # timezone-aware, Europe/Riga

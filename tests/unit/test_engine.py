@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -80,6 +81,25 @@ async def test_asking_for_one_prison_whose_contacts_are_unknown_says_so_first(
     if prison == "Daugavgrīvas cietums":
         said = Texts.load().render_reply(result.replies[0], "lv")
         assert "„Daugavgrīvas cietums”" in said and "ievp.gov.lv" in said
+
+
+@pytest.mark.parametrize(
+    ("prison", "keys"),
+    [
+        ("Jelgavas cietums", ["contacts.jelgava", "faq.prison_contacts"]),  # no room for it in the SMS answer
+        ("Brasas cietums", ["contacts.brasa", "faq.prison_contacts"]),
+        ("Liepājas cietums", ["faq.prison_contacts"]),  # the SMS answer itself names the new prison
+        ("Daugavgrīvas cietums", ["contacts.not_known", "faq.prison_contacts"]),
+    ],
+)
+async def test_by_sms_a_prison_the_short_answer_leaves_out_comes_first_on_its_own(
+    ctx: FlowContext, prison: str, keys: list[str]
+):
+    asked = UserTurn(
+        text="?", parse=Parse("?", "prison_contacts", 0.9, (), "lv", (Entity("prison", prison, 0, 0),))
+    )
+    result = await step(ConversationState(lang="lv"), asked, replace(ctx, channel="sms"))
+    assert [r.key for r in result.replies] == keys
 
 
 async def test_informational_intent_answers_with_follow_up_buttons(ctx: FlowContext):

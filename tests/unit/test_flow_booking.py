@@ -119,7 +119,7 @@ async def test_book_with_buttons_mode_day_time_confirm(bookings: FakeBookings, t
     assert chat.keys == ["booking.confirm"]
     confirm = chat.text()
     assert "Datums: otrdiena, 24. novembris" in confirm and "Laiks: 14:00" in confirm
-    assert "Videozvans" in confirm and "Anna Demo (latviešu, krievu)" in confirm
+    assert "Videozvans" in confirm and "Anna Demo (latviski, krieviski)" in confirm
     assert "koordinators" in confirm
     assert "Pēdējais brīdis, kad to var izdarīt: pirmdiena, 23. novembris, plkst. 14:00" in confirm
     assert bookings.booked == []  # nothing before the explicit yes

@@ -30,7 +30,7 @@ def test_the_sms_variant_and_short_labels_are_used_and_the_menu_is_zero():
         MENU,
         sms_text="Īsa atbilde.",
     )
-    assert RENDERER.render(message) == "Īsa atbilde.\n1 Ilgā tikšanās\n2 Kontakti\n0 Izvēlne"
+    assert RENDERER.render(message) == "Īsa atbilde.\n1 Ilgstošā tikšanās\n2 Kontakti\n0 Izvēlne"
 
 
 def test_suggestions_are_dropped_from_the_end_but_keep_their_numbers_and_the_menu_stays():

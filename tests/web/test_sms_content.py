@@ -155,7 +155,7 @@ def _identify(matchers, lang: str, full: str | None, body: str) -> str:
 
 def _sent_keys() -> set[str]:
     """Every text key the flows and the pipeline can send as a reply (literal keys in Reply(...))."""
-    used = {f"faq.{i}" for i in faq.FOLLOW_UPS} | set(_KIND_REPLIES.values())
+    used = {f"faq.{i}" for i in faq.FOLLOW_UPS} | set(_KIND_REPLIES.values()) | set(faq.SMS_CONTACTS.values())
     used |= {"optout.confirmed", "optout.resumed", "error.apology", "handoff.still_waiting", HELP_KEY}
     for path in [*(ROOT / "flows").glob("*.py"), ROOT / "bot" / "pipeline.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

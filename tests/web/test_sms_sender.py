@@ -43,7 +43,7 @@ async def test_send_posts_the_sms_text_with_numbered_buttons_and_returns_the_sid
     sid = await sender.send(_message("A long text for chat apps", buttons, sms_text="Īsi."))
     (sent,) = fake.sent
     assert sid == sent.sid and sid.startswith("SM") and len(sid) == 34
-    assert sent.body == "Īsi.\n1 Ilgā tikšanās\n0 Izvēlne"
+    assert sent.body == "Īsi.\n1 Ilgstošā tikšanās\n0 Izvēlne"
     assert (sent.to, sent.sender, sent.status_callback) == ("+37120000001", FROM_NUMBER, CALLBACK)
 
 
