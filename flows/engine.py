@@ -52,7 +52,10 @@ def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowCon
     typed on a phone, Russian in Latin letters and English all look like that.
     """
     if not state.lang:
-        lang = turn.parse.language or ctx.language_hint or "lv"
+        # a command ("/start", every Telegram user's first message) or a button is no language at all: the
+        # NLU read "/start" as English, so Latvian and Russian users were welcomed in English (QA)
+        said = None if turn.payload is not None or turn.text.lstrip().startswith("/") else turn.parse.language
+        lang = said or ctx.language_hint or "lv"
         settled = _says_something(turn) or _script_language(turn) is not None  # "привет" is Russian enough
         return replace(state, lang=lang, lang_settled=settled)
     if not state.lang_settled and _says_something(turn) and turn.parse.language:

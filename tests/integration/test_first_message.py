@@ -163,3 +163,26 @@ async def test_a_farewell_visit_is_a_question_about_visits_not_a_crisis(
     app = await make_app(classifier=classifier)
     (answer,) = await say(app, sender, text, user="farewell-1")
     assert expected in answer.text and "116123" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("command", "hint", "opening"),
+    [
+        ("/start", "ru", "Здравствуйте!"),
+        ("/start", "lv", "Sveiki!"),
+        ("/start", "en", "Hello!"),
+        ("/help", "ru", "Я могу рассказать"),
+    ],
+)
+async def test_a_command_is_answered_in_the_language_telegram_gives(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, command: str, hint: str, opening: str
+):
+    """Channels QA: "/start" is every Telegram user's first message, and it was answered in English for
+    Latvian and Russian users: the NLU read "/start" as English, before Telegram's language_code."""
+    app = await make_app(classifier=classifier)
+    before = len(sender.sent)
+    # the channel does not matter here: Telegram gives the hint (language_code), the flows choose
+    await app[keys.pipeline].handle(inbound(command, user=f"cmd-{hint}", hint=hint))
+    await app[keys.outbox].drain()
+    first = sender.sent[before]
+    assert first.text.startswith(opening)
