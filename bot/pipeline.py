@@ -47,6 +47,7 @@ _KIND_REPLIES = {
 }
 DATABASE_RETRY_PAUSE = 0.5  # seconds before a turn that lost its database connection runs again
 MAX_TEXT = 4000  # longer messages are kept whole in the transcript, classified on their start
+CRISIS_OVERLAP = 200  # characters of the start read again with the rest, so no phrase is cut in two
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,7 @@ class Pipeline:
             bookings=bookings,
             texts=self.texts,
         )
-        if msg.kind in _KIND_REPLIES:
+        if msg.kind in _KIND_REPLIES and not await self._words_to_answer(msg):
             lang = state.lang or msg.language_hint or "lv"
             turn = Turn((Reply(_KIND_REPLIES[msg.kind]),), replace(state, lang=lang), f"kind.{msg.kind}")
             return (
@@ -297,7 +298,22 @@ class Pipeline:
             turn = Turn((), state, "human.crisis_flag")
         else:
             turn = await step(state, user_turn, ctx)
+        if msg.kind == InboundKind.MEDIA and parse.intent != CRISIS and turn.replies:
+            # the answer is to the caption: say first that the photo itself was not seen
+            turn = replace(turn, replies=(Reply("media.caption"), *turn.replies))
         return turn, replace(record, flow_step=turn.flow_step), privacy.requested
+
+    async def _words_to_answer(self, msg: InboundMessage) -> bool:
+        """A photo's caption is what the person wrote, and is answered like a text; an edit, only when it is a
+        cry for help. Both got the fixed "I cannot read photos" / "I only answer new messages" reply, also to
+        "negribu vairs dzīvot" in a caption or an edit (channels QA)."""
+        if not msg.text.strip():
+            return False
+        if msg.kind == InboundKind.MEDIA:
+            return True
+        if msg.kind == InboundKind.EDITED:
+            return (await self._understand(msg.text, None)).intent == CRISIS
+        return False
 
     async def inject(
         self, session: AsyncSession, conversation: Conversation, contact: Contact, command: str
@@ -341,7 +357,13 @@ class Pipeline:
         if payload and not payload.startswith("/"):
             # a flow's own button: nothing to classify, the active flow reads the payload
             return Parse(text=payload, intent=FALLBACK, confidence=1.0)
-        return await self.classifier.parse(payload or text[:MAX_TEXT])
+        parse = await self.classifier.parse(payload or text[:MAX_TEXT])
+        # the model reads the start of a long message; the crisis phrases read the rest too, since "Es
+        # negribu vairs dzīvot" at the end of a 4,075-character message was missed (channels QA)
+        rest = text[MAX_TEXT - CRISIS_OVERLAP :] if payload is None and len(text) > MAX_TEXT else ""
+        if rest and parse.intent != CRISIS and self.rules.crisis_phrase(rest) is not None:
+            parse = replace(parse, intent=CRISIS, confidence=1.0)
+        return parse
 
     async def _while_with_people(
         self, conversation: Conversation, state: ConversationState, turn: UserTurn, ctx: FlowContext

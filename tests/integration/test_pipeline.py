@@ -167,3 +167,15 @@ async def test_erasure_removes_the_person_and_still_confirms(make_app, sender: F
     assert await count(app, TranscriptEntry) == 0
     assert await conversations(app) == []
     assert sender.sent[-1].recipient_id == "person-1"  # the confirmation still arrived
+
+
+async def test_a_cry_for_help_at_the_end_of_a_very_long_message_is_not_missed(make_app):
+    """Channels QA: the model reads the first 4,000 characters, so "Es negribu vairs dzivot." at the end of
+    a 4,075-character Telegram message got the welcome and the menu."""
+    app = await make_app()
+    story = "Mans vīrs ir cietumā un es nezinu, ko darīt ar rēķiniem un bērniem. " * 60
+    text = story[:4050] + " Es negribu vairs dzivot."
+    await app[keys.pipeline].handle(inbound(text))
+    first = (await outbox(app))[0]
+    assert "112" in first.text and "116123" in first.text
+    assert [(r.priority, r.reason) for r in await handoffs(app)] == [(0, "crisis")]

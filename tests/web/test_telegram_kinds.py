@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.db.models import Contact, ProcessedInbound
-from tests.factories import count, transcript
+from tests.factories import count, handoffs, transcript
 from tests.telegram_fake import (
     StartTelegram,
     TelegramEnv,
@@ -53,12 +53,37 @@ async def test_media_of_every_kind_gets_the_cannot_read_answer(start_telegram: S
     assert kinds == {"media"}
 
 
-async def test_a_photo_caption_is_kept_for_the_coordinator_but_not_classified(start_telegram: StartTelegram):
+async def test_a_photo_caption_is_answered_like_a_text_after_saying_the_photo_was_not_seen(
+    start_telegram: StartTelegram,
+):
+    """Channels QA: "šī ir vēstule no cietuma, ko darīt?" under a photo got only "I cannot read photos"."""
     env = await start_telegram()
     assert await env.post(message_update(911, photo=PHOTO, caption="kā var satikt vīru?", lang="ru")) == 200
-    assert await reply_text(env, 911) == env.app[keys.texts].render("media.unsupported", "ru")
+    note, answer = await env.api.wait_sent(911, count=2)
+    assert note.params["text"] == env.app[keys.texts].render("media.caption", "lv")
+    assert str(answer.params["text"]).startswith(env.app[keys.texts].render("faq.visit_rules", "lv")[:40])
     entry = (await transcript(env.app))[0]
-    assert (entry.kind, entry.text, entry.intent) == ("media", "kā var satikt vīru?", None)
+    assert (entry.kind, entry.text, entry.intent) == ("media", "kā var satikt vīru?", "visit_rules")
+
+
+@pytest.mark.parametrize("field", ["photo", "voice"])
+async def test_a_cry_for_help_in_a_caption_gets_the_emergency_numbers(start_telegram: StartTelegram, field):
+    """Channels QA: "negribu vairs dzīvot" under a photo or a voice message got "I cannot read photos"."""
+    env = await start_telegram()
+    update = message_update(916, **{field: MEDIA[field]}, caption="negribu vairs dzīvot")
+    assert await env.post(update) == 200
+    first = str((await env.api.wait_sent(916))[0].params["text"])
+    assert "112" in first and "116123" in first
+    (request,) = await handoffs(env.app)
+    assert (request.priority, request.reason) == (0, "crisis")  # a crisis: first in the queue
+
+
+async def test_an_edit_into_a_cry_for_help_gets_the_emergency_numbers(start_telegram: StartTelegram):
+    env = await start_telegram()
+    assert await env.post(message_update(917, text="negribu vairs dzīvot", edited=True)) == 200
+    first = str((await env.api.wait_sent(917))[0].params["text"])
+    assert "112" in first and "116123" in first
+    assert [(r.priority, r.reason) for r in await handoffs(env.app)] == [(0, "crisis")]
 
 
 async def test_a_location_is_answered_and_not_stored(start_telegram: StartTelegram):
