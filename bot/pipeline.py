@@ -18,15 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import store
 from bot.batching import Batcher
 from bot.bookings.service import BookingPolicy, DbBookings
+from bot.channels.sms_render import SmsRenderer
 from bot.clock import Clock
 from bot.db.errors import database_unavailable
 from bot.db.models import Author, Contact, Conversation, Owner
 from bot.handoffs import DbHandoffs
 from bot.hours import WorkingHours
 from bot.inflight import InFlight
-from bot.messages import Channel, InboundKind, InboundMessage
+from bot.messages import Button, Channel, InboundKind, InboundMessage, OutboundMessage
 from bot.metrics import Metrics
 from bot.retention import DbPrivacy, erase_contact
+from flows.conversation import MENU
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
 from flows.handoff import AFTER_HOURS, LEAVE_QUEUE
 from flows.ports import FlowContext
@@ -84,6 +86,7 @@ class Pipeline:
         # what carries a crisis on or leaves the queue while the person waits: the classifier's own rules
         self.rules = rules if rules is not None else rules_of(classifier)
         self.texts = texts
+        self._sms = SmsRenderer(texts)  # what an SMS shows of a reply's buttons (see _as_shown)
         self.clock = clock
         self.hours = hours
         self.on_commit = on_commit or (lambda _conversation_id: None)
@@ -211,7 +214,7 @@ class Pipeline:
                 if owner_before == Owner.BOT and conversation.owner == Owner.WAITING and self.on_waiting:
                     await self.on_waiting(session, conversation, now)
                 replies = self._render(turn, msg)
-                state_json = turn.state.to_json()
+                state_json = self._as_shown(turn, msg, replies).to_json()
                 rows.append(
                     store.TurnRows(conversation, contact, record, replies, state_json, turn.state.lang)
                 )
@@ -262,6 +265,8 @@ class Pipeline:
         if payload is None and waiting and self.rules.leave_queue_phrase(msg.text) is not None:
             # "gribu iziet no rindas" is the leave button in words; the model took such words for a crisis
             payload = LEAVE_QUEUE
+        elif payload is None and waiting and self.rules.asks_for_menu(msg.text):
+            payload = MENU  # "izvēlne" typed is "0": the menu, which a waiting person gets too
         parse = await self._understand(msg.text, payload)
         if (
             parse.intent != CRISIS
@@ -340,6 +345,7 @@ class Pipeline:
             state = replace(state, lang=contact.language)
         turn, _record, _erase = await self._decide(session, msg, contact, conversation, state, now)
         replies = self._render(turn, msg)
+        turn = replace(turn, state=self._as_shown(turn, msg, replies))
         await store.write_turn(
             session,
             conversation=conversation,
@@ -372,6 +378,31 @@ class Pipeline:
         if conversation.owner == Owner.HUMAN:
             return Turn((), state, "human")
         return await step_waiting(state, turn, ctx, crisis=bool(conversation.crisis))
+
+    def _as_shown(
+        self, turn: Turn, msg: InboundMessage, replies: list[store.QueuedReply]
+    ) -> ConversationState:
+        """On SMS, the numbers a person can pick are the ones the SMS showed. An answer's suggestions are left
+        out when they do not fit in two segments ("0 Izvēlne" only), yet "2" still picked the hidden second
+        one: children at visits for someone who meant calls from the main menu (channels QA)."""
+        state = turn.state
+        with_buttons = [reply for reply in replies if reply.buttons]
+        if msg.channel != Channel.SMS or len(with_buttons) != 1 or not state.options:
+            return state
+        reply = with_buttons[0]
+        sms = OutboundMessage(
+            outbox_id=0,
+            channel=Channel.SMS,
+            recipient_id="",
+            text=reply.text,
+            buttons=tuple(Button(payload, label) for payload, label in reply.buttons),
+            sms_text=reply.sms_text,
+        )
+        dropped = self._sms.render_detail(sms).dropped
+        if not dropped:
+            return state
+        shown = min(dropped) - 1  # suggestions go from the end: 1..shown are on the screen, "0" is the menu
+        return replace(state, options=state.options[:shown], choices=state.choices[:shown])
 
     def _render(self, turn: Turn, msg: InboundMessage) -> list[store.QueuedReply]:
         lang = turn.state.lang or "lv"

@@ -15,6 +15,7 @@ _GUESSES = frozenset(FOLLOW_UPS) | {"book_counselling"}
 
 
 OUT_OF_RANGE = "choice.out_of_range"
+MENU = "/help"  # what "0" and a menu word pick: the main menu, offered on every SMS as "0"
 
 
 def bare_number(text: str) -> int | None:

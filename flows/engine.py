@@ -30,9 +30,13 @@ def resolve_choice(state: ConversationState, text: str) -> str | None:
     if number is None:
         return _picked_by_words(state, normalize(text))
     if number == 0:
-        return "/help"
+        return conversation.MENU
     if 1 <= number <= len(state.options):
         return state.options[number - 1]
+    if not state.options and 1 <= number <= len(faq.MAIN_MENU):
+        # no numbers on screen (a first SMS, or an answer whose SMS showed only "0"): people keep the main
+        # menu's numbers in mind ("2" after the visits answer meant calls, and got children at visits)
+        return f"/{faq.MAIN_MENU[number - 1]}"
     # more than there are options, but an offered time's hour: "11" among seven times means 11:00 (QA)
     return _picked_by_words(state, f"{number} 00")
 
@@ -98,7 +102,9 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
     state = conversation_language(state, turn, ctx)
     if conversation.number_not_offered(state, turn):
         return conversation.out_of_range(state)  # "7" is a slip, not a message for the coordinator
-    if handoff.answerable_while_waiting(turn) and turn.payload != handoff.LEAVE_QUEUE:
+    menu = turn.payload == conversation.MENU and not crisis  # after a crisis: where they stand, with 116123
+    if menu or (handoff.answerable_while_waiting(turn) and turn.payload != handoff.LEAVE_QUEUE):
+        # "0" or "izvēlne" asks for the menu every SMS offers ("0 Izvēlne"); it got silence while waiting
         answered = await FLOWS[turn.parse.intent](state, turn, ctx)
         # the answer leaves no flow, but when they were last told where they stand still holds
         kept = {k: v for k, v in state.slots.items() if k == handoff.TOLD_AT}

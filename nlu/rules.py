@@ -144,6 +144,11 @@ class Rules:
             words[found.start : found.end] = [""] * (found.end - found.start)
         return self._crisis.find(words)
 
+    def asks_for_menu(self, text: str) -> bool:
+        """Only a menu word ("izvēlne", "меню", "menu"), as the rules read it; not "can you help me?"."""
+        content = [t.norm for t in tokenize(text) if t.norm not in self._filler]
+        return bool(content) and " ".join(content) in self._menu
+
     def leave_queue_phrase(self, text: str) -> str | None:
         """Asking to leave the coordinators' queue in one's own words; never when a crisis is said too."""
         tokens = tokenize(text)

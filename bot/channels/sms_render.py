@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from bot.channels.sms_keywords import SENSITIVE_STEMS, fold
 from bot.channels.sms_segments import MAX_SEGMENTS, count_segments, gsm_friendly
 from bot.messages import Button, OutboundMessage
+from flows.conversation import MENU
 from flows.texts import Texts
 
-MENU_PAYLOAD = "/help"  # what "0" picks (flows.engine.resolve_choice), so the menu button is shown as 0
+MENU_PAYLOAD = MENU  # what "0" picks (flows.engine.resolve_choice), so the menu button is shown as 0
 
 
 class LabelConflict(ValueError):
