@@ -27,6 +27,7 @@ from bot.db.models import (
     StaffMember,
     TranscriptEntry,
 )
+from bot.ids import path_id, query_id
 
 TRANSCRIPT_LIMIT = 500
 CANNED = {  # the console's own labels; the sentences are in flows/texts/{lang}.console.yml
@@ -59,10 +60,7 @@ def _staff(request: web.Request) -> Staff:
 
 
 def _id(request: web.Request, name: str = "id") -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_id(request, name)
 
 
 async def _form(request: web.Request) -> dict[str, str]:
@@ -203,10 +201,7 @@ async def messages_json(request: web.Request) -> web.Response:
     """What the open conversation page polls or refetches on a hub event: new entries and statuses."""
     staff = _staff(request)
     conversation_id = _id(request)
-    try:
-        after = max(int(request.query.get("after", "0")), 0)
-    except ValueError:
-        raise web.HTTPBadRequest(text="after must be a number") from None
+    after = query_id(request, "after", 0) or 0
     async with request.config_dict[keys.sessionmaker]() as session:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:

@@ -222,3 +222,30 @@ async def test_every_view_and_action_is_audited_without_content(client):
     assert "Labdien" not in flat and "slepena" not in flat and "person-1" not in flat
     async with client.app[keys.sessionmaker]() as session:
         assert (await session.execute(select(TranscriptEntry).where(TranscriptEntry.text == REPLY))).first()
+
+
+async def test_ids_beyond_the_databases_range_are_not_found_instead_of_an_error(client):
+    await add_staff(client.app, "adam@helpline.example", "admin", "Adam")
+    await says(client.app, "/human_handoff")
+    csrf = await login(client, "adam@helpline.example")
+    huge = "99999999999999999999"
+    for path in (
+        f"/console/conversations/{huge}",
+        f"/console/conversations/{huge}/messages.json",
+        f"/console/ops/people/{huge}",
+        f"/console/ops/people/{huge}/export.json",
+    ):
+        assert (await client.get(path)).status == 404, path
+    for path in (
+        f"/console/conversations/{huge}/claim",
+        f"/console/callbacks/{huge}/done",
+        f"/console/ops/review/{huge}",
+    ):
+        assert (await client.post(path, data={"csrf": csrf})).status == 404, path
+    for path in (
+        f"/console/conversations/1/messages.json?after={huge}",
+        f"/console/ops/search?before={huge}",
+        f"/console/ops/audit?before={huge}",
+    ):
+        assert (await client.get(path)).status == 400, path
+    assert (await client.get(f"/console/ops/search?before={2**63 - 1}")).status == 200  # the largest id
