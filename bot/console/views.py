@@ -1,4 +1,8 @@
-"""The console's pages and actions: queue, conversation, call-backs, audit; each action audited."""
+"""The console's pages and actions: queue, conversation, call-backs, audit; each action audited.
+
+What a page or JSON shows of a conversation (its transcript, notes, the person's first name and
+call-back numbers) goes through a bot.visibility.Reader: masked unless the reader holds the hand-off.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from bot.console import actions
 from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff, staff_key
 from bot.console.hub import ConsoleEvent
+from bot.console.operators import owners
 from bot.console.panel import load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
 from bot.console.render import render
@@ -28,6 +33,7 @@ from bot.db.models import (
     TranscriptEntry,
 )
 from bot.ids import path_id, query_id
+from bot.visibility import Reader, active_owner
 
 TRANSCRIPT_LIMIT = 500
 CANNED = {  # the console's own labels; the sentences are in flows/texts/{lang}.console.yml
@@ -112,12 +118,12 @@ async def _transcript(
     return list(reversed(list((await session.execute(query)).all())))
 
 
-def _entry_json(entry: TranscriptEntry, item: OutboxItem | None) -> dict[str, object]:
+def _entry_json(entry: TranscriptEntry, item: OutboxItem | None, reader: Reader) -> dict[str, object]:
     return {
         "id": entry.id,
         "direction": entry.direction,
         "author": entry.author,
-        "text": entry.text,
+        "text": reader.text(entry),
         "at": entry.created_at.isoformat(),
         "intent": entry.intent,
         "confidence": round(entry.confidence, 2) if entry.confidence is not None else None,
@@ -137,17 +143,21 @@ async def _live_request(session: AsyncSession, conversation_id: int) -> HandoffR
     ).scalar_one_or_none()
 
 
-async def _owner_view(session: AsyncSession, conv: Conversation, staff: Staff) -> dict[str, object]:
+async def _owner_view(
+    session: AsyncSession, conv: Conversation, staff: Staff
+) -> tuple[dict[str, object], Reader]:
+    """Who has the conversation, for the page; and how this staff member may read it."""
     request = await _live_request(session, conv.id)
     claimed_by = request.claimed_by if request is not None and request.status == "claimed" else None
     member = await session.get(StaffMember, claimed_by) if claimed_by is not None else None
+    holder = active_owner(conv.owner, request.status if request else None, claimed_by)
     return {
         "owner": conv.owner,
         "crisis": conv.crisis,
         "coordinator": member.name if member is not None else None,
         "mine": claimed_by == staff.id and conv.owner == "human",
         "request": request,
-    }
+    }, Reader(staff, holder)
 
 
 async def conversation_page(
@@ -165,7 +175,7 @@ async def conversation_page(
         contact = await session.get(Contact, conv.contact_id)
         assert contact is not None  # a foreign key with cascade
         language = language_of(contact, conv)
-        owner = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(session, conv, staff)
         entries = await _transcript(session, conversation_id)
         notes = (
             await session.execute(
@@ -175,14 +185,13 @@ async def conversation_page(
                 .order_by(HandoffNote.id)
             )
         ).all()
-        panel = await load_panel(session, contact, language, settings, now)
+        panel = await load_panel(session, contact, language, settings, now, reader)
         context: dict[str, Any] = {
             "page": "conversation",
             "conversation": conv,
-            "contact": contact,
             "panel": panel,
-            "entries": [(_entry_json(e, i), e) for e, i in entries],
-            "notes": list(notes),
+            "entries": [(_entry_json(e, i, reader), e) for e, i in entries],
+            "notes": [({"text": reader.text(n), "created_at": n.created_at}, m) for n, m in notes],
             "canned": [
                 (name, label, texts.render(f"console.canned.{name}", language))
                 for name, label in CANNED.items()
@@ -206,13 +215,13 @@ async def messages_json(request: web.Request) -> web.Response:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:
             raise web.HTTPNotFound(text="no such conversation")
-        owner = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(session, conv, staff)
         entries = await _transcript(session, conversation_id)
     owner.pop("request")
     return web.json_response(
         {
             **owner,
-            "entries": [_entry_json(e, i) for e, i in entries if e.id > after],
+            "entries": [_entry_json(e, i, reader) for e, i in entries if e.id > after],
             "statuses": {str(e.id): delivery(i) for e, i in entries if e.direction == "out"},
         }
     )
@@ -285,7 +294,8 @@ async def callbacks_page(request: web.Request) -> web.Response:
                 .limit(200)
             )
         ).all()
-        found = list(rows)
+        held = await owners(session, {c.conversation_id for c, _m in rows})
+        found = [(Reader(staff, held.get(c.conversation_id)).callback(c), m) for c, m in rows]
         audit(session, staff.actor, "callbacks.view", None, now)
         await session.commit()
     pending = [(c, m) for c, m in found if c.status == "open"]
