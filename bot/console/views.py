@@ -6,6 +6,7 @@ call-back numbers) goes through a bot.visibility.Reader: masked unless the reade
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from aiohttp import web
@@ -67,6 +68,31 @@ def _staff(request: web.Request) -> Staff:
 
 def _id(request: web.Request, name: str = "id") -> int:
     return path_id(request, name)
+
+
+class ViewedConversations:
+    """Which (login session, conversation) pairs already have a `conversation.view` audit line.
+
+    messages.json reads the transcript too: the first read by a session that has not viewed the
+    conversation is audited as a view; the page's live updates afterwards are not (one line per view,
+    not per poll). Per worker and bounded: a miss (another worker, a restart) only audits once more.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._seen: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._limit = limit
+
+    def add(self, session_id: int, conversation_id: int) -> None:
+        self._seen[(session_id, conversation_id)] = None
+        self._seen.move_to_end((session_id, conversation_id))
+        while len(self._seen) > self._limit:
+            self._seen.popitem(last=False)
+
+    def __contains__(self, pair: tuple[int, int]) -> bool:
+        return pair in self._seen
+
+
+viewed_key = web.AppKey("console_viewed", ViewedConversations)
 
 
 async def _form(request: web.Request) -> dict[str, str]:
@@ -203,20 +229,30 @@ async def conversation_page(
         }
         audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
         await session.commit()
+    request.config_dict[viewed_key].add(staff.session_id, conversation_id)
     return render(request, "conversation.html", context, status=status)
 
 
 async def messages_json(request: web.Request) -> web.Response:
-    """What the open conversation page polls or refetches on a hub event: new entries and statuses."""
+    """What the open conversation page polls or refetches on a hub event: new entries and statuses.
+
+    A read by a session that has no view of this conversation logged is itself logged as a view.
+    """
     staff = _staff(request)
     conversation_id = _id(request)
     after = query_id(request, "after", 0) or 0
+    viewed = request.config_dict[viewed_key]
     async with request.config_dict[keys.sessionmaker]() as session:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:
             raise web.HTTPNotFound(text="no such conversation")
         owner, reader = await _owner_view(session, conv, staff)
         entries = await _transcript(session, conversation_id)
+        if (staff.session_id, conversation_id) not in viewed:
+            now = request.config_dict[keys.clock]()
+            audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
+            await session.commit()
+            viewed.add(staff.session_id, conversation_id)
     owner.pop("request")
     return web.json_response(
         {

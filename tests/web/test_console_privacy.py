@@ -4,6 +4,7 @@ docs/operators.md and bot/visibility.py: operators always see masked text; coord
 see a conversation unmasked only while they hold its hand-off. That covers the conversation page,
 its live updates (messages.json), internal notes, the person's panel and the call-back list; a
 call-back's number stays readable to coordinators and admins while the request is open (they call).
+Every read of a transcript is audited, also through messages.json.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from bot import keys
 from bot.db.models import CallbackRequest, HandoffNote, HandoffRequest, Owner
 from tests.ops_data import Msg, conversation
-from tests.web.console_support import add_staff, console_app, login
+from tests.web.console_support import add_staff, audit_actions, console_app, login, second_browser
 
 OLGA = "olga@helpline.example"  # operator
 ANNA = "anna@helpline.example"  # coordinator, holds the hand-off
@@ -139,3 +140,26 @@ async def test_the_coordinator_holding_the_hand_off_reads_everything_until_she_h
     assert back.status == 200
     page, data, _ = await _reads(client, cid)
     assert PHONE not in page and PHONE not in data and NOTE_PHONE not in page
+
+
+async def test_reading_the_transcript_as_json_is_audited_once_per_view_not_per_update(held):
+    client, cid, olga = held["client"], held["cid"], f"staff:{held['ids']['olga']}"
+    subject = f"conversation:{cid}"
+
+    def views(rows: list[tuple[str, str, str | None]]) -> int:
+        return rows.count((olga, "conversation.view", subject))
+
+    await login(client, OLGA)
+    read = await client.get(f"/console/conversations/{cid}/messages.json")  # never opened the page
+    assert read.status == 200 and "Jelgavas" in await read.text()
+    assert views(await audit_actions(held["app"])) == 1
+    last = max(e["id"] for e in (await read.json())["entries"])
+    for after in (last, last, 0):  # the page's live updates do not fill the log
+        assert (await client.get(f"/console/conversations/{cid}/messages.json?after={after}")).status == 200
+    assert views(await audit_actions(held["app"])) == 1
+    await client.get(f"/console/conversations/{cid}")  # opening the page is a view, as always
+    assert views(await audit_actions(held["app"])) == 2
+    async with second_browser(client) as other:  # another login: a cursor of 1 is no way around the log
+        await login(other, OLGA)
+        assert (await other.get(f"/console/conversations/{cid}/messages.json?after=1")).status == 200
+    assert views(await audit_actions(held["app"])) == 3
