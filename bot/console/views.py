@@ -6,6 +6,8 @@ call-back numbers) goes through a bot.visibility.Reader: masked unless the reade
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections import OrderedDict
 from typing import Any
 
@@ -68,6 +70,10 @@ def _staff(request: web.Request) -> Staff:
 
 def _id(request: web.Request, name: str = "id") -> int:
     return path_id(request, name)
+
+
+ONCE_FIELD = "once"  # the reply form's one-time token (actions.reply sends a form once)
+_ONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class ViewedConversations:
@@ -187,8 +193,9 @@ async def _owner_view(
 
 
 async def conversation_page(
-    request: web.Request, *, error: str | None = None, status: int = 200
+    request: web.Request, *, error: str | None = None, status: int = 200, draft: str = ""
 ) -> web.Response:
+    """The page; after a refused reply, `draft` is the reply that was not sent, shown again to keep."""
     staff = _staff(request)
     conversation_id = _id(request)
     settings = request.config_dict[keys.settings]
@@ -225,6 +232,8 @@ async def conversation_page(
             "flows": actions.HANDBACK_FLOWS,
             "outcomes": actions.OUTCOMES,
             "error": error,
+            "draft": draft,
+            "once": secrets.token_urlsafe(16),
             **owner,
         }
         audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
@@ -272,7 +281,11 @@ async def _act(request: web.Request, action: str, form: dict[str, str]) -> None:
         if action == "claim":
             await actions.claim(session, staff, conversation_id, now)
         elif action == "reply":
-            await actions.reply(session, staff, conversation_id, form.get("text", ""), now)
+            once = form.get(ONCE_FIELD, "")
+            text = form.get("text", "")
+            await actions.reply(
+                session, staff, conversation_id, text, now, once=once if _ONCE.match(once) else None
+            )
         elif action == "note":
             await actions.add_note(session, staff, conversation_id, form.get("text", ""), now)
         elif action == "handback":
@@ -306,9 +319,13 @@ def action_handler(action: str) -> Handler:
             await _act(request, action, form)
         except actions.NotFound:
             raise web.HTTPNotFound(text="no such conversation") from None
+        except actions.AlreadyDone:
+            raise web.HTTPSeeOther(f"/console/conversations/{_id(request)}") from None
         except actions.ActionRefused as refused:
             await _audit_refusal(request, action)
-            return await conversation_page(request, error=str(refused), status=409)
+            # a reply that could not go out comes back with the page, not lost
+            draft = form.get("text", "") if action == "reply" else ""
+            return await conversation_page(request, error=str(refused), status=409, draft=draft)
         target = "/console/" if action == "close" else f"/console/conversations/{_id(request)}"
         raise web.HTTPSeeOther(target)
 
