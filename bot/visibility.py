@@ -1,15 +1,19 @@
 """Who may read a message unmasked: only the coordinator who owns the conversation's active hand-off.
 
 Everyone else (operators always; other coordinators and admins until they take the conversation over)
-sees the text through bot.redaction. Pages and JSON that show transcript text go through visible_text.
+sees the text through bot.redaction. Pages and JSON that show transcript text go through visible_text;
+the console's conversation pages, notes, the person's panel and the call-back list through a Reader,
+which applies the same rule (and the one exception for call-backs) in this one place.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from bot.db.models import Owner, StaffRole
-from bot.redaction import redact
+from bot.db.models import CallbackRequest, Owner, StaffRole
+from bot.redaction import Kind, placeholder, redact
 
 
 class Viewer(Protocol):
@@ -44,3 +48,58 @@ def sees_unmasked(viewer: Viewer | None, owner_id: int | None) -> bool:
 def visible_text(entry: HasText, viewer: Viewer | None, *, owner_id: int | None) -> str:
     """The entry's text as this viewer may see it; `owner_id` is from active_owner()."""
     return entry.text if sees_unmasked(viewer, owner_id) else redact(entry.text)
+
+
+def sees_callback(viewer: Viewer | None, *, status: str, owner_id: int | None) -> bool:
+    """A call-back's number and preferred time: coordinators and admins while the request is open (they
+    are the ones who call back), and whoever sees the conversation unmasked; operators never."""
+    if sees_unmasked(viewer, owner_id):
+        return True
+    return viewer is not None and status == "open" and viewer.role in (StaffRole.COORDINATOR, StaffRole.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackView:
+    """A call-back request as one viewer may see it (the page's columns, number and time masked or not)."""
+
+    id: int
+    conversation_id: int
+    phone: str
+    preferred_time: str
+    language: str | None
+    status: str
+    created_at: datetime
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """One staff member reading one conversation: everything the console shows of it goes through here."""
+
+    viewer: Viewer | None
+    owner_id: int | None  # from active_owner()
+
+    @property
+    def unmasked(self) -> bool:
+        return sees_unmasked(self.viewer, self.owner_id)
+
+    def text(self, entry: HasText) -> str:
+        """A transcript entry's or an internal note's text."""
+        return visible_text(entry, self.viewer, owner_id=self.owner_id)
+
+    def first_name(self, name: str | None) -> str | None:
+        return name if name is None or self.unmasked else placeholder(Kind.NAME)
+
+    def callback(self, request: CallbackRequest) -> CallbackView:
+        shown = sees_callback(self.viewer, status=request.status, owner_id=self.owner_id)
+        phone = request.phone or ""
+        return CallbackView(
+            id=request.id,
+            conversation_id=request.conversation_id,
+            phone=phone if shown or not phone else placeholder(Kind.PHONE),
+            preferred_time=request.preferred_time if shown else redact(request.preferred_time),
+            language=request.language,
+            status=request.status,
+            created_at=request.created_at,
+            done_at=request.done_at,
+        )

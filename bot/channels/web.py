@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot import keys
 from bot.db.errors import database_unavailable
 from bot.db.models import OutboxItem, OutboxStatus
+from bot.ids import query_id
 from bot.messages import Channel, InboundKind, InboundMessage, OutboundMessage
 
 _USER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -94,10 +95,7 @@ async def post_message(request: web.Request) -> web.Response:
 
 async def get_replies(request: web.Request) -> web.Response:
     user = _user(request, request.query.get("user"))
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        raise web.HTTPBadRequest(text="after must be a number") from None
+    after = query_id(request, "after", 0) or 0
     for attempt in range(2):
         rows = await _sent_after(request, user, after)
         if rows or attempt:

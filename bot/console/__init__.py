@@ -21,6 +21,7 @@ def setup_console(app: web.Application) -> None:
     app[keys.console_hub] = ConsoleHub()
     app[keys.console_templates] = make_environment(app[keys.settings].zone)
     console = web.Application(middlewares=[headers_middleware, auth_middleware])
+    console[views.viewed_key] = views.ViewedConversations()
     r = console.router
     r.add_get("/login", login.login_page, name="console.login")
     r.add_post("/login", login.login_post, name="console.login_post")

@@ -17,6 +17,7 @@ from bot import store
 from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff
 from bot.db.models import (
+    AuditEvent,
     Author,
     CallbackRequest,
     Contact,
@@ -51,6 +52,13 @@ class ActionRefused(Exception):
 
 class NotFound(Exception):
     pass
+
+
+class AlreadyDone(Exception):
+    """The same form was submitted again (a double click, a reload): it was carried out once already."""
+
+
+ONCE_CHANNEL = "console"  # the one-time form tokens' rows in processed_inbound (purged with the transcripts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,28 +148,76 @@ async def claim(session: AsyncSession, staff: Staff, conversation_id: int, now: 
     return Locked(found.contact, conv, request)
 
 
-def _require_owner(staff: Staff, found: Locked, *, admin_may: bool) -> HandoffRequest:
+async def _ended_by(session: AsyncSession, staff: Staff, conversation_id: int, action: str) -> str | None:
+    """Who last closed or handed back the conversation ("you" or a name), from the audit log, if known."""
+    actor = await session.scalar(
+        select(AuditEvent.actor)
+        .where(
+            AuditEvent.subject == conversation_subject(conversation_id),
+            AuditEvent.action.startswith(f"conversation.{action}."),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if actor is None or not actor.startswith("staff:") or not actor[6:].isdigit():
+        return None
+    if int(actor[6:]) == staff.id:
+        return "you"
+    member = await session.get(StaffMember, int(actor[6:]))
+    return member.name if member is not None else None
+
+
+async def _not_held_reason(session: AsyncSession, staff: Staff, found: Locked) -> str:
+    """Why no one can act on a conversation that is not with a coordinator, in the coordinator's terms."""
+    conversation = found.conversation
+    if conversation.owner == Owner.CLOSED:
+        who = await _ended_by(session, staff, conversation.id, "close")
+        return f"This conversation was closed by {who}." if who else "This conversation was closed."
+    if conversation.owner == Owner.BOT:
+        who = await _ended_by(session, staff, conversation.id, "handback")
+        if who:
+            return f"This conversation was handed back to the bot by {who}. Take it over again to act on it."
+    return "Take the conversation over first."
+
+
+async def _require_owner(
+    session: AsyncSession, staff: Staff, found: Locked, *, admin_may: bool
+) -> HandoffRequest:
     if not staff.can_act:
         raise ActionRefused("Operators can read conversations but not act on them.")
     request = found.request
     if found.conversation.owner != Owner.HUMAN or request is None:
-        raise ActionRefused("Take the conversation over first.")
+        raise ActionRefused(await _not_held_reason(session, staff, found))
     if request.claimed_by != staff.id and not (admin_may and staff.is_admin):
         raise ActionRefused("Another coordinator has this conversation.")
     return request
 
 
 async def reply(
-    session: AsyncSession, staff: Staff, conversation_id: int, text: str, now: datetime
+    session: AsyncSession,
+    staff: Staff,
+    conversation_id: int,
+    text: str,
+    now: datetime,
+    *,
+    once: str | None = None,
 ) -> int:
-    """The coordinator's words go out on the person's own channel, through the outbox (its row's id)."""
+    """The coordinator's words go out on the person's own channel, through the outbox (its row's id).
+
+    `once` is the reply form's one-time token: the same form sent twice is sent once (AlreadyDone).
+    It is spent only if the reply goes out (a refusal rolls the transaction back).
+    """
     text = text.strip()
     if not text:
         raise ActionRefused("The reply is empty.")
     if len(text) > MAX_REPLY:
         raise ActionRefused(f"The reply is longer than {MAX_REPLY} characters.")
     found = await lock(session, conversation_id)
-    _require_owner(staff, found, admin_may=False)
+    if once is not None and not await store.claim_inbound(
+        session, ONCE_CHANNEL, f"reply:{staff.session_id}:{once}", now
+    ):
+        raise AlreadyDone
+    await _require_owner(session, staff, found, admin_may=False)
     if found.contact.opted_out or found.contact.blocked:
         raise ActionRefused("The person has stopped messages from us (STOP or blocked); nothing can be sent.")
     outbox_id = await store.enqueue(
@@ -203,7 +259,7 @@ async def hand_back(
     if flow and flow not in HANDBACK_FLOWS:
         raise ActionRefused("Unknown flow.")
     found = await lock(session, conversation_id)
-    request = _require_owner(staff, found, admin_may=True)
+    request = await _require_owner(session, staff, found, admin_may=True)
     conv, contact = found.conversation, found.contact
     request.status, request.closed_at, request.outcome = "closed", now, "handed_back"
     lang = ConversationState.from_json(conv.state).lang or contact.language or "lv"
@@ -238,7 +294,7 @@ async def close(
     if outcome not in OUTCOMES:
         raise ActionRefused("Choose an outcome.")
     found = await lock(session, conversation_id)
-    request = _require_owner(staff, found, admin_may=True)
+    request = await _require_owner(session, staff, found, admin_may=True)
     request.status, request.closed_at, request.outcome = "closed", now, outcome
     found.conversation.owner, found.conversation.updated_at = Owner.CLOSED, now
     audit(session, staff.actor, f"conversation.close.{outcome}", conversation_subject(conversation_id), now)

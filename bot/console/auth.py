@@ -35,6 +35,9 @@ MAX_FAILURES_PER_IP = 20  # an office behind one address still gets in when one 
 PUBLIC_ROUTES = frozenset({"console.login", "console.login_post", "console.static"})
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
+# the page's own fetches on live events (queue.json, messages.json) send this: they keep the session
+# checked but are not the coordinator's activity, so they do not hold off the idle timeout
+BACKGROUND_HEADER = "X-Console-Background"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +112,17 @@ async def start_session(session: AsyncSession, member: StaffMember, now: datetim
     return token
 
 
+def is_background(request: web.Request) -> bool:
+    """A fetch the page made by itself (X-Console-Background: 1), not something the coordinator did."""
+    return request.headers.get(BACKGROUND_HEADER, "").strip() == "1"
+
+
 async def load_staff(request: web.Request) -> Staff | None:
-    """The live session behind the request's cookie, or None (expired, idle, unknown, disabled)."""
+    """The live session behind the request's cookie, or None (expired, idle, unknown, disabled).
+
+    Anything the coordinator does counts as activity (last_seen_at, at most once a minute); the
+    page's background fetches do not, so an unattended console still ends after SESSION_IDLE.
+    """
     token = request.cookies.get(COOKIE, "")
     if not token or len(token) > 128:
         return None
@@ -127,7 +139,7 @@ async def load_staff(request: web.Request) -> Staff | None:
         record, member = row
         if not member.active or record.expires_at <= now or record.last_seen_at + SESSION_IDLE <= now:
             return None
-        if now - record.last_seen_at >= TOUCH_EVERY:
+        if now - record.last_seen_at >= TOUCH_EVERY and not is_background(request):
             record.last_seen_at = now
             await session.commit()
         return Staff(

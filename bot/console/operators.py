@@ -22,6 +22,7 @@ from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
 from bot.console.render import render
 from bot.db.models import Conversation, HandoffRequest, Owner
+from bot.ids import path_id, query_id
 from bot.review import ReviewError, export_yaml, relabel
 from bot.visibility import active_owner, visible_text
 from nlu.parse import FALLBACK, LANGUAGES
@@ -61,10 +62,7 @@ def parse_query(request: web.Request) -> tuple[search.SearchQuery, dict[str, str
     """The search form's fields → a SearchQuery; unknown values are a 400, never passed on."""
     q = request.query
     form = {k: q.get(k, "").strip() for k in FIELDS}
-    try:
-        before = int(q["before"]) if q.get("before") else None
-    except ValueError:
-        raise web.HTTPBadRequest(text="before must be a number") from None
+    before = query_id(request, "before")
     threshold = request.config_dict[keys.settings].review_low_confidence
     reviewed = {"": None, "yes": True, "no": False}
     if form["reviewed"] not in reviewed:
@@ -144,7 +142,7 @@ async def search_page(request: web.Request) -> web.Response:
 
 async def review_post(request: web.Request) -> web.StreamResponse:
     staff = staff_of(request)
-    entry_id = int(request.match_info["id"])
+    entry_id = path_id(request)
     form = await request.post()
     intent = form.get("intent")
     back = form.get("next")

@@ -20,6 +20,7 @@ from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
 from bot.console.render import render
 from bot.db.models import AuditEvent, Booking, Contact, Conversation, StaffMember, TranscriptEntry
+from bot.ids import path_id, query_id
 from bot.purge import RetentionPolicy, run_purge
 from bot.retention import pseudonym
 
@@ -48,10 +49,7 @@ async def audit_page(request: web.Request) -> web.Response:
     staff = admin_of(request)
     q = request.query
     form = {k: q.get(k, "").strip()[:64] for k in ("actor", "action", "since", "until")}
-    try:
-        before = int(q["before"]) if q.get("before") else None
-    except ValueError:
-        raise web.HTTPBadRequest(text="before must be a number") from None
+    before = query_id(request, "before")
     since, until = local_day(form["since"], request), local_day(form["until"], request, days_after=1)
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE + 1)
     if form["actor"]:
@@ -91,7 +89,7 @@ async def audit_page(request: web.Request) -> web.Response:
 async def person_page(request: web.Request) -> web.Response:
     """Counts only (no text, no number): what an export would contain, and the erase form."""
     staff = admin_of(request)
-    contact_id = int(request.match_info["id"])
+    contact_id = path_id(request)
     now = request.config_dict[keys.clock]()
     async with request.config_dict[keys.sessionmaker]() as session:
         contact = await session.get(Contact, contact_id)
@@ -124,7 +122,7 @@ async def person_page(request: web.Request) -> web.Response:
 async def person_export(request: web.Request) -> web.Response:
     """The access-request export (bot.access.export_contact; it writes the audit line)."""
     staff = admin_of(request)
-    contact_id = int(request.match_info["id"])
+    contact_id = path_id(request)
     now = request.config_dict[keys.clock]()
     try:
         async with request.config_dict[keys.sessionmaker]() as session, session.begin():
@@ -142,7 +140,7 @@ async def person_export(request: web.Request) -> web.Response:
 async def person_erase(request: web.Request) -> web.StreamResponse:
     """Erase everything about the person; the form must repeat the person's number as confirmation."""
     staff = admin_of(request)
-    contact_id = int(request.match_info["id"])
+    contact_id = path_id(request)
     form = await request.post()
     if form.get("confirm") != str(contact_id):
         raise web.HTTPBadRequest(text="type the person's number to confirm the erasure")

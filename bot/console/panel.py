@@ -1,5 +1,7 @@
 """The person's panel beside a conversation: channel, language, history, call-backs, sessions and quota.
 
+The first name and the call-backs' numbers are shown as the reader may see them (bot.visibility).
+
 Bookings are read defensively: the console must open even where the booking tables are missing or
 their module changed, so that part fails soft into "not available".
 """
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CallbackRequest, Contact, Conversation
 from bot.settings import Settings
+from bot.visibility import CallbackView, Reader
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,7 @@ class Panel:
     conversations: int
     opted_out: bool
     blocked: bool
-    callbacks: list[CallbackRequest] = field(default_factory=list)
+    callbacks: list[CallbackView] = field(default_factory=list)
     bookings_available: bool = False
     upcoming: BookingLine | None = None
     quota_used: int | None = None
@@ -44,7 +47,12 @@ class Panel:
 
 
 async def load_panel(
-    session: AsyncSession, contact: Contact, language: str, settings: Settings, now: datetime
+    session: AsyncSession,
+    contact: Contact,
+    language: str,
+    settings: Settings,
+    now: datetime,
+    reader: Reader,
 ) -> Panel:
     conversations = await session.scalar(
         select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact.id)
@@ -61,12 +69,12 @@ async def load_panel(
     panel = Panel(
         channel=contact.channel,
         language=language,
-        first_name=contact.first_name,
+        first_name=reader.first_name(contact.first_name),
         since=contact.created_at,
         conversations=int(conversations or 0),
         opted_out=contact.opted_out,
         blocked=contact.blocked,
-        callbacks=list(callbacks),
+        callbacks=[reader.callback(c) for c in callbacks],
     )
     return await _with_bookings(session, panel, contact.id, settings, now)
 

@@ -1,7 +1,14 @@
-"""The console's pages and actions: queue, conversation, call-backs, audit; each action audited."""
+"""The console's pages and actions: queue, conversation, call-backs, audit; each action audited.
+
+What a page or JSON shows of a conversation (its transcript, notes, the person's first name and
+call-back numbers) goes through a bot.visibility.Reader: masked unless the reader holds the hand-off.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections import OrderedDict
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +21,7 @@ from bot.console import actions
 from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff, staff_key
 from bot.console.hub import ConsoleEvent
+from bot.console.operators import owners
 from bot.console.panel import load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
 from bot.console.render import render
@@ -27,6 +35,8 @@ from bot.db.models import (
     StaffMember,
     TranscriptEntry,
 )
+from bot.ids import path_id, query_id
+from bot.visibility import Reader, active_owner
 
 TRANSCRIPT_LIMIT = 500
 CANNED = {  # the console's own labels; the sentences are in flows/texts/{lang}.console.yml
@@ -59,10 +69,36 @@ def _staff(request: web.Request) -> Staff:
 
 
 def _id(request: web.Request, name: str = "id") -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_id(request, name)
+
+
+ONCE_FIELD = "once"  # the reply form's one-time token (actions.reply sends a form once)
+_ONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class ViewedConversations:
+    """Which (login session, conversation) pairs already have a `conversation.view` audit line.
+
+    messages.json reads the transcript too: the first read by a session that has not viewed the
+    conversation is audited as a view; the page's live updates afterwards are not (one line per view,
+    not per poll). Per worker and bounded: a miss (another worker, a restart) only audits once more.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._seen: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._limit = limit
+
+    def add(self, session_id: int, conversation_id: int) -> None:
+        self._seen[(session_id, conversation_id)] = None
+        self._seen.move_to_end((session_id, conversation_id))
+        while len(self._seen) > self._limit:
+            self._seen.popitem(last=False)
+
+    def __contains__(self, pair: tuple[int, int]) -> bool:
+        return pair in self._seen
+
+
+viewed_key = web.AppKey("console_viewed", ViewedConversations)
 
 
 async def _form(request: web.Request) -> dict[str, str]:
@@ -114,12 +150,12 @@ async def _transcript(
     return list(reversed(list((await session.execute(query)).all())))
 
 
-def _entry_json(entry: TranscriptEntry, item: OutboxItem | None) -> dict[str, object]:
+def _entry_json(entry: TranscriptEntry, item: OutboxItem | None, reader: Reader) -> dict[str, object]:
     return {
         "id": entry.id,
         "direction": entry.direction,
         "author": entry.author,
-        "text": entry.text,
+        "text": reader.text(entry),
         "at": entry.created_at.isoformat(),
         "intent": entry.intent,
         "confidence": round(entry.confidence, 2) if entry.confidence is not None else None,
@@ -139,22 +175,27 @@ async def _live_request(session: AsyncSession, conversation_id: int) -> HandoffR
     ).scalar_one_or_none()
 
 
-async def _owner_view(session: AsyncSession, conv: Conversation, staff: Staff) -> dict[str, object]:
+async def _owner_view(
+    session: AsyncSession, conv: Conversation, staff: Staff
+) -> tuple[dict[str, object], Reader]:
+    """Who has the conversation, for the page; and how this staff member may read it."""
     request = await _live_request(session, conv.id)
     claimed_by = request.claimed_by if request is not None and request.status == "claimed" else None
     member = await session.get(StaffMember, claimed_by) if claimed_by is not None else None
+    holder = active_owner(conv.owner, request.status if request else None, claimed_by)
     return {
         "owner": conv.owner,
         "crisis": conv.crisis,
         "coordinator": member.name if member is not None else None,
         "mine": claimed_by == staff.id and conv.owner == "human",
         "request": request,
-    }
+    }, Reader(staff, holder)
 
 
 async def conversation_page(
-    request: web.Request, *, error: str | None = None, status: int = 200
+    request: web.Request, *, error: str | None = None, status: int = 200, draft: str = ""
 ) -> web.Response:
+    """The page; after a refused reply, `draft` is the reply that was not sent, shown again to keep."""
     staff = _staff(request)
     conversation_id = _id(request)
     settings = request.config_dict[keys.settings]
@@ -167,7 +208,7 @@ async def conversation_page(
         contact = await session.get(Contact, conv.contact_id)
         assert contact is not None  # a foreign key with cascade
         language = language_of(contact, conv)
-        owner = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(session, conv, staff)
         entries = await _transcript(session, conversation_id)
         notes = (
             await session.execute(
@@ -177,14 +218,13 @@ async def conversation_page(
                 .order_by(HandoffNote.id)
             )
         ).all()
-        panel = await load_panel(session, contact, language, settings, now)
+        panel = await load_panel(session, contact, language, settings, now, reader)
         context: dict[str, Any] = {
             "page": "conversation",
             "conversation": conv,
-            "contact": contact,
             "panel": panel,
-            "entries": [(_entry_json(e, i), e) for e, i in entries],
-            "notes": list(notes),
+            "entries": [(_entry_json(e, i, reader), e) for e, i in entries],
+            "notes": [({"text": reader.text(n), "created_at": n.created_at}, m) for n, m in notes],
             "canned": [
                 (name, label, texts.render(f"console.canned.{name}", language))
                 for name, label in CANNED.items()
@@ -192,32 +232,41 @@ async def conversation_page(
             "flows": actions.HANDBACK_FLOWS,
             "outcomes": actions.OUTCOMES,
             "error": error,
+            "draft": draft,
+            "once": secrets.token_urlsafe(16),
             **owner,
         }
         audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
         await session.commit()
+    request.config_dict[viewed_key].add(staff.session_id, conversation_id)
     return render(request, "conversation.html", context, status=status)
 
 
 async def messages_json(request: web.Request) -> web.Response:
-    """What the open conversation page polls or refetches on a hub event: new entries and statuses."""
+    """What the open conversation page polls or refetches on a hub event: new entries and statuses.
+
+    A read by a session that has no view of this conversation logged is itself logged as a view.
+    """
     staff = _staff(request)
     conversation_id = _id(request)
-    try:
-        after = max(int(request.query.get("after", "0")), 0)
-    except ValueError:
-        raise web.HTTPBadRequest(text="after must be a number") from None
+    after = query_id(request, "after", 0) or 0
+    viewed = request.config_dict[viewed_key]
     async with request.config_dict[keys.sessionmaker]() as session:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:
             raise web.HTTPNotFound(text="no such conversation")
-        owner = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(session, conv, staff)
         entries = await _transcript(session, conversation_id)
+        if (staff.session_id, conversation_id) not in viewed:
+            now = request.config_dict[keys.clock]()
+            audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
+            await session.commit()
+            viewed.add(staff.session_id, conversation_id)
     owner.pop("request")
     return web.json_response(
         {
             **owner,
-            "entries": [_entry_json(e, i) for e, i in entries if e.id > after],
+            "entries": [_entry_json(e, i, reader) for e, i in entries if e.id > after],
             "statuses": {str(e.id): delivery(i) for e, i in entries if e.direction == "out"},
         }
     )
@@ -232,7 +281,11 @@ async def _act(request: web.Request, action: str, form: dict[str, str]) -> None:
         if action == "claim":
             await actions.claim(session, staff, conversation_id, now)
         elif action == "reply":
-            await actions.reply(session, staff, conversation_id, form.get("text", ""), now)
+            once = form.get(ONCE_FIELD, "")
+            text = form.get("text", "")
+            await actions.reply(
+                session, staff, conversation_id, text, now, once=once if _ONCE.match(once) else None
+            )
         elif action == "note":
             await actions.add_note(session, staff, conversation_id, form.get("text", ""), now)
         elif action == "handback":
@@ -266,9 +319,13 @@ def action_handler(action: str) -> Handler:
             await _act(request, action, form)
         except actions.NotFound:
             raise web.HTTPNotFound(text="no such conversation") from None
+        except actions.AlreadyDone:
+            raise web.HTTPSeeOther(f"/console/conversations/{_id(request)}") from None
         except actions.ActionRefused as refused:
             await _audit_refusal(request, action)
-            return await conversation_page(request, error=str(refused), status=409)
+            # a reply that could not go out comes back with the page, not lost
+            draft = form.get("text", "") if action == "reply" else ""
+            return await conversation_page(request, error=str(refused), status=409, draft=draft)
         target = "/console/" if action == "close" else f"/console/conversations/{_id(request)}"
         raise web.HTTPSeeOther(target)
 
@@ -290,7 +347,8 @@ async def callbacks_page(request: web.Request) -> web.Response:
                 .limit(200)
             )
         ).all()
-        found = list(rows)
+        held = await owners(session, {c.conversation_id for c, _m in rows})
+        found = [(Reader(staff, held.get(c.conversation_id)).callback(c), m) for c, m in rows]
         audit(session, staff.actor, "callbacks.view", None, now)
         await session.commit()
     pending = [(c, m) for c, m in found if c.status == "open"]

@@ -188,3 +188,25 @@ async def test_the_old_audit_address_leads_admins_to_the_one_audit_log_and_the_v
     text = await page.text()
     assert page.status == 200 and "Audit log" in text and "login.ok" in text
     assert ("staff:2", "audit.view", None) in await audit_actions(client.app)
+
+
+async def test_the_pages_own_background_fetches_do_not_keep_an_unattended_console_signed_in(client, clock):
+    await login(client, ANNA)
+    await client.app[keys.pipeline].handle(inbound("cilvēku lūdzu"))
+    background = {"X-Console-Background": "1"}
+    for _ in range(11):  # live events all afternoon, nobody at the desk: the page refetches by itself
+        clock.advance(minutes=10)
+        assert (await client.get("/console/queue.json", headers=background)).status == 200
+        messages = await client.get("/console/conversations/1/messages.json?after=1", headers=background)
+        assert messages.status == 200
+    clock.advance(minutes=11)  # two hours after she last did anything
+    assert (await client.get("/console/queue.json", headers=background)).status == 401
+    assert (await client.get("/console/", allow_redirects=False)).headers["Location"] == "/console/login"
+
+
+async def test_what_the_coordinator_does_keeps_the_session_alive(client, clock):
+    await login(client, ANNA)
+    for _ in range(3):  # opening pages and the same data without the header are her own doing
+        clock.advance(hours=1, minutes=30)
+        assert (await client.get("/console/queue.json")).status == 200
+    assert (await client.get("/console/", allow_redirects=False)).status == 200

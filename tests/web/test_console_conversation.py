@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -222,3 +225,88 @@ async def test_every_view_and_action_is_audited_without_content(client):
     assert "Labdien" not in flat and "slepena" not in flat and "person-1" not in flat
     async with client.app[keys.sessionmaker]() as session:
         assert (await session.execute(select(TranscriptEntry).where(TranscriptEntry.text == REPLY))).first()
+
+
+async def test_a_reply_to_a_conversation_an_admin_closed_says_so_and_keeps_the_typed_text(client):
+    await add_staff(client.app, "adam@helpline.example", "admin", "Adam")
+    cid, csrf = await _claimed(client)
+    rows = len(await outbox(client.app))
+    async with second_browser(client) as adam:  # end of the shift: the admin closes what was left open
+        admin_csrf = await login(adam, "adam@helpline.example")
+        closed = await adam.post(
+            f"/console/conversations/{cid}/close", data={"csrf": admin_csrf, "outcome": "other"}
+        )
+        assert closed.status == 200
+    typed = "Vēl viena lieta: pirmdien zvaniet uz cietuma dežūrdaļu."
+    refused = await client.post(f"/console/conversations/{cid}/reply", data={"csrf": csrf, "text": typed})
+    page = await refused.text()
+    assert refused.status == 409
+    assert "This conversation was closed by Adam." in page and "Take the conversation over first" not in page
+    assert typed in page  # her words are on the page to copy, not lost
+    assert len(await outbox(client.app)) == rows  # and nothing went out
+
+
+async def test_a_reply_after_the_coordinator_closed_or_an_admin_handed_back_says_which(client):
+    await add_staff(client.app, "adam@helpline.example", "admin", "Adam")
+    cid, csrf = await _claimed(client)
+    await client.post(f"/console/conversations/{cid}/close", data={"csrf": csrf, "outcome": "resolved"})
+    refused = await client.post(f"/console/conversations/{cid}/reply", data={"csrf": csrf, "text": "x"})
+    assert refused.status == 409 and "This conversation was closed by you." in await refused.text()
+    await says(client.app, "/human_handoff", user="person-2")
+    other = (await conversation_of(client.app, "person-2")).id
+    await client.post(f"/console/conversations/{other}/claim", data={"csrf": csrf})
+    async with second_browser(client) as adam:
+        admin_csrf = await login(adam, "adam@helpline.example")
+        await adam.post(f"/console/conversations/{other}/handback", data={"csrf": admin_csrf, "flow": ""})
+    refused = await client.post(f"/console/conversations/{other}/reply", data={"csrf": csrf, "text": "x"})
+    assert refused.status == 409
+    assert "This conversation was handed back to the bot by Adam." in await refused.text()
+
+
+async def test_the_same_reply_form_sent_twice_goes_out_once(client, sender):
+    cid, csrf = await _claimed(client)
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    once = re.search(r'name="once" value="([^"]+)"', page)
+    assert once, "the reply form carries a one-time token"
+    form = {"csrf": csrf, "once": once.group(1), "text": REPLY}
+    path = f"/console/conversations/{cid}/reply"
+    first, second = await asyncio.gather(
+        client.post(path, data=form, allow_redirects=False),
+        client.post(path, data=form, allow_redirects=False),
+    )
+    assert first.status == second.status == 303  # a double click: both land on the conversation
+    again = await client.post(path, data=form, allow_redirects=False)  # a reload re-posting the form
+    assert again.status == 303
+    assert [r.text for r in await outbox(client.app) if r.author == Author.COORDINATOR] == [REPLY]
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    fresh = re.search(r'name="once" value="([^"]+)"', page)
+    assert fresh and fresh.group(1) != once.group(1)  # the next form may say the same words again
+    await client.post(path, data={**form, "once": fresh.group(1)})
+    assert [r.text for r in await outbox(client.app) if r.author == Author.COORDINATOR] == [REPLY, REPLY]
+
+
+async def test_ids_beyond_the_databases_range_are_not_found_instead_of_an_error(client):
+    await add_staff(client.app, "adam@helpline.example", "admin", "Adam")
+    await says(client.app, "/human_handoff")
+    csrf = await login(client, "adam@helpline.example")
+    huge = "99999999999999999999"
+    for path in (
+        f"/console/conversations/{huge}",
+        f"/console/conversations/{huge}/messages.json",
+        f"/console/ops/people/{huge}",
+        f"/console/ops/people/{huge}/export.json",
+    ):
+        assert (await client.get(path)).status == 404, path
+    for path in (
+        f"/console/conversations/{huge}/claim",
+        f"/console/callbacks/{huge}/done",
+        f"/console/ops/review/{huge}",
+    ):
+        assert (await client.post(path, data={"csrf": csrf})).status == 404, path
+    for path in (
+        f"/console/conversations/1/messages.json?after={huge}",
+        f"/console/ops/search?before={huge}",
+        f"/console/ops/audit?before={huge}",
+    ):
+        assert (await client.get(path)).status == 400, path
+    assert (await client.get(f"/console/ops/search?before={2**63 - 1}")).status == 200  # the largest id

@@ -71,3 +71,9 @@ async def test_two_people_whose_pages_chose_the_same_message_id_are_both_answere
             "/api/chat/messages", json={"user": user, "text": "kā var satikt vīru?", "id": "m1"}
         )
         assert (await sent.json()) == {"duplicate": False, "replies": 1}
+
+
+async def test_a_reply_cursor_beyond_the_databases_range_is_a_bad_request(aiohttp_client, settings, clock):
+    client = await client_for(aiohttp_client, settings, clock)
+    answer = await client.get(f"/api/chat/replies?user={USER}&after=99999999999999999999")
+    assert answer.status == 400 and "after" in await answer.text()
