@@ -15,6 +15,17 @@
   let lastCount = null;
   let audio = null;
 
+  // The server shows every time in Riga time ("%d.%m. %H:%M"); so do live-added entries, whatever the
+  // browser's own time zone.
+  const rigaFormat = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Riga", day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+  function rigaTime(iso) {
+    const parts = {};
+    rigaFormat.formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.day + "." + parts.month + ". " + parts.hour + ":" + parts.minute;
+  }
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -29,19 +40,23 @@
     }
   }, { once: true });
 
-  function beep() {
+  // One short tone for someone new waiting; three higher ones for a crisis.
+  function beep(crisis) {
     try {
       if (audio === null && window.AudioContext) audio = new AudioContext();
       if (audio === null) return;
       if (audio.state === "suspended") audio.resume();
-      const tone = audio.createOscillator();
-      const gain = audio.createGain();
-      tone.frequency.value = 880;
-      gain.gain.value = 0.08;
-      tone.connect(gain);
-      gain.connect(audio.destination);
-      tone.start();
-      tone.stop(audio.currentTime + 0.2);
+      const times = crisis ? [0, 0.25, 0.5] : [0];
+      times.forEach(function (offset) {
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = crisis ? 1320 : 880;
+        gain.gain.value = crisis ? 0.12 : 0.08;
+        tone.connect(gain);
+        gain.connect(audio.destination);
+        tone.start(audio.currentTime + offset);
+        tone.stop(audio.currentTime + offset + 0.18);
+      });
     } catch (e) { /* no sound is better than a broken page */ }
   }
 
@@ -128,15 +143,18 @@
 
   const conversationId = body.dataset.conversation;
   const transcript = document.getElementById("transcript");
+  const newMessages = document.getElementById("new-messages");
   let lastEntry = transcript ? Number(transcript.dataset.last || "0") : 0;
   let pollTimer = null;
+  let replyLocked = false;
 
   function entryNode(entry) {
-    const li = el("li", "entry " + entry.direction + " " + entry.author);
+    const crisis = entry.direction === "in" && entry.intent === "crisis";
+    const li = el("li", "entry " + entry.direction + " " + entry.author + (crisis ? " crisis" : ""));
     li.dataset.entry = String(entry.id);
     const meta = el("div", "meta");
     meta.append(el("span", "author", entry.author));
-    meta.append(el("time", "", new Date(entry.at).toLocaleString("lv-LV", { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" })));
+    meta.append(el("time", "", rigaTime(entry.at)));
     if (entry.direction === "in" && entry.intent) {
       const confidence = entry.confidence === null ? "" : " · " + Number(entry.confidence).toFixed(2);
       meta.append(el("span", "intent", entry.intent + confidence + (entry.language ? " · " + entry.language : "")));
@@ -150,16 +168,83 @@
     return li;
   }
 
+  function nearBottom() {
+    return transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 60;
+  }
+
+  function toBottom() {
+    transcript.scrollTop = transcript.scrollHeight;
+    if (newMessages) newMessages.hidden = true;
+  }
+
+  // Crisis words said while the page is open: the tag in the header, an alert, and the crisis tone.
+  function raiseCrisis() {
+    const bar = document.querySelector(".ownerbar");
+    if (bar && !document.getElementById("crisis-tag")) {
+      bar.classList.add("crisis");
+      const tag = el("span", "tag crisis", "CRISIS");
+      tag.id = "crisis-tag";
+      const heading = bar.querySelector("h1");
+      if (heading) heading.after(tag); else bar.prepend(tag);
+      const alert = document.getElementById("crisis-alert");
+      if (alert) alert.hidden = false;
+      beep(true);
+    }
+  }
+
+  const OWNER_TEXT = { waiting: "Waiting for a coordinator", closed: "Closed", bot: "With the bot" };
+  function ownerText(data) {
+    if (data.owner === "human") return "With " + (data.mine ? "you" : (data.coordinator || "a coordinator"));
+    return OWNER_TEXT[data.owner] || data.owner;
+  }
+
+  // The conversation is no longer this coordinator's: nothing more can be sent from this page. What was
+  // typed stays in the box (read-only), so that it can be copied.
+  function lockReply(data) {
+    if (replyLocked) return;
+    const form = document.querySelector("form.reply");
+    const finish = document.querySelector(".finish");
+    if (!form && !finish) return;
+    replyLocked = true;
+    let why;
+    if (data.owner === "closed") why = "This conversation was closed.";
+    else if (data.owner === "human") why = (data.coordinator || "Another coordinator") + " has taken this conversation over.";
+    else if (data.owner === "bot") why = "This conversation was handed back to the bot.";
+    else why = "This conversation is no longer yours.";
+    if (form) {
+      form.classList.add("locked");
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+      const box = form.querySelector("textarea");
+      if (box) box.readOnly = true;
+      const notice = document.getElementById("reply-locked");
+      if (notice) {
+        notice.textContent = why + (box && box.value.trim() ? " Your text was not sent; it stays below so that you can copy it." : " You can no longer reply here.");
+        notice.hidden = false;
+      }
+    }
+    if (finish) finish.querySelectorAll("button, select").forEach(function (control) { control.disabled = true; });
+  }
+
   async function refreshConversation() {
     if (!transcript) return;
     const data = await getJSON("/console/conversations/" + conversationId + "/messages.json?after=" + lastEntry);
     if (!data) return;
+    const follow = nearBottom();
+    let added = 0;
+    let crisisWords = false;
     data.entries.forEach(function (entry) {
       if (entry.id > lastEntry) {
         transcript.append(entryNode(entry));
         lastEntry = entry.id;
+        added += 1;
+        if (entry.direction === "in" && entry.intent === "crisis") crisisWords = true;
       }
     });
+    if (added > 0) {
+      if (follow) toBottom();
+      else if (newMessages) newMessages.hidden = false;
+    }
+    if (data.crisis || crisisWords) raiseCrisis();
     let pending = false;
     Object.keys(data.statuses).forEach(function (id) {
       const status = data.statuses[id];
@@ -175,8 +260,9 @@
       const changed = document.getElementById("changed");
       if (changed) changed.hidden = false;
       const line = document.getElementById("owner-line");
-      if (line) line.textContent = data.owner === "human" ? "With " + (data.mine ? "you" : data.coordinator) : data.owner;
+      if (line) line.textContent = ownerText(data);
     }
+    if (body.dataset.mine === "1" && !data.mine) lockReply(data);
     if (pending && pollTimer === null) {
       pollTimer = window.setTimeout(function () { pollTimer = null; refreshConversation(); }, 2000);
     }
@@ -185,12 +271,44 @@
   document.querySelectorAll("button.canned-reply").forEach(function (button) {
     button.addEventListener("click", function () {
       const box = document.getElementById("reply");
-      if (!box) return;
+      if (!box || box.readOnly) return;
       box.value = button.dataset.text || "";
       box.focus();
     });
   });
-  if (transcript) transcript.scrollTop = transcript.scrollHeight;
+  if (transcript) {
+    transcript.scrollTop = transcript.scrollHeight;
+    transcript.addEventListener("scroll", function () {
+      if (newMessages && !newMessages.hidden && nearBottom()) newMessages.hidden = true;
+    });
+  }
+  if (newMessages) newMessages.addEventListener("click", toBottom);
+  const crisisShow = document.getElementById("crisis-show");
+  if (crisisShow) crisisShow.addEventListener("click", toBottom);
+
+  // A form is sent once: a second click (or Enter) while the first is on its way does nothing.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method !== "post") return;
+    if (form.dataset.sending === "1" || form.classList.contains("locked")) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    // after this task: the form's data (with a named button's value) is taken before the buttons go grey
+    window.setTimeout(function () {
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;  // back to a page kept in memory: its forms may be used again
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      delete form.dataset.sending;
+      if (!form.classList.contains("locked")) {
+        form.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
+      }
+    });
+  });
 
   // --- live updates ---
 
