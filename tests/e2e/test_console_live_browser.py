@@ -1,8 +1,9 @@
 """What a coordinator sees change by itself, in a real headless Chromium (Debian's, driven by Playwright).
 
 A crisis written under a coordinator raises the flag and scrolls into view; live messages show Riga time
-in a browser set to UTC; a reply is sent once however often Send is clicked; a conversation closed by
-someone else locks the reply box and keeps the text.
+in a browser set to UTC; the queue's minutes count on; a new crisis shows in the header on a conversation
+page; a reply is sent once however often Send is clicked; a conversation closed by someone else locks the
+reply box and keeps the text; the header fits a phone; background fetches say they are background.
 """
 
 from __future__ import annotations
@@ -106,13 +107,51 @@ async def test_a_crisis_under_the_coordinator_shows_at_once_and_the_transcript_f
     assert await time.text_content() == "23.11. 10:07"
 
 
-async def test_send_goes_once_however_often_it_is_clicked(
+async def test_waiting_minutes_count_on_without_any_new_message(server: TestServer, browser: Any):
+    app, base = server.app, _base(server)
+    await person(app, "/human_handoff", "waits-1")
+    anna = await login(browser, base, ANNA, fake_clock=True)
+    await anna.clock.run_for(1000)  # the refresh that follows the websocket's opening, then quiet
+    await anna.wait_for_load_state("networkidle")
+    minutes = anna.locator("#waiting tbody tr td.minutes").first
+    assert await minutes.text_content() == "0 min"
+    await anna.clock.fast_forward("01:05")
+    await anna.locator("#waiting td.minutes", has_text="1 min").wait_for(timeout=2_000)
+    await anna.clock.fast_forward("03:00")
+    await anna.locator("#waiting td.minutes", has_text="4 min").wait_for(timeout=2_000)
+
+
+async def test_a_new_crisis_shows_in_the_header_while_inside_a_conversation(server: TestServer, browser: Any):
+    app, base = server.app, _base(server)
+    mine = await person(app, "/human_handoff", "mine-1")
+    anna = await login(browser, base, ANNA)
+    await _take_over(anna, base, mine)
+
+    await person(app, "/human_handoff", "plain-1")  # an ordinary request: the count only
+    await anna.locator("#badge", has_text="1").wait_for(timeout=10_000)
+    assert not await anna.is_visible("#crisis-badge")
+    assert "CRISIS" not in await anna.title()
+
+    await person(app, "Vairs nevaru. Negribu dzīvot.", "crisis-1")
+    await anna.locator("#crisis-badge").wait_for(timeout=10_000)
+    assert await anna.text_content("#crisis-badge") == "CRISIS"
+    assert await anna.text_content("#badge") == "2"
+    assert (await anna.title()).startswith("(2) CRISIS · ")
+
+
+async def test_send_goes_once_and_only_background_fetches_say_so(
     server: TestServer, browser: Any, sender: FakeSender
 ):
     app, base = server.app, _base(server)
     conversation = await person(app, "/human_handoff", "double-1")
     anna = await login(browser, base, ANNA)
     await _take_over(anna, base, conversation)
+    requests: list[Any] = []
+
+    def seen(request: Any) -> None:  # a bound list.append cannot be a Playwright handler
+        requests.append(request)
+
+    anna.on("request", seen)
     posts: list[str] = []
 
     async def slow(route: Any) -> None:  # a slow network: the first send is still on its way
@@ -136,6 +175,12 @@ async def test_send_goes_once_however_often_it_is_clicked(
     await anna.locator("#transcript .entry.in", has_text="Paldies!").wait_for(timeout=10_000)
     await eventually(lambda: sum(m.text == "Labdien, esmu Anna." for m in sender.sent) == 1)
     assert len(posts) == 1
+
+    background = [r for r in requests if r.url.split("?")[0].endswith((".json",))]
+    assert {r.url.split("?")[0].rsplit("/", 1)[-1] for r in background} == {"queue.json", "messages.json"}
+    assert all(r.headers.get("x-console-background") == "1" for r in background)
+    yours = [r for r in requests if r.is_navigation_request()]
+    assert yours and all("x-console-background" not in r.headers for r in yours)
 
 
 async def test_a_conversation_closed_by_an_admin_locks_the_reply_and_keeps_the_text(
@@ -161,3 +206,20 @@ async def test_a_conversation_closed_by_an_admin_locks_the_reply_and_keeps_the_t
     assert await anna.is_disabled("#send")
     assert await anna.input_value("#reply") == draft
     assert await anna.is_disabled("#close")
+
+
+async def test_the_header_fits_a_phone_screen(server: TestServer, browser: Any):
+    app, base = server.app, _base(server)
+    await person(app, "/human_handoff", "phone-1")
+    anna = await login(browser, base, ANNA, viewport={"width": 400, "height": 800})
+    fits = """() => {
+      const header = document.querySelector("header.top").getBoundingClientRect();
+      const inside = Array.from(document.querySelectorAll("header.top > *")).every(function (node) {
+        const box = node.getBoundingClientRect();
+        return box.right <= header.right + 0.5 && box.bottom <= header.bottom + 0.5;
+      });
+      return inside && document.documentElement.scrollWidth <= window.innerWidth;
+    }"""
+    assert await anna.evaluate(fits)
+    await anna.goto(f"{base}/console/callbacks")
+    assert await anna.evaluate(fits)

@@ -11,8 +11,10 @@
   const canAct = body.dataset.canAct === "1";
   const baseTitle = document.title;
   const badge = document.getElementById("badge");
+  const crisisBadge = document.getElementById("crisis-badge");
   const live = document.getElementById("live");
   let lastCount = null;
+  let lastCrisis = null;
   let audio = null;
 
   // The server shows every time in Riga time ("%d.%m. %H:%M"); so do live-added entries, whatever the
@@ -60,18 +62,30 @@
     } catch (e) { /* no sound is better than a broken page */ }
   }
 
-  function setCount(count) {
-    document.title = count > 0 ? "(" + count + ") " + baseTitle : baseTitle;
+  function setCount(count, crisisCount) {
+    const prefix = (count > 0 ? "(" + count + ") " : "") + (crisisCount > 0 ? "CRISIS · " : "");
+    document.title = prefix + baseTitle;
     if (badge) {
       badge.textContent = String(count);
       badge.hidden = count === 0;
     }
-    if (lastCount !== null && count > lastCount) beep();
+    if (crisisBadge) {
+      crisisBadge.textContent = crisisCount > 1 ? "CRISIS " + crisisCount : "CRISIS";
+      crisisBadge.hidden = crisisCount === 0;
+    }
+    if (lastCrisis !== null && crisisCount > lastCrisis) beep(true);
+    else if (lastCount !== null && count > lastCount) beep(false);
     lastCount = count;
+    lastCrisis = crisisCount;
   }
 
+  // Every fetch here runs by itself (on load, on a websocket event, on a timer), not because someone
+  // clicked: the header tells the server not to count it as activity that keeps the session alive.
   async function getJSON(url) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-Console-Background": "1" },
+    });
     if (response.status === 401) {
       window.location.assign("/console/login");
       return null;
@@ -109,9 +123,21 @@
     open.href = link.href;
     actions.append(open);
     if (claim && canAct) actions.append(claimForm(item.id));
+    const minutes = el("td", "minutes", item.minutes + " min");
+    minutes.dataset.minutes = String(item.minutes);
     tr.append(tags, idCell, el("td", "", item.channel), el("td", "", item.language),
-      el("td", "", item.coordinator || item.reason), el("td", "", item.minutes + " min"), actions);
+      el("td", "", item.coordinator || item.reason), minutes, actions);
     return tr;
+  }
+
+  // The minutes count on by themselves between updates: what the server said, plus the time since.
+  let minutesAt = Date.now();
+  function tickMinutes() {
+    const more = Math.max(Math.floor((Date.now() - minutesAt) / 60000), 0);
+    document.querySelectorAll("td[data-minutes]").forEach(function (cell) {
+      const text = (Number(cell.dataset.minutes) + more) + " min";
+      if (cell.textContent !== text) cell.textContent = text;
+    });
   }
 
   function fillTable(key, items) {
@@ -133,9 +159,11 @@
   async function refreshQueue() {
     const data = await getJSON("/console/queue.json");
     if (!data) return;
-    setCount(data.count);
+    const crisisCount = (data.waiting || []).filter(function (item) { return item.crisis; }).length;
+    setCount(data.count, crisisCount);
     if (page === "queue") {
       ["waiting", "mine", "others", "recent"].forEach(function (key) { fillTable(key, data[key]); });
+      minutesAt = Date.now();
     }
   }
 
@@ -342,5 +370,6 @@
 
   refreshQueue();
   if (conversationId) refreshConversation();
+  if (page === "queue") window.setInterval(tickMinutes, 10000);
   connect();
 })();
