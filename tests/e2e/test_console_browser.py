@@ -7,7 +7,6 @@ also saves the screenshots in docs/screenshots/ (demo content only, no real pers
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,25 +14,13 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot import keys
 from bot.messages import Channel
 from bot.settings import Settings
-from tests.factories import inbound
+from tests.e2e.console_browser import ARGS, CHROMIUM, eventually, login, person
 from tests.fakes import FakeClassifier, FakeSender
-from tests.web.console_support import PASSWORD, add_staff, console_app, conversation_of
+from tests.web.console_support import add_staff, console_app, conversation_of
 
 playwright_api = pytest.importorskip("playwright.async_api")
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
@@ -58,40 +45,14 @@ async def server(settings: Settings, clock: Any, sender: FakeSender) -> AsyncIte
         yield srv
 
 
-async def _person(app: Any, text: str, user: str, channel: Channel = Channel.TELEGRAM) -> int:
-    result = await app[keys.pipeline].handle(inbound(text, user=user, channel=channel))
-    assert result.conversation_id is not None
-    return result.conversation_id
-
-
 async def _seed(app: Any, clock: Any) -> int:
     """A morning's queue: two people already waiting; returns the conversation to be taken later."""
-    await _person(app, "Labdien! Kā var satikt vīru, ja viņu pārveda uz citu cietumu?", "demo-lv-1")
-    await _person(app, "Gribu runāt ar cilvēku, lūdzu", "demo-lv-1")
+    await person(app, "Labdien! Kā var satikt vīru, ja viņu pārveda uz citu cietumu?", "demo-lv-1")
+    await person(app, "Gribu runāt ar cilvēku, lūdzu", "demo-lv-1")
     clock.advance(minutes=6)
-    await _person(app, "/human_handoff", "+37100000002", Channel.SMS)
+    await person(app, "/human_handoff", "+37100000002", Channel.SMS)
     clock.advance(minutes=3)
-    return await _person(app, "Как увидеть мужа?", "demo-ru-3")
-
-
-async def _login(browser: Any, base: str, email: str) -> Any:
-    context = await browser.new_context(viewport={"width": 1280, "height": 860}, locale="lv-LV")
-    page = await context.new_page()
-    await page.goto(f"{base}/console/login")
-    await page.fill('input[name="email"]', email)
-    await page.fill('input[name="password"]', PASSWORD)
-    await page.click('button[type="submit"]')
-    await page.wait_for_url(f"{base}/console/")
-    await page.wait_for_selector("#live.on")  # the websocket is open
-    return page
-
-
-async def _eventually(check: Any, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not met in time")
+    return await person(app, "Как увидеть мужа?", "demo-ru-3")
 
 
 async def test_coordinators_work_the_queue_live_in_a_real_browser(
@@ -103,13 +64,13 @@ async def test_coordinators_work_the_queue_live_in_a_real_browser(
     async with playwright_api.async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
-            anna = await _login(browser, base, ANNA)
+            anna = await login(browser, base, ANNA)
             assert await anna.locator("#waiting tbody tr").count() == 2
             await anna.evaluate("window.stillTheSamePage = true")
 
             # a person in crisis writes: the row appears at the top without a reload, the title counts
             clock.advance(minutes=2)
-            crisis = await _person(app, "Vairs nevaru. Negribu dzīvot.", "demo-lv-4")
+            crisis = await person(app, "Vairs nevaru. Negribu dzīvot.", "demo-lv-4")
             first_row = anna.locator("#waiting tbody tr").first
             await first_row.locator("a", has_text=f"#{crisis}").wait_for(timeout=10_000)
             assert await first_row.get_attribute("class") == "crisis"
@@ -118,7 +79,7 @@ async def test_coordinators_work_the_queue_live_in_a_real_browser(
             await anna.screenshot(path=str(SHOTS / "console-queue.png"))
 
             # Ben opens the same conversation in his own browser before Anna takes it
-            ben = await _login(browser, base, BEN)
+            ben = await login(browser, base, BEN)
             await ben.goto(f"{base}/console/conversations/{crisis}")
             await ben.wait_for_selector("#claim")
 
@@ -131,18 +92,18 @@ async def test_coordinators_work_the_queue_live_in_a_real_browser(
             assert await ben.text_content("#error") == "Already taken by Anna."
 
             # the person's next words appear live on Anna's page
-            await _person(app, "Vīrs man vairs neatbild, un es nezinu, ko darīt.", "demo-lv-4")
+            await person(app, "Vīrs man vairs neatbild, un es nezinu, ko darīt.", "demo-lv-4")
             await anna.locator("#transcript .entry.in .text", has_text="nezinu, ko darīt").wait_for(
                 timeout=10_000
             )
 
             # a reply goes out on the person's channel and its status turns to "sent"
             await anna.click("button.canned-reply >> nth=0")
-            assert "koordinators" in await anna.input_value("#reply")
+            assert "koordinatoru komandas" in await anna.input_value("#reply")
             await anna.fill("#reply", REPLY)
             await anna.click("#send")
             await anna.wait_for_url(f"{base}/console/conversations/{crisis}")
-            await _eventually(
+            await eventually(
                 lambda: any(m.text == REPLY and m.recipient_id == "demo-lv-4" for m in sender.sent)
             )
             await anna.locator("#transcript .entry.coordinator .status", has_text="sent").wait_for(
@@ -159,7 +120,7 @@ async def test_coordinators_work_the_queue_live_in_a_real_browser(
             await anna.click("#handback")
             await anna.wait_for_url(f"{base}/console/conversations/{crisis}")
             assert "With the bot" in await anna.text_content("#owner-line")
-            await _eventually(lambda: any("Koordinators ir beidzis sarunu" in m.text for m in sender.sent))
+            await eventually(lambda: any("Koordinators ir beidzis sarunu" in m.text for m in sender.sent))
             assert (await conversation_of(app, "demo-lv-4")).owner == "bot"
         finally:
             await browser.close()

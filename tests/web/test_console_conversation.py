@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.channels.base import SendError
-from bot.db.models import Author, Contact, HandoffNote, OutboxItem, Owner, TranscriptEntry
+from bot.db.models import Author, CallbackRequest, Contact, HandoffNote, OutboxItem, Owner, TranscriptEntry
 from tests.factories import handoffs, outbox, transcript
 from tests.web.console_support import (
     add_staff,
@@ -310,3 +310,27 @@ async def test_ids_beyond_the_databases_range_are_not_found_instead_of_an_error(
     ):
         assert (await client.get(path)).status == 400, path
     assert (await client.get(f"/console/ops/search?before={2**63 - 1}")).status == 200  # the largest id
+
+
+async def test_the_done_call_backs_show_their_language_like_the_open_ones(client, clock):
+    await says(client.app, "/human_handoff", user="ru-caller")
+    conversation = await conversation_of(client.app, "ru-caller")
+    now = clock()
+    async with client.app[keys.sessionmaker]() as session, session.begin():
+        for phone, status in (("+37120000001", "open"), ("+37120000002", "done")):
+            session.add(
+                CallbackRequest(
+                    conversation_id=conversation.id,
+                    phone=phone,
+                    preferred_time="pēc 18",
+                    language="ru",
+                    status=status,
+                    created_at=now,
+                    done_at=now if status == "done" else None,
+                )
+            )
+    await login(client, ANNA)
+    page = await (await client.get("/console/callbacks")).text()
+    done = page[page.index("<h2>Done</h2>") :]
+    assert "<th>Language</th>" in page[: page.index("<h2>Done</h2>")] and "<th>Language</th>" in done
+    assert "<td>pēc 18</td><td>ru</td>" in done

@@ -11,9 +11,22 @@
   const canAct = body.dataset.canAct === "1";
   const baseTitle = document.title;
   const badge = document.getElementById("badge");
+  const crisisBadge = document.getElementById("crisis-badge");
   const live = document.getElementById("live");
   let lastCount = null;
+  let lastCrisis = null;
   let audio = null;
+
+  // The server shows every time in Riga time ("%d.%m. %H:%M"); so do live-added entries, whatever the
+  // browser's own time zone.
+  const rigaFormat = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Riga", day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+  function rigaTime(iso) {
+    const parts = {};
+    rigaFormat.formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.day + "." + parts.month + ". " + parts.hour + ":" + parts.minute;
+  }
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -29,34 +42,50 @@
     }
   }, { once: true });
 
-  function beep() {
+  // One short tone for someone new waiting; three higher ones for a crisis.
+  function beep(crisis) {
     try {
       if (audio === null && window.AudioContext) audio = new AudioContext();
       if (audio === null) return;
       if (audio.state === "suspended") audio.resume();
-      const tone = audio.createOscillator();
-      const gain = audio.createGain();
-      tone.frequency.value = 880;
-      gain.gain.value = 0.08;
-      tone.connect(gain);
-      gain.connect(audio.destination);
-      tone.start();
-      tone.stop(audio.currentTime + 0.2);
+      const times = crisis ? [0, 0.25, 0.5] : [0];
+      times.forEach(function (offset) {
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = crisis ? 1320 : 880;
+        gain.gain.value = crisis ? 0.12 : 0.08;
+        tone.connect(gain);
+        gain.connect(audio.destination);
+        tone.start(audio.currentTime + offset);
+        tone.stop(audio.currentTime + offset + 0.18);
+      });
     } catch (e) { /* no sound is better than a broken page */ }
   }
 
-  function setCount(count) {
-    document.title = count > 0 ? "(" + count + ") " + baseTitle : baseTitle;
+  function setCount(count, crisisCount) {
+    const prefix = (count > 0 ? "(" + count + ") " : "") + (crisisCount > 0 ? "CRISIS · " : "");
+    document.title = prefix + baseTitle;
     if (badge) {
       badge.textContent = String(count);
       badge.hidden = count === 0;
     }
-    if (lastCount !== null && count > lastCount) beep();
+    if (crisisBadge) {
+      crisisBadge.textContent = crisisCount > 1 ? "CRISIS " + crisisCount : "CRISIS";
+      crisisBadge.hidden = crisisCount === 0;
+    }
+    if (lastCrisis !== null && crisisCount > lastCrisis) beep(true);
+    else if (lastCount !== null && count > lastCount) beep(false);
     lastCount = count;
+    lastCrisis = crisisCount;
   }
 
+  // Every fetch here runs by itself (on load, on a websocket event, on a timer), not because someone
+  // clicked: the header tells the server not to count it as activity that keeps the session alive.
   async function getJSON(url) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-Console-Background": "1" },
+    });
     if (response.status === 401) {
       window.location.assign("/console/login");
       return null;
@@ -94,9 +123,21 @@
     open.href = link.href;
     actions.append(open);
     if (claim && canAct) actions.append(claimForm(item.id));
+    const minutes = el("td", "minutes", item.minutes + " min");
+    minutes.dataset.minutes = String(item.minutes);
     tr.append(tags, idCell, el("td", "", item.channel), el("td", "", item.language),
-      el("td", "", item.coordinator || item.reason), el("td", "", item.minutes + " min"), actions);
+      el("td", "", item.coordinator || item.reason), minutes, actions);
     return tr;
+  }
+
+  // The minutes count on by themselves between updates: what the server said, plus the time since.
+  let minutesAt = Date.now();
+  function tickMinutes() {
+    const more = Math.max(Math.floor((Date.now() - minutesAt) / 60000), 0);
+    document.querySelectorAll("td[data-minutes]").forEach(function (cell) {
+      const text = (Number(cell.dataset.minutes) + more) + " min";
+      if (cell.textContent !== text) cell.textContent = text;
+    });
   }
 
   function fillTable(key, items) {
@@ -118,9 +159,11 @@
   async function refreshQueue() {
     const data = await getJSON("/console/queue.json");
     if (!data) return;
-    setCount(data.count);
+    const crisisCount = (data.waiting || []).filter(function (item) { return item.crisis; }).length;
+    setCount(data.count, crisisCount);
     if (page === "queue") {
       ["waiting", "mine", "others", "recent"].forEach(function (key) { fillTable(key, data[key]); });
+      minutesAt = Date.now();
     }
   }
 
@@ -128,15 +171,18 @@
 
   const conversationId = body.dataset.conversation;
   const transcript = document.getElementById("transcript");
+  const newMessages = document.getElementById("new-messages");
   let lastEntry = transcript ? Number(transcript.dataset.last || "0") : 0;
   let pollTimer = null;
+  let replyLocked = false;
 
   function entryNode(entry) {
-    const li = el("li", "entry " + entry.direction + " " + entry.author);
+    const crisis = entry.direction === "in" && entry.intent === "crisis";
+    const li = el("li", "entry " + entry.direction + " " + entry.author + (crisis ? " crisis" : ""));
     li.dataset.entry = String(entry.id);
     const meta = el("div", "meta");
     meta.append(el("span", "author", entry.author));
-    meta.append(el("time", "", new Date(entry.at).toLocaleString("lv-LV", { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" })));
+    meta.append(el("time", "", rigaTime(entry.at)));
     if (entry.direction === "in" && entry.intent) {
       const confidence = entry.confidence === null ? "" : " · " + Number(entry.confidence).toFixed(2);
       meta.append(el("span", "intent", entry.intent + confidence + (entry.language ? " · " + entry.language : "")));
@@ -150,16 +196,83 @@
     return li;
   }
 
+  function nearBottom() {
+    return transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 60;
+  }
+
+  function toBottom() {
+    transcript.scrollTop = transcript.scrollHeight;
+    if (newMessages) newMessages.hidden = true;
+  }
+
+  // Crisis words said while the page is open: the tag in the header, an alert, and the crisis tone.
+  function raiseCrisis() {
+    const bar = document.querySelector(".ownerbar");
+    if (bar && !document.getElementById("crisis-tag")) {
+      bar.classList.add("crisis");
+      const tag = el("span", "tag crisis", "CRISIS");
+      tag.id = "crisis-tag";
+      const heading = bar.querySelector("h1");
+      if (heading) heading.after(tag); else bar.prepend(tag);
+      const alert = document.getElementById("crisis-alert");
+      if (alert) alert.hidden = false;
+      beep(true);
+    }
+  }
+
+  const OWNER_TEXT = { waiting: "Waiting for a coordinator", closed: "Closed", bot: "With the bot" };
+  function ownerText(data) {
+    if (data.owner === "human") return "With " + (data.mine ? "you" : (data.coordinator || "a coordinator"));
+    return OWNER_TEXT[data.owner] || data.owner;
+  }
+
+  // The conversation is no longer this coordinator's: nothing more can be sent from this page. What was
+  // typed stays in the box (read-only), so that it can be copied.
+  function lockReply(data) {
+    if (replyLocked) return;
+    const form = document.querySelector("form.reply");
+    const finish = document.querySelector(".finish");
+    if (!form && !finish) return;
+    replyLocked = true;
+    let why;
+    if (data.owner === "closed") why = "This conversation was closed.";
+    else if (data.owner === "human") why = (data.coordinator || "Another coordinator") + " has taken this conversation over.";
+    else if (data.owner === "bot") why = "This conversation was handed back to the bot.";
+    else why = "This conversation is no longer yours.";
+    if (form) {
+      form.classList.add("locked");
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+      const box = form.querySelector("textarea");
+      if (box) box.readOnly = true;
+      const notice = document.getElementById("reply-locked");
+      if (notice) {
+        notice.textContent = why + (box && box.value.trim() ? " Your text was not sent; it stays below so that you can copy it." : " You can no longer reply here.");
+        notice.hidden = false;
+      }
+    }
+    if (finish) finish.querySelectorAll("button, select").forEach(function (control) { control.disabled = true; });
+  }
+
   async function refreshConversation() {
     if (!transcript) return;
     const data = await getJSON("/console/conversations/" + conversationId + "/messages.json?after=" + lastEntry);
     if (!data) return;
+    const follow = nearBottom();
+    let added = 0;
+    let crisisWords = false;
     data.entries.forEach(function (entry) {
       if (entry.id > lastEntry) {
         transcript.append(entryNode(entry));
         lastEntry = entry.id;
+        added += 1;
+        if (entry.direction === "in" && entry.intent === "crisis") crisisWords = true;
       }
     });
+    if (added > 0) {
+      if (follow) toBottom();
+      else if (newMessages) newMessages.hidden = false;
+    }
+    if (data.crisis || crisisWords) raiseCrisis();
     let pending = false;
     Object.keys(data.statuses).forEach(function (id) {
       const status = data.statuses[id];
@@ -175,8 +288,9 @@
       const changed = document.getElementById("changed");
       if (changed) changed.hidden = false;
       const line = document.getElementById("owner-line");
-      if (line) line.textContent = data.owner === "human" ? "With " + (data.mine ? "you" : data.coordinator) : data.owner;
+      if (line) line.textContent = ownerText(data);
     }
+    if (body.dataset.mine === "1" && !data.mine) lockReply(data);
     if (pending && pollTimer === null) {
       pollTimer = window.setTimeout(function () { pollTimer = null; refreshConversation(); }, 2000);
     }
@@ -185,12 +299,44 @@
   document.querySelectorAll("button.canned-reply").forEach(function (button) {
     button.addEventListener("click", function () {
       const box = document.getElementById("reply");
-      if (!box) return;
+      if (!box || box.readOnly) return;
       box.value = button.dataset.text || "";
       box.focus();
     });
   });
-  if (transcript) transcript.scrollTop = transcript.scrollHeight;
+  if (transcript) {
+    transcript.scrollTop = transcript.scrollHeight;
+    transcript.addEventListener("scroll", function () {
+      if (newMessages && !newMessages.hidden && nearBottom()) newMessages.hidden = true;
+    });
+  }
+  if (newMessages) newMessages.addEventListener("click", toBottom);
+  const crisisShow = document.getElementById("crisis-show");
+  if (crisisShow) crisisShow.addEventListener("click", toBottom);
+
+  // A form is sent once: a second click (or Enter) while the first is on its way does nothing.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method !== "post") return;
+    if (form.dataset.sending === "1" || form.classList.contains("locked")) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    // after this task: the form's data (with a named button's value) is taken before the buttons go grey
+    window.setTimeout(function () {
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;  // back to a page kept in memory: its forms may be used again
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      delete form.dataset.sending;
+      if (!form.classList.contains("locked")) {
+        form.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
+      }
+    });
+  });
 
   // --- live updates ---
 
@@ -224,5 +370,6 @@
 
   refreshQueue();
   if (conversationId) refreshConversation();
+  if (page === "queue") window.setInterval(tickMinutes, 10000);
   connect();
 })();

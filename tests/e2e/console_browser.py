@@ -1,0 +1,55 @@
+"""Shared steps for the console's browser tests: Debian's Chromium, logging in, a person writing."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from bot import keys
+from bot.messages import Channel
+from tests.factories import inbound
+from tests.web.console_support import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+async def person(app: Any, text: str, user: str, channel: Channel = Channel.TELEGRAM) -> int:
+    result = await app[keys.pipeline].handle(inbound(text, user=user, channel=channel))
+    assert result.conversation_id is not None
+    return result.conversation_id
+
+
+async def login(browser: Any, base: str, email: str, **context: Any) -> Any:
+    """A new browser context logged in as `email`, on the queue page with the websocket open."""
+    options: dict[str, Any] = {"viewport": {"width": 1280, "height": 860}, "locale": "lv-LV", **context}
+    fake_clock = options.pop("fake_clock", False)
+    ctx = await browser.new_context(**options)
+    if fake_clock:  # the page's own clock, to move on at will (Playwright's clock control)
+        await ctx.clock.install()
+    page = await ctx.new_page()
+    await page.goto(f"{base}/console/login")
+    await page.fill('input[name="email"]', email)
+    await page.fill('input[name="password"]', PASSWORD)
+    await page.click('button[type="submit"]')
+    await page.wait_for_url(f"{base}/console/")
+    await page.wait_for_selector("#live.on")  # the websocket is open
+    return page
+
+
+async def eventually(check: Any, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("condition not met in time")
