@@ -108,8 +108,13 @@ async def owner_name(session: AsyncSession, request: HandoffRequest | None) -> s
     return member.name if member is not None else "another coordinator"
 
 
-async def claim(session: AsyncSession, staff: Staff, conversation_id: int, now: datetime) -> Locked:
-    """Take the conversation over, waiting or not; a second coordinator is refused by name."""
+async def claim(
+    session: AsyncSession, staff: Staff, conversation_id: int, now: datetime, *, texts: Texts
+) -> Locked:
+    """Take the conversation over, waiting or not; a second coordinator is refused by name.
+
+    The person is told that a coordinator now reads the conversation: taking over silences the bot, and a
+    question asked meanwhile got nothing, nor did "вы меня слышите?" (console QA)."""
     if not staff.can_act:
         raise ActionRefused("Operators can read conversations but not take them over.")
     found = await lock(session, conversation_id)
@@ -144,8 +149,14 @@ async def claim(session: AsyncSession, staff: Staff, conversation_id: int, now: 
     # whatever the bot was in the middle of (a menu, the out-of-hours questions) ends here
     state = ConversationState.from_json(conv.state)
     conv.state = ConversationState(lang=state.lang).to_json()
+    contact = found.contact
+    if not (contact.opted_out or contact.blocked):
+        lang = state.lang or contact.language or "lv"
+        # the helpline's own line (a bot's would be held back now that a person owns the conversation)
+        joined = store.QueuedReply(texts.render("console.joined", lang), None, [], author=Author.SYSTEM)
+        await store.enqueue(session, conversation=conv, contact=contact, reply=joined, now=now)
     audit(session, staff.actor, "conversation.claim", subject, now)
-    return Locked(found.contact, conv, request)
+    return Locked(contact, conv, request)
 
 
 async def _ended_by(session: AsyncSession, staff: Staff, conversation_id: int, action: str) -> str | None:

@@ -279,7 +279,7 @@ async def _act(request: web.Request, action: str, form: dict[str, str]) -> None:
     now = request.config_dict[keys.clock]()
     async with request.config_dict[keys.sessionmaker]() as session, session.begin():
         if action == "claim":
-            await actions.claim(session, staff, conversation_id, now)
+            await actions.claim(session, staff, conversation_id, now, texts=request.config_dict[keys.texts])
         elif action == "reply":
             once = form.get(ONCE_FIELD, "")
             text = form.get("text", "")

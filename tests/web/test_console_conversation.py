@@ -44,6 +44,21 @@ async def _claimed(client, text: str = "/human_handoff", user: str = "person-1")
     return conversation.id, csrf
 
 
+async def test_taking_over_tells_the_person_that_a_coordinator_is_reading(client, sender):
+    """Console QA: a take-over silenced the bot without a word, so a question asked meanwhile got nothing
+    and "вы меня слышите? пожалуйста ответьте" waited in silence until the coordinator typed."""
+    await says(client.app, "/human_handoff", user="ru-person")
+    await says(client.app, "я хочу поговорить с человеком", user="ru-person")
+    await client.app[keys.outbox].drain()
+    before = len(sender.sent)
+    conversation = await conversation_of(client.app, "ru-person")
+    csrf = await login(client, ANNA)
+    await client.post(f"/console/conversations/{conversation.id}/claim", data={"csrf": csrf})
+    await client.app[keys.outbox].drain()
+    (joined,) = sender.sent[before:]
+    assert joined.text == client.app[keys.texts].render("console.joined", "ru")
+
+
 async def test_a_reply_goes_out_on_the_persons_channel_as_the_coordinator(client, sender):
     cid, csrf = await _claimed(client)
     await client.app[keys.outbox].drain()
