@@ -104,6 +104,10 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     payload = turn.payload or ""
     bookings = ctx.bookings
     if state.flow != steps.FLOW or bookings is None:
+        if payload == steps.YES and bookings is not None and await bookings.upcoming() is not None:
+            # "yes, book" tapped twice: the first booked, the second showed "this choice is no longer valid,
+            # start again?" as if the booking had failed (channels QA); show the session instead
+            return await my_bookings(state, turn, ctx)
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
     if payload == steps.RESUME and state.step in CONTINUABLE:
         return await steps.ask_again(state, ctx, bookings, lead=())

@@ -423,6 +423,22 @@ async def test_an_old_booking_button_outside_the_flow_restarts_politely(bookings
     assert chat.keys == ["booking.stale"] and chat.payloads == ["/book_counselling", "/help"]
 
 
+async def test_yes_tapped_twice_shows_the_session_instead_of_starting_over(
+    bookings: FakeBookings, texts: Texts
+):
+    """Channels QA: a double tap on "Jā, pieteikt" booked once, then said "this choice is no longer valid,
+    shall we start again?", which read as if the booking had failed."""
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(payload="bk:day:2026-11-24"))
+    await chat.say(said(payload=chat.payloads[2]))
+    await chat.say(said(payload="bk:yes"))
+    await chat.say(said(payload="bk:yes"))  # the second tap
+    assert chat.keys == ["booking.mine"] and "Datums: otrdiena, 24. novembris" in chat.text()
+    assert len(bookings.booked) == 1
+
+
 async def test_without_the_bookings_port_a_coordinator_arranges_sessions(texts: Texts):
     chat = Chat(context(None, texts), texts)
     await chat.say(said(intent="book_counselling"))
