@@ -27,6 +27,7 @@ from bot.hours import WorkingHours
 from bot.inflight import InFlight
 from bot.messages import Button, Channel, InboundKind, InboundMessage, OutboundMessage
 from bot.metrics import Metrics
+from bot.mojibake import repair
 from bot.retention import DbPrivacy, erase_contact
 from flows.conversation import MENU
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
@@ -109,6 +110,8 @@ class Pipeline:
         people's turns that arrived meanwhile when it is busy, all in one transaction.
         """
         start = time.perf_counter()
+        # a broken encoding is undone once, for the NLU and the transcript alike ("Ð¡Ð²Ð¸Ð´..." is "Свид...")
+        msg = replace(msg, text=repair(msg.text))
         with self.in_flight:
             result = await self._batches.submit(msg)
         self.metrics.inbound(str(msg.channel), time.perf_counter() - start, duplicate=result.duplicate)

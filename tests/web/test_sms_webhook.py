@@ -131,3 +131,14 @@ async def test_without_twilio_settings_there_is_no_sms_webhook(aiohttp_client, s
     )
     assert response.status in (403, 404, 405)
     assert await count(app, ProcessedInbound) == 0
+
+
+async def test_a_message_in_a_broken_encoding_is_read_as_it_was_written(sms: SmsHarness):
+    """Channels QA: "Свидания" arrived as "Ð¡Ð²Ð¸Ð´Ð°Ð½Ð¸Ñ\\x8f" (UTF-8 read as Latin-1) and started
+    a booking."""
+    written = "как увидеть мужа?"
+    broken = written.encode("utf-8").decode("latin-1")
+    (reply,) = await sms.say(broken)
+    assert reply.startswith(sms.app[keys.texts].render("faq.visit_rules", "ru", sms=True)[:30])
+    entry = next(e for e in await transcript(sms.app) if e.direction == "in")
+    assert entry.text == written  # the coordinator reads it too
