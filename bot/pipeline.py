@@ -42,6 +42,7 @@ _KIND_REPLIES = {
     InboundKind.MEDIA: "media.unsupported",
     InboundKind.LOCATION: "media.location",
     InboundKind.CONTACT: "media.contact",
+    InboundKind.CONTACT_OTHER: "media.contact_other",
     InboundKind.EDITED: "edited.note",
     InboundKind.UNSUPPORTED_CHAT: "group.unsupported",
 }
