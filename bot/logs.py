@@ -34,8 +34,16 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # libraries that would log request URLs (which hold bot tokens) or bodies
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "twilio.http_client", "telegram"):
+    # libraries that would log request URLs (which hold bot tokens, Twilio's Account SID) or bodies; Twilio's
+    # async client, the one the SMS channel uses, logs every request at INFO under a name of its own
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "aiohttp.access",
+        "twilio.http_client",
+        "twilio.async_http_client",
+        "telegram",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # database drivers log statements with their parameters (message bodies, numbers) at DEBUG
     for driver in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):

@@ -21,7 +21,8 @@ class InboundKind(StrEnum):
     BUTTON = "button"
     MEDIA = "media"  # photo, voice, video, sticker, document: we cannot read them
     LOCATION = "location"
-    CONTACT = "contact"  # a shared phone number (may be used for a call-back)
+    CONTACT = "contact"  # the person's own shared phone number (may be used for a call-back)
+    CONTACT_OTHER = "contact_other"  # someone else's contact card: not kept
     EDITED = "edited"
     UNSUPPORTED_CHAT = "unsupported_chat"  # e.g. a Telegram group
     BLOCKED = "blocked"  # the person blocked the bot (no reply possible)

@@ -45,6 +45,7 @@ _KIND_REPLIES = {
     InboundKind.MEDIA: "media.unsupported",
     InboundKind.LOCATION: "media.location",
     InboundKind.CONTACT: "media.contact",
+    InboundKind.CONTACT_OTHER: "media.contact_other",
     InboundKind.EDITED: "edited.note",
     InboundKind.UNSUPPORTED_CHAT: "group.unsupported",
 }
@@ -429,10 +430,23 @@ class Pipeline:
         self, session: AsyncSession, msg: InboundMessage, contact: Contact, now: datetime
     ) -> HandleResult:
         """STOP silences everything (reminders included) after one confirmation; START resumes."""
+        again = contact.opted_out and msg.kind == InboundKind.OPT_OUT  # one confirmation is enough (QA)
         contact.opted_out = msg.kind == InboundKind.OPT_OUT
         conversation = await store.open_conversation(session, contact, now)
         lang = contact.language or msg.language_hint or "lv"
         key = "optout.confirmed" if contact.opted_out else "optout.resumed"
+        inbound = store.InboundRecord(msg.text, str(msg.kind), flow_step=str(msg.kind))
+        if again:
+            await store.write_turn(
+                session,
+                conversation=conversation,
+                contact=contact,
+                inbound=inbound,
+                replies=[],
+                state=None,
+                now=now,
+            )
+            return HandleResult(conversation_id=conversation.id)
         await store.enqueue(
             session,
             conversation=conversation,
@@ -441,7 +455,7 @@ class Pipeline:
                 self.texts.render(key, lang), self._sms_variant(key, lang), [], author=Author.SYSTEM
             ),
             now=now,
-            inbound=store.InboundRecord(msg.text, str(msg.kind), flow_step=str(msg.kind)),
+            inbound=inbound,
         )
         return HandleResult(conversation_id=conversation.id, replies=1)
 

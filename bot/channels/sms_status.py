@@ -31,18 +31,24 @@ KNOWN_CODES = {
     "30010": "price exceeds the maximum",
 }
 FAILED = frozenset({"failed", "undelivered"})
-# later states win; a report that arrives after a later one is kept out
-_ORDER = {
+DELIVERED = "delivered"
+# Twilio's message statuses in the order a message moves through them (twilio.com/docs/messaging/api/
+# message-resource#message-status-values). Status callbacks are separate HTTP requests and may arrive out
+# of order: a report ranked below the one recorded is kept out. A failure outranks every step before it,
+# so a late "sent" cannot hide that the SMS was not delivered (QA: a row showed "sent" after
+# "undelivered"). "delivered" is the carrier's receipt from the handset, the final truth: it outranks a
+# failure reported before it, and a failure reported after it is kept out.
+STATUS_RANK = {
     "accepted": 0,
     "scheduled": 0,
     "queued": 1,
     "sending": 2,
     "sent": 3,
-    "delivered": 4,
     "undelivered": 4,
     "failed": 4,
     "canceled": 4,
-    "read": 5,
+    DELIVERED: 5,
+    "read": 6,
 }
 MAX_DELAY = 3600.0
 
@@ -83,12 +89,19 @@ async def record_status(
         if row is None:
             return Outcome.UNKNOWN
         current = row.delivery_status or ""
-        # after a failure the row may have been sent again under a new SID: any report of that one counts
-        if current not in FAILED and _ORDER.get(status, 0) < _ORDER.get(current, -1):
+        if current in FAILED and row.status == OutboxStatus.SENT:
+            # a failure keeps the row from SENT until it is sent again under a new SID (the one we found):
+            # the failure was the earlier attempt's, and this attempt's reports count from the start
+            current = ""
+        if STATUS_RANK.get(status, 0) < STATUS_RANK.get(current, -1):
             return Outcome.STALE
         row.delivery_status = status[:32]
         if error_code:
             row.last_error = describe(error_code)[:255]
+        if status == DELIVERED and row.status in (OutboxStatus.PENDING, OutboxStatus.DEAD):
+            # it arrived after all: no second copy, and no failure shown to the coordinators
+            row.status, row.lease_until, row.last_error = OutboxStatus.SENT, None, None
+            return Outcome.RECORDED
         if status not in FAILED or row.status != OutboxStatus.SENT:
             return Outcome.RECORDED
         if error_code in RETRY_CODES and row.attempts < max_attempts:

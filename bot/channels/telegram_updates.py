@@ -179,7 +179,9 @@ def _content(message: Message) -> tuple[InboundKind | None, str, str | None]:
     if message.contact is not None:
         # only a person's own number is theirs to give; a forwarded contact card is someone else's
         own = message.from_user is not None and message.contact.user_id == message.from_user.id
-        phone = e164(message.contact.phone_number) if own else None
+        if not own:
+            return InboundKind.CONTACT_OTHER, "", None  # told apart: "a coordinator can use it" is not true
+        phone = e164(message.contact.phone_number)
         return InboundKind.CONTACT, phone or "", phone
     if message.location is not None or message.venue is not None:
         return InboundKind.LOCATION, "", None  # coordinates are not kept

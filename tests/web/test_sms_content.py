@@ -11,8 +11,9 @@ import ast
 import re
 import statistics
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import smsutil
@@ -25,10 +26,15 @@ from bot.channels.sms_segments import MAX_SEGMENTS, count_segments, gsm_friendly
 from bot.db.models import OutboxItem
 from bot.messages import Button, Channel, OutboundMessage
 from bot.pipeline import _KIND_REPLIES
-from flows import booking_steps, faq
+from flows import booking_steps, faq, handoff
 from flows.booking_text import day_label, day_short
+from flows.ports import FlowContext, HandoffTicket
 from flows.registry import FLOWS
+from flows.state import ConversationState, Reply, UserTurn
 from flows.texts import Texts
+from nlu.parse import Parse
+from nlu.rules import CRISIS
+from nlu.taxonomy import FEELING_LOW
 from tests.twilio_fake import SmsHarness, form_body, inbound_form, signed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,6 +205,91 @@ def _render(texts: Texts, renderer: SmsRenderer, lang: str, key: str, buttons: t
     return renderer.render(_message(texts, lang, key, buttons))
 
 
+class _Desk:
+    """The coordinators' queue as flows/handoff.py sees it, scripted: every request gets this ticket."""
+
+    def __init__(self, ticket: HandoffTicket) -> None:
+        self.ticket = ticket
+
+    async def request(self, *, crisis: bool, reason: str) -> HandoffTicket:
+        return self.ticket
+
+    async def withdraw(self) -> None:
+        return None
+
+    async def leave_message(self) -> None:
+        return None
+
+    async def request_callback(self, *, phone: str | None, preferred_time: str) -> str:
+        return phone or "+37120000000"
+
+
+class _NoPrivacy:
+    async def erase(self) -> None:
+        return None
+
+
+# the hand-off's situations: a short queue, the end of the day, a long queue, out of hours
+TICKETS = (
+    HandoffTicket(position=12, wait_minutes=20, in_hours=True, minutes_to_closing=300),
+    HandoffTicket(position=12, wait_minutes=40, in_hours=True, minutes_to_closing=10),
+    HandoffTicket(position=12, wait_minutes=120, in_hours=True, minutes_to_closing=300),
+    HandoffTicket(position=12, wait_minutes=0, in_hours=False),
+)
+
+
+def _said(text: str, intent: str = "other", payload: str | None = None) -> UserTurn:
+    return UserTurn(text=text, parse=Parse(text, intent, 0.95, (), "lv"), payload=payload)
+
+
+async def _handoff_replies() -> list[Reply]:
+    """Every reply flows/handoff.py gives, with its buttons, from running it in each situation (SMS too)."""
+    replies: list[Reply] = []
+    start = ConversationState(lang="lv")
+    offer = start.enter(handoff.AFTER_HOURS, "offer")
+    now = datetime(2027, 1, 7, 16, 50, tzinfo=ZoneInfo("Europe/Riga"))
+    for ticket in TICKETS:
+        for channel in ("sms", "telegram"):
+            ctx = FlowContext(now=now, channel=channel, handoffs=_Desk(ticket), privacy=_NoPrivacy())
+            turns = [
+                await handoff.request_human(start, _said("cilvēks", handoff.HUMAN_HANDOFF), ctx),
+                await handoff.crisis(start, _said("negribu dzīvot", CRISIS), ctx),
+                await handoff.leave_queue(start, ctx),
+                await handoff.after_hours(offer, _said("1", payload=handoff.CALLBACK), ctx),
+                await handoff.after_hours(offer, _said("2", payload=handoff.LEAVE_MESSAGE), ctx),
+                await handoff.after_hours(offer, _said("vīrs nezvana"), ctx),
+                await handoff.after_hours(
+                    start.enter(handoff.AFTER_HOURS, "phone", tries=0), _said("nezinu"), ctx
+                ),
+                await handoff.after_hours(
+                    start.enter(handoff.AFTER_HOURS, "phone", tries=2), _said("nezinu"), ctx
+                ),
+                await handoff.after_hours(start.enter(handoff.AFTER_HOURS, "phone"), _said("29123456"), ctx),
+                await handoff.after_hours(
+                    start.enter(handoff.AFTER_HOURS, "when", phone=""), _said("rīt"), ctx
+                ),
+                await handoff.after_hours(start.enter(handoff.AFTER_HOURS, "message"), _said("paldies"), ctx),
+            ]
+            waiting = (_said("vai kāds ir?", handoff.HUMAN_HANDOFF), _said("grūti", FEELING_LOW), _said("x"))
+            turns += [
+                await handoff.while_waiting(start, said, ctx, crisis=crisis)
+                for crisis in (False, True)
+                for said in waiting
+            ]
+            replies.extend(reply for turn in turns for reply in turn.replies)
+    return replies
+
+
+def _flow_buttons(texts: Texts, lang: str, replies: list[Reply]) -> dict[str, list[tuple[Button, ...]]]:
+    """Each reply key and the sets of buttons its flow gives it, labelled in the language."""
+    found: dict[str, list[tuple[Button, ...]]] = {}
+    for reply in replies:
+        buttons = tuple(Button(b.payload, texts.label(b.key, lang, b.params)) for b in reply.buttons)
+        if buttons not in found.setdefault(reply.key, []):
+            found[reply.key].append(buttons)
+    return found
+
+
 _CACHE: list[Sms] = []
 
 
@@ -221,12 +312,19 @@ async def _every_sms(sms: SmsHarness, clock) -> list[Sms]:
             buttons = tuple(Button(p, label) for p, label in row.buttons or [])
             found.append(Sms(lang, key, _render(texts, renderer, lang, key, buttons), "long"))
     seen = {(s.lang, s.key) for s in found}
-    found.extend(
-        Sms(lang, key, _render(texts, renderer, lang, key, ()), "text")
-        for lang in LANGS
-        for key in sorted(_sent_keys())
-        if (lang, key) not in seen and texts.has(key)
-    )
+    replies = await _handoff_replies()
+    for lang in LANGS:
+        # a key not reached is rendered with every set of buttons its flow gives it, where that is known:
+        # "\n1 Выйти из очереди" took the Russian near-closing reply to 3 segments unseen (QA #6)
+        known = _flow_buttons(texts, lang, replies)
+        booking = _most_options(texts, lang, _longest_session(texts, lang))
+        known.update({key: [buttons] for key, buttons in booking.items() if key not in known})
+        found.extend(
+            Sms(lang, key, _render(texts, renderer, lang, key, buttons), "text")
+            for key in sorted(_sent_keys())
+            if (lang, key) not in seen and texts.has(key)
+            for buttons in known.get(key, [()])
+        )
     _CACHE.extend(found)
     return found
 
@@ -302,6 +400,42 @@ async def test_menus_are_shown_whole_and_the_crisis_sms_keeps_both_numbers(sms: 
             assert "112" in s.body and "116123" in s.body
         if s.key in ("privacy.explain", "language.ask", "handoff.queued") and s.source != "text":
             assert re.search(r"^1 ", s.body, re.MULTILINE), s  # the choice the person must make is there
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_every_hand_off_reply_fits_with_the_buttons_its_flow_gives_it(lang: str):
+    """ "1 Iziet no rindas" and "1 Zvaniet uz šo numuru" are part of the SMS: counted, and never left out."""
+    texts = Texts.load()
+    renderer = SmsRenderer(texts)
+    replies = await _handoff_replies()
+    known = _flow_buttons(texts, lang, replies)
+    assert set(known) >= {key for key in texts.entries[lang] if key.startswith("handoff.")}  # all driven
+    with_choice = {
+        reply.key
+        for reply in replies
+        for b in reply.buttons
+        if b.payload in (handoff.LEAVE_QUEUE, handoff.THIS_NUMBER)
+    }
+    assert with_choice >= {
+        "handoff.queued",
+        "handoff.queued_near_closing",
+        "handoff.still_waiting_after_hours",
+        "handoff.after_hours.ask_phone_sms",
+        "handoff.after_hours.bad_phone_sms",
+    }
+    wrong: list[str] = []
+    for key, variants in sorted(known.items()):
+        for buttons in variants:
+            message = _message(texts, lang, key, buttons)
+            rendered = renderer.render_detail(message)
+            count = count_segments(rendered.body)
+            if count.segments > MAX_SEGMENTS or rendered.dropped:
+                wrong.append(f"{key} ({count.segments} segments, {count.units} units): {rendered.body!r}")
+            this_number = any(b.payload == handoff.THIS_NUMBER for b in buttons)
+            if this_number and not re.search(r"(?<!\d)1(?!\d)", message.sms_text or message.text):
+                # SMS has no buttons to choose "below": the text must say which number to send
+                wrong.append(f"{key} does not say to send 1: {rendered.body!r}")
+    assert wrong == [], "\n".join(wrong)
 
 
 def _longest_session(texts: Texts, lang: str) -> dict[str, str]:

@@ -40,7 +40,7 @@ async def test_after_stop_nothing_is_sent_until_start(sms: SmsHarness, clock):
     await sms.say("Sveiki", PERSON)
 
     (confirmation,) = await sms.say("STOP", PERSON)
-    assert "vairs nesaņemsiet" in confirmation and "START" in confirmation  # our one confirmation
+    assert "Vairs nesaņemsiet" in confirmation and "START" in confirmation  # our one confirmation
     for text in ("kā var satikt vīru?", "3", "Sveiki", "0"):
         assert await sms.say(text, PERSON) == []  # stored, but the bot stays silent
     await _queue_reminder(sms, timedelta(hours=20))  # e.g. a booking reminder, queued by the bot
@@ -55,6 +55,31 @@ async def test_after_stop_nothing_is_sent_until_start(sms: SmsHarness, clock):
     (answer,) = await sms.say("kā var satikt vīru?", PERSON)
     assert "48 h" in answer
     assert all(m.to == PERSON and count_segments(m.body).segments <= 2 for m in sms.fake.sent)
+
+
+async def test_a_repeated_stop_is_recorded_but_confirmed_only_once(sms: SmsHarness):
+    await sms.say("Sveiki", PERSON)
+    (confirmation,) = await sms.say("STOP", PERSON)
+    assert "START" in confirmation
+    for again in ("STOP", "stop.", "Stop!", "ATTEIKTIES"):
+        assert await sms.say(again, PERSON) == []  # already opted out: nothing more to say
+    assert [m.body for m in sms.fake.to(PERSON) if "START" in m.body] == [confirmation]
+    inbound = [e.text for e in await transcript(sms.app) if e.direction == "in"]
+    assert inbound[-5:] == ["STOP", "STOP", "stop.", "Stop!", "ATTEIKTIES"]  # each kept for the coordinators
+    assert (await _contact(sms)).opted_out
+
+    (resumed,) = await sms.say("START", PERSON)
+    assert "atkal ir ieslēgtas" in resumed
+    (answer,) = await sms.say("kā var satikt vīru?", PERSON)
+    assert "48 h" in answer
+    (confirmation,) = await sms.say("STOP", PERSON)  # opted in again, so a new STOP is confirmed
+    assert "START" in confirmation
+
+
+@pytest.mark.parametrize(("word", "lang"), [("STOP", "lv"), ("СТОП", "ru")])
+async def test_the_stop_confirmation_is_one_sms_segment(sms: SmsHarness, word: str, lang: str):
+    (confirmation,) = await sms.say(word, PERSON)
+    assert "START" in confirmation and count_segments(confirmation).segments == 1, confirmation
 
 
 async def test_after_stop_a_person_in_crisis_still_gets_the_emergency_numbers(sms: SmsHarness):
@@ -90,7 +115,7 @@ async def test_every_opt_out_word_silences(sms: SmsHarness, word: str):
 
 async def test_a_russian_stop_is_confirmed_in_russian(sms: SmsHarness):
     (confirmation,) = await sms.say("СТОП", "+37120000009")
-    assert "Вы больше не будете получать" in confirmation
+    assert "Сообщения и напоминания отключены" in confirmation
 
 
 async def test_a_sentence_with_stop_in_it_is_an_ordinary_message(sms: SmsHarness):

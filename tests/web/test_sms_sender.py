@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from twilio.rest import Client
 
+from bot import logs
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.sms_render import SmsRenderer
 from bot.channels.sms_sender import RoutedAsyncHttpClient, TwilioSender
 from bot.messages import Button, Channel, OutboundMessage
 from flows.texts import Texts
-from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_URL, FakeTwilio
+from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_URL, FakeTwilio, SmsHarness
 
 CALLBACK = PUBLIC_URL + "/webhooks/twilio/status"
 RENDERER = SmsRenderer(Texts.load())
@@ -119,3 +123,34 @@ async def test_requests_are_routed_to_the_configured_host():
 def test_a_sender_needs_a_number_or_a_messaging_service():
     with pytest.raises(ValueError, match="Messaging Service"):
         TwilioSender(client=None, renderer=RENDERER, status_callback=CALLBACK)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def run_logs() -> Iterator[io.StringIO]:
+    """Logging as `helpline run` sets it up (INFO, JSON), captured; restored afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    libraries = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
+    logs.configure("INFO", "json")
+    out = io.StringIO()
+    handler = root.handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(out)
+    try:
+        yield out
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name, old in libraries.items():
+            logging.getLogger(name).setLevel(old)
+
+
+async def test_twilios_client_logs_no_line_per_request(sms: SmsHarness, run_logs: io.StringIO):
+    """Its INFO lines (11 per SMS, the Account SID in each URL) drowned the bot's own (QA #16)."""
+    (reply,) = await sms.say("kā var satikt vīru?")
+    assert "48 h" in reply
+    lines = [json.loads(line) for line in run_logs.getvalue().splitlines()]
+    assert any(line["msg"] == "sms queued at twilio" for line in lines)  # the capture works
+    twilio = [line for line in lines if line["logger"].startswith("twilio")]
+    assert twilio == []
+    assert ACCOUNT_SID not in run_logs.getvalue()

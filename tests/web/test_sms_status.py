@@ -33,6 +33,49 @@ async def test_delivery_reports_are_recorded_in_order(sms: SmsHarness):
     assert (row.status, row.delivery_status, row.last_error) == ("sent", "delivered", None)
 
 
+@pytest.mark.parametrize("late", ["queued", "sending", "sent"])
+async def test_a_late_report_does_not_hide_that_the_sms_was_not_delivered(sms: SmsHarness, clock, late: str):
+    row = await _one_answer(sms)
+    sid = row.provider_message_id or ""
+    for status, code in (("sent", ""), ("undelivered", "30003"), (late, "")):  # the last one was delayed
+        assert await sms.report(sid, status, code) == 204
+    (row,) = await outbox(sms.app)
+    assert (row.status, row.delivery_status) == ("pending", "undelivered")  # what the coordinators see
+    assert (row.last_error or "").startswith("twilio 30003")
+    clock.advance(seconds=retry_delay(1) + 1)
+    (again,) = await sms.deliver()  # still sent again; that attempt's reports count from the start
+    for status in ("queued", "sent"):
+        assert await sms.report(again.sid, status) == 204
+    (row,) = await outbox(sms.app)
+    assert (row.status, row.delivery_status) == ("sent", "sent")
+
+
+async def test_a_late_sent_does_not_hide_a_final_failure(sms: SmsHarness):
+    row = await _one_answer(sms)
+    sid = row.provider_message_id or ""
+    for status, code in (("failed", "30005"), ("sent", ""), ("sending", "")):
+        assert await sms.report(sid, status, code) == 204
+    (row,) = await outbox(sms.app)
+    assert (row.status, row.delivery_status) == ("dead", "failed")
+
+
+@pytest.mark.parametrize(("failure", "code"), [("undelivered", "30003"), ("failed", "30006")])
+async def test_a_delivery_receipt_after_a_failure_report_is_the_final_word(
+    sms: SmsHarness, clock, failure: str, code: str
+):
+    row = await _one_answer(sms)
+    sid = row.provider_message_id or ""
+    assert await sms.report(sid, failure, code) == 204
+    assert await sms.report(sid, "delivered") == 204  # the handset's receipt came after all
+    (row,) = await outbox(sms.app)
+    assert (row.status, row.delivery_status, row.last_error) == ("sent", "delivered", None)
+    assert await sms.report(sid, failure, code) == 204  # a failure reported after it: kept out
+    clock.advance(hours=2)
+    assert await sms.deliver() == []  # the person does not get the answer twice
+    (row,) = await outbox(sms.app)
+    assert (row.status, row.delivery_status, row.last_error) == ("sent", "delivered", None)
+
+
 async def test_a_failure_that_may_pass_is_sent_again_later_under_a_new_sid(sms: SmsHarness, clock):
     row = await _one_answer(sms)
     first_sid = row.provider_message_id or ""

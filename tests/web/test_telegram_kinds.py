@@ -104,13 +104,19 @@ async def test_a_shared_own_number_is_kept_in_e164(start_telegram: StartTelegram
     assert (entry.kind, entry.text) == ("contact", "+37120000001")
 
 
-async def test_someone_elses_contact_card_is_not_kept(start_telegram: StartTelegram):
+@pytest.mark.parametrize("lang", ["lv", "ru", "en"])
+async def test_someone_elses_contact_card_is_not_kept_and_the_reply_says_so(
+    start_telegram: StartTelegram, lang
+):
     env = await start_telegram()
+    texts = env.app[keys.texts]
     contact = {"phone_number": "+37129999999", "first_name": "Jānis", "user_id": 555}
-    assert await env.post(message_update(914, contact=contact)) == 200
-    await reply_text(env, 914)
+    assert await env.post(message_update(914, contact=contact, lang=lang)) == 200
+    reply = await reply_text(env, 914)
+    # not "a coordinator can use it": the number is not kept, so the person is told to write it instead
+    assert reply == texts.render("media.contact_other", lang) != texts.render("media.contact", lang)
     entry = (await transcript(env.app))[0]
-    assert (entry.kind, entry.text) == ("contact", "")
+    assert (entry.kind, entry.text) == ("contact_other", "")
 
 
 async def test_an_edited_message_is_explained_not_reprocessed(start_telegram: StartTelegram):

@@ -67,6 +67,10 @@ def test_a_button_carries_its_data_label_and_what_the_sender_needs():
             {"contact": {"phone_number": "+37120000001", "first_name": "A", "user_id": 42}},
             InboundKind.CONTACT,
         ),
+        (
+            {"contact": {"phone_number": "+37120000001", "first_name": "B", "user_id": 7}},
+            InboundKind.CONTACT_OTHER,
+        ),
     ],
 )
 def test_non_text_messages_get_their_kind(content, kind):
