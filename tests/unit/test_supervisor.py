@@ -12,8 +12,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# a worker that exits 0 on SIGTERM, like `helpline run --worker-process`
-WORKER = "import signal, sys, time; signal.signal(signal.SIGTERM, lambda *a: sys.exit(0)); time.sleep(120)"
+# a worker that exits 0 on SIGTERM, like `helpline run --worker-process`, and says when it can: a SIGTERM
+# that came before its handler (a loaded machine, a freshly replaced worker) killed it, and the test failed
+WORKER = (
+    "import os, signal, sys, time; signal.signal(signal.SIGTERM, lambda *a: sys.exit(0)); "
+    "open(os.path.join(sys.argv[1], f'ready-{os.getpid()}'), 'w').close(); time.sleep(120)"
+)
+
+
+def ready(tmp_path: Path, pids: list[int]) -> bool:
+    return all((tmp_path / f"ready-{pid}").exists() for pid in pids)
 
 
 def supervisor(tmp_path: Path, worker: str, count: int = 2) -> subprocess.Popen[bytes]:
@@ -22,7 +30,7 @@ def supervisor(tmp_path: Path, worker: str, count: int = 2) -> subprocess.Popen[
         import sys
         from pathlib import Path
         from bot.supervisor import Supervisor
-        command = [sys.executable, "-c", {worker!r}]
+        command = [sys.executable, "-c", {worker!r}, {str(tmp_path)!r}]
         metrics = Path({str(tmp_path)!r})
         sys.exit(Supervisor(command, {{}}, {count}, grace=5, metrics_dir=metrics, backoff=0.01).run())
         """
@@ -52,6 +60,7 @@ def test_a_killed_worker_is_replaced_and_sigterm_stops_all_with_exit_0(tmp_path:
         os.kill(first[0], signal.SIGKILL)
         replaced = wait_for(lambda: (c := children(parent.pid)) and len(c) == 2 and first[0] not in c and c)
         assert first[1] in replaced
+        wait_for(lambda: ready(tmp_path, replaced))
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(15) == 0
         for pid in replaced:  # the workers are gone too
