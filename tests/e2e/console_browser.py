@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from aiohttp.test_utils import TestServer
+
 from bot import keys
 from bot.messages import Channel
+from bot.settings import Settings
 from tests.factories import inbound
-from tests.web.console_support import PASSWORD
+from tests.fakes import FakeClassifier, FakeSender
+from tests.web.console_support import PASSWORD, add_staff, console_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -22,6 +28,24 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+ANNA, BEN, ADAM = "anna@helpline.example", "ben@helpline.example", "adam@helpline.example"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:  # one backend is enough for a browser test
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
+
+
+@pytest.fixture
+async def server(settings: Settings, clock: Any, sender: FakeSender) -> AsyncIterator[TestServer]:
+    """The console with its outbox running, two coordinators (Anna, Ben) and an admin (Adam)."""
+    app = console_app(settings, clock, sender, run_outbox=True, classifier=FakeClassifier())
+    async with TestServer(app, host="127.0.0.1") as srv:
+        await add_staff(app, ANNA, "coordinator", "Anna")
+        await add_staff(app, BEN, "coordinator", "Ben")
+        await add_staff(app, ADAM, "admin", "Adam")
+        yield srv
 
 
 async def person(app: Any, text: str, user: str, channel: Channel = Channel.TELEGRAM) -> int:

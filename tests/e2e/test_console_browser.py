@@ -7,7 +7,6 @@ also saves the screenshots in docs/screenshots/ (demo content only, no real pers
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,34 +14,20 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.messages import Channel
-from bot.settings import Settings
-from tests.e2e.console_browser import ARGS, CHROMIUM, eventually, login, person
-from tests.fakes import FakeClassifier, FakeSender
-from tests.web.console_support import add_staff, console_app, conversation_of
+from tests.e2e.console_browser import ANNA, ARGS, BEN, CHROMIUM, eventually, login, person, server, settings
+from tests.fakes import FakeSender
+from tests.web.console_support import conversation_of
 
 playwright_api = pytest.importorskip("playwright.async_api")
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+__all__ = ["server", "settings"]  # fixtures
+
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
-ANNA, BEN = "anna@helpline.example", "ben@helpline.example"
 REPLY = (
     "Labdien, esmu Anna, koordinatore. Paldies, ka uzrakstījāt – labi, ka to izdarījāt. "
     "Vai jūs šobrīd esat drošībā? Varat man rakstīt tik, cik vajag."
 )
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:  # one backend is enough for a browser test
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
-
-
-@pytest.fixture
-async def server(settings: Settings, clock: Any, sender: FakeSender) -> AsyncIterator[TestServer]:
-    app = console_app(settings, clock, sender, run_outbox=True, classifier=FakeClassifier())
-    async with TestServer(app, host="127.0.0.1") as srv:
-        await add_staff(app, ANNA, "coordinator", "Anna")
-        await add_staff(app, BEN, "coordinator", "Ben")
-        yield srv
 
 
 async def _seed(app: Any, clock: Any) -> int:

@@ -10,38 +10,31 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.settings import Settings
-from tests.e2e.console_browser import ARGS, CHROMIUM, eventually, login, person
-from tests.fakes import FakeClassifier, FakeSender
-from tests.web.console_support import add_staff, console_app
+from tests.e2e.console_browser import (
+    ADAM,
+    ANNA,
+    ARGS,
+    CHROMIUM,
+    eventually,
+    login,
+    person,
+    server,
+    settings,
+)
+from tests.fakes import FakeSender
 
 playwright_api = pytest.importorskip("playwright.async_api")
+__all__ = ["server", "settings"]  # fixtures
+
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
-ANNA, BEN, ADAM = "anna@helpline.example", "ben@helpline.example", "adam@helpline.example"
 AT_BOTTOM = "() => { const t = document.getElementById('transcript');"
 AT_BOTTOM += " return t.scrollHeight - t.scrollTop - t.clientHeight < 5; }"
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
-
-
-@pytest.fixture
-async def server(settings: Settings, clock: Any, sender: FakeSender) -> AsyncIterator[TestServer]:
-    app = console_app(settings, clock, sender, run_outbox=True, classifier=FakeClassifier())
-    async with TestServer(app, host="127.0.0.1") as srv:
-        await add_staff(app, ANNA, "coordinator", "Anna")
-        await add_staff(app, BEN, "coordinator", "Ben")
-        await add_staff(app, ADAM, "admin", "Adam")
-        yield srv
 
 
 @pytest.fixture

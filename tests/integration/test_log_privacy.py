@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Iterator
 
 import pytest
 
-from bot import keys, logs
+from bot import keys
 from bot.channels.base import SendError
 from bot.clock import ManualClock
 from bot.messages import Channel, InboundMessage
 from tests.fakes import FakeSender
+from tests.log_capture import configured_logs
 
 PHONE = "+37129876543"
 NAME = "Zelmīra"
@@ -23,21 +23,8 @@ SECRETS = (PHONE, PHONE.removeprefix("+371"), NAME, "Olainē", "Skaidrītes", "z
 @pytest.fixture
 def json_logs() -> Iterator[io.StringIO]:
     """Production logging (JSON) at DEBUG, the most talkative level an operator can choose."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    libraries = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
-    logs.configure("DEBUG", "json")
-    out = io.StringIO()
-    handler = root.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(out)
-    try:
+    with configured_logs("DEBUG") as out:
         yield out
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name, old in libraries.items():
-            logging.getLogger(name).setLevel(old)
 
 
 def sms(text: str, provider_id: str) -> InboundMessage:

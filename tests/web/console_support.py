@@ -60,6 +60,22 @@ async def add_staff(
         return member.id
 
 
+OLGA = "olga@helpline.example"  # operator
+ANNA = "anna@helpline.example"  # coordinator
+BORIS = "boris@helpline.example"  # another coordinator
+ADAM = "adam@helpline.example"  # admin
+
+
+async def every_role(app: web.Application) -> dict[str, int]:
+    """An operator (Olga), two coordinators (Anna, Boris) and an admin (Adam): their ids by first name."""
+    return {
+        "olga": await add_staff(app, OLGA, "operator", "Olga"),
+        "anna": await add_staff(app, ANNA, "coordinator", "Anna"),
+        "boris": await add_staff(app, BORIS, "coordinator", "Boris"),
+        "adam": await add_staff(app, ADAM, "admin", "Adam"),
+    }
+
+
 def csrf_of(html: str) -> str:
     found = _CSRF.search(html)
     assert found, "no CSRF token on the page"

@@ -17,12 +17,18 @@ import pytest
 from bot import keys
 from bot.db.models import CallbackRequest, HandoffNote, HandoffRequest, Owner
 from tests.ops_data import Msg, conversation
-from tests.web.console_support import add_staff, audit_actions, console_app, login, second_browser
+from tests.web.console_support import (
+    ADAM,
+    ANNA,
+    BORIS,
+    OLGA,
+    audit_actions,
+    console_app,
+    every_role,
+    login,
+    second_browser,
+)
 
-OLGA = "olga@helpline.example"  # operator
-ANNA = "anna@helpline.example"  # coordinator, holds the hand-off
-BORIS = "boris@helpline.example"  # another coordinator
-ADAM = "adam@helpline.example"  # admin
 PHONE = "26123456"
 SAID = f"Mans vīrs ir Jelgavas cietumā, mans numurs +371 {PHONE}"
 NOTE_PHONE = "+37126111222"
@@ -35,12 +41,7 @@ FIRST_NAME = "Ilze"
 async def held(aiohttp_client, settings, clock, sender) -> dict[str, Any]:
     app = console_app(settings, clock, sender)
     client = await aiohttp_client(app)
-    ids = {
-        "olga": await add_staff(app, OLGA, "operator", "Olga"),
-        "anna": await add_staff(app, ANNA, "coordinator", "Anna"),
-        "boris": await add_staff(app, BORIS, "coordinator", "Boris"),
-        "adam": await add_staff(app, ADAM, "admin", "Adam"),
-    }
+    ids = await every_role(app)
     now = clock()
     async with app[keys.sessionmaker]() as session, session.begin():
         seeded = await conversation(

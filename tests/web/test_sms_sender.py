@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from twilio.rest import Client
 
-from bot import logs
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.sms_render import SmsRenderer
 from bot.channels.sms_sender import RoutedAsyncHttpClient, TwilioSender
 from bot.messages import Button, Channel, OutboundMessage
 from flows.texts import Texts
+from tests.log_capture import configured_logs
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_URL, FakeTwilio, SmsHarness
 
 CALLBACK = PUBLIC_URL + "/webhooks/twilio/status"
@@ -128,21 +127,8 @@ def test_a_sender_needs_a_number_or_a_messaging_service():
 @pytest.fixture
 def run_logs() -> Iterator[io.StringIO]:
     """Logging as `helpline run` sets it up (INFO, JSON), captured; restored afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    libraries = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
-    logs.configure("INFO", "json")
-    out = io.StringIO()
-    handler = root.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(out)
-    try:
+    with configured_logs("INFO") as out:
         yield out
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name, old in libraries.items():
-            logging.getLogger(name).setLevel(old)
 
 
 async def test_twilios_client_logs_no_line_per_request(sms: SmsHarness, run_logs: io.StringIO):
