@@ -33,9 +33,10 @@ def resolve_choice(state: ConversationState, text: str) -> str | None:
         return conversation.MENU
     if 1 <= number <= len(state.options):
         return state.options[number - 1]
-    if not state.options and 1 <= number <= len(faq.MAIN_MENU):
+    if not state.options and state.flow is None and 1 <= number <= len(faq.MAIN_MENU):
         # no numbers on screen (a first SMS, or an answer whose SMS showed only "0"): people keep the main
-        # menu's numbers in mind ("2" after the visits answer meant calls, and got children at visits)
+        # menu's numbers in mind ("2" after the visits answer meant calls, and got children at visits);
+        # not inside a flow's step, where "10" answers its question ("when may we call?")
         return f"/{faq.MAIN_MENU[number - 1]}"
     # more than there are options, but an offered time's hour: "11" among seven times means 11:00 (QA)
     return _picked_by_words(state, f"{number} 00")

@@ -176,3 +176,16 @@ async def test_a_question_written_as_the_message_is_answered_and_the_message_kep
     assert answer.text.startswith(app[keys.texts].render("faq.visit_rules", "lv")[:40])
     (request,) = await handoffs(app)
     assert (request.reason, request.status) == ("message", "open")
+
+
+async def test_an_hour_typed_as_a_bare_number_is_the_call_back_time(make_app, clock):
+    """A number with no list on screen is taken from the main menu (SMS), but not inside a flow's step:
+    "10" for "when may we call?" is ten o'clock, not the main menu's tenth topic."""
+    app = await make_app()
+    clock.current = datetime(2026, 11, 28, 21, 30, tzinfo=RIGA)
+    await _say(app, "/human_handoff")
+    await _say(app, "1")  # a call-back
+    await _say(app, "+371 2000-0000")
+    await _say(app, "10")
+    (callback,) = await _callbacks(app)
+    assert (callback.phone, callback.preferred_time) == ("+37120000000", "10")
