@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.channels.cli import SEPARATOR, CliSender
-from bot.db.models import Booking, Reminder
+from bot.db.models import Booking, HandoffRequest, Reminder
 from bot.messages import Channel, InboundMessage
 from nlu.embedded import EmbeddedClassifier
 
@@ -249,6 +249,22 @@ async def test_despair_at_the_confirmation_gets_a_kind_word_and_keeps_the_bookin
     assert "Мне жаль, что вам сейчас так тяжело." in answer and "116123" in answer
     assert "Продолжить запись" in answer
     assert await statuses(app) == []
+
+
+@pytest.mark.parametrize("typed", ["я подумаю", "я передумала", "я думаю, что нет"])
+async def test_second_thoughts_at_the_confirmation_are_a_no(make_app, classifier: EmbeddedClassifier, typed):
+    """QA, seventh pass: "я подумаю" at the confirmation was read as a crisis and jumped the coordinators'
+    queue; "я передумала" opened the "erase all your data?" question."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "ru-second-thoughts")
+    await chat.say(ASK["ru"])
+    await chat.say("1")  # video
+    assert "Записать вас на это время?" in await chat.say("в пятницу в 10")
+    answer = await chat.say(typed)
+    assert "116123" not in answer and "удалить" not in answer.lower()
+    assert await statuses(app) == []
+    async with app[keys.sessionmaker]() as session:
+        assert (await session.execute(select(HandoffRequest))).first() is None
 
 
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):

@@ -321,6 +321,13 @@ def test_cell_numbers_farewell_visits_and_everyday_errands_are_not_crisis(rules:
         "хочу исчезнуть навсегда",
         "gribu pazust uz visiem laikiem",
         "прощальное письмо уже написала",
+        # QA, seventh pass: the rest of the sentence carries the crisis
+        "хочу исчезнуть на выходные и больше не возвращаться",
+        "I want to disappear for the weekend and never come back",
+        "gribu pazust uz nedēļu un vairs neatgriezties",
+        "прощальное свидание — последнее, что я сделаю перед смертью",
+        "прощальное свидание, после него мне незачем жить",
+        "after the farewell visit I will end it",
     ],
 )
 def test_an_everyday_wording_does_not_hide_a_crisis_in_the_same_message(rules: Rules, text: str) -> None:
