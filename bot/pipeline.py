@@ -264,7 +264,8 @@ class Pipeline:
                 False,
             )
 
-        payload = msg.payload or resolve_choice(state, msg.text)
+        # after a crisis a bare number is for the coordinator, not the main menu's topic (QA, seventh pass)
+        payload = msg.payload or resolve_choice(state, msg.text, main_menu=not conversation.crisis)
         waiting = conversation.owner == Owner.WAITING
         if payload is None and waiting and self.rules.leave_queue_phrase(msg.text) is not None:
             # "gribu iziet no rindas" is the leave button in words; the model took such words for a crisis

@@ -19,7 +19,7 @@ _NO_LANGUAGE_EVIDENCE = frozenset({"greet", "thanks", "goodbye", "affirm", "deny
 INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "help")
 
 
-def resolve_choice(state: ConversationState, text: str) -> str | None:
+def resolve_choice(state: ConversationState, text: str, *, main_menu: bool = True) -> str | None:
     """A bare number picks an option of the last menu ("0" is the main menu), as on SMS; so does
     typing an option's label or one of its words (`Texts.answers_to`), in any of our languages.
 
@@ -33,7 +33,7 @@ def resolve_choice(state: ConversationState, text: str) -> str | None:
         return conversation.MENU
     if 1 <= number <= len(state.options):
         return state.options[number - 1]
-    if not state.options and state.flow is None and 1 <= number <= len(faq.MAIN_MENU):
+    if main_menu and not state.options and state.flow is None and 1 <= number <= len(faq.MAIN_MENU):
         # no numbers on screen (a first SMS, or an answer whose SMS showed only "0"): people keep the main
         # menu's numbers in mind ("2" after the visits answer meant calls, and got children at visits);
         # not inside a flow's step, where "10" answers its question ("when may we call?")

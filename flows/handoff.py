@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from phonenumbers import Leniency
 
-from flows.conversation import number_not_offered, out_of_range
+from flows.conversation import MENU, number_not_offered, out_of_range
 from flows.faq import FOLLOW_UPS, answer, intent_button
 from flows.ports import FlowContext
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
@@ -90,7 +90,9 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     if turn.payload == LEAVE_QUEUE:  # the button, or its words typed (nlu/rules.yml `leave_queue`)
         return await leave_queue(state, ctx)
     told = state.slots.get(TOLD_AT)
-    asked = turn.parse.intent == HUMAN_HANDOFF
+    # asking for a person again, or for the menu ("0", "izvēlne": after a crisis the answer is where they
+    # stand, with 116123): told at once, not met with silence inside the pause (QA, seventh pass)
+    asked = turn.parse.intent == HUMAN_HANDOFF or turn.payload == MENU
     hurting = turn.parse.intent == FEELING_LOW  # "man ir ļoti smagi": never met with silence
     pause = TELL_AGAIN_AFTER_CRISIS if crisis else TELL_AGAIN_AFTER
     if not (asked or hurting) and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < pause:

@@ -220,3 +220,22 @@ async def test_hard_feelings_while_waiting_are_answered_with_the_crisis_line_at_
     assert status.startswith("Žēl, ka jums ir tik grūti.") and "116123" in status and "112" in status
     (conversation,) = await conversations(app)
     assert conversation.owner == Owner.WAITING
+
+
+async def test_after_a_crisis_a_bare_number_or_the_menu_gets_where_they_stand_at_once(make_app, clock):
+    """QA, seventh pass: after a crisis "2" brought up the calls page (the main menu's number), and "0" or
+    "izvēlne" within two minutes got no answer at all."""
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "negribu dzīvot")
+    for text in ("0", "izvēlne"):
+        clock.current += timedelta(seconds=30)  # inside the pause after a crisis
+        seen = len(await outbox(app))
+        await _say(app, text)
+        (status,) = await _new_replies(app, seen)
+        assert "116123" in status and "112" in status, text
+    clock.current += timedelta(seconds=30)
+    seen = len(await outbox(app))
+    await _say(app, "2")
+    calls = app[keys.texts].render("faq.phone_calls", "lv")[:40]
+    assert not any(reply.startswith(calls) for reply in await _new_replies(app, seen))
