@@ -19,6 +19,7 @@ from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
 
 FLOW = steps.FLOW
 CONTINUABLE = ("mode", "day", "time", "confirm")  # steps a booking can go on from after another question
+RESCHEDULE = "reschedule_booking"  # "another time" said at the confirmation
 
 
 # --- entry points (registry.FLOWS) ----------------------------------------------------------------
@@ -123,7 +124,13 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             return await _book(state, ctx, bookings)
         if answer is False:
             return await _declined(state, ctx, bookings)
-        if _not_an_answer(turn):
+        if not payload and steps.wanted(turn) is not None:
+            state = steps.at_step(state, "day")  # "labāk piektdien": read below as the day or time wanted
+        elif not payload and turn.parse.intent == RESCHEDULE:
+            # "я хочу другое время" at the confirmation said "you have no session" and the booking was gone
+            # (QA, seventh pass): the days again
+            return await steps.offer_days(steps.at_step(state, "day"), ctx, bookings)
+        elif _not_an_answer(turn):
             moving = "moving" in state.slots
             buttons = steps.MOVE_BUTTONS if moving else steps.CONFIRM_BUTTONS
             return steps.yes_or_no_again(state, buttons)

@@ -267,6 +267,28 @@ async def test_second_thoughts_at_the_confirmation_are_a_no(make_app, classifier
         assert (await session.execute(select(HandoffRequest))).first() is None
 
 
+@pytest.mark.parametrize(
+    ("lang", "typed", "expected"),
+    [
+        ("ru", "я хочу другое время", PICK_DAY["ru"]),
+        ("lv", "labāk piektdien", "Datums: piektdiena, 27. novembris"),
+    ],
+)
+async def test_another_time_at_the_confirmation_goes_back_to_choosing(
+    make_app, classifier: EmbeddedClassifier, lang, typed, expected
+):
+    """QA, seventh pass: "я хочу другое время" at the confirmation answered "you have no session" and the
+    booking was gone."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"another-time-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    await chat.say("rīt plkst. 14" if lang == "lv" else "завтра в 14")
+    answer = await chat.say(typed)
+    assert expected in answer
+    assert await statuses(app) == []
+
+
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
     """The real `helpline chat` command on the embedded default (SQLite, demo psychologists, system clock)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HELPLINE_", "TELEGRAM_", "TWILIO_"))}
