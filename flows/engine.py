@@ -33,7 +33,8 @@ def resolve_choice(state: ConversationState, text: str, *, main_menu: bool = Tru
         return conversation.MENU
     if 1 <= number <= len(state.options):
         return state.options[number - 1]
-    if main_menu and not state.options and state.flow is None and 1 <= number <= len(faq.MAIN_MENU):
+    only_the_menu = all(option == conversation.MENU for option in state.options)  # "1. Izvēlne" alone
+    if main_menu and only_the_menu and state.flow is None and 1 <= number <= len(faq.MAIN_MENU):
         # no numbers on screen (a first SMS, or an answer whose SMS showed only "0"): people keep the main
         # menu's numbers in mind ("2" after the visits answer meant calls, and got children at visits);
         # not inside a flow's step, where "10" answers its question ("when may we call?")

@@ -283,10 +283,30 @@ async def test_another_time_at_the_confirmation_goes_back_to_choosing(
     chat = Terminal(app, f"another-time-{lang}")
     await chat.say(ASK[lang])
     await chat.say("1")  # video
-    await chat.say("rīt plkst. 14" if lang == "lv" else "завтра в 14")
+    confirm = await chat.say("rīt plkst. 14" if lang == "lv" else "в четверг в 9")
+    assert ("Vai pieteikt šo laiku?" if lang == "lv" else "Записать вас на это время?") in confirm
     answer = await chat.say(typed)
     assert expected in answer
     assert await statuses(app) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "day", "yes", "booked"),
+    [
+        ("lv", "rīt plkst. 14", "Jā, paldies", "Konsultācija ir pieteikta"),
+        ("ru", "в пятницу в 10", "да, спасибо", "Вы записаны на консультацию"),
+    ],
+)
+async def test_yes_with_thanks_at_the_confirmation_books(
+    make_app, classifier: EmbeddedClassifier, lang, day, yes, booked
+):
+    """QA, seventh pass: "Jā, paldies" was read as thanks and got "please answer yes or no"."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"yes-thanks-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    await chat.say(day)
+    assert booked in await chat.say(yes)
 
 
 def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):

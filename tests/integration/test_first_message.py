@@ -138,6 +138,7 @@ async def test_a_question_after_a_greeting_is_answered_at_once(
         ("Hello, how are you?", "Hello! I'm the automatic assistant"),
         ("Hi, I have a question", "Hello! I'm the automatic assistant"),
         ("hi again", "Hello! I'm the automatic assistant"),
+        ("Hi 10", "Hello! I'm the automatic assistant"),  # a number is no question (it started a booking)
     ],
 )
 async def test_a_greeting_alone_still_gets_the_welcome(

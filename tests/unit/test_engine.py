@@ -255,6 +255,17 @@ def test_numbers_pick_from_the_last_menu():
     assert resolve_choice(state, "2 bērni") is None
 
 
+def test_with_no_list_or_only_the_menu_on_screen_a_number_is_the_main_menus():
+    # QA, seventh pass: after "Paldies" ("1. Izvēlne" only) "4" said "no such number, send 1 to 1"
+    for shown in ((), ("/help",)):
+        state = ConversationState(options=shown)
+        assert resolve_choice(state, "4") == "/parcels_money"
+        assert resolve_choice(state, "10") == "/human_handoff"
+        assert resolve_choice(state, "11") is None
+    assert resolve_choice(ConversationState(), "2", main_menu=False) is None  # after a crisis
+    assert resolve_choice(ConversationState(flow="handoff", step="when"), "10") is None  # a flow's answer
+
+
 def test_an_hour_beyond_the_numbers_picks_the_offered_time_at_that_hour():
     # QA, fifth pass: "11" among seven offered times answered "there is no such number"
     times = ("/bk:t:10", "/bk:t:11", "/bk:days")
