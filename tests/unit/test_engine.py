@@ -17,17 +17,28 @@ from nlu.taxonomy import INTENTS
 
 
 class RecordingHandoffs:
-    def __init__(self, in_hours: bool = True) -> None:
+    """The coordinators' queue as the flows see it; every request gets `ticket` (by default a short queue)."""
+
+    def __init__(self, in_hours: bool = True, ticket: HandoffTicket | None = None) -> None:
         self.requests: list[tuple[bool, str]] = []
         self.withdrawn = 0
-        self.in_hours = in_hours
+        self.messages = 0
+        self.callbacks: list[tuple[str | None, str]] = []
+        self.ticket = ticket or HandoffTicket(position=2, wait_minutes=20, in_hours=in_hours)
 
     async def request(self, *, crisis: bool, reason: str) -> HandoffTicket:
         self.requests.append((crisis, reason))
-        return HandoffTicket(position=2, wait_minutes=20, in_hours=self.in_hours)
+        return self.ticket
 
     async def withdraw(self) -> None:
         self.withdrawn += 1
+
+    async def leave_message(self) -> None:
+        self.messages += 1
+
+    async def request_callback(self, *, phone: str | None, preferred_time: str) -> str:
+        self.callbacks.append((phone, preferred_time))
+        return phone or "+37120000000"
 
 
 class RecordingPrivacy:

@@ -36,6 +36,7 @@ from nlu.parse import Parse
 from nlu.rules import CRISIS
 from nlu.taxonomy import FEELING_LOW
 from tests.twilio_fake import SmsHarness, form_body, inbound_form, signed
+from tests.unit.test_engine import RecordingHandoffs, RecordingPrivacy
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("lv", "ru", "en")
@@ -205,30 +206,6 @@ def _render(texts: Texts, renderer: SmsRenderer, lang: str, key: str, buttons: t
     return renderer.render(_message(texts, lang, key, buttons))
 
 
-class _Desk:
-    """The coordinators' queue as flows/handoff.py sees it, scripted: every request gets this ticket."""
-
-    def __init__(self, ticket: HandoffTicket) -> None:
-        self.ticket = ticket
-
-    async def request(self, *, crisis: bool, reason: str) -> HandoffTicket:
-        return self.ticket
-
-    async def withdraw(self) -> None:
-        return None
-
-    async def leave_message(self) -> None:
-        return None
-
-    async def request_callback(self, *, phone: str | None, preferred_time: str) -> str:
-        return phone or "+37120000000"
-
-
-class _NoPrivacy:
-    async def erase(self) -> None:
-        return None
-
-
 # the hand-off's situations: a short queue, the end of the day, a long queue, out of hours
 TICKETS = (
     HandoffTicket(position=12, wait_minutes=20, in_hours=True, minutes_to_closing=300),
@@ -250,7 +227,8 @@ async def _handoff_replies() -> list[Reply]:
     now = datetime(2027, 1, 7, 16, 50, tzinfo=ZoneInfo("Europe/Riga"))
     for ticket in TICKETS:
         for channel in ("sms", "telegram"):
-            ctx = FlowContext(now=now, channel=channel, handoffs=_Desk(ticket), privacy=_NoPrivacy())
+            handoffs = RecordingHandoffs(ticket=ticket)
+            ctx = FlowContext(now=now, channel=channel, handoffs=handoffs, privacy=RecordingPrivacy())
             turns = [
                 await handoff.request_human(start, _said("cilvēks", handoff.HUMAN_HANDOFF), ctx),
                 await handoff.crisis(start, _said("negribu dzīvot", CRISIS), ctx),
