@@ -112,7 +112,9 @@ class Pipeline:
         """
         start = time.perf_counter()
         # a broken encoding is undone once, for the NLU and the transcript alike ("Ð¡Ð²Ð¸Ð´..." is "Свид...")
-        msg = replace(msg, text=repair(msg.text))
+        repaired = repair(msg.text)
+        if repaired is not msg.text:  # repair returns the same object when there is nothing to undo
+            msg = replace(msg, text=repaired)
         with self.in_flight:
             result = await self._batches.submit(msg)
         self.metrics.inbound(str(msg.channel), time.perf_counter() - start, duplicate=result.duplicate)

@@ -9,7 +9,7 @@ from phonenumbers import Leniency
 
 from flows.conversation import MENU, number_not_offered, out_of_range
 from flows.faq import FOLLOW_UPS, answer, intent_button
-from flows.ports import FlowContext
+from flows.ports import SMS, FlowContext
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from nlu.entities import find_phone_numbers
 from nlu.taxonomy import FEELING_LOW
@@ -170,7 +170,7 @@ def _message_saved(state: ConversationState, turn: UserTurn, ctx: FlowContext) -
 
 
 def _ask_phone(state: ConversationState, ctx: FlowContext, key: str = _ASK_PHONE) -> Turn:
-    if ctx.channel == "sms":
+    if ctx.channel == SMS:
         # on SMS the number they write from is known: offer it instead of making them type it
         this_number = ButtonSpec(payload=THIS_NUMBER, key="button.this_number")
         return Turn((Reply(f"{key}_sms", buttons=(this_number,)),), state, "handoff.phone")
@@ -188,7 +188,7 @@ def phone_number(text: str) -> str | None:
 
 
 async def _phone(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
-    if turn.payload == THIS_NUMBER and ctx.channel == "sms":
+    if turn.payload == THIS_NUMBER and ctx.channel == SMS:
         phone = ""
     else:
         found = phone_number(turn.text)

@@ -115,7 +115,7 @@ class Rules:
             if felt is not None:
                 return RuleMatch(felt, "feelings_emoji")
         content = [t for t in tokens if t.norm not in self._filler]
-        if content and " ".join(t.norm for t in content) in self._menu:
+        if self._only_menu_words(content):
             return RuleMatch("help", "menu")
         language = self.language_mention(text, tokens)
         if language is not None and self._asks_to_switch(content):
@@ -146,8 +146,10 @@ class Rules:
 
     def asks_for_menu(self, text: str) -> bool:
         """Only a menu word ("izvēlne", "меню", "menu"), as the rules read it; not "can you help me?"."""
-        content = [t.norm for t in tokenize(text) if t.norm not in self._filler]
-        return bool(content) and " ".join(content) in self._menu
+        return self._only_menu_words([t for t in tokenize(text) if t.norm not in self._filler])
+
+    def _only_menu_words(self, content: list[Token]) -> bool:
+        return bool(content) and " ".join(t.norm for t in content) in self._menu
 
     def leave_queue_phrase(self, text: str) -> str | None:
         """Asking to leave the coordinators' queue in one's own words; never when a crisis is said too."""
