@@ -177,7 +177,7 @@
   let replyLocked = false;
 
   function entryNode(entry) {
-    const crisis = entry.direction === "in" && entry.intent === "crisis";
+    const crisis = saidCrisis(entry);
     const li = el("li", "entry " + entry.direction + " " + entry.author + (crisis ? " crisis" : ""));
     li.dataset.entry = String(entry.id);
     const meta = el("div", "meta");
@@ -194,6 +194,11 @@
     }
     li.append(meta, el("div", "text", entry.text));
     return li;
+  }
+
+  // the person's own words read as a crisis
+  function saidCrisis(entry) {
+    return entry.direction === "in" && entry.intent === "crisis";
   }
 
   function nearBottom() {
@@ -265,7 +270,7 @@
         transcript.append(entryNode(entry));
         lastEntry = entry.id;
         added += 1;
-        if (entry.direction === "in" && entry.intent === "crisis") crisisWords = true;
+        if (saidCrisis(entry)) crisisWords = true;
       }
     });
     if (added > 0) {
