@@ -64,15 +64,15 @@ def test_the_image_runs_as_a_user_with_a_healthcheck_and_migrates_first():
 
 
 def test_kubernetes_probes_and_the_migration_job():
-    deployment = load("k8s/deployment.yaml")
-    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    pods = load("k8s/statefulset.yaml")
+    (container,) = pods["spec"]["template"]["spec"]["containers"]
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert {"name": "HELPLINE_MIGRATE_ON_START", "value": "0"} in container["env"]
     job = load("k8s/migrate-job.yaml")
     assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["helpline", "db", "upgrade"]
     kinds = {load(f"k8s/{name}")["kind"] for name in load("k8s/kustomization.yaml")["resources"]}
-    assert {"Deployment", "Service", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy"} <= kinds
+    assert {"StatefulSet", "Service", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy"} <= kinds
     assert load("k8s/secret.example.yaml")["kind"] == "Secret"
 
 
@@ -83,8 +83,18 @@ def test_an_sms_kept_while_the_database_is_away_is_on_a_volume_and_the_pod_keeps
     assert "HELPLINE_DATA_DIR=/var/lib/helpline" in (DEPLOY / "Dockerfile").read_text()
     assert f"install -d -o helpline -g helpline -m 0700 {spool}" in (DEPLOY / "Dockerfile").read_text()
     assert f"spool:{spool}" in load("compose.yaml")["services"]["bot"]["volumes"][0]
-    (container,) = load("k8s/deployment.yaml")["spec"]["template"]["spec"]["containers"]
-    assert spool in {mount["mountPath"] for mount in container["volumeMounts"]}
+    pods = load("k8s/statefulset.yaml")
+    (container,) = pods["spec"]["template"]["spec"]["containers"]
+    (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == spool]
+    # an emptyDir goes with the pod: a rolling update or an eviction during an outage would lose the SMS kept
+    # there, so the spool is each pod's own claim, kept when the pod is replaced or the set scaled down
+    assert mount["name"] not in {v["name"] for v in pods["spec"]["template"]["spec"].get("volumes", [])}
+    assert mount["name"] in {c["metadata"]["name"] for c in pods["spec"]["volumeClaimTemplates"]}
+    kept = pods["spec"]["persistentVolumeClaimRetentionPolicy"]
+    assert kept == {"whenDeleted": "Retain", "whenScaled": "Retain"}
+    governing = load("k8s/headless-service.yaml")
+    assert governing["metadata"]["name"] == pods["spec"]["serviceName"]
+    assert governing["spec"]["clusterIP"] == "None"
     probe = container["readinessProbe"]
     # a minute's outage, and more: the pod is still in the Service
     assert probe["periodSeconds"] * probe["failureThreshold"] >= 120
