@@ -38,7 +38,9 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     modes = await bookings.modes()
     if not modes:
         return steps.no_slots(state)
-    state = steps.at_step(state.leave(), "mode", want=steps.wanted(turn))
+    week = _week(turn)
+    want = steps.wanted(turn) if week is None else None
+    state = steps.at_step(state.leave(), "mode", want=want, week=None if week is None else week.isoformat())
     if len(modes) == 1:
         return await steps.after_mode(state, ctx, bookings, modes[0])
     return steps.ask_mode(state, modes, quota)
@@ -92,7 +94,9 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
     local = info.starts_at.astimezone(zone)
     when = {"date": day_label(texts, lang, local.date()), "time": clock(local, zone)}
     lead = (Reply("booking.move_intro", when), *await steps.language_notice(state, ctx, bookings, info.mode))
-    want = steps.wanted(turn)
+    week, want = _week(turn), steps.wanted(turn)
+    if week is not None:
+        return steps.prepend(lead, await steps.offer_week(state, ctx, bookings, week))
     if want is not None:
         return steps.prepend(
             lead, await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
@@ -124,7 +128,7 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             return await _book(state, ctx, bookings)
         if answer is False:
             return await _declined(state, ctx, bookings)
-        if not payload and steps.wanted(turn) is not None:
+        if not payload and (steps.wanted(turn) is not None or steps.week_wanted(turn) is not None):
             state = steps.at_step(state, "day")  # "labāk piektdien": read below as the day or time wanted
         elif not payload and turn.parse.intent == RESCHEDULE:
             # "я хочу другое время" at the confirmation said "you have no session" and the booking was gone
@@ -136,6 +140,24 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             return steps.yes_or_no_again(state, buttons)
     if payload.startswith(steps.PREFIX):
         return await _payload(state, ctx, bookings, payload)
+    if not payload and state.step == "day":
+        day = steps.typed_day_of_month(state, turn, ctx.now.date())
+        if day is not None:  # "15" among six days: the 15th (the list's numbers never get here)
+            return await steps.offer_times(state, ctx, bookings, day)
+    if not payload and state.step == "time":
+        hour = steps.typed_hour(state, turn, steps.zone_of(ctx))
+        if hour is not None:  # "10" among seven times: 10:00 that day, or the nearest free times
+            return await steps.pick_by_time(state, ctx, bookings, hour, bare=True)
+    week = _week(turn)
+    if week is not None and state.step in ("mode", "day", "time"):
+        # "nākamnedēļ" at the days asked the same question again (QA): the days of that week
+        if "mode" not in state.slots:
+            return steps.ask_mode(
+                steps.at_step(state, "mode", week=week.isoformat()),
+                await bookings.modes(),
+                await bookings.quota(),
+            )
+        return await steps.offer_week(state, ctx, bookings, week)
     want = steps.wanted(turn)
     if want is not None and state.step in ("mode", "day", "time"):
         if "mode" not in state.slots:
@@ -158,6 +180,14 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             return steps.prepend(lead, await steps.offer_days(steps.at_step(state, "day"), ctx, bookings))
         return await steps.ask_again(state, ctx, bookings)
     return None
+
+
+def _week(turn: UserTurn) -> date | None:
+    """The week typed, when no day in it was said beside it (at most an hour): "nākamnedēļ plkst. 10" is
+    the week's days; "nākamnedēļ piektdien" is a day, which the NLU already put in that week."""
+    week = steps.week_wanted(turn)
+    no_day = turn.parse.entity("time") is None or turn.parse.entity("clock") is not None
+    return week if no_day else None
 
 
 def _sure_no(turn: UserTurn) -> bool:

@@ -6,11 +6,13 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from flows.booking_text import clock, day_label, day_short, moment_label, session_params
+from flows.booking_text import clock, day_label, day_month, day_short, moment_label, session_params
+from flows.conversation import bare_number
 from flows.faq import intent_button
 from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
+from nlu.dates import daytime_hour, next_day_of_month
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -25,6 +27,8 @@ RESUME = "bk:resume"  # go on with the booking after another question was answer
 DAYS_SHOWN = 6
 TIMES_SHOWN = 12
 NEAREST = 3
+EVERY_DAY = 366  # more days than any booking horizon: all the days on offer, to find the nearest ones
+LAST_HOUR = 23
 # a time typed during booking counts unless the NLU is sure the person moved to another topic
 TIME_INTENTS = {FALLBACK, "book_counselling", "reschedule_booking", "affirm"}
 SURE = 0.7
@@ -76,12 +80,14 @@ def prepend(lead: tuple[Reply, ...], turn: Turn) -> Turn:
 
 
 async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str) -> Turn:
-    want = state.slots.get("want")
+    want, week = state.slots.get("want"), state.slots.get("week")
     state = at_step(state, "day", mode=mode)
-    state = replace(state, slots={k: v for k, v in state.slots.items() if k != "want"})
+    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in ("want", "week")})
     lead = await language_notice(state, ctx, bookings, mode)
     if isinstance(want, str):
         return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
+    if isinstance(week, str):
+        return prepend(lead, await offer_week(state, ctx, bookings, date.fromisoformat(week)))
     return prepend(lead, await offer_days(state, ctx, bookings))
 
 
@@ -114,6 +120,20 @@ async def offer_days(
     days = await bookings.days(mode, start, DAYS_SHOWN + 1, lang)
     if not days:
         return no_slots(state)
+    params = params or {"mode": texts.render(f"booking.mode.{mode}", lang)}
+    return _days_turn(state, ctx, days[:DAYS_SHOWN], days[DAYS_SHOWN:], key, params)
+
+
+def _days_turn(
+    state: ConversationState,
+    ctx: FlowContext,
+    shown: list[date],
+    after: list[date],
+    key: str,
+    params: dict[str, str],
+) -> Turn:
+    """The days as buttons, and "later days" from the first of `after` when there is one."""
+    texts, lang = texts_of(ctx), lang_of(state)
     buttons = [
         ButtonSpec(
             f"{DAY}{d.isoformat()}",
@@ -124,12 +144,46 @@ async def offer_days(
                 "month": f"{d.month:02d}",
             },
         )
-        for d in days[:DAYS_SHOWN]
+        for d in shown
     ]
-    if len(days) > DAYS_SHOWN:
-        buttons.append(ButtonSpec(f"{DAYS}:{days[DAYS_SHOWN].isoformat()}", "booking.button.later"))
-    params = params or {"mode": texts.render(f"booking.mode.{mode}", lang)}
+    if after:
+        buttons.append(ButtonSpec(f"{DAYS}:{after[0].isoformat()}", "booking.button.later"))
     return Turn((Reply(key, params, tuple(buttons)),), at_step(state, "day"), "booking.day")
+
+
+async def offer_nearest_days(
+    state: ConversationState,
+    ctx: FlowContext,
+    bookings: Bookings,
+    first: date,
+    last: date,
+    key: str,
+    params: dict[str, str],
+) -> Turn:
+    """The days on offer nearest to the days asked for (`first` to `last`: one day or a week), none of
+    which is: "the 13th" or "next week" with nothing free got the first days of the list, or weeks away."""
+    mode, lang = str(state.slots["mode"]), lang_of(state)
+    every = await bookings.days(mode, None, EVERY_DAY, lang)
+    if not every:
+        return no_slots(state)
+
+    def distance(day: date) -> int:
+        return (first - day).days if day < first else max((day - last).days, 0)
+
+    shown = sorted(sorted(every, key=lambda d: (distance(d), d))[:DAYS_SHOWN])
+    return _days_turn(state, ctx, shown, [d for d in every if d > shown[-1]], key, params)
+
+
+async def offer_week(state: ConversationState, ctx: FlowContext, bookings: Bookings, monday: date) -> Turn:
+    """The days on offer in one calendar week ("nākamnedēļ": Monday to Sunday, Riga), else the nearest."""
+    texts, lang, mode = texts_of(ctx), lang_of(state), str(state.slots["mode"])
+    sunday = monday + timedelta(days=6)
+    params = {"first": day_month(texts, lang, monday), "last": day_month(texts, lang, sunday)}
+    days = await bookings.days(mode, monday, DAYS_SHOWN + 1, lang)
+    inside = [d for d in days if d <= sunday][:DAYS_SHOWN]
+    if not inside:
+        return await offer_nearest_days(state, ctx, bookings, monday, sunday, "booking.week_none", params)
+    return _days_turn(state, ctx, inside, days[len(inside) :], "booking.week_days", params)
 
 
 async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Bookings, day: date) -> Turn:
@@ -137,7 +191,7 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
     slots = await bookings.slots(str(state.slots["mode"]), day, lang)
     label = day_label(texts, lang, day)
     if not slots:
-        return await offer_days(state, ctx, bookings, key="booking.day_full", params={"date": label})
+        return await offer_nearest_days(state, ctx, bookings, day, day, "booking.day_full", {"date": label})
     buttons = [
         ButtonSpec(slot_payload(s, zone), "booking.button.time", {"time": clock(s.starts_at, zone)})
         for s in slots[:TIMES_SHOWN]
@@ -188,6 +242,9 @@ async def pick_by_time(
         return confirm(state, ctx, bookings, near[0])
     if not near:
         return no_slots(state)
+    if bare and isinstance(day, str):
+        # the day is on screen: only the hour needs saying ("10:00 is not free that day")
+        return offer_slots(state, ctx, near, "booking.hour_not_free", {"time": clock(moment, zone)})
     return offer_slots(
         state, ctx, near, "booking.nearest", {"asked": moment_label(texts, lang, moment, zone)}
     )
@@ -290,6 +347,51 @@ def wanted(turn: UserTurn) -> str | None:
     except ValueError:
         return None
     return moment.isoformat() if moment.tzinfo is not None else None
+
+
+def week_wanted(turn: UserTurn) -> date | None:
+    """The calendar week the person typed ("nākamnedēļ", "на следующей неделе", "next week"; the NLU's
+    `week` entity, its Monday), on the same terms as `wanted`."""
+    entity = turn.parse.entity("week")
+    if entity is None or turn.payload:
+        return None
+    sure_of_another = turn.parse.intent not in TIME_INTENTS and turn.parse.confidence >= SURE
+    if sure_of_another and not _only_the_time(turn.text, entity):
+        return None
+    try:
+        return date.fromisoformat(entity.value)
+    except ValueError:
+        return None
+
+
+def typed_day_of_month(state: ConversationState, turn: UserTurn, today: date) -> date | None:
+    """A number typed alone at the days ("15", "15.") that is not one of the list's numbers: the next day
+    of the month with that number. It was answered "no such number" though the 15th was on offer (QA).
+
+    The rule for a number that could be both: the list's number wins, because it is what the screen
+    shows ("3" among seven days is the third day, not the 3rd; the pipeline has already made it that
+    button). So a number is a day of the month only when it is larger than the list is long, up to 31.
+    A day with a mark ("3-го", "the 3rd", "3. datumā") is a date whatever the list: the NLU reads those.
+    """
+    number = bare_number(turn.text)
+    if turn.payload or number is None or number <= len(state.options):
+        return None
+    return next_day_of_month(number, today)
+
+
+def typed_hour(state: ConversationState, turn: UserTurn, zone: tzinfo) -> datetime | None:
+    """A number typed alone at a day's times ("10") that is not one of the list's numbers: that hour of
+    the day on screen (3 is 15:00, as "at 3" is). It was answered "no such number" (QA).
+
+    As at the days, the list's number wins: "5" among seven times is the fifth time; "11" among seven
+    is 11:00, and picks the 11:00 button when there is one (flows.engine.resolve_choice)."""
+    number = bare_number(turn.text)
+    day = state.slots.get("day")
+    if turn.payload or number is None or number <= len(state.options) or number > LAST_HOUR:
+        return None
+    if not isinstance(day, str):
+        return None
+    return datetime.combine(date.fromisoformat(day), time(daytime_hour(number)), zone)
 
 
 def _only_the_time(text: str, entity: Entity) -> bool:

@@ -27,6 +27,11 @@ def day_short(texts: Texts, lang: str, day: date) -> str:
     )
 
 
+def day_month(texts: Texts, lang: str, day: date) -> str:
+    """'14.12.' / '14.12': a week's first and last day, said in as few characters as an SMS needs."""
+    return texts.render("booking.day_month", lang, {"day": str(day.day), "month": f"{day.month:02d}"})
+
+
 def clock(moment: datetime, zone: tzinfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 

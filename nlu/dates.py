@@ -6,6 +6,10 @@ call costs milliseconds, so the common shapes are read here from `calendar.yml` 
 today/tomorrow, parts of the day, "12. martā", "15.03", "14:30", "3pm") and dateparser is only
 asked about relative offsets such as "через 2 дня" or "in 3 days". Everything is resolved against
 the `now` passed in and returned as an aware datetime in Europe/Riga.
+
+A week ("nākamnedēļ", "на следующей неделе", "next week") is not one moment but seven days, so it is
+found apart (`DateFinder.week`, its Monday) and a flow offers what is free in it; said with a weekday
+("nākamnedēļ piektdien") it puts that weekday in that week.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from nlu.normalize import Token, tokenize
+from nlu.normalize import Token, normalize, tokenize
 from nlu.phrases import Found, PhraseMatcher
 
 CALENDAR_FILE = Path(__file__).with_name("calendar.yml")
@@ -30,11 +34,22 @@ _CLOCK_RE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 _DOTTED_RE = re.compile(r"(?<![\d:./])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?![\d:/]|\.\d)")
 _AMPM_RE = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.]([0-5]\d))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
 _ORDINAL_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+_NUMBER_AND_MARK_RE = re.compile(r"(\d{1,2})([a-z]*)")  # "15", "15th", "15go" (from "15го")
+_JOINED_MARK = 4  # a shorter mark ("го", "е", "th") counts only joined to the number or by a hyphen
+_MONTHS_AHEAD = 13  # the 31st is at most a couple of months away; a year and a month covers every day
 _EVENING_BELOW = 8  # "at 3" with no am/pm means 15:00 for a daytime appointment
 
 
 @dataclass(frozen=True, slots=True)
 class _Span:
+    start: int
+    end: int
+
+
+class Week(NamedTuple):
+    """A calendar week named in a message: its Monday (Europe/Riga weeks start on Monday) and the words."""
+
+    monday: date
     start: int
     end: int
 
@@ -57,6 +72,7 @@ class _Reading:
 
     day: date | None = None
     weekday: int | None = None
+    week: date | None = None  # the Monday of the week a weekday was said in ("nākamnedēļ piektdien")
     hour: int | None = None
     minute: int = 0
     part_hour: int | None = None
@@ -91,6 +107,11 @@ class DateFinder:
             return PhraseMatcher([str(v) for v in value], max_gap=0, fuzzy_min_len=_NO_FUZZ)
 
         self._relative, self._relative_values = _matcher(table("relative_days"))
+        self._weeks, self._week_values = _matcher(table("relative_weeks"))
+        marks = config.get("day_of_month_marks")
+        if not isinstance(marks, list):
+            raise ValueError("calendar: `day_of_month_marks` must be a list")
+        self._day_marks = frozenset(normalize(str(m)) for m in marks)
         self._weekdays, self._weekday_values = _matcher(table("weekdays"))
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))
@@ -122,8 +143,14 @@ class DateFinder:
         reading = _Reading()
         day_end = self._read_days(text, tokens, words, now, reading, has_digit)
         self._read_parts(tokens, words, reading)
+        if reading.weekday is not None:
+            week = self.week(text, now, tokens)
+            if week is not None:
+                reading.week = week.monday
+                reading.mark(week.start, week.end)
         if has_digit:
-            has_context = day_end is not None or reading.part_hour is not None
+            # "в 10", "ap 10", "at 4" and nothing else: an hour, though no day is said
+            has_context = day_end is not None or reading.part_hour is not None or self._only_an_hour(words)
             self._read_clock(text, tokens, words, reading, has_context)
             if reading.hour is None and day_end is not None:
                 self._hour_after(day_end, tokens, words, reading)
@@ -160,6 +187,23 @@ class DateFinder:
             reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
             return found.end
         return None
+
+    def week(self, text: str, now: datetime, tokens: list[Token] | None = None) -> Week | None:
+        """The calendar week the text names ("nākamnedēļ", "на этой неделе", "next week"), or None; not a
+        week said not to suit ("ne nākamnedēļ")."""
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        today = now.astimezone(ZONE).date()
+        for found in self._weeks.find_all(words):
+            if self._negated(text, tokens, words, found):
+                continue
+            this_monday = today - timedelta(days=today.weekday())
+            monday = this_monday + timedelta(weeks=self._week_values[found.phrase])
+            return Week(monday, tokens[found.start].start, tokens[found.end - 1].end)
+        return None
+
+    def _only_an_hour(self, words: list[str]) -> bool:
+        return len(words) == 2 and words[1].isdigit() and bool(self._hour_markers.find_all(words[:1]))
 
     def refuses_a_day(self, text: str, tokens: list[Token] | None = None) -> bool:
         """Whether the text says that a day does not suit ("rīt nevaru"), whatever else it says."""
@@ -224,6 +268,28 @@ class DateFinder:
             if resolved is not None:
                 reading.day = resolved
                 reading.mark(match.start(), match.end())
+                return True
+        return self._read_day_of_month(text, tokens, words, now, reading)
+
+    def _read_day_of_month(
+        self, text: str, tokens: list[Token], words: list[str], now: datetime, reading: _Reading
+    ) -> bool:
+        """ "15-го", "the 15th", "15-tajā", "15 числа": the next 15th (the month was looked for first).
+
+        A short mark must be joined to the number ("15го", "15-е"): "2 e-pasti" is no date."""
+        for pos, word in enumerate(words):
+            match = _NUMBER_AND_MARK_RE.fullmatch(word)
+            if match is None:
+                continue
+            number, mark, last = int(match.group(1)), match.group(2), pos
+            if not mark and pos + 1 < len(words):
+                gap = text[tokens[pos].end : tokens[pos + 1].start].strip()
+                if gap in ("-", "–") or len(words[pos + 1]) >= _JOINED_MARK:
+                    mark, last = words[pos + 1], pos + 1
+            resolved = next_day_of_month(number, now.date()) if mark in self._day_marks else None
+            if resolved is not None:
+                reading.day = resolved
+                reading.mark(tokens[pos].start, tokens[last].end)
                 return True
         return False
 
@@ -354,21 +420,46 @@ def _calendar_date(day: int, month: int, year: int | None, today: date) -> date 
     return resolved
 
 
+def next_day_of_month(day: int, today: date) -> date | None:
+    """The first date on or after `today` that is the `day`th of its month ("15" on 20 December is
+    15 January; "31" on 1 February is 31 March), or None when no month has such a day."""
+    for ahead in range(_MONTHS_AHEAD):
+        year, month = divmod(today.month - 1 + ahead, 12)
+        try:
+            found = date(today.year + year, month + 1, day)
+        except ValueError:
+            continue
+        if found >= today:
+            return found
+    return None
+
+
+def daytime_hour(hour: int) -> int:
+    """An hour said without am/pm, as a daytime appointment means it: 3 is 15:00, 10 is 10:00."""
+    return hour + 12 if 0 < hour < _EVENING_BELOW else hour
+
+
 def _resolve(reading: _Reading, now: datetime) -> datetime:
     hour = reading.hour if reading.hour is not None else reading.part_hour
     if hour is not None and reading.hour is not None:
         later_part = reading.part_hour is not None and reading.part_hour >= 12
-        unmarked_afternoon = reading.part_hour is None and 0 < hour < _EVENING_BELOW
+        unmarked = reading.part_hour is None and reading.meridiem is None
         if reading.meridiem == "a" and hour == 12:
             hour = 0
-        elif hour < 12 and (
-            reading.meridiem == "p" or (reading.meridiem is None and (later_part or unmarked_afternoon))
-        ):
+        elif unmarked:
+            hour = daytime_hour(hour)
+        elif hour < 12 and (reading.meridiem == "p" or (reading.meridiem is None and later_part)):
             hour += 12
     clock = time(hour or 0, reading.minute if reading.hour is not None else 0)
     today = now.date()
     if reading.day is not None:
         day = reading.day
+    elif (
+        reading.week is not None
+        and reading.weekday is not None
+        and reading.week + timedelta(days=reading.weekday) >= today
+    ):
+        day = reading.week + timedelta(days=reading.weekday)
     elif reading.weekday is not None:
         ahead = (reading.weekday - today.weekday()) % 7
         if ahead == 0 and not (hour is not None and datetime.combine(today, clock, ZONE) > now):

@@ -24,6 +24,7 @@ from nlu.phrases import PhraseMatcher
 PRISONS_FILE = Path(__file__).with_name("prisons.yml")
 PHONE_REGION = "LV"
 CLOCK = "clock"  # an hour said without a day ("plkst. 10"), beside its "time" entity
+WEEK = "week"  # a calendar week ("nākamnedēļ"), its Monday; not when a day in it was said
 DAY_REFUSED = "day_refused"  # a day said not to suit ("rīt nevaru", "не в пятницу")
 _NO_FUZZ = 99  # prison stems are short; a typo allowance would let "plain" meet "olain"
 _MIN_PHONE_DIGITS = 7
@@ -108,13 +109,19 @@ class EntityExtractor:
         entities = self._prisons.find(text, tokens)
         phones = find_phone_numbers(text)
         entities.extend(phones)
-        found = self._dates.find(_blank_spans(text, phones), now, None if phones else tokens)
+        blanked = _blank_spans(text, phones)
+        found = self._dates.find(blanked, now, None if phones else tokens)
         if found is not None:
             moment, start, end, day_said = found
             entities.append(Entity("time", moment.isoformat(), start, end, text[start:end]))
             if not day_said and (moment.hour, moment.minute) != (0, 0):
                 # the hour alone: a flow that already has a day applies it there (nlu.dates.Moment)
                 entities.append(Entity(CLOCK, f"{moment:%H:%M}", start, end, text[start:end]))
+        week = self._dates.week(blanked, now, None if phones else tokens)
+        if week is not None and (found is None or not found.day_said):
+            # "nākamnedēļ": seven days, not one moment; with a weekday the "time" above is that day
+            monday, start, end = week
+            entities.append(Entity(WEEK, monday.isoformat(), start, end, text[start:end]))
         if self._dates.refuses_a_day(text, tokens):
             # "rīt nevaru": a booking then offers other days instead of "I did not understand"
             entities.append(Entity(DAY_REFUSED, "true", 0, 0, ""))

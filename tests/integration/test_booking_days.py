@@ -94,3 +94,123 @@ async def test_no_while_choosing_a_new_time_keeps_the_session(make_app, classifi
     await chat.say("перенести")
     kept = await chat.say("нет, оставьте всё как есть")
     assert "пятница, 27 ноября" in kept and "10:00" in kept
+
+
+# QA, eighth pass: dates and hours typed as people type them, through the real NLU and the demo
+# psychologists (Monday 23 November 2026, 10:00; video: Tuesday 24 to Monday 30 are the six days shown)
+
+
+@pytest.mark.parametrize(
+    ("opening", "typed", "answer"),
+    [
+        # a number larger than the list: the day of the month ("no such number" before)
+        ("Gribu pieteikties pie psihologa", "30", "Datums: pirmdiena, 30. novembris. Izvēlieties laiku"),
+        ("Хочу записаться к психологу", "30-го", "Дата: понедельник, 30 ноября. Выберите время"),
+        ("I want to book a psychologist", "the 30th", "Monday 30 November. Choose a time"),
+        # not on offer: said so, with the nearest days
+        (
+            "Хочу записаться к психологу",
+            "28",
+            "К сожалению, в этот день (суббота, 28 ноября) свободного времени нет. Ближайшие дни",
+        ),
+        ("I want to book a psychologist", "29", "Sorry, there is no free time on Sunday 29 November."),
+        # a number on the list is the list's: "3" is the third day shown, though 3 December is on offer
+        ("Gribu pieteikties pie psihologa", "3", "Datums: ceturtdiena, 26. novembris. Izvēlieties laiku"),
+    ],
+)
+async def test_a_day_of_the_month_typed_at_the_days(
+    make_app, classifier: EmbeddedClassifier, opening: str, typed: str, answer: str
+):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "day-of-month-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    reply = await chat.say(typed)
+    assert answer in reply
+    assert "no such number" not in reply and "нет в списке" not in reply
+
+
+@pytest.mark.parametrize(
+    ("opening", "typed", "answer", "nearest"),
+    [
+        # Tuesday 24: 09:00 to 14:00; Wednesday 25 for Russian speakers: 12:00 to 17:00
+        (
+            "Gribu pieteikties pie psihologa",
+            "8",
+            "Šajā dienā plkst. 08:00 brīva laika nav.",
+            "Ot 24.11. 09:00",
+        ),
+        (
+            "Хочу записаться к психологу",
+            "10",
+            "В этот день в 10:00 свободного времени нет.",
+            "Ср 25.11 12:00",
+        ),
+        (
+            "Хочу записаться к психологу",
+            "в 10",
+            "В этот день в 10:00 свободного времени нет.",
+            "Ср 25.11 12:00",
+        ),
+        ("I want to book a psychologist", "16", "16:00 is not free that day.", "Tue 24.11 14:00"),
+        ("I want to book a psychologist", "at 4", "16:00 is not free that day.", "Tue 24.11 14:00"),
+    ],
+)
+async def test_an_hour_not_offered_typed_at_the_times(
+    make_app, classifier: EmbeddedClassifier, opening: str, typed: str, answer: str, nearest: str
+):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "hour-not-offered-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    await chat.say("1")  # the first day
+    reply = await chat.say(typed)
+    assert answer in reply and nearest in reply
+
+
+@pytest.mark.parametrize(
+    ("opening", "typed", "answer", "first_day"),
+    [
+        (
+            "Gribu pieteikties pie psihologa",
+            "nākamnedēļ",
+            "Nedēļā no 30.11. līdz 6.12. brīvs laiks ir šajās dienās:",
+            "Datums: pirmdiena, 30. novembris",
+        ),
+        (
+            "Gribu pieteikties pie psihologa",
+            "nākamajā nedēļā",
+            "Nedēļā no 30.11. līdz 6.12. brīvs laiks ir šajās dienās:",
+            "Datums: pirmdiena, 30. novembris",
+        ),
+        (
+            "Хочу записаться к психологу",
+            "через неделю",
+            "На неделе с 30.11 по 6.12 свободное время есть в эти дни:",
+            "Дата: понедельник, 30 ноября",
+        ),
+        (
+            "Хочу записаться к психологу",
+            "на следующей неделе",
+            "На неделе с 30.11 по 6.12 свободное время есть в эти дни:",
+            "Дата: понедельник, 30 ноября",
+        ),
+        (
+            "I want to book a psychologist",
+            "next week",
+            "In the week from 30.11 to 6.12 there is free time on these days:",
+            "Monday 30 November",
+        ),
+    ],
+)
+async def test_next_week_offers_that_weeks_days(
+    make_app, classifier: EmbeddedClassifier, opening: str, typed: str, answer: str, first_day: str
+):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "next-week-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    reply = await chat.say(typed)
+    assert answer in reply
+    assert "24.11" not in reply  # this week's days are not among them
+    assert first_day in await chat.say("1")

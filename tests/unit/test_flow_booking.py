@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.engine import step
+from flows.engine import resolve_choice, step
 from flows.ports import FlowContext, SlotOffer
 from flows.state import ConversationState, Turn, UserTurn
 from flows.texts import Texts
@@ -454,3 +454,153 @@ async def test_a_time_inside_the_cut_off_says_only_a_coordinator_can_change_it(t
     await chat.say(said(payload="bk:day:2026-11-24"))
     await chat.say(said(payload=chat.payloads[0]))  # Tuesday 10:00: exactly 24 h away
     assert "less than 24 h away, so only a coordinator can cancel or move it" in chat.text()
+
+
+# --- dates and hours typed at the days and the times (QA, eighth pass) ---------------------------------
+
+
+def many_days() -> list[SlotOffer]:
+    """Video times on nine days from Tuesday 24 November to Thursday 3 December, none on Sundays; one
+    psychologist who speaks all three languages, so every language sees the same days."""
+    anna = (1, "Anna Demo", ("lv", "ru", "en"))
+    starts = [datetime(2026, 11, 24, h, 0, tzinfo=RIGA) for h in (10, 11, 14)]
+    starts += [datetime(2026, 11, d, 10, 0, tzinfo=RIGA) for d in (25, 26, 27, 28, 30)]
+    starts += [datetime(2026, 12, d, 10, 0, tzinfo=RIGA) for d in (1, 3)]
+    return [SlotOffer(anna[0], anna[1], anna[2], start, "video", None) for start in starts]
+
+
+def typed(chat: Chat, text: str) -> UserTurn:
+    """A line typed as the pipeline passes it on: a number on the list is that button already."""
+    return said(text, payload=resolve_choice(chat.state, text))
+
+
+def said_week(text: str, monday: str, intent: str = FALLBACK) -> UserTurn:
+    entities = (Entity("week", monday, 0, len(text), text),)
+    return UserTurn(text, Parse(text, intent, 0.9 if intent != FALLBACK else 0.2, (), None, entities))
+
+
+async def at_the_days(texts: Texts, lang: str = "lv") -> Chat:
+    chat = Chat(context(FakeBookings(NOW, many_days()), texts), texts, lang)
+    await chat.say(said(intent="book_counselling"))  # one mode: straight to the days
+    assert chat.keys == ["booking.pick_day"] and len(chat.state.options) == 7  # six days and "later"
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "header"),
+    [
+        ("lv", "30", "Datums: pirmdiena, 30. novembris."),
+        ("lv", "30.", "Datums: pirmdiena, 30. novembris."),
+        ("ru", "30", "Дата: понедельник, 30 ноября."),
+        ("en", "30", "Monday 30 November. Choose a time"),
+    ],
+)
+async def test_a_day_of_the_month_typed_at_the_days_is_that_day(
+    texts: Texts, lang: str, text: str, header: str
+):
+    """QA, eighth pass: "15" at the days was "no such number" though the 15th was on offer."""
+    chat = await at_the_days(texts, lang)
+    await chat.say(typed(chat, text))
+    assert chat.keys == ["booking.pick_time"] and chat.text().startswith(header)
+    assert chat.payloads[0] == "bk:slot:1:2026-11-30T10:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said_so"),
+    [
+        (
+            "lv",
+            "Diemžēl šajā dienā (svētdiena, 29. novembris) brīva laika nav. Tuvākās dienas ar brīvu laiku:",
+        ),
+        ("ru", "К сожалению, в этот день (воскресенье, 29 ноября) свободного времени нет."),
+        ("en", "Sorry, there is no free time on Sunday 29 November. The nearest days with free times:"),
+    ],
+)
+async def test_a_day_of_the_month_not_on_offer_is_said_so_with_the_nearest_days(
+    texts: Texts, lang: str, said_so: str
+):
+    chat = await at_the_days(texts, lang)
+    await chat.say(typed(chat, "29"))  # a Sunday
+    assert chat.keys == ["booking.day_full"] and chat.text().startswith(said_so)
+    # the nearest days around the 29th, in date order, and the days after them further on
+    days = ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-30", "2026-12-01"]
+    assert chat.payloads == [f"bk:day:{d}" for d in days] + ["bk:days:2026-12-03"]
+
+
+async def test_a_number_on_the_list_is_the_list_item_not_the_day_of_the_month(texts: Texts):
+    """ "3" among six days is the third day on screen (26 November), not 3 December, which is on offer."""
+    chat = await at_the_days(texts)
+    await chat.say(typed(chat, "3"))
+    assert chat.keys == ["booking.pick_time"]
+    assert chat.text().startswith("Datums: ceturtdiena, 26. novembris.")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "said_so"),
+    [
+        ("lv", "12", "Šajā dienā plkst. 12:00 brīva laika nav. Tuvākie brīvie laiki:"),
+        ("ru", "12", "В этот день в 12:00 свободного времени нет. Ближайшее свободное время:"),
+        ("en", "12", "12:00 is not free that day. The nearest free times:"),
+        ("en", "5", "17:00 is not free that day. The nearest free times:"),  # 5 as in "at 5"
+    ],
+)
+async def test_an_hour_not_offered_typed_at_the_times_says_so_with_the_nearest(
+    texts: Texts, lang: str, text: str, said_so: str
+):
+    """QA, eighth pass: "10" at a day's times, 10:00 not among them, was "no such number"."""
+    chat = await at_the_days(texts, lang)
+    await chat.say(said(payload="bk:day:2026-11-24"))  # 10:00, 11:00, 14:00 and "another day"
+    await chat.say(typed(chat, text))
+    assert chat.keys == ["booking.hour_not_free"] and chat.text() == said_so
+    assert chat.payloads == [
+        "bk:slot:1:2026-11-24T10:00+02:00",
+        "bk:slot:1:2026-11-24T11:00+02:00",
+        "bk:slot:1:2026-11-24T14:00+02:00",
+        "bk:days",
+    ]
+    assert chat.state.step == "time" and chat.state.flow == "booking"
+
+
+async def test_an_hour_that_is_offered_typed_at_the_times_still_picks_it(texts: Texts):
+    chat = await at_the_days(texts)
+    await chat.say(said(payload="bk:day:2026-11-24"))
+    await chat.say(typed(chat, "11"))
+    assert chat.keys == ["booking.confirm"] and "Laiks: 11:00" in chat.text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "said_so"),
+    [
+        ("lv", "nākamnedēļ", "Nedēļā no 30.11. līdz 6.12. brīvs laiks ir šajās dienās:"),
+        ("ru", "на следующей неделе", "На неделе с 30.11 по 6.12 свободное время есть в эти дни:"),
+        ("en", "next week", "In the week from 30.11 to 6.12 there is free time on these days:"),
+    ],
+)
+async def test_next_week_offers_the_days_on_offer_in_that_week(
+    texts: Texts, lang: str, text: str, said_so: str
+):
+    """QA, eighth pass: "nākamnedēļ" at the days was "sorry, I did not understand" and the same days."""
+    chat = await at_the_days(texts, lang)
+    await chat.say(said_week(text, "2026-11-30", intent="book_counselling"))
+    assert chat.keys == ["booking.week_days"] and chat.text() == said_so
+    assert chat.payloads == ["bk:day:2026-11-30", "bk:day:2026-12-01", "bk:day:2026-12-03"]
+    await chat.say(said(payload=chat.payloads[1]))
+    assert chat.keys == ["booking.pick_time"]
+
+
+async def test_a_week_with_nothing_on_offer_says_so_with_the_nearest_days(texts: Texts):
+    chat = await at_the_days(texts)
+    await chat.say(said_week("nākamnedēļ", "2026-12-07"))
+    assert chat.keys == ["booking.week_none"]
+    assert chat.text().startswith("Diemžēl nedēļā no 7.12. līdz 13.12. brīva laika nav.")
+    days = ["2026-11-26", "2026-11-27", "2026-11-28", "2026-11-30", "2026-12-01", "2026-12-03"]
+    assert chat.payloads == [f"bk:day:{d}" for d in days]
+
+
+async def test_a_week_in_the_first_message_is_offered_after_the_mode(texts: Texts):
+    chat = Chat(context(FakeBookings(NOW, [*many_days(), *free()]), texts), texts)
+    await chat.say(said_week("gribu pie psihologa nākamnedēļ", "2026-11-30", intent="book_counselling"))
+    assert chat.keys == ["booking.pick_mode"]
+    await chat.say(said(payload="bk:mode:video"))
+    assert chat.keys == ["booking.week_days"]
+    assert chat.payloads[:3] == ["bk:day:2026-11-30", "bk:day:2026-12-01", "bk:day:2026-12-03"]

@@ -63,6 +63,8 @@ LONG = {
     "mode": "video",
     "counsellor": "Anna Bērziņa",
     "short_date": "Ce 24.09.",
+    "first": "28.12.",  # a week's first and last day (booking.day_month)
+    "last": "31.12.",
 }
 LONG_DEFAULT = "Stabu iela 89, Rīga"
 # set up by the scenarios themselves or only reachable in other channels
@@ -450,8 +452,11 @@ def _most_options(texts: Texts, lang: str, longest: dict[str, str]) -> dict[str,
         "booking.pick_mode": tuple(button(f"booking.mode.{m}") for m in ("video", "phone", "in_person")),
         "booking.pick_day": days,
         "booking.day_full": days,
+        "booking.week_days": days,
+        "booking.week_none": days,
         "booking.pick_time": times + other_day,
         "booking.nearest": slots + other_day,
+        "booking.hour_not_free": slots + other_day,
         "booking.taken": slots + other_day,
         "booking.confirm": (button("booking.button.book"), button("booking.button.no")),
         "booking.move_confirm": (button("booking.button.move"), button("booking.button.no")),
