@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.console.audit import audit
+from bot.console.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.console.passwords import MIN_LENGTH, hash_password
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import ConsoleSession, StaffMember, StaffRole
@@ -47,7 +48,14 @@ async def _engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-async def _add(settings: Settings, email: str, role: str, name: str | None, password: str) -> int:
+async def _add(
+    settings: Settings,
+    email: str,
+    role: str,
+    name: str | None,
+    password: str,
+    language: str = DEFAULT_LANGUAGE,
+) -> int:
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise SettingsError(f"not an email address: {email!r}")
@@ -65,6 +73,7 @@ async def _add(settings: Settings, email: str, role: str, name: str | None, pass
                 password_hash=password_hash,
                 active=True,
                 created_at=now,
+                language=language,
             )
             session.add(member)
             await session.flush()
@@ -85,7 +94,7 @@ async def _list(settings: Settings) -> int:
             for m in members:
                 seen = m.last_login_at.strftime("%Y-%m-%d %H:%M") if m.last_login_at else "never"
                 state = "active" if m.active else "disabled"
-                print(f"{m.email}\t{m.role}\t{m.name}\t{state}\tlast login {seen}")
+                print(f"{m.email}\t{m.role}\t{m.name}\t{state}\tlast login {seen}\tconsole in {m.language}")
     finally:
         await engine.dispose()
     return 0
@@ -112,7 +121,7 @@ async def _disable(settings: Settings, email: str) -> int:
 
 
 def _run_add(args: argparse.Namespace, settings: Settings) -> int:
-    return asyncio.run(_add(settings, args.email, args.role, args.name, read_password()))
+    return asyncio.run(_add(settings, args.email, args.role, args.name, read_password(), args.language))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -122,6 +131,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--email", required=True)
     add.add_argument("--role", required=True, choices=[str(r) for r in StaffRole])
     add.add_argument("--name", default=None, help="shown to colleagues (default: the email's first part)")
+    add.add_argument(
+        "--language",
+        default=DEFAULT_LANGUAGE,
+        choices=LANGUAGES,
+        help="the console's language for them (default: lv; they can switch it in the console)",
+    )
     add.set_defaults(func=_run_add)
     actions.add_parser("list", help="list accounts").set_defaults(
         func=lambda args, settings: asyncio.run(_list(settings))

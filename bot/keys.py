@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.bookings.reminders import ReminderWorker
     from bot.channels.web import WebChatHub
     from bot.console.hub import ConsoleHub
+    from bot.console.i18n import Catalogs
     from bot.events import EventBridge
     from bot.inbound_spool import InboundSpool
     from bot.metrics import Metrics
@@ -43,4 +44,5 @@ events: web.AppKey[EventBridge] = web.AppKey("events")
 reminders: web.AppKey[ReminderWorker] = web.AppKey("reminders")
 console_hub: web.AppKey[ConsoleHub] = web.AppKey("console_hub")
 console_templates: web.AppKey[jinja2.Environment] = web.AppKey("console_templates")
+console_catalogs: web.AppKey[Catalogs] = web.AppKey("console_catalogs")
 inbound_spool: web.AppKey[InboundSpool] = web.AppKey("inbound_spool")

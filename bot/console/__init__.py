@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot import keys
-from bot.console import login, operators, views
+from bot.console import language, login, operators, views
 from bot.console.auth import auth_middleware
 from bot.console.hub import ConsoleEvent, ConsoleHub
+from bot.console.i18n import load_catalogs
 from bot.console.render import STATIC, headers_middleware, make_environment
 from bot.console.ws import console_ws
 
@@ -20,12 +21,14 @@ def setup_console(app: web.Application) -> None:
     """Mount /console/ on the main app; the hub must exist before the pipeline is built."""
     app[keys.console_hub] = ConsoleHub()
     app[keys.console_templates] = make_environment(app[keys.settings].zone)
+    app[keys.console_catalogs] = load_catalogs()  # lv and ru, read from their .po files once
     console = web.Application(middlewares=[headers_middleware, auth_middleware])
     console[views.viewed_key] = views.ViewedConversations()
     r = console.router
     r.add_get("/login", login.login_page, name="console.login")
     r.add_post("/login", login.login_post, name="console.login_post")
     r.add_post("/logout", login.logout, name="console.logout")
+    r.add_post("/language", language.choose_language, name="console.language")
     r.add_get("/", views.queue_page, name="console.queue")
     r.add_get("/queue.json", views.queue_json, name="console.queue_json")
     r.add_get(r"/conversations/{id:\d+}", views.conversation_page, name="console.conversation")

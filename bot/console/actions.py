@@ -7,6 +7,7 @@ bot -> waiting -> human -> bot | closed, and only one coordinator owns a convers
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import store
 from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff
+from bot.console.i18n import N_
 from bot.db.models import (
     AuditEvent,
     Author,
@@ -34,20 +36,35 @@ from flows.texts import Texts
 
 MAX_REPLY = 4000
 MAX_NOTE = 4000
-# hand back straight into one of these (the label is the console's own wording)
-HANDBACK_FLOWS = {"help": "the main menu", "book_counselling": "booking a psychologist"}
+# hand back straight into one of these (the label is the console's own wording, translated where shown)
+HANDBACK_FLOWS = {
+    "help": N_("straight into the main menu"),
+    "book_counselling": N_("straight into booking a psychologist"),
+}
 OUTCOMES = {
-    "resolved": "resolved",
-    "referred": "referred elsewhere",
-    "callback_done": "called back",
-    "booked": "session booked",
-    "no_reply": "no reply from the person",
-    "other": "other",
+    "resolved": N_("resolved"),
+    "referred": N_("referred elsewhere"),
+    "callback_done": N_("called back"),
+    "booked": N_("session booked"),
+    "no_reply": N_("no reply from the person"),
+    "other": N_("other"),
 }
 
 
 class ActionRefused(Exception):
-    """The action cannot happen now; the message is shown to the coordinator as it is."""
+    """The action cannot happen now; the coordinator is told why, in their console's language.
+
+    `message` is an English msgid (bot.console.i18n) with %(name)s-style `params`; str() is the English.
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        found = gettext(self.message)
+        return found % self.params if self.params else found
 
 
 class NotFound(Exception):
@@ -101,11 +118,18 @@ async def lock(session: AsyncSession, conversation_id: int) -> Locked:
     return Locked(contact, conversation, request)
 
 
-async def owner_name(session: AsyncSession, request: HandoffRequest | None) -> str:
+async def owner_name(session: AsyncSession, request: HandoffRequest | None) -> str | None:
     if request is None or request.claimed_by is None:
-        return "another coordinator"
+        return None
     member = await session.get(StaffMember, request.claimed_by)
-    return member.name if member is not None else "another coordinator"
+    return member.name if member is not None else None
+
+
+async def _taken(session: AsyncSession, request: HandoffRequest | None) -> ActionRefused:
+    name = await owner_name(session, request)
+    if name is None:
+        return ActionRefused(N_("Already taken by another coordinator."))
+    return ActionRefused(N_("Already taken by %(name)s."), name=name)
 
 
 async def claim(
@@ -116,16 +140,16 @@ async def claim(
     The person is told that a coordinator now reads the conversation: taking over silences the bot, and a
     question asked meanwhile got nothing, nor did "вы меня слышите?" (console QA)."""
     if not staff.can_act:
-        raise ActionRefused("Operators can read conversations but not take them over.")
+        raise ActionRefused(N_("Operators can read conversations but not take them over."))
     found = await lock(session, conversation_id)
     conv, request = found.conversation, found.request
     subject = conversation_subject(conversation_id)
     if conv.owner == Owner.HUMAN:
         if request is not None and request.claimed_by == staff.id:
             return found
-        raise ActionRefused(f"Already taken by {await owner_name(session, request)}.")
+        raise await _taken(session, request)
     if conv.owner == Owner.CLOSED:
-        raise ActionRefused("This conversation is closed. If the person writes again, a new one starts.")
+        raise ActionRefused(N_("This conversation is closed. If the person writes again, a new one starts."))
     # the conditional UPDATE is the guard; the row lock above makes the loser wait and then see "human"
     taken = await session.execute(
         update(Conversation)
@@ -134,7 +158,7 @@ async def claim(
         .execution_options(synchronize_session="fetch")
     )
     if getattr(taken, "rowcount", 0) != 1:
-        raise ActionRefused(f"Already taken by {await owner_name(session, request)}.")
+        raise await _taken(session, request)
     if request is None:
         priority = CRISIS_PRIORITY if conv.crisis else NORMAL_PRIORITY
         request = HandoffRequest(
@@ -159,8 +183,16 @@ async def claim(
     return Locked(contact, conv, request)
 
 
-async def _ended_by(session: AsyncSession, staff: Staff, conversation_id: int, action: str) -> str | None:
-    """Who last closed or handed back the conversation ("you" or a name), from the audit log, if known."""
+@dataclass(frozen=True, slots=True)
+class EndedBy:
+    """Who last closed or handed back a conversation: the staff member asking, or a colleague's name."""
+
+    you: bool
+    name: str | None = None
+
+
+async def _ended_by(session: AsyncSession, staff: Staff, conversation_id: int, action: str) -> EndedBy | None:
+    """Who last closed or handed back the conversation, from the audit log, if known."""
     actor = await session.scalar(
         select(AuditEvent.actor)
         .where(
@@ -173,34 +205,48 @@ async def _ended_by(session: AsyncSession, staff: Staff, conversation_id: int, a
     if actor is None or not actor.startswith("staff:") or not actor[6:].isdigit():
         return None
     if int(actor[6:]) == staff.id:
-        return "you"
+        return EndedBy(you=True)
     member = await session.get(StaffMember, int(actor[6:]))
-    return member.name if member is not None else None
+    return EndedBy(you=False, name=member.name) if member is not None else None
 
 
-async def _not_held_reason(session: AsyncSession, staff: Staff, found: Locked) -> str:
+async def _not_held_reason(session: AsyncSession, staff: Staff, found: Locked) -> ActionRefused:
     """Why no one can act on a conversation that is not with a coordinator, in the coordinator's terms."""
     conversation = found.conversation
     if conversation.owner == Owner.CLOSED:
         who = await _ended_by(session, staff, conversation.id, "close")
-        return f"This conversation was closed by {who}." if who else "This conversation was closed."
+        if who is not None and who.you:
+            return ActionRefused(N_("This conversation was closed by you."))
+        if who is not None:
+            return ActionRefused(N_("This conversation was closed by %(name)s."), name=who.name)
+        return ActionRefused(N_("This conversation was closed."))
     if conversation.owner == Owner.BOT:
         who = await _ended_by(session, staff, conversation.id, "handback")
-        if who:
-            return f"This conversation was handed back to the bot by {who}. Take it over again to act on it."
-    return "Take the conversation over first."
+        if who is not None and who.you:
+            return ActionRefused(
+                N_("This conversation was handed back to the bot by you. Take it over again to act on it.")
+            )
+        if who is not None:
+            return ActionRefused(
+                N_(
+                    "This conversation was handed back to the bot by %(name)s."
+                    " Take it over again to act on it."
+                ),
+                name=who.name,
+            )
+    return ActionRefused(N_("Take the conversation over first."))
 
 
 async def _require_owner(
     session: AsyncSession, staff: Staff, found: Locked, *, admin_may: bool
 ) -> HandoffRequest:
     if not staff.can_act:
-        raise ActionRefused("Operators can read conversations but not act on them.")
+        raise ActionRefused(N_("Operators can read conversations but not act on them."))
     request = found.request
     if found.conversation.owner != Owner.HUMAN or request is None:
-        raise ActionRefused(await _not_held_reason(session, staff, found))
+        raise await _not_held_reason(session, staff, found)
     if request.claimed_by != staff.id and not (admin_may and staff.is_admin):
-        raise ActionRefused("Another coordinator has this conversation.")
+        raise ActionRefused(N_("Another coordinator has this conversation."))
     return request
 
 
@@ -220,9 +266,9 @@ async def reply(
     """
     text = text.strip()
     if not text:
-        raise ActionRefused("The reply is empty.")
+        raise ActionRefused(N_("The reply is empty."))
     if len(text) > MAX_REPLY:
-        raise ActionRefused(f"The reply is longer than {MAX_REPLY} characters.")
+        raise ActionRefused(N_("The reply is longer than %(limit)s characters."), limit=MAX_REPLY)
     found = await lock(session, conversation_id)
     if once is not None and not await store.claim_inbound(
         session, ONCE_CHANNEL, f"reply:{staff.session_id}:{once}", now
@@ -230,7 +276,9 @@ async def reply(
         raise AlreadyDone
     await _require_owner(session, staff, found, admin_may=False)
     if found.contact.opted_out or found.contact.blocked:
-        raise ActionRefused("The person has stopped messages from us (STOP or blocked); nothing can be sent.")
+        raise ActionRefused(
+            N_("The person has stopped messages from us (STOP or blocked); nothing can be sent.")
+        )
     outbox_id = await store.enqueue(
         session,
         conversation=found.conversation,
@@ -249,7 +297,7 @@ async def add_note(
     """An internal note for colleagues; it is never sent."""
     text = text.strip()
     if not text or len(text) > MAX_NOTE:
-        raise ActionRefused(f"A note needs 1 to {MAX_NOTE} characters.")
+        raise ActionRefused(N_("A note needs 1 to %(limit)s characters."), limit=MAX_NOTE)
     if await session.get(Conversation, conversation_id) is None:
         raise NotFound
     session.add(HandoffNote(conversation_id=conversation_id, staff_id=staff.id, text=text, created_at=now))
@@ -268,7 +316,7 @@ async def hand_back(
 ) -> None:
     """Give the conversation back to the bot, optionally straight into a flow (e.g. booking)."""
     if flow and flow not in HANDBACK_FLOWS:
-        raise ActionRefused("Unknown flow.")
+        raise ActionRefused(N_("Unknown flow."))
     found = await lock(session, conversation_id)
     request = await _require_owner(session, staff, found, admin_may=True)
     conv, contact = found.conversation, found.contact
@@ -303,7 +351,7 @@ async def close(
 ) -> None:
     """End the conversation with an outcome; the person's next message starts a new one with the bot."""
     if outcome not in OUTCOMES:
-        raise ActionRefused("Choose an outcome.")
+        raise ActionRefused(N_("Choose an outcome."))
     found = await lock(session, conversation_id)
     request = await _require_owner(session, staff, found, admin_may=True)
     request.status, request.closed_at, request.outcome = "closed", now, outcome
@@ -314,7 +362,7 @@ async def close(
 async def callback_done(session: AsyncSession, staff: Staff, callback_id: int, now: datetime) -> int:
     """Mark a call-back as made; returns its conversation id."""
     if not staff.can_act:
-        raise ActionRefused("Operators cannot change call-backs.")
+        raise ActionRefused(N_("Operators cannot change call-backs."))
     callback = await session.get(CallbackRequest, callback_id, with_for_update=True)
     if callback is None:
         raise NotFound

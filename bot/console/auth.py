@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keys
 from bot.console.audit import audit
+from bot.console.i18n import DEFAULT_LANGUAGE, known
 from bot.console.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from bot.db.models import ConsoleSession, LoginFailure, StaffMember, StaffRole
 
@@ -50,6 +51,7 @@ class Staff:
     role: StaffRole
     session_id: int
     csrf: str
+    language: str = DEFAULT_LANGUAGE  # the console's language for them (bot.console.i18n)
 
     @property
     def actor(self) -> str:
@@ -143,7 +145,13 @@ async def load_staff(request: web.Request) -> Staff | None:
             record.last_seen_at = now
             await session.commit()
         return Staff(
-            member.id, member.email, member.name, StaffRole(member.role), record.id, record.csrf_token
+            member.id,
+            member.email,
+            member.name,
+            StaffRole(member.role),
+            record.id,
+            record.csrf_token,
+            known(member.language) or DEFAULT_LANGUAGE,
         )
 
 
@@ -189,6 +197,7 @@ async def throttled(session: AsyncSession, email: str, ip: str, now: datetime) -
 class LoginResult:
     token: str | None = None  # set on success
     throttled: bool = False
+    language: str | None = None  # the account's console language, on success
 
 
 async def attempt_login(request: web.Request, email: str, password: str) -> LoginResult:
@@ -220,7 +229,7 @@ async def attempt_login(request: web.Request, email: str, password: str) -> Logi
         await session.execute(delete(LoginFailure).where(LoginFailure.email == email))
         token = await start_session(session, member, now)
         audit(session, f"staff:{member.id}", "login.ok", None, now)
-        return LoginResult(token=token)
+        return LoginResult(token=token, language=known(member.language))
 
 
 async def end_session(request: web.Request, staff: Staff) -> None:

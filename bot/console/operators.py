@@ -20,7 +20,8 @@ from bot.console import operators_admin
 from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
-from bot.console.render import render
+from bot.console.i18n import N_
+from bot.console.render import labels, render, translations
 from bot.db.models import Conversation, HandoffRequest, Owner
 from bot.ids import path_id, query_id
 from bot.review import ReviewError, export_yaml, relabel
@@ -33,6 +34,42 @@ FLAGS = ("low", "fallback", "handed_off", "crisis", "booked")
 PERIODS = (7, 30, 90, 365)
 SEARCH_PATH = "/console/ops/search"
 FIELDS = ("q", "since", "until", "channel", "language", "intent", "direction", "reviewed", *FLAGS)
+# the analytics tables' titles and column headers on the page, in the reader's language, keyed by
+# bot.analytics' names (its own titles and column names stay as they are: the CSV files keep them)
+TABLE_TITLES = {
+    "daily": N_("Conversations and messages per day"),
+    "intents": N_("Top intents (inbound messages)"),
+    "fallback": N_("Fallback rate (messages the NLU did not understand)"),
+    "handoffs": N_("Hand-offs and time to first human reply"),
+    "bookings": N_("Counselling bookings"),
+    "crisis": N_("Crisis conversations per day"),
+}
+COLUMN_LABELS = {
+    "day": N_("day"),
+    "channel": N_("channel"),
+    "language": N_("language"),
+    "conversations": N_("conversations"),
+    "messages_in": N_("messages in"),
+    "messages_out": N_("messages out"),
+    "intent": N_("intent"),
+    "messages": N_("messages"),
+    "share_pct": N_("share (percent)"),
+    "mean_confidence": N_("mean confidence"),
+    "classified": N_("classified"),
+    "fallbacks": N_("fallbacks"),
+    "rate_pct": N_("rate (percent)"),
+    "handed_off": N_("handed off"),
+    "requests": N_("requests"),
+    "crisis_requests": N_("crisis requests"),
+    "answered": N_("answered"),
+    "median_first_reply_s": N_("median first reply (seconds)"),
+    "p90_first_reply_s": N_("90th percentile first reply (seconds)"),
+    "made": N_("made"),
+    "cancelled": N_("cancelled"),
+    "done": N_("done"),
+    "no_show": N_("no-show"),
+    "crisis_conversations": N_("crisis conversations"),
+}
 
 
 def setup(console: web.Application) -> None:
@@ -200,14 +237,19 @@ async def analytics_page(request: web.Request) -> web.Response:
         audit(session, staff.actor, "analytics.view", f"days:{len(period.days())}", now)
         await session.commit()
     by_name = {t.name: t for t in tables}
+    _ = translations(request).gettext
     charts = [
-        bar_chart(_per_day(by_name["daily"], period, 3), title="Conversations per day"),
-        bar_chart(_per_day(by_name["daily"], period, 4), title="Messages from people per day"),
-        hbar_chart([(str(r[0]), float(r[1])) for r in by_name["intents"].rows[:12]], title="Top intents"),  # type: ignore[arg-type]
-        bar_chart(_per_day(by_name["crisis"], period, 1), title="Crisis conversations per day", color=CRISIS),
+        bar_chart(_per_day(by_name["daily"], period, 3), title=_("Conversations per day")),
+        bar_chart(_per_day(by_name["daily"], period, 4), title=_("Messages from people per day")),
+        hbar_chart([(str(r[0]), float(r[1])) for r in by_name["intents"].rows[:12]], title=_("Top intents")),  # type: ignore[arg-type]
+        bar_chart(
+            _per_day(by_name["crisis"], period, 1), title=_("Crisis conversations per day"), color=CRISIS
+        ),
     ]
     context = {"page": "ops.analytics", "tables": tables, "charts": charts, "days": len(period.days()),
-               "periods": PERIODS, "period": period}  # fmt: skip
+               "periods": PERIODS, "period": period,
+               "table_titles": labels(TABLE_TITLES, translations(request)),
+               "column_labels": labels(COLUMN_LABELS, translations(request))}  # fmt: skip
     return render(request, "operators_analytics.html", context)
 
 

@@ -18,7 +18,8 @@ from bot.access import UnknownContact, erase_by_staff, export_contact
 from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
-from bot.console.render import render
+from bot.console.i18n import N_
+from bot.console.render import render, say
 from bot.db.models import AuditEvent, Booking, Contact, Conversation, StaffMember, TranscriptEntry
 from bot.ids import path_id, query_id
 from bot.purge import RetentionPolicy, run_purge
@@ -40,7 +41,7 @@ def setup(console: web.Application) -> None:
 def admin_of(request: web.Request) -> Staff:
     staff = request[staff_key]
     if not staff.is_admin:
-        raise web.HTTPForbidden(text="admins only")
+        raise web.HTTPForbidden(text=say(request, N_("admins only")))
     return staff
 
 
@@ -94,7 +95,7 @@ async def person_page(request: web.Request) -> web.Response:
     async with request.config_dict[keys.sessionmaker]() as session:
         contact = await session.get(Contact, contact_id)
         if contact is None:
-            raise web.HTTPNotFound(text="no such person (erased, purged or never there)")
+            raise web.HTTPNotFound(text=say(request, N_("no such person (erased, purged or never there)")))
         conversations = await session.scalar(
             select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
         )
@@ -128,7 +129,7 @@ async def person_export(request: web.Request) -> web.Response:
         async with request.config_dict[keys.sessionmaker]() as session, session.begin():
             data = await export_contact(session, contact_id, actor=staff.actor, now=now)
     except UnknownContact:
-        raise web.HTTPNotFound(text="no such person") from None
+        raise web.HTTPNotFound(text=say(request, N_("no such person"))) from None
     return web.Response(
         text=json.dumps(data, ensure_ascii=False, indent=2) + "\n",
         content_type="application/json",
@@ -143,13 +144,13 @@ async def person_erase(request: web.Request) -> web.StreamResponse:
     contact_id = path_id(request)
     form = await request.post()
     if form.get("confirm") != str(contact_id):
-        raise web.HTTPBadRequest(text="type the person's number to confirm the erasure")
+        raise web.HTTPBadRequest(text=say(request, N_("type the person's number to confirm the erasure")))
     now = request.config_dict[keys.clock]()
     try:
         async with request.config_dict[keys.sessionmaker]() as session, session.begin():
             subject = await erase_by_staff(session, contact_id, actor=staff.actor, now=now)
     except UnknownContact:
-        raise web.HTTPNotFound(text="no such person") from None
+        raise web.HTTPNotFound(text=say(request, N_("no such person"))) from None
     raise web.HTTPSeeOther(f"{AUDIT_PATH}?{urlencode({'actor': staff.actor})}#erased-{subject}")
 
 

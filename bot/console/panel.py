@@ -16,11 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.console.i18n import N_
 from bot.db.models import CallbackRequest, Contact, Conversation
 from bot.settings import Settings
 from bot.visibility import CallbackView, Reader
 
 log = logging.getLogger(__name__)
+# a session's mode as the coordinator reads it (English msgids, translated where shown)
+MODE_LABELS = {"video": N_("video"), "phone": N_("phone"), "in_person": N_("in person")}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.console.i18n import N_
 from bot.db.models import Contact, Conversation, HandoffRequest, Owner, StaffMember
 from flows.state import ConversationState
 
 RECENT = timedelta(hours=24)
 RECENT_LIMIT = 20
-REASONS = {
-    "asked": "asked for a person",
-    "crisis": "crisis",
-    "message": "left a message",
-    "callback": "call-back requested",
-    "coordinator": "taken over unasked",
+REASONS = {  # English msgids (bot.console.i18n), translated where they are shown
+    "asked": N_("asked for a person"),
+    "crisis": N_("crisis"),
+    "message": N_("left a message"),
+    "callback": N_("call-back requested"),
+    "coordinator": N_("taken over unasked"),
 }
+
+
+def _as_is(message: str) -> str:
+    return message
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +45,12 @@ class QueueRow:
     def reason_label(self) -> str:
         return REASONS.get(self.reason, self.reason)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, gettext: Callable[[str], str] = _as_is) -> dict[str, object]:
         return {
             "id": self.conversation_id,
             "owner": self.owner,
             "crisis": self.crisis,
-            "reason": self.reason_label,
+            "reason": gettext(self.reason_label) if self.reason_label else "",
             "out_of_hours": self.out_of_hours,
             "channel": self.channel,
             "language": self.language,
@@ -61,12 +67,13 @@ class QueueView:
     others: list[QueueRow]
     recent: list[QueueRow]
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, gettext: Callable[[str], str] = _as_is) -> dict[str, object]:
+        """The queue for console.js; `gettext` puts the reasons into the reader's language."""
         return {
-            "waiting": [r.as_json() for r in self.waiting],
-            "mine": [r.as_json() for r in self.mine],
-            "others": [r.as_json() for r in self.others],
-            "recent": [r.as_json() for r in self.recent],
+            "waiting": [r.as_json(gettext) for r in self.waiting],
+            "mine": [r.as_json(gettext) for r in self.mine],
+            "others": [r.as_json(gettext) for r in self.others],
+            "recent": [r.as_json(gettext) for r in self.recent],
         }
 
 
@@ -175,4 +182,3 @@ async def waiting_count(session: AsyncSession) -> int:
         .where(HandoffRequest.status == "open", Conversation.owner == Owner.WAITING)
     )
     return int(found or 0)
-

@@ -21,10 +21,11 @@ from bot.console import actions
 from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff, staff_key
 from bot.console.hub import ConsoleEvent
+from bot.console.i18n import N_
 from bot.console.operators import owners
-from bot.console.panel import load_panel
+from bot.console.panel import MODE_LABELS, load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
-from bot.console.render import render
+from bot.console.render import render, say, translations
 from bot.db.models import (
     CallbackRequest,
     Contact,
@@ -39,12 +40,15 @@ from bot.ids import path_id, query_id
 from bot.visibility import Reader, active_owner
 
 TRANSCRIPT_LIMIT = 500
-CANNED = {  # the console's own labels; the sentences are in flows/texts/{lang}.console.yml
-    "greeting": "Greeting",
-    "moment": "One moment",
-    "booking": "Offer a psychologist",
-    "callback": "Offer a phone call",
-    "closing": "Closing",
+NO_CONVERSATION = N_("no such conversation")
+# the console's own labels (English msgids, shown in the coordinator's language); the sentences, in the
+# person's language, are in flows/texts/{lang}.console.yml
+CANNED = {
+    "greeting": N_("Greeting"),
+    "moment": N_("One moment"),
+    "booking": N_("Offer a psychologist"),
+    "callback": N_("Offer a phone call"),
+    "closing": N_("Closing"),
 }
 _DELIVERY = {
     "pending": "pending",
@@ -131,7 +135,7 @@ async def queue_json(request: web.Request) -> web.Response:
     async with request.config_dict[keys.sessionmaker]() as session:
         view = await load_queue(session, staff.id, now)
         count = await waiting_count(session)
-    return web.json_response({"count": count, **view.as_json()})
+    return web.json_response({"count": count, **view.as_json(translations(request).gettext)})
 
 
 # --- one conversation ---
@@ -204,7 +208,7 @@ async def conversation_page(
     async with request.config_dict[keys.sessionmaker]() as session:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:
-            raise web.HTTPNotFound(text="no such conversation")
+            raise web.HTTPNotFound(text=say(request, NO_CONVERSATION))
         contact = await session.get(Contact, conv.contact_id)
         assert contact is not None  # a foreign key with cascade
         language = language_of(contact, conv)
@@ -231,6 +235,8 @@ async def conversation_page(
             ],
             "flows": actions.HANDBACK_FLOWS,
             "outcomes": actions.OUTCOMES,
+            "mode_labels": MODE_LABELS,
+            "here": f"/console/conversations/{conversation_id}",  # also after a refused action's POST
             "error": error,
             "draft": draft,
             "once": secrets.token_urlsafe(16),
@@ -254,7 +260,7 @@ async def messages_json(request: web.Request) -> web.Response:
     async with request.config_dict[keys.sessionmaker]() as session:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:
-            raise web.HTTPNotFound(text="no such conversation")
+            raise web.HTTPNotFound(text=say(request, NO_CONVERSATION))
         owner, reader = await _owner_view(session, conv, staff)
         entries = await _transcript(session, conversation_id)
         if (staff.session_id, conversation_id) not in viewed:
@@ -318,14 +324,15 @@ def action_handler(action: str) -> Handler:
         try:
             await _act(request, action, form)
         except actions.NotFound:
-            raise web.HTTPNotFound(text="no such conversation") from None
+            raise web.HTTPNotFound(text=say(request, NO_CONVERSATION)) from None
         except actions.AlreadyDone:
             raise web.HTTPSeeOther(f"/console/conversations/{_id(request)}") from None
         except actions.ActionRefused as refused:
             await _audit_refusal(request, action)
             # a reply that could not go out comes back with the page, not lost
             draft = form.get("text", "") if action == "reply" else ""
-            return await conversation_page(request, error=str(refused), status=409, draft=draft)
+            shown = refused.translated(translations(request).gettext)
+            return await conversation_page(request, error=shown, status=409, draft=draft)
         target = "/console/" if action == "close" else f"/console/conversations/{_id(request)}"
         raise web.HTTPSeeOther(target)
 
@@ -363,8 +370,8 @@ async def callback_done(request: web.Request) -> web.StreamResponse:
         async with request.config_dict[keys.sessionmaker]() as session, session.begin():
             conversation_id = await actions.callback_done(session, staff, _id(request), now)
     except actions.NotFound:
-        raise web.HTTPNotFound(text="no such call-back") from None
+        raise web.HTTPNotFound(text=say(request, N_("no such call-back"))) from None
     except actions.ActionRefused as refused:
-        raise web.HTTPForbidden(text=str(refused)) from None
+        raise web.HTTPForbidden(text=refused.translated(translations(request).gettext)) from None
     _changed(request, conversation_id, "callbacks")
     raise web.HTTPSeeOther("/console/callbacks")

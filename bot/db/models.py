@@ -260,6 +260,9 @@ class StaffMember(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column()
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # the console's language for this person (lv, en, ru; bot.console.i18n): on the account, so it follows
+    # them to any computer; Latvian, the coordinators' working language, until they choose
+    language: Mapped[str] = mapped_column(String(8), default="lv", server_default=text("'lv'"))
 
 
 class ConsoleSession(Base):

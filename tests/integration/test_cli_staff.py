@@ -69,3 +69,26 @@ def test_staff_add_hashes_the_password_and_list_shows_the_account(helpline, tmp_
     assert member.password_hash.startswith("$argon2id$")
     assert verify_password(member.password_hash, "a long enough secret")
     assert not member.active and actions == ["staff.add", "staff.disable"]
+
+
+async def _languages(path: Path) -> dict[str, str]:
+    engine = make_engine(f"sqlite+aiosqlite:///{path / 'helpline.db'}")
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return {m.email: m.language for m in (await session.execute(select(StaffMember))).scalars()}
+    finally:
+        await engine.dispose()
+
+
+def test_a_new_account_gets_the_console_in_latvian_unless_told(helpline, tmp_path: Path):
+    assert helpline("db", "upgrade")[0] == 0
+    add = ("staff", "add", "--role", "coordinator")
+    assert helpline(*add, "--email", "liene@helpline.example", stdin="a long enough secret\n")[0] == 0
+    assert helpline(*add, "--email", "emma@helpline.example", "--language", "en", stdin="x" * 20)[0] == 0
+    assert helpline(*add, "--email", "x@helpline.example", "--language", "de", stdin="x" * 20)[0] == 2
+    assert asyncio.run(_languages(tmp_path)) == {
+        "liene@helpline.example": "lv",
+        "emma@helpline.example": "en",
+    }
+    _, out, _ = helpline("staff", "list")
+    assert "\tconsole in lv" in out and "\tconsole in en" in out

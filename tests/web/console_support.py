@@ -42,7 +42,13 @@ async def add_staff(
     role: str = "coordinator",
     name: str | None = None,
     password: str = PASSWORD,
+    language: str | None = "en",
 ) -> int:
+    """A staff account; English unless `language` says otherwise (None: the database default, Latvian).
+
+    The console tests read the English wording, so their staff have chosen English; the console's
+    languages themselves are tested in test_console_language.py.
+    """
     if password not in _HASHES:  # argon2 is slow on purpose; one hash per password is enough for tests
         _HASHES[password] = hash_password(password)
     now = app[keys.clock]()
@@ -55,6 +61,8 @@ async def add_staff(
             active=True,
             created_at=now,
         )
+        if language is not None:
+            member.language = language
         session.add(member)
         await session.flush()
         return member.id

@@ -26,7 +26,8 @@ async def client(aiohttp_client, settings, clock, sender):
 
 
 async def _try(client, email: str, password: str):
-    page = await client.get("/console/login")
+    # the login page in English (it is Latvian unless asked): these tests read the English wording
+    page = await client.get("/console/login?lang=en")
     return await client.post(
         "/console/login",
         data={"csrf": csrf_of(await page.text()), "email": email, "password": password},

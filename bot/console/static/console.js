@@ -1,11 +1,31 @@
 // The console's live parts: a websocket that says "something changed", then a fetch of what changed.
 // Text only ever reaches the page through textContent (never innerHTML), so a person's words stay text.
+// The console's own words come from the page, already in the staff member's language: <body data-i18n>
+// (and data-status-labels, data-author-labels on a conversation), JSON written by the server.
 "use strict";
 
 (function () {
   const body = document.body;
   const page = body.dataset.page;
   if (page === "login") return;
+
+  function jsonData(value) {
+    try { return JSON.parse(value || "{}") || {}; } catch (e) { return {}; }
+  }
+  const TEXTS = jsonData(body.dataset.i18n);
+  const STATUS_LABELS = jsonData(body.dataset.statusLabels);
+  const AUTHOR_LABELS = jsonData(body.dataset.authorLabels);
+  // a text by its key, with %(name)s filled in; the key itself if the page did not give it
+  function t(key, values) {
+    let text = Object.prototype.hasOwnProperty.call(TEXTS, key) ? String(TEXTS[key]) : key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("%(" + name + ")s").join(String(values[name]));
+    });
+    return text;
+  }
+  function label(labels, value) {
+    return Object.prototype.hasOwnProperty.call(labels, value) ? String(labels[value]) : value;
+  }
   const csrfMeta = document.querySelector('meta[name="csrf"]');
   const csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
   const canAct = body.dataset.canAct === "1";
@@ -63,14 +83,14 @@
   }
 
   function setCount(count, crisisCount) {
-    const prefix = (count > 0 ? "(" + count + ") " : "") + (crisisCount > 0 ? "CRISIS · " : "");
+    const prefix = (count > 0 ? "(" + count + ") " : "") + (crisisCount > 0 ? t("crisis") + " · " : "");
     document.title = prefix + baseTitle;
     if (badge) {
       badge.textContent = String(count);
       badge.hidden = count === 0;
     }
     if (crisisBadge) {
-      crisisBadge.textContent = crisisCount > 1 ? "CRISIS " + crisisCount : "CRISIS";
+      crisisBadge.textContent = crisisCount > 1 ? t("crisisCount", { n: crisisCount }) : t("crisis");
       crisisBadge.hidden = crisisCount === 0;
     }
     if (lastCrisis !== null && crisisCount > lastCrisis) beep(true);
@@ -103,7 +123,7 @@
     token.type = "hidden";
     token.name = "csrf";
     token.value = csrf;
-    const button = el("button", "primary claim", "Take over");
+    const button = el("button", "primary claim", t("takeOver"));
     form.append(token, button);
     return form;
   }
@@ -112,18 +132,18 @@
     const tr = el("tr", item.crisis ? "crisis" : "");
     tr.dataset.id = String(item.id);
     const tags = el("td");
-    if (item.crisis) tags.append(el("span", "tag crisis", "CRISIS"));
-    if (item.out_of_hours) tags.append(el("span", "tag night", "out of hours"));
+    if (item.crisis) tags.append(el("span", "tag crisis", t("crisis")));
+    if (item.out_of_hours) tags.append(el("span", "tag night", t("outOfHours")));
     const link = el("a", "", "#" + item.id);
     link.href = "/console/conversations/" + item.id;
     const idCell = el("td");
     idCell.append(link);
     const actions = el("td", "actions");
-    const open = el("a", "button", "Open");
+    const open = el("a", "button", t("open"));
     open.href = link.href;
     actions.append(open);
     if (claim && canAct) actions.append(claimForm(item.id));
-    const minutes = el("td", "minutes", item.minutes + " min");
+    const minutes = el("td", "minutes", t("minutes", { n: item.minutes }));
     minutes.dataset.minutes = String(item.minutes);
     tr.append(tags, idCell, el("td", "", item.channel), el("td", "", item.language),
       el("td", "", item.coordinator || item.reason), minutes, actions);
@@ -135,7 +155,7 @@
   function tickMinutes() {
     const more = Math.max(Math.floor((Date.now() - minutesAt) / 60000), 0);
     document.querySelectorAll("td[data-minutes]").forEach(function (cell) {
-      const text = (Number(cell.dataset.minutes) + more) + " min";
+      const text = t("minutes", { n: Number(cell.dataset.minutes) + more });
       if (cell.textContent !== text) cell.textContent = text;
     });
   }
@@ -181,14 +201,14 @@
     const li = el("li", "entry " + entry.direction + " " + entry.author + (crisis ? " crisis" : ""));
     li.dataset.entry = String(entry.id);
     const meta = el("div", "meta");
-    meta.append(el("span", "author", entry.author));
+    meta.append(el("span", "author", label(AUTHOR_LABELS, entry.author)));
     meta.append(el("time", "", rigaTime(entry.at)));
     if (entry.direction === "in" && entry.intent) {
       const confidence = entry.confidence === null ? "" : " · " + Number(entry.confidence).toFixed(2);
       meta.append(el("span", "intent", entry.intent + confidence + (entry.language ? " · " + entry.language : "")));
     }
     if (entry.direction === "out") {
-      const status = el("span", "status " + entry.status.replace(" ", "-"), entry.status);
+      const status = el("span", "status " + entry.status.replace(" ", "-"), label(STATUS_LABELS, entry.status));
       status.dataset.status = String(entry.id);
       meta.append(status);
     }
@@ -215,7 +235,7 @@
     const bar = document.querySelector(".ownerbar");
     if (bar && !document.getElementById("crisis-tag")) {
       bar.classList.add("crisis");
-      const tag = el("span", "tag crisis", "CRISIS");
+      const tag = el("span", "tag crisis", t("crisis"));
       tag.id = "crisis-tag";
       const heading = bar.querySelector("h1");
       if (heading) heading.after(tag); else bar.prepend(tag);
@@ -225,10 +245,12 @@
     }
   }
 
-  const OWNER_TEXT = { waiting: "Waiting for a coordinator", closed: "Closed", bot: "With the bot" };
   function ownerText(data) {
-    if (data.owner === "human") return "With " + (data.mine ? "you" : (data.coordinator || "a coordinator"));
-    return OWNER_TEXT[data.owner] || data.owner;
+    if (data.owner === "human") {
+      return data.mine ? t("withYou") : t("withName", { name: data.coordinator || t("aCoordinator") });
+    }
+    if (data.owner === "waiting" || data.owner === "closed" || data.owner === "bot") return t(data.owner);
+    return data.owner;
   }
 
   // The conversation is no longer this coordinator's: nothing more can be sent from this page. What was
@@ -240,10 +262,10 @@
     if (!form && !finish) return;
     replyLocked = true;
     let why;
-    if (data.owner === "closed") why = "This conversation was closed.";
-    else if (data.owner === "human") why = (data.coordinator || "Another coordinator") + " has taken this conversation over.";
-    else if (data.owner === "bot") why = "This conversation was handed back to the bot.";
-    else why = "This conversation is no longer yours.";
+    if (data.owner === "closed") why = t("lockClosed");
+    else if (data.owner === "human") why = data.coordinator ? t("lockTakenBy", { name: data.coordinator }) : t("lockTaken");
+    else if (data.owner === "bot") why = t("lockHandedBack");
+    else why = t("lockNotYours");
     if (form) {
       form.classList.add("locked");
       form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
@@ -251,7 +273,7 @@
       if (box) box.readOnly = true;
       const notice = document.getElementById("reply-locked");
       if (notice) {
-        notice.textContent = why + (box && box.value.trim() ? " Your text was not sent; it stays below so that you can copy it." : " You can no longer reply here.");
+        notice.textContent = why + " " + (box && box.value.trim() ? t("lockKept") : t("lockNoReply"));
         notice.hidden = false;
       }
     }
@@ -282,8 +304,9 @@
     Object.keys(data.statuses).forEach(function (id) {
       const status = data.statuses[id];
       const node = transcript.querySelector('[data-status="' + Number(id) + '"]');
-      if (node && node.textContent !== status) {
-        node.textContent = status;
+      const shown = label(STATUS_LABELS, status);
+      if (node && node.textContent !== shown) {
+        node.textContent = shown;
         node.className = "status " + status.replace(" ", "-");
       }
       if (status === "pending") pending = true;
