@@ -17,10 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import AuditEvent, TranscriptEntry
 from bot.redaction import redact
 from nlu.parse import FALLBACK
+from nlu.rules import CRISIS
 from nlu.taxonomy import INTENTS
 
 _SPACE = re.compile(r"\s+")
 _PLACEHOLDER = re.compile(r"⟨\w+⟩")
+# Words meant for a person, not for the bot: to a coordinator ("human", "human.crisis_flag"), while waiting
+# for one ("waiting"), the message left for the morning ("handoff.message"), and a cry for help ("crisis").
+# They are the most private things people write; they leave as training data only when someone reviewed
+# them one by one, never in a bulk "--all" export under the model's guess (staff QA).
+FOR_PEOPLE = ("human", "human.crisis_flag", "waiting", "handoff.message", "crisis")
 
 
 class ReviewError(ValueError):
@@ -34,16 +40,35 @@ class TrainingExample:
 
 
 async def relabel(
-    session: AsyncSession, entry_id: int, intent: str, *, actor: str, now: datetime
+    session: AsyncSession,
+    entry_id: int,
+    intent: str,
+    *,
+    actor: str,
+    now: datetime,
+    not_crisis: bool = False,
 ) -> TranscriptEntry:
-    """Set the reviewed intent of an inbound message (the predicted one = a confirmation); audited."""
+    """Set the reviewed intent of an inbound message (the predicted one = a confirmation); audited.
+
+    A message read as a crisis gets another intent only with `not_crisis` (the reviewer says so): as a
+    training example under another intent it would teach the model to miss the next cry for help.
+    """
+    if not intent:
+        raise ReviewError("choose an intent for this message first")
     if intent not in INTENTS:
         raise ReviewError(f"unknown intent {intent!r}")
     entry = await session.get(TranscriptEntry, entry_id)
     if entry is None or entry.direction != "in":
         raise ReviewError(f"no inbound message {entry_id}")
+    away_from_crisis = CRISIS in (entry.intent, entry.reviewed_intent) and intent != CRISIS
+    if away_from_crisis and not not_crisis:
+        raise ReviewError(
+            f"message {entry_id} was read as a crisis: tick 'not a crisis' to give it another intent"
+        )
     entry.reviewed_intent, entry.reviewed_by, entry.reviewed_at = intent, actor[:64], now
     action = "confirm_intent" if intent == entry.intent else "relabel_intent"
+    if away_from_crisis:
+        action = "relabel_crisis"  # an admin can list exactly these in the audit log
     session.add(AuditEvent(actor=actor[:64], action=action, subject=f"transcript:{entry_id}", created_at=now))
     return entry
 
@@ -57,9 +82,16 @@ def training_text(text: str) -> str | None:
 
 
 async def examples(session: AsyncSession, *, include_unreviewed: bool) -> list[TrainingExample]:
-    """Reviewed inbound messages; with include_unreviewed, also the rest under their predicted intent."""
+    """Reviewed inbound messages; with include_unreviewed, also the rest under their predicted intent,
+    except words meant for a person (FOR_PEOPLE) and crisis messages, which must be reviewed first."""
     t = TranscriptEntry
-    predicted = (t.reviewed_at.is_(None), t.intent.is_not(None), t.intent != FALLBACK, t.payload.is_(None))
+    predicted = (
+        t.reviewed_at.is_(None),
+        t.intent.is_not(None),
+        t.intent.not_in((FALLBACK, CRISIS)),
+        t.payload.is_(None),
+        or_(t.flow_step.is_(None), t.flow_step.not_in(FOR_PEOPLE)),
+    )
     was_reviewed = t.reviewed_at.is_not(None)
     chosen = or_(was_reviewed, and_(*predicted)) if include_unreviewed else was_reviewed
     stmt = (

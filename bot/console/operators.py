@@ -149,7 +149,14 @@ async def review_post(request: web.Request) -> web.StreamResponse:
     now = request.config_dict[keys.clock]()
     try:
         async with request.config_dict[keys.sessionmaker]() as session, session.begin():
-            await relabel(session, entry_id, str(intent or ""), actor=staff.actor, now=now)
+            await relabel(
+                session,
+                entry_id,
+                str(intent or ""),
+                actor=staff.actor,
+                now=now,
+                not_crisis=form.get("not_crisis") == "1",
+            )
     except ReviewError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from None
     # only back to the search page (never an address from the form elsewhere)

@@ -116,6 +116,69 @@ async def test_export_yaml_reads_back_with_the_nlu_loader(maker, tmp_path: Path)
     assert (event.actor, event.action, event.subject) == ("cli:test", "export_nlu", "all:2")
 
 
+async def test_export_all_leaves_out_crisis_words_and_what_was_written_for_a_coordinator(maker):
+    """Staff QA: `--all` put a cry for help, words to a coordinator and the message left for the morning
+    into the training data under whatever the model guessed; they go only when someone reviewed them."""
+    async with maker() as session, session.begin():
+        seeded = await ops_data.conversation(
+            session,
+            [
+                Msg(
+                    "Kā var satikt vīru cietumā?",
+                    intent="visit_rules",
+                    confidence=0.9,
+                    flow_step="faq.visit_rules",
+                ),
+                Msg("negribu vairs dzīvot", intent="crisis", confidence=1.0, flow_step="crisis"),
+                Msg(
+                    "viņu kamerā sita, lūdzu palīdziet",
+                    intent="visit_rules",
+                    confidence=0.4,
+                    flow_step="waiting",
+                ),
+                Msg("zvaniet rīt, kad bērni skolā", intent="phone_calls", confidence=0.5, flow_step="human"),
+                Msg(
+                    "vīrs nav zvanījis nedēļu",
+                    intent="phone_calls",
+                    confidence=0.8,
+                    flow_step="handoff.message",
+                ),
+                Msg("es tiešām to izdarīšu", intent="crisis", confidence=1.0, flow_step="human.crisis_flag"),
+            ],
+            at=NOW,
+            user="u-crisis",
+            crisis=True,
+        )
+    async with maker() as session:
+        everything = await examples(session, include_unreviewed=True)
+    assert [(e.intent, e.text) for e in everything] == [("visit_rules", "Kā var satikt vīru cietumā?")]
+    async with maker() as session, session.begin():
+        await relabel(session, seeded.entries[1].id, "crisis", actor="staff:1", now=NOW)
+    async with maker() as session:
+        everything = await examples(session, include_unreviewed=True)
+    assert ("crisis", "negribu vairs dzīvot") in [(e.intent, e.text) for e in everything]
+
+
+async def test_export_all_masks_what_staff_qa_saw_reach_the_training_data(maker):
+    async with maker() as session, session.begin():
+        await ops_data.conversation(
+            session,
+            [
+                Msg("Hi, my name is Jennifer, how do I visit my son?", intent="visit_rules", confidence=0.9),
+                Msg("I'm Kate, can he call me on 07700 900123?", intent="phone_calls", confidence=0.9),
+            ],
+            at=NOW,
+            user="u-en",
+            language="en",
+        )
+    async with maker() as session:
+        found = [(e.intent, e.text) for e in await examples(session, include_unreviewed=True)]
+    assert found == [
+        ("visit_rules", "Hi, my name is ⟨name⟩, how do I visit my son?"),
+        ("phone_calls", "I'm ⟨name⟩, can he call me on ⟨number⟩?"),
+    ]
+
+
 def test_empty_export_is_still_valid_yaml(tmp_path: Path):
     path = tmp_path / "empty.yml"
     path.write_text(to_rasa_yaml([]), encoding="utf-8")
