@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,9 +81,12 @@ def training_text(text: str) -> str | None:
     return line
 
 
-async def examples(session: AsyncSession, *, include_unreviewed: bool) -> list[TrainingExample]:
+async def examples(
+    session: AsyncSession, *, include_unreviewed: bool, language: str | None = None
+) -> list[TrainingExample]:
     """Reviewed inbound messages; with include_unreviewed, also the rest under their predicted intent,
-    except words meant for a person (FOR_PEOPLE) and crisis messages, which must be reviewed first."""
+    except words meant for a person (FOR_PEOPLE) and crisis messages, which must be reviewed first.
+    With `language`, only messages in that language (as the bot read them)."""
     t = TranscriptEntry
     predicted = (
         t.reviewed_at.is_(None),
@@ -97,6 +100,7 @@ async def examples(session: AsyncSession, *, include_unreviewed: bool) -> list[T
     stmt = (
         select(t.text, t.reviewed_intent, t.intent)
         .where(t.direction == "in", t.kind == "text", chosen)
+        .where(t.language == language if language is not None else t.id.is_not(None))
         .order_by(t.id)
         .execution_options(yield_per=2000)
     )
@@ -125,17 +129,38 @@ def to_rasa_yaml(items: Iterable[TrainingExample], *, header: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def export_name(*, include_unreviewed: bool, language: str | None, day: date) -> str:
+    """The download's file name; a language code in it is what `nlu.yaml_data` reads the language from."""
+    parts = ["reviewed", "all" if include_unreviewed else "", language or "", day.isoformat()]
+    return "-".join(p for p in parts if p) + ".yml"
+
+
 async def export_yaml(
-    session: AsyncSession, *, include_unreviewed: bool, actor: str, now: datetime
+    session: AsyncSession,
+    *,
+    include_unreviewed: bool,
+    actor: str,
+    now: datetime,
+    language: str | None = None,
 ) -> tuple[str, int]:
-    """The export as YAML text and its number of examples; the export itself is audited."""
-    found = await examples(session, include_unreviewed=include_unreviewed)
+    """The export as YAML text and its number of examples; the export itself is audited.
+
+    nlu/data gives every example in a file the language of its folder (nlu/data/lv/…) or of a code in the
+    file's name; a mixed export merged into one language's file taught the language guesser that Russian
+    and English are Latvian (staff QA). So the header says where a file of one language goes, and that a
+    mixed one must be exported again per language first.
+    """
+    found = await examples(session, include_unreviewed=include_unreviewed, language=language)
     scope = "all" if include_unreviewed else "reviewed"
+    where = (
+        f"Language: {language}. Merge into nlu/data/{language}/ (the folder gives examples their language)."
+        if language
+        else "Mixed languages: export one language at a time (--lang lv|ru|en) to merge into nlu/data/LANG/."
+    )
     header = (
         f"Exported by `helpline nlu export-reviewed` ({scope}) at {now.isoformat(timespec='seconds')}.\n"
-        "Personal data is masked as ⟨phone⟩, ⟨name⟩, …; check before merging into nlu/data."
+        "Personal data is masked as ⟨phone⟩, ⟨name⟩, …; check before merging into nlu/data.\n" + where
     )
-    session.add(
-        AuditEvent(actor=actor[:64], action="export_nlu", subject=f"{scope}:{len(found)}", created_at=now)
-    )
+    subject = f"{scope}:{language}:{len(found)}" if language else f"{scope}:{len(found)}"
+    session.add(AuditEvent(actor=actor[:64], action="export_nlu", subject=subject, created_at=now))
     return to_rasa_yaml(found, header=header), len(found)

@@ -23,7 +23,7 @@ from bot.console.form_dates import local_day
 from bot.console.render import render
 from bot.db.models import Conversation, HandoffRequest, Owner
 from bot.ids import path_id, query_id
-from bot.review import ReviewError, export_yaml, relabel
+from bot.review import ReviewError, export_name, export_yaml, relabel
 from bot.visibility import active_owner, visible_text
 from nlu.parse import FALLBACK, LANGUAGES
 from nlu.taxonomy import INTENTS
@@ -136,6 +136,9 @@ async def search_page(request: web.Request) -> web.Response:
         "languages": LANGUAGES,
         "threshold": request.config_dict[keys.settings].review_low_confidence,
         "export_query": urlencode({"all": "1"}),
+        "export_languages": [
+            (lang, urlencode({"lang": lang}), urlencode({"all": "1", "lang": lang})) for lang in LANGUAGES
+        ],
     }
     return render(request, "operators_search.html", context)
 
@@ -168,10 +171,13 @@ async def export_reviewed(request: web.Request) -> web.Response:
     """The console's export button: the same YAML as `helpline nlu export-reviewed [--all]`."""
     staff = staff_of(request)
     include_all = request.query.get("all") == "1"
+    language = _choice(request.query.get("lang", ""), LANGUAGES)
     now = request.config_dict[keys.clock]()
     async with request.config_dict[keys.sessionmaker]() as session, session.begin():
-        text, _count = await export_yaml(session, include_unreviewed=include_all, actor=staff.actor, now=now)
-    name = f"reviewed-{'all-' if include_all else ''}{now.date().isoformat()}.yml"
+        text, _count = await export_yaml(
+            session, include_unreviewed=include_all, actor=staff.actor, now=now, language=language
+        )
+    name = export_name(include_unreviewed=include_all, language=language, day=now.date())
     return web.Response(
         text=text,
         content_type="application/x-yaml",

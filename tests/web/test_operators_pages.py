@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.db.models import Contact, HandoffRequest, Owner, TranscriptEntry
+from nlu.yaml_data import load_examples
 from tests.ops_data import Msg, conversation
 from tests.web.console_support import (
     ADAM,
@@ -222,6 +223,22 @@ async def test_a_crisis_message_becomes_another_intent_only_when_the_reviewer_sa
     assert (await ops["client"].post(path, data={"csrf": csrf, "intent": "greet"})).status == 400
     said = await ops["client"].post(path, data={"csrf": csrf, "intent": "feeling_low", "not_crisis": "1"})
     assert said.status == 200 and await _reviewed_intent(ops, cry) == "feeling_low"
+
+
+async def test_the_export_per_language_is_named_so_that_nlu_data_reads_its_language(ops, tmp_path):
+    await _seed_one(ops, Msg("как передать посылку", intent="parcels_money", language="ru"), "person-5")
+    await _as(ops, OLGA)
+    page = await _search(ops)
+    assert 'href="/console/ops/export.yml?all=1&amp;lang=ru"' in page
+    answer = await ops["client"].get("/console/ops/export.yml", params={"all": "1", "lang": "ru"})
+    assert answer.status == 200
+    name = re.search(r'filename="([^"]+)"', answer.headers["Content-Disposition"])
+    assert name and "-ru-" in name.group(1)
+    saved = tmp_path / name.group(1)
+    saved.write_text(await answer.text(), encoding="utf-8")
+    loaded = load_examples(saved)
+    assert [(e.text, e.language) for e in loaded] == [("как передать посылку", "ru")]  # no Latvian in it
+    assert (await ops["client"].get("/console/ops/export.yml", params={"lang": "de"})).status == 400
 
 
 async def test_the_export_button_gives_redacted_rasa_yaml_and_is_audited(ops):
