@@ -1,4 +1,8 @@
-"""`helpline counsellors|availability|bookings|quota`: coordinators manage psychologists and sessions."""
+"""`helpline counsellors|availability|bookings|quota`: coordinators manage psychologists and sessions.
+
+Every command that reads who has a session, changes one, or shows or renews a calendar feed's secret
+address writes an audit line (who ran it: `cli:<os user>`), in the same transaction; never a name.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bookings.counsellors import add_counsellor
+from bot.cli_privacy import cli_actor
+from bot.console.audit import audit
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import (
     AvailabilityException,
@@ -26,6 +32,7 @@ from bot.db.models import (
     ReminderStatus,
     SessionQuota,
 )
+from bot.retention import pseudonym
 from bot.settings import Settings
 from flows.ports import MODES
 
@@ -100,11 +107,18 @@ async def counsellors_add(session: AsyncSession, args: argparse.Namespace, setti
         buffer_minutes=args.buffer_minutes,
         now=settings_now(settings),
     )
+    _audit(session, settings, "counsellor.add", f"counsellor:{counsellor.id}")
     print(f"added psychologist {counsellor.id}; private calendar feed: {_feed(settings, counsellor)}")
     return 0
 
 
+def _audit(session: AsyncSession, settings: Settings, action: str, subject: str | None) -> None:
+    audit(session, cli_actor(), action, subject, settings_now(settings))
+
+
 async def counsellors_list(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> int:
+    if args.json:  # the JSON has every feed's secret address
+        _audit(session, settings, "counsellors.list", "feeds")
     for c in (await session.execute(select(Counsellor).order_by(Counsellor.id))).scalars():
         row = {
             "id": c.id,
@@ -146,6 +160,12 @@ async def counsellors_edit(session: AsyncSession, args: argparse.Namespace, sett
         c.calendar_token = secrets.token_urlsafe(24)  # the old feed address stops working
     if "in_person" in c.modes.split(",") and not c.address:
         raise UsageError("in-person sessions need --address")
+    _audit(
+        session,
+        settings,
+        "counsellor.new_feed" if args.new_calendar_token else "counsellor.edit",
+        f"counsellor:{c.id}",
+    )
     print(f"updated psychologist {c.id}; private calendar feed: {_feed(settings, c)}")
     return 0
 
@@ -204,6 +224,7 @@ async def availability_set(session: AsyncSession, args: argparse.Namespace, sett
             print(f"psychologist {c.id}: weekday {args.weekday} off")
     else:
         raise UsageError("say --weekday N --from HH:MM --to HH:MM, --closed DATE[..DATE] or --date DATE[..]")
+    _audit(session, settings, "availability.set", f"counsellor:{c.id}")
     return 0
 
 
@@ -235,7 +256,10 @@ async def bookings_list(session: AsyncSession, args: argparse.Namespace, setting
     query = select(Booking, Counsellor.name).join(Counsellor, Counsellor.id == Booking.counsellor_id)
     if args.status:
         query = query.where(Booking.status == args.status)
-    for booking, name in await session.execute(query.order_by(Booking.starts_at, Booking.id)):
+    rows = list(await session.execute(query.order_by(Booking.starts_at, Booking.id)))
+    # who sees a psychologist, and when, is a person's health data: the reading is audited
+    _audit(session, settings, "bookings.list", f"rows:{len(rows)}")
+    for booking, name in rows:
         start = booking.starts_at.astimezone(settings.zone)
         row = {
             "id": booking.id,
@@ -266,12 +290,14 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
         .where(Reminder.booking_id == booking.id, Reminder.status == ReminderStatus.PENDING)
         .values(status=ReminderStatus.CANCELLED)
     )
+    _audit(session, settings, f"booking.{args.status}", f"booking:{booking.id}")
     print(f"booking {booking.id}: {args.status}")
     return 0
 
 
 async def quota_set(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> int:
-    if await session.get(Contact, args.contact) is None:
+    contact = await session.get(Contact, args.contact)
+    if contact is None:
         raise UsageError(f"no contact with id {args.contact}")
     if args.sessions < 0:
         raise UsageError("the number of sessions cannot be negative")
@@ -281,6 +307,7 @@ async def quota_set(session: AsyncSession, args: argparse.Namespace, settings: S
         session.add(row)
     else:
         row.sessions, row.updated_at = args.sessions, settings_now(settings)
+    _audit(session, settings, "quota.set", pseudonym(contact))
     print(f"contact {args.contact}: {args.sessions} sessions (default {settings.session_quota})")
     return 0
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.bookings.service import DbBookings
 from bot.cli import main
-from bot.db.models import Booking, SessionQuota
+from bot.db.models import AuditEvent, Booking, SessionQuota
 from tests.integration.booking_setup import POLICY, RIGA, add_contacts, database
 
 
@@ -96,3 +98,38 @@ async def _quota(db_url: str, person: int) -> int | None:
     async with database(db_url) as sm, sm() as session:
         row = await session.get(SessionQuota, person)
         return None if row is None else row.sessions
+
+
+async def _audit_lines(db_url: str) -> list[tuple[str, str, str | None]]:
+    async with database(db_url) as sm, sm() as session:
+        rows = (await session.execute(select(AuditEvent).order_by(AuditEvent.id))).scalars()
+        return [(r.actor, r.action, r.subject) for r in rows]
+
+
+def test_every_sessions_command_that_reads_or_changes_a_person_is_audited(helpline, db_url: str):  # type: ignore[no-untyped-def]
+    """Staff QA: `bookings list` showed who sees a psychologist and when, `bookings mark`, `quota set` and a
+    renewed calendar address changed things, and none of it left an audit line."""
+    assert helpline("db", "upgrade")[0] == 0
+    add = ("counsellors", "add", "--name", "Anna Demo", "--languages", "lv", "--modes", "video")
+    assert helpline(*add)[0] == 0
+    assert helpline("availability", "set", "1", "--weekday", "2", "--from", "10:00", "--to", "12:00")[0] == 0
+    person, booking_id = asyncio.run(_book_one(db_url))
+    assert helpline("bookings", "list")[0] == 0
+    assert helpline("bookings", "mark", str(booking_id), "no_show")[0] == 0
+    assert helpline("quota", "set", "--contact", str(person), "3")[0] == 0
+    assert helpline("counsellors", "edit", "1", "--new-calendar-token")[0] == 0
+    assert helpline("counsellors", "list", "--json")[0] == 0
+    who = f"cli:{getpass.getuser()}"
+    lines = asyncio.run(_audit_lines(db_url))
+    assert [(actor, action) for actor, action, _ in lines] == [
+        (who, "counsellor.add"),
+        (who, "availability.set"),
+        (who, "bookings.list"),
+        (who, "booking.no_show"),
+        (who, "quota.set"),
+        (who, "counsellor.new_feed"),
+        (who, "counsellors.list"),
+    ]
+    subjects = [subject or "" for _, _, subject in lines]
+    assert subjects[2:4] == ["rows:1", f"booking:{booking_id}"]
+    assert subjects[4].startswith("contact:") and subjects[4] != f"contact:{person}"  # a pseudonym
