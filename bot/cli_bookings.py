@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bookings.counsellors import add_counsellor
+from bot.bookings.notices import tell_about_session
 from bot.cli_privacy import cli_actor
 from bot.console.audit import audit
 from bot.db.engine import make_engine, make_sessionmaker
@@ -35,6 +36,7 @@ from bot.db.models import (
 from bot.retention import pseudonym
 from bot.settings import Settings
 from flows.ports import MODES
+from flows.texts import Texts
 
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[int]]
 LANGUAGES = ("lv", "ru", "en")
@@ -282,16 +284,39 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
     booking = await session.get(Booking, args.id)
     if booking is None:
         raise UsageError(f"no booking with id {args.id}")
+    now = settings_now(settings)
+    # a session the helpline calls off is the person's to hear about: with no word they came to it
+    # (staff QA); `--no-message` when a coordinator has already told them
+    tell = (
+        args.status == BookingStatus.CANCELLED
+        and booking.status == BookingStatus.BOOKED
+        and booking.starts_at > now
+        and not args.no_message
+    )
     booking.status = args.status
     if args.status == BookingStatus.CANCELLED:
-        booking.cancelled_at = settings_now(settings)
+        booking.cancelled_at = now
     await session.execute(
         update(Reminder)
         .where(Reminder.booking_id == booking.id, Reminder.status == ReminderStatus.PENDING)
         .values(status=ReminderStatus.CANCELLED)
     )
     _audit(session, settings, f"booking.{args.status}", f"booking:{booking.id}")
-    print(f"booking {booking.id}: {args.status}")
+    told = ""
+    contact = await session.get(Contact, booking.contact_id) if tell else None
+    if contact is not None:
+        await tell_about_session(
+            session,
+            texts=Texts.load(),
+            zone=settings.zone,
+            booking=booking,
+            contact=contact,
+            key="booking.cancelled_by_helpline",
+            button=("/book_counselling", "button.book_counselling"),
+            now=now,
+        )
+        told = "; the person is told on their channel"
+    print(f"booking {booking.id}: {args.status}{told}")
     return 0
 
 
@@ -384,6 +409,9 @@ def _register_bookings(sub: Subparsers) -> None:
     mark = bookings.add_parser("mark", help="record how a session went (or cancel it after the cut-off)")
     mark.add_argument("id", type=int)
     mark.add_argument("status", choices=["done", "no_show", "cancelled"])
+    mark.add_argument(
+        "--no-message", action="store_true", help="cancelled: do not tell the person (already told)"
+    )
     mark.set_defaults(func=_run(bookings_mark))
 
     quota = sub.add_parser("quota", help="per-person number of sessions").add_subparsers(

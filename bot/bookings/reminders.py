@@ -19,12 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import store
-from bot.bookings.service import parse_list
+from bot.bookings.notices import tell_about_session
 from bot.clock import Clock
-from bot.db.models import Booking, BookingStatus, Contact, Counsellor, Reminder, ReminderStatus
-from flows.booking_text import session_params
-from flows.ports import BookingInfo
+from bot.db.models import Booking, BookingStatus, Contact, Reminder, ReminderStatus
 from flows.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -101,32 +98,14 @@ class ReminderWorker:
     async def _queue(
         self, session: AsyncSession, reminder: Reminder, booking: Booking, contact: Contact
     ) -> None:
-        now = self.clock()
-        counsellor = await session.get(Counsellor, booking.counsellor_id)
-        assert counsellor is not None  # a foreign key
-        info = BookingInfo(
-            id=booking.id,
-            counsellor=counsellor.name,
-            languages=parse_list(counsellor.languages),
-            starts_at=booking.starts_at,
-            mode=booking.mode,
-            address=counsellor.address if booking.mode == "in_person" else None,
-            changeable_until=booking.starts_at,
-        )
-        lang = contact.language or "lv"
-        key = f"booking.reminder_{reminder.kind}"
-        params = session_params(self.texts, lang, info, self.zone)
-        conversation = await store.open_conversation(session, contact, now)
-        entry = self.texts.entry(key, lang)
-        await store.enqueue(
+        await tell_about_session(
             session,
-            conversation=conversation,
+            texts=self.texts,
+            zone=self.zone,
+            booking=booking,
             contact=contact,
-            reply=store.QueuedReply(
-                self.texts.render(key, lang, params),
-                self.texts.render(key, lang, params, sms=True) if entry.sms else None,
-                [["/my_bookings", self.texts.label("button.my_bookings", lang)]],
-            ),
-            now=now,
+            key=f"booking.reminder_{reminder.kind}",
+            button=("/my_bookings", "button.my_bookings"),
+            now=self.clock(),
         )
         log.info("reminder queued", extra={"reminder_id": reminder.id, "kind": reminder.kind})
