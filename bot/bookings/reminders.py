@@ -4,8 +4,9 @@ A reminder is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMME
 writers), its outbox row is written and it is marked sent in one transaction: two workers, or a
 restart half-way, can never send it twice. The contact row is taken with SKIP LOCKED too, so a
 turn that holds it (and may be cancelling this very booking) is waited for in a later pass, never
-deadlocked against. Reminders are bot messages, so the outbox also holds them back while a
-coordinator has the conversation (the coordinator is talking with the person then).
+deadlocked against. Reminders are bot messages, which the outbox drops while a coordinator has the
+conversation (the coordinator is talking with the person then), so a reminder due then stays pending and
+goes after the hand-back, unless its session has begun (or, for the 24 h one, the 2 h one is due).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import store
 from bot.bookings.notices import tell_about_session
 from bot.clock import Clock
-from bot.db.models import Booking, BookingStatus, Contact, Reminder, ReminderStatus
+from bot.db.models import Booking, BookingStatus, Contact, Owner, Reminder, ReminderStatus
 from flows.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,11 @@ class ReminderWorker:
             return 0  # a turn of this person holds the row: next pass
         if contact.opted_out or contact.blocked:
             reminder.status = ReminderStatus.CANCELLED
+            return 0
+        conversation = await store.open_conversation(session, contact, now)
+        if conversation.owner == Owner.HUMAN:
+            # held back, not sent: the outbox drops bot words under a coordinator, and a reminder marked sent
+            # then never reached them (staff QA); it goes after the hand-back, or lapses with the session
             return 0
         await self._queue(session, reminder, booking, contact)
         reminder.status, reminder.sent_at = ReminderStatus.SENT, now
