@@ -305,7 +305,7 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
     told = ""
     contact = await session.get(Contact, booking.contact_id) if tell else None
     if contact is not None:
-        await tell_about_session(
+        queued = await tell_about_session(
             session,
             texts=Texts.load(),
             zone=settings.zone,
@@ -315,7 +315,11 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
             button=("/book_counselling", "button.book_counselling"),
             now=now,
         )
-        told = "; the person is told on their channel"
+        told = (
+            "; the person is told on their channel"
+            if queued is not None
+            else "; a coordinator holds the person's chat: tell them there"
+        )
     print(f"booking {booking.id}: {args.status}{told}")
     return 0
 

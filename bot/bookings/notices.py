@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import store
 from bot.bookings.service import parse_list
-from bot.db.models import Booking, Contact, Counsellor
+from bot.db.models import Booking, Contact, Counsellor, Owner
 from flows.booking_text import session_params
 from flows.ports import BookingInfo
 from flows.texts import Texts
@@ -30,8 +30,12 @@ async def tell_about_session(
     key: str,
     button: tuple[str, str],
     now: datetime,
-) -> int:
-    """Queue the text `key` about `booking` with one button (payload, label key); the outbox row's id."""
+) -> int | None:
+    """Queue the text `key` about `booking` with one button (payload, label key); the outbox row's id.
+
+    None while a coordinator holds the person's chat: the outbox would drop the bot's words then, so the
+    caller keeps it for later (a reminder) or says a coordinator must tell them (a cancellation).
+    """
     counsellor = await session.get(Counsellor, booking.counsellor_id)
     assert counsellor is not None  # a foreign key
     info = BookingInfo(
@@ -43,9 +47,11 @@ async def tell_about_session(
         address=counsellor.address if booking.mode == "in_person" else None,
         changeable_until=booking.starts_at,
     )
+    conversation = await store.open_conversation(session, contact, now)
+    if conversation.owner == Owner.HUMAN:
+        return None
     lang = contact.language or "lv"
     params = session_params(texts, lang, info, zone)
-    conversation = await store.open_conversation(session, contact, now)
     entry = texts.entry(key, lang)
     payload, label = button
     return await store.enqueue(

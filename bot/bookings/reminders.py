@@ -20,10 +20,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import store
 from bot.bookings.notices import tell_about_session
 from bot.clock import Clock
-from bot.db.models import Booking, BookingStatus, Contact, Owner, Reminder, ReminderStatus
+from bot.db.models import Booking, BookingStatus, Contact, Reminder, ReminderStatus
 from flows.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -93,19 +92,17 @@ class ReminderWorker:
         if contact.opted_out or contact.blocked:
             reminder.status = ReminderStatus.CANCELLED
             return 0
-        conversation = await store.open_conversation(session, contact, now)
-        if conversation.owner == Owner.HUMAN:
+        if not await self._queue(session, reminder, booking, contact):
             # held back, not sent: the outbox drops bot words under a coordinator, and a reminder marked sent
             # then never reached them (staff QA); it goes after the hand-back, or lapses with the session
             return 0
-        await self._queue(session, reminder, booking, contact)
         reminder.status, reminder.sent_at = ReminderStatus.SENT, now
         return 1
 
     async def _queue(
         self, session: AsyncSession, reminder: Reminder, booking: Booking, contact: Contact
-    ) -> None:
-        await tell_about_session(
+    ) -> bool:
+        queued = await tell_about_session(
             session,
             texts=self.texts,
             zone=self.zone,
@@ -115,4 +112,7 @@ class ReminderWorker:
             button=("/my_bookings", "button.my_bookings"),
             now=self.clock(),
         )
+        if queued is None:
+            return False
         log.info("reminder queued", extra={"reminder_id": reminder.id, "kind": reminder.kind})
+        return True

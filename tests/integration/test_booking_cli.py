@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.bookings.service import DbBookings
 from bot.cli import main
-from bot.db.models import AuditEvent, Booking, OutboxItem, SessionQuota
+from bot.db.models import AuditEvent, Booking, Conversation, OutboxItem, Owner, SessionQuota
 from tests.integration.booking_setup import POLICY, RIGA, add_contacts, add_counsellor, database
 
 
@@ -135,23 +135,30 @@ def test_every_sessions_command_that_reads_or_changes_a_person_is_audited(helpli
     assert subjects[4].startswith("contact:") and subjects[4] != f"contact:{person}"  # a pseudonym
 
 
-async def _sessions_for_cancelling(db_url: str) -> tuple[int, int, int]:
-    """A Russian-speaking person's session in three days, another's, and one that is already over."""
+async def _sessions_for_cancelling(db_url: str) -> tuple[int, int, int, int]:
+    """Sessions in three days: a Russian speaker's, another's, one whose chat a coordinator holds; and one
+    that is already over."""
     async with database(db_url) as sm:
         counsellor = await add_counsellor(sm, {})
-        ru, lv = await add_contacts(sm, language="ru"), await add_contacts(sm, language="lv")
+        ru, lv, held = [await add_contacts(sm, language=lang) for lang in ("ru", "lv", "lv")]
         soon = datetime.now(RIGA).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
         async with sm() as session, session.begin():
             rows = [
                 Booking(counsellor_id=counsellor.id, contact_id=person, starts_at=start,
                         ends_at=start + timedelta(minutes=50), mode="in_person", status="booked",
                         created_at=datetime.now(RIGA))
-                for person, start in ((ru[0], soon), (lv[0], soon + timedelta(hours=1)),
-                                      (lv[0], soon - timedelta(days=10)))
+                for person, start in (
+                    (ru[0], soon), (lv[0], soon + timedelta(hours=1)), (held[0], soon + timedelta(hours=2)),
+                    (lv[0], soon - timedelta(days=10)),
+                )
             ]  # fmt: skip
             session.add_all(rows)
+            session.add(
+                Conversation(contact_id=held[0], owner=Owner.HUMAN, state="{}", crisis=False,
+                             created_at=datetime.now(RIGA), updated_at=datetime.now(RIGA))
+            )  # fmt: skip
             await session.flush()
-            return rows[0].id, rows[1].id, rows[2].id
+            return rows[0].id, rows[1].id, rows[2].id, rows[3].id
 
 
 async def _outbox(db_url: str) -> list[tuple[str, str]]:
@@ -164,10 +171,12 @@ def test_a_session_the_helpline_cancels_is_told_to_the_person_in_their_language(
     """Staff QA: `bookings mark ID cancelled` cancelled the reminders too, and the person heard nothing:
     they would have come to the session."""
     assert helpline("db", "upgrade")[0] == 0
-    told, quiet, past = asyncio.run(_sessions_for_cancelling(db_url))
+    told, quiet, held, past = asyncio.run(_sessions_for_cancelling(db_url))
     code, out = helpline("bookings", "mark", str(told), "cancelled")
     assert code == 0 and "the person is told" in out
     assert helpline("bookings", "mark", str(quiet), "cancelled", "--no-message")[0] == 0
+    code, out = helpline("bookings", "mark", str(held), "cancelled")  # the outbox would drop it: say so
+    assert code == 0 and "a coordinator holds the person's chat: tell them there" in out
     assert helpline("bookings", "mark", str(past), "cancelled")[0] == 0  # long over: nothing to tell
     (message,) = asyncio.run(_outbox(db_url))
     assert message[1].startswith("Ваша консультация психолога очно (") and "отменена" in message[1]
