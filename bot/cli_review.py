@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli_privacy import cli_actor, database
+from bot.cli_privacy import cli_actor, database, writable
 from bot.clock import system_clock
 from bot.review import export_yaml
 from bot.settings import Settings
@@ -25,6 +25,8 @@ async def _export(settings: Settings, include_all: bool, language: str | None) -
 
 def export_command(args: argparse.Namespace, settings: Settings) -> int:
     out: Path | None = args.out
+    if out is not None:
+        writable(out)  # before the export is read and audited
     text, count = asyncio.run(_export(settings, args.all, args.lang))
     if out is None:
         sys.stdout.write(text)
