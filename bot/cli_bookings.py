@@ -285,6 +285,14 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
     if booking is None:
         raise UsageError(f"no booking with id {args.id}")
     now = settings_now(settings)
+    if args.status != BookingStatus.CANCELLED and booking.starts_at > now:
+        # a mistyped id marked someone's coming session "done": its reminders were cancelled and it
+        # counted against their sessions (staff QA)
+        start = booking.starts_at.astimezone(settings.zone)
+        when = f"{start:%Y-%m-%d %H:%M}"
+        raise UsageError(
+            f"booking {booking.id} starts {when}: it can be marked {args.status} once it has begun"
+        )
     # a session the helpline calls off is the person's to hear about: with no word they came to it
     # (staff QA); `--no-message` when a coordinator has already told them
     tell = (

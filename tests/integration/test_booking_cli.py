@@ -178,5 +178,16 @@ def test_a_session_the_helpline_cancels_is_told_to_the_person_in_their_language(
     code, out = helpline("bookings", "mark", str(held), "cancelled")  # the outbox would drop it: say so
     assert code == 0 and "a coordinator holds the person's chat: tell them there" in out
     assert helpline("bookings", "mark", str(past), "cancelled")[0] == 0  # long over: nothing to tell
+    assert asyncio.run(_outbox(db_url))[0][1].startswith("Ваша консультация")
+    # done or no-show only once a session has begun: a mistyped id cancelled a coming session's reminders
+    code, out = helpline("bookings", "mark", str(told + 100), "done")
+    assert code == 2 and "no booking with id" in out
+    fresh = asyncio.run(_sessions_for_cancelling(db_url))[0]
+    code, out = helpline("bookings", "mark", str(fresh), "done")
+    assert code == 2 and "it can be marked done once it has begun" in out
+    code, out = helpline("bookings", "list", "--json")
+    assert {json.loads(line)["id"]: json.loads(line)["status"] for line in out.splitlines()}[
+        fresh
+    ] == "booked"
     (message,) = asyncio.run(_outbox(db_url))
     assert message[1].startswith("Ваша консультация психолога очно (") and "отменена" in message[1]
