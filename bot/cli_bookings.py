@@ -156,6 +156,8 @@ async def counsellors_edit(session: AsyncSession, args: argparse.Namespace, sett
         c.session_minutes = max(args.session_minutes, 10)
     if args.buffer_minutes is not None:
         c.buffer_minutes = max(args.buffer_minutes, 0)
+    if args.active is False and c.active:
+        await _refuse_with_coming_sessions(session, c, settings)
     if args.active is not None:
         c.active = args.active
     if args.new_calendar_token:
@@ -170,6 +172,30 @@ async def counsellors_edit(session: AsyncSession, args: argparse.Namespace, sett
     )
     print(f"updated psychologist {c.id}; private calendar feed: {_feed(settings, c)}")
     return 0
+
+
+async def _refuse_with_coming_sessions(session: AsyncSession, c: Counsellor, settings: Settings) -> None:
+    """An inactive psychologist's feed answers 404, yet their booked sessions stood, with reminders: the
+    person came to a session its psychologist could no longer see (staff QA). Those go first, told."""
+    coming = list(
+        (
+            await session.execute(
+                select(Booking.id)
+                .where(
+                    Booking.counsellor_id == c.id,
+                    Booking.status == BookingStatus.BOOKED,
+                    Booking.ends_at > settings_now(settings),
+                )
+                .order_by(Booking.starts_at)
+            )
+        ).scalars()
+    )
+    if coming:
+        ids = ", ".join(map(str, coming))
+        raise UsageError(
+            f"psychologist {c.id} still has {len(coming)} booked session(s) (ids {ids}): cancel them first "
+            "with `helpline bookings mark ID cancelled` (each person is told), then --inactive"
+        )
 
 
 # --- availability ---

@@ -189,5 +189,12 @@ def test_a_session_the_helpline_cancels_is_told_to_the_person_in_their_language(
     assert {json.loads(line)["id"]: json.loads(line)["status"] for line in out.splitlines()}[
         fresh
     ] == "booked"
+    # a psychologist with booked sessions is not made inactive (their feed would go, the sessions stay)
+    coming = (fresh, fresh + 1, fresh + 2)  # the second psychologist's three sessions still to come
+    code, out = helpline("counsellors", "edit", "2", "--inactive")
+    assert code == 2 and "still has 3 booked session(s) (ids {}, {}, {})".format(*coming) in out
+    for booking in coming:
+        assert helpline("bookings", "mark", str(booking), "cancelled", "--no-message")[0] == 0
+    assert helpline("counsellors", "edit", "2", "--inactive")[0] == 0
     (message,) = asyncio.run(_outbox(db_url))
     assert message[1].startswith("Ваша консультация психолога очно (") and "отменена" in message[1]
