@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from bot.db.errors import database_unavailable
 from bot.settings import Settings, SettingsError, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -37,6 +38,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # a staff member at a terminal gets one line, not a traceback (staff QA): the database out of
+        # reach, a file that cannot be written
+        if database_unavailable(exc):
+            print(
+                f"helpline: cannot reach the database ({_reason(exc)}); check HELPLINE_DATABASE_URL",
+                file=sys.stderr,
+            )
+            return 1
+        if isinstance(exc, OSError):
+            print(f"helpline: {_reason(exc)}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause in words: the driver's refusal, not SQLAlchemy's wrapper (no statement, values)."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return type(exc).__name__
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""`helpline counsellors|availability|bookings|quota`: coordinators manage psychologists and sessions."""
+"""`helpline counsellors|availability|bookings|quota`: coordinators manage psychologists and sessions.
+
+Every command that reads who has a session, changes one, or shows or renews a calendar feed's secret
+address writes an audit line (who ran it: `cli:<os user>`), in the same transaction; never a name.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bookings.counsellors import add_counsellor
+from bot.bookings.notices import tell_about_session
+from bot.cli_privacy import cli_actor
+from bot.console.audit import audit
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import (
     AvailabilityException,
@@ -26,8 +33,10 @@ from bot.db.models import (
     ReminderStatus,
     SessionQuota,
 )
+from bot.retention import pseudonym
 from bot.settings import Settings
 from flows.ports import MODES
+from flows.texts import Texts
 
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[int]]
 LANGUAGES = ("lv", "ru", "en")
@@ -100,11 +109,18 @@ async def counsellors_add(session: AsyncSession, args: argparse.Namespace, setti
         buffer_minutes=args.buffer_minutes,
         now=settings_now(settings),
     )
+    _audit(session, settings, "counsellor.add", f"counsellor:{counsellor.id}")
     print(f"added psychologist {counsellor.id}; private calendar feed: {_feed(settings, counsellor)}")
     return 0
 
 
+def _audit(session: AsyncSession, settings: Settings, action: str, subject: str | None) -> None:
+    audit(session, cli_actor(), action, subject, settings_now(settings))
+
+
 async def counsellors_list(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> int:
+    if args.json:  # the JSON has every feed's secret address
+        _audit(session, settings, "counsellors.list", "feeds")
     for c in (await session.execute(select(Counsellor).order_by(Counsellor.id))).scalars():
         row = {
             "id": c.id,
@@ -140,14 +156,46 @@ async def counsellors_edit(session: AsyncSession, args: argparse.Namespace, sett
         c.session_minutes = max(args.session_minutes, 10)
     if args.buffer_minutes is not None:
         c.buffer_minutes = max(args.buffer_minutes, 0)
+    if args.active is False and c.active:
+        await _refuse_with_coming_sessions(session, c, settings)
     if args.active is not None:
         c.active = args.active
     if args.new_calendar_token:
         c.calendar_token = secrets.token_urlsafe(24)  # the old feed address stops working
     if "in_person" in c.modes.split(",") and not c.address:
         raise UsageError("in-person sessions need --address")
+    _audit(
+        session,
+        settings,
+        "counsellor.new_feed" if args.new_calendar_token else "counsellor.edit",
+        f"counsellor:{c.id}",
+    )
     print(f"updated psychologist {c.id}; private calendar feed: {_feed(settings, c)}")
     return 0
+
+
+async def _refuse_with_coming_sessions(session: AsyncSession, c: Counsellor, settings: Settings) -> None:
+    """An inactive psychologist's feed answers 404, yet their booked sessions stood, with reminders: the
+    person came to a session its psychologist could no longer see (staff QA). Those go first, told."""
+    coming = list(
+        (
+            await session.execute(
+                select(Booking.id)
+                .where(
+                    Booking.counsellor_id == c.id,
+                    Booking.status == BookingStatus.BOOKED,
+                    Booking.ends_at > settings_now(settings),
+                )
+                .order_by(Booking.starts_at)
+            )
+        ).scalars()
+    )
+    if coming:
+        ids = ", ".join(map(str, coming))
+        raise UsageError(
+            f"psychologist {c.id} still has {len(coming)} booked session(s) (ids {ids}): cancel them first "
+            "with `helpline bookings mark ID cancelled` (each person is told), then --inactive"
+        )
 
 
 # --- availability ---
@@ -204,6 +252,7 @@ async def availability_set(session: AsyncSession, args: argparse.Namespace, sett
             print(f"psychologist {c.id}: weekday {args.weekday} off")
     else:
         raise UsageError("say --weekday N --from HH:MM --to HH:MM, --closed DATE[..DATE] or --date DATE[..]")
+    _audit(session, settings, "availability.set", f"counsellor:{c.id}")
     return 0
 
 
@@ -235,7 +284,10 @@ async def bookings_list(session: AsyncSession, args: argparse.Namespace, setting
     query = select(Booking, Counsellor.name).join(Counsellor, Counsellor.id == Booking.counsellor_id)
     if args.status:
         query = query.where(Booking.status == args.status)
-    for booking, name in await session.execute(query.order_by(Booking.starts_at, Booking.id)):
+    rows = list(await session.execute(query.order_by(Booking.starts_at, Booking.id)))
+    # who sees a psychologist, and when, is a person's health data: the reading is audited
+    _audit(session, settings, "bookings.list", f"rows:{len(rows)}")
+    for booking, name in rows:
         start = booking.starts_at.astimezone(settings.zone)
         row = {
             "id": booking.id,
@@ -258,20 +310,57 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
     booking = await session.get(Booking, args.id)
     if booking is None:
         raise UsageError(f"no booking with id {args.id}")
+    now = settings_now(settings)
+    if args.status != BookingStatus.CANCELLED and booking.starts_at > now:
+        # a mistyped id marked someone's coming session "done": its reminders were cancelled and it
+        # counted against their sessions (staff QA)
+        start = booking.starts_at.astimezone(settings.zone)
+        when = f"{start:%Y-%m-%d %H:%M}"
+        raise UsageError(
+            f"booking {booking.id} starts {when}: it can be marked {args.status} once it has begun"
+        )
+    # a session the helpline calls off is the person's to hear about: with no word they came to it
+    # (staff QA); `--no-message` when a coordinator has already told them
+    tell = (
+        args.status == BookingStatus.CANCELLED
+        and booking.status == BookingStatus.BOOKED
+        and booking.starts_at > now
+        and not args.no_message
+    )
     booking.status = args.status
     if args.status == BookingStatus.CANCELLED:
-        booking.cancelled_at = settings_now(settings)
+        booking.cancelled_at = now
     await session.execute(
         update(Reminder)
         .where(Reminder.booking_id == booking.id, Reminder.status == ReminderStatus.PENDING)
         .values(status=ReminderStatus.CANCELLED)
     )
-    print(f"booking {booking.id}: {args.status}")
+    _audit(session, settings, f"booking.{args.status}", f"booking:{booking.id}")
+    told = ""
+    contact = await session.get(Contact, booking.contact_id) if tell else None
+    if contact is not None:
+        queued = await tell_about_session(
+            session,
+            texts=Texts.load(),
+            zone=settings.zone,
+            booking=booking,
+            contact=contact,
+            key="booking.cancelled_by_helpline",
+            button=("/book_counselling", "button.book_counselling"),
+            now=now,
+        )
+        told = (
+            "; the person is told on their channel"
+            if queued is not None
+            else "; a coordinator holds the person's chat: tell them there"
+        )
+    print(f"booking {booking.id}: {args.status}{told}")
     return 0
 
 
 async def quota_set(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> int:
-    if await session.get(Contact, args.contact) is None:
+    contact = await session.get(Contact, args.contact)
+    if contact is None:
         raise UsageError(f"no contact with id {args.contact}")
     if args.sessions < 0:
         raise UsageError("the number of sessions cannot be negative")
@@ -281,6 +370,7 @@ async def quota_set(session: AsyncSession, args: argparse.Namespace, settings: S
         session.add(row)
     else:
         row.sessions, row.updated_at = args.sessions, settings_now(settings)
+    _audit(session, settings, "quota.set", pseudonym(contact))
     print(f"contact {args.contact}: {args.sessions} sessions (default {settings.session_quota})")
     return 0
 
@@ -357,6 +447,9 @@ def _register_bookings(sub: Subparsers) -> None:
     mark = bookings.add_parser("mark", help="record how a session went (or cancel it after the cut-off)")
     mark.add_argument("id", type=int)
     mark.add_argument("status", choices=["done", "no_show", "cancelled"])
+    mark.add_argument(
+        "--no-message", action="store_true", help="cancelled: do not tell the person (already told)"
+    )
     mark.set_defaults(func=_run(bookings_mark))
 
     quota = sub.add_parser("quota", help="per-person number of sessions").add_subparsers(

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -73,7 +74,25 @@ async def _export_json(settings: Settings, contact_id: int) -> str | None:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def writable(out: Path) -> None:
+    """Refuse an --out whose folder is missing or closed before anything is read or audited."""
+    folder = out.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise SettingsError(f"cannot write {out}: {folder} is not a folder this user may write to")
+
+
+def write_private(out: Path, text: str) -> None:
+    """Write for this user's eyes only (0600): the access-request export is a person's every message and
+    their number, unmasked, and the default umask left it readable by every account on the server."""
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there already, with wider permissions
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def _export(settings: Settings, contact_id: int, out: Path | None) -> int:
+    if out is not None:
+        writable(out)
     text = asyncio.run(_export_json(settings, contact_id))
     if text is None:
         print(f"helpline: no contact {contact_id}", file=sys.stderr)
@@ -81,8 +100,8 @@ def _export(settings: Settings, contact_id: int, out: Path | None) -> int:
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
-        print(f"wrote {out}", file=sys.stderr)
+        write_private(out, text)
+        print(f"wrote {out} (readable by this user only)", file=sys.stderr)
     return 0
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.cli_privacy import cli_actor
 from bot.console.audit import audit
 from bot.console.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.console.passwords import MIN_LENGTH, hash_password
@@ -77,7 +78,7 @@ async def _add(
             )
             session.add(member)
             await session.flush()
-            audit(session, "cli", "staff.add", f"staff:{member.id}", now)
+            audit(session, cli_actor(), "staff.add", f"staff:{member.id}", now)
     except IntegrityError:
         raise SettingsError(f"{email} already has an account") from None
     finally:
@@ -89,8 +90,9 @@ async def _add(
 async def _list(settings: Settings) -> int:
     engine = await _engine(settings)
     try:
-        async with make_sessionmaker(engine)() as session:
-            members = (await session.execute(select(StaffMember).order_by(StaffMember.email))).scalars()
+        async with make_sessionmaker(engine)() as session, session.begin():
+            members = list((await session.execute(select(StaffMember).order_by(StaffMember.email))).scalars())
+            audit(session, cli_actor(), "staff.list", f"rows:{len(members)}", datetime.now(UTC))
             for m in members:
                 seen = m.last_login_at.strftime("%Y-%m-%d %H:%M") if m.last_login_at else "never"
                 state = "active" if m.active else "disabled"
@@ -113,7 +115,7 @@ async def _disable(settings: Settings, email: str) -> int:
             await session.execute(update(StaffMember).where(StaffMember.id == member.id).values(active=False))
             # signed-in sessions end now, not when they expire
             await session.execute(delete(ConsoleSession).where(ConsoleSession.staff_id == member.id))
-            audit(session, "cli", "staff.disable", f"staff:{member.id}", now)
+            audit(session, cli_actor(), "staff.disable", f"staff:{member.id}", now)
     finally:
         await engine.dispose()
     print(f"disabled {email}")

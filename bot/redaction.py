@@ -1,4 +1,5 @@
-"""Masks personal data (phones, e-mails, personas kods, cards, accounts, names) before operators see text.
+"""Masks personal data (phones, e-mails, personas kods, cards, accounts, long numbers, street addresses,
+names) before operators see text and before it becomes NLU training data.
 
 Every detector returns spans on the original text; earlier detectors win overlaps, so an IBAN is never
 half-masked as a phone number. Detectors lean towards masking: a missed phone number is a leak, an
@@ -25,6 +26,8 @@ class Kind(StrEnum):
     PERSONAL_CODE = "personal_code"
     CARD = "card"
     PHONE = "phone"
+    ADDRESS = "address"
+    NUMBER = "number"
     NAME = "name"
 
 
@@ -51,6 +54,25 @@ _DIGIT_RUN = re.compile(r"(?<![\d+])[1-9](?:[ -]?\d){12,18}(?![\d])")  # no card
 # +371 / 00371 forms the phone library may split oddly ("+371 2 612 34 56")
 _LV_PHONE = re.compile(r"(?<![\d+])(?:\+|00)\s?371[\s.-]?\d(?:[\s.-]?\d){7}(?![\d])")
 _DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
+# any other run of 9+ digits (spaces or dashes between): a number in a format the phone library does not
+# know for Latvia ("07700 900123", "8 921 123 45 67"), a case number, a card number with a typo (staff QA)
+_LONG_NUMBER = re.compile(r"(?<![\d+])\+?\d(?:[ -]?\d){8,}(?![\d])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# a street and house: "Brīvības ielā 55-12", "Kr. Barona iela 3", "ул. Бривибас 55", "12 Baker Street"
+_HOUSE = r"\d+[^\W\d_]?(?:\s?[-/]\s?\d+)?(?!\d)"
+_STREETS = (
+    re.compile(
+        r"(?<!\w)(?:[^\W\d_]{1,4}\.\s?)?[^\W\d_]+\s+(?:iel[aāuū]|ielas|gatv[eē]|prospekt[sā]|bulvār[iī]s?|"
+        r"šosej[aā]|laukum[sā])\s*(?:nr\.?\s*)?" + _HOUSE,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?<!\w)(?:ул\.|улиц[аеуы]|пр\.|проспект[аеу]?)\s*[^\W\d_]+(?:\s[^\W\d_]+)?,?\s*(?:д\.\s*)?"
+        + _HOUSE,
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?<!\w)\d+[a-z]?\s+(?:[A-Z][a-z]+\s){1,2}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive)\b"),
+)
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -115,6 +137,19 @@ def _phone(text: str) -> Iterator[Span]:
         yield Span(m.start(), m.end(), Kind.PHONE)
 
 
+def _address(text: str) -> Iterator[Span]:
+    for pattern in _STREETS:
+        for m in pattern.finditer(text):
+            yield Span(m.start(), m.end(), Kind.ADDRESS)
+
+
+def _long_number(text: str) -> Iterator[Span]:
+    blanked = _DATE_LIKE.sub(lambda m: "x" * len(m.group()), text)  # "07.12.2026 10:00" stays a date
+    for m in _LONG_NUMBER.finditer(blanked):
+        if not all(_YEAR.fullmatch(group) for group in m.group().split()):  # "2024 2025 2026"
+            yield Span(m.start(), m.end(), Kind.NUMBER)
+
+
 # Words after which a capitalised word (or a known first name in any case) is a person's name.
 def _words(*chunks: str) -> tuple[str, ...]:
     return tuple(" ".join(chunks).split())
@@ -132,10 +167,25 @@ _TRIGGERS = _words(
     "заключённого заключенного осуждённый осужденный "
     # en
     "son husband wife daughter brother sister father mother dad mum mom partner boyfriend girlfriend "
-    "fiance fiancé named called inmate prisoner grandson",
+    "fiance fiancé named called inmate prisoner grandson "
+    # introducing oneself: "es esmu Zelmīra", "я Снежана", "I'm Kate", "my name is Jennifer" (staff QA)
+    "esmu я это am i'm i’m im name name's",
+)
+# phrases that introduce a name as well
+_TRIGGER_PHRASES = ("this is", "it's", "it is", "te ir", "tas ir")
+# "my name is jennifer", "mani sauc zelmīra", "его зовут игорь": after whose name it is, the next word is the
+# name itself, typed in any case; "kā sauc psihologu?" asks for one and is left alone
+_NAMING = frozenset(_words("sauc vārds uzvārds зовут звать имя фамилия name name's"))
+_OWNERS = frozenset(
+    _words(
+        "my his her our their mans mana mani manu viņu viņa viņas viņam mūsu меня его её ее мое моё моя мой "
+        "мою моего их нас",
+    )
 )
 _TRIGGER = re.compile(
-    r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, _TRIGGERS), key=len, reverse=True)) + r")(?!\w)",
+    r"(?<!\w)(?:"
+    + "|".join(sorted(map(re.escape, (*_TRIGGERS, *_TRIGGER_PHRASES)), key=len, reverse=True))
+    + r")(?!\w)",
     re.IGNORECASE,
 )
 # words allowed between a trigger and the name ("dēls ir Jānis", "name is John", "зовут его Иван")
@@ -158,7 +208,8 @@ _NOT_NAME_PREFIXES = _words(
 _NOT_NAME_WORDS = frozenset(
     _words(
         "es tu viņš viņa mēs jūs viņi i he she we they я он она мы они вы ты it this the a an "
-        "un and и in on at no uz из в на ar with mai мая май",
+        "un and и in on at no uz из в на ar with mai мая май to šo tas that этот эту это not не ne "
+        "so very too also really just sorry",
     )
 )
 
@@ -173,6 +224,18 @@ _CASE_ENDINGS = (
     "am", "ai", "ei", "im", "um", "as", "es", "is", "us", "s", "a", "e", "i", "u",
     "ом", "ем", "ой", "ей", "ию", "ия", "ии", "а", "я", "у", "ю", "е", "ы", "и", "й",
 )  # fmt: skip
+
+
+# surnames typed in lower case after a first name ("vīrs jānis ozoliņš", "муж иван петров"): by their ending
+_SURNAME_ENDINGS = (
+    "iņš", "iņa", "ovs", "ova", "evs", "eva", "skis", "ska", "ckis", "cka", "ičs",
+    "ов", "ев", "ёв", "ин", "ова", "ева", "ёва", "ина", "ский", "ская", "цкий", "цкая", "енко", "ук", "юк",
+)  # fmt: skip
+
+
+def _surname_like(word: str) -> bool:
+    folded = word.casefold()
+    return len(folded) >= 4 and folded.endswith(_SURNAME_ENDINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +284,13 @@ def _names(text: str) -> Iterator[Span]:
         position = next((i for i, w in enumerate(words) if w.start() >= trigger.end()), len(words))
         while position < len(words) and words[position].group().casefold() in _FILLERS:
             position += 1
-        for word in words[position : position + 2]:
+        before = [w.group().casefold() for w in words if w.end() <= trigger.start()][-1:]
+        naming = trigger.group().casefold() in _NAMING and bool(before) and before[0] in _OWNERS
+        for number, word in enumerate(words[position : position + 2]):
             token = word.group()
-            if _not_a_name(token) or not (index.is_name(token) or _capitalised(token)):
+            looks = index.is_name(token) or _capitalised(token)
+            looks = looks or (number == 0 and naming) or (number == 1 and _surname_like(token))
+            if _not_a_name(token) or not looks:
                 break
             if text[trigger.end() : word.start()].count("\n") or masked.intersection({word.start()}):
                 break
@@ -244,7 +311,9 @@ def _names(text: str) -> Iterator[Span]:
             yield Span(follower.start(), follower.end(), Kind.NAME)  # the surname after a first name
 
 
-DETECTORS: tuple[Detector, ...] = (_email, _account, _personal_code, _card, _phone, _names)
+DETECTORS: tuple[Detector, ...] = (
+    _email, _account, _personal_code, _card, _phone, _address, _long_number, _names,
+)  # fmt: skip
 
 
 def find(text: str) -> list[Span]:

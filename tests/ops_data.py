@@ -31,6 +31,7 @@ class Msg:
     author: str | None = None
     payload: str | None = None
     after: timedelta = timedelta(0)  # from the conversation's start
+    flow_step: str | None = None
 
 
 @dataclass
@@ -73,6 +74,7 @@ async def conversation(
             intent=m.intent,
             confidence=m.confidence,
             language=m.language,
+            flow_step=m.flow_step,
             created_at=at + m.after,
         )
         session.add(entry)

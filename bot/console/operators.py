@@ -21,10 +21,10 @@ from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
 from bot.console.i18n import N_
-from bot.console.render import labels, render, translations
+from bot.console.render import labels, render, say, translations
 from bot.db.models import Conversation, HandoffRequest, Owner
 from bot.ids import path_id, query_id
-from bot.review import ReviewError, export_yaml, relabel
+from bot.review import CrisisNotCleared, NoIntentChosen, ReviewError, export_name, export_yaml, relabel
 from bot.visibility import active_owner, visible_text
 from nlu.parse import FALLBACK, LANGUAGES
 from nlu.taxonomy import INTENTS
@@ -173,6 +173,9 @@ async def search_page(request: web.Request) -> web.Response:
         "languages": LANGUAGES,
         "threshold": request.config_dict[keys.settings].review_low_confidence,
         "export_query": urlencode({"all": "1"}),
+        "export_languages": [
+            (lang, urlencode({"lang": lang}), urlencode({"all": "1", "lang": lang})) for lang in LANGUAGES
+        ],
     }
     return render(request, "operators_search.html", context)
 
@@ -186,7 +189,21 @@ async def review_post(request: web.Request) -> web.StreamResponse:
     now = request.config_dict[keys.clock]()
     try:
         async with request.config_dict[keys.sessionmaker]() as session, session.begin():
-            await relabel(session, entry_id, str(intent or ""), actor=staff.actor, now=now)
+            await relabel(
+                session,
+                entry_id,
+                str(intent or ""),
+                actor=staff.actor,
+                now=now,
+                not_crisis=form.get("not_crisis") == "1",
+            )
+    except NoIntentChosen:
+        raise web.HTTPBadRequest(text=say(request, N_("Choose an intent for this message first."))) from None
+    except CrisisNotCleared:
+        refusal = say(
+            request, N_("Message %(id)s was read as a crisis: tick “not a crisis” to give it another intent.")
+        )
+        raise web.HTTPBadRequest(text=refusal % {"id": entry_id}) from None
     except ReviewError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from None
     # only back to the search page (never an address from the form elsewhere)
@@ -198,10 +215,13 @@ async def export_reviewed(request: web.Request) -> web.Response:
     """The console's export button: the same YAML as `helpline nlu export-reviewed [--all]`."""
     staff = staff_of(request)
     include_all = request.query.get("all") == "1"
+    language = _choice(request.query.get("lang", ""), LANGUAGES)
     now = request.config_dict[keys.clock]()
     async with request.config_dict[keys.sessionmaker]() as session, session.begin():
-        text, _count = await export_yaml(session, include_unreviewed=include_all, actor=staff.actor, now=now)
-    name = f"reviewed-{'all-' if include_all else ''}{now.date().isoformat()}.yml"
+        text, _count = await export_yaml(
+            session, include_unreviewed=include_all, actor=staff.actor, now=now, language=language
+        )
+    name = export_name(include_unreviewed=include_all, language=language, day=now.date())
     return web.Response(
         text=text,
         content_type="application/x-yaml",

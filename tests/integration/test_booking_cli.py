@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.bookings.service import DbBookings
 from bot.cli import main
-from bot.db.models import Booking, SessionQuota
-from tests.integration.booking_setup import POLICY, RIGA, add_contacts, database
+from bot.db.models import AuditEvent, Booking, Conversation, OutboxItem, Owner, SessionQuota
+from tests.integration.booking_setup import POLICY, RIGA, add_contacts, add_counsellor, database
 
 
 @pytest.fixture
@@ -96,3 +98,103 @@ async def _quota(db_url: str, person: int) -> int | None:
     async with database(db_url) as sm, sm() as session:
         row = await session.get(SessionQuota, person)
         return None if row is None else row.sessions
+
+
+async def _audit_lines(db_url: str) -> list[tuple[str, str, str | None]]:
+    async with database(db_url) as sm, sm() as session:
+        rows = (await session.execute(select(AuditEvent).order_by(AuditEvent.id))).scalars()
+        return [(r.actor, r.action, r.subject) for r in rows]
+
+
+def test_every_sessions_command_that_reads_or_changes_a_person_is_audited(helpline, db_url: str):  # type: ignore[no-untyped-def]
+    """Staff QA: `bookings list` showed who sees a psychologist and when, `bookings mark`, `quota set` and a
+    renewed calendar address changed things, and none of it left an audit line."""
+    assert helpline("db", "upgrade")[0] == 0
+    add = ("counsellors", "add", "--name", "Anna Demo", "--languages", "lv", "--modes", "video")
+    assert helpline(*add)[0] == 0
+    assert helpline("availability", "set", "1", "--weekday", "2", "--from", "10:00", "--to", "12:00")[0] == 0
+    person, booking_id = asyncio.run(_book_one(db_url))
+    assert helpline("bookings", "list")[0] == 0
+    assert helpline("bookings", "mark", str(booking_id), "no_show")[0] == 0
+    assert helpline("quota", "set", "--contact", str(person), "3")[0] == 0
+    assert helpline("counsellors", "edit", "1", "--new-calendar-token")[0] == 0
+    assert helpline("counsellors", "list", "--json")[0] == 0
+    who = f"cli:{getpass.getuser()}"
+    lines = asyncio.run(_audit_lines(db_url))
+    assert [(actor, action) for actor, action, _ in lines] == [
+        (who, "counsellor.add"),
+        (who, "availability.set"),
+        (who, "bookings.list"),
+        (who, "booking.no_show"),
+        (who, "quota.set"),
+        (who, "counsellor.new_feed"),
+        (who, "counsellors.list"),
+    ]
+    subjects = [subject or "" for _, _, subject in lines]
+    assert subjects[2:4] == ["rows:1", f"booking:{booking_id}"]
+    assert subjects[4].startswith("contact:") and subjects[4] != f"contact:{person}"  # a pseudonym
+
+
+async def _sessions_for_cancelling(db_url: str) -> tuple[int, int, int, int]:
+    """Sessions in three days: a Russian speaker's, another's, one whose chat a coordinator holds; and one
+    that is already over."""
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {})
+        ru, lv, held = [await add_contacts(sm, language=lang) for lang in ("ru", "lv", "lv")]
+        soon = datetime.now(RIGA).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        async with sm() as session, session.begin():
+            rows = [
+                Booking(counsellor_id=counsellor.id, contact_id=person, starts_at=start,
+                        ends_at=start + timedelta(minutes=50), mode="in_person", status="booked",
+                        created_at=datetime.now(RIGA))
+                for person, start in (
+                    (ru[0], soon), (lv[0], soon + timedelta(hours=1)), (held[0], soon + timedelta(hours=2)),
+                    (lv[0], soon - timedelta(days=10)),
+                )
+            ]  # fmt: skip
+            session.add_all(rows)
+            session.add(
+                Conversation(contact_id=held[0], owner=Owner.HUMAN, state="{}", crisis=False,
+                             created_at=datetime.now(RIGA), updated_at=datetime.now(RIGA))
+            )  # fmt: skip
+            await session.flush()
+            return rows[0].id, rows[1].id, rows[2].id, rows[3].id
+
+
+async def _outbox(db_url: str) -> list[tuple[str, str]]:
+    async with database(db_url) as sm, sm() as session:
+        rows = await session.execute(select(OutboxItem.recipient_id, OutboxItem.text).order_by(OutboxItem.id))
+        return [(recipient, text) for recipient, text in rows]
+
+
+def test_a_session_the_helpline_cancels_is_told_to_the_person_in_their_language(helpline, db_url: str):  # type: ignore[no-untyped-def]
+    """Staff QA: `bookings mark ID cancelled` cancelled the reminders too, and the person heard nothing:
+    they would have come to the session."""
+    assert helpline("db", "upgrade")[0] == 0
+    told, quiet, held, past = asyncio.run(_sessions_for_cancelling(db_url))
+    code, out = helpline("bookings", "mark", str(told), "cancelled")
+    assert code == 0 and "the person is told" in out
+    assert helpline("bookings", "mark", str(quiet), "cancelled", "--no-message")[0] == 0
+    code, out = helpline("bookings", "mark", str(held), "cancelled")  # the outbox would drop it: say so
+    assert code == 0 and "a coordinator holds the person's chat: tell them there" in out
+    assert helpline("bookings", "mark", str(past), "cancelled")[0] == 0  # long over: nothing to tell
+    assert asyncio.run(_outbox(db_url))[0][1].startswith("Ваша консультация")
+    # done or no-show only once a session has begun: a mistyped id cancelled a coming session's reminders
+    code, out = helpline("bookings", "mark", str(told + 100), "done")
+    assert code == 2 and "no booking with id" in out
+    fresh = asyncio.run(_sessions_for_cancelling(db_url))[0]
+    code, out = helpline("bookings", "mark", str(fresh), "done")
+    assert code == 2 and "it can be marked done once it has begun" in out
+    code, out = helpline("bookings", "list", "--json")
+    assert {json.loads(line)["id"]: json.loads(line)["status"] for line in out.splitlines()}[
+        fresh
+    ] == "booked"
+    # a psychologist with booked sessions is not made inactive (their feed would go, the sessions stay)
+    coming = (fresh, fresh + 1, fresh + 2)  # the second psychologist's three sessions still to come
+    code, out = helpline("counsellors", "edit", "2", "--inactive")
+    assert code == 2 and "still has 3 booked session(s) (ids {}, {}, {})".format(*coming) in out
+    for booking in coming:
+        assert helpline("bookings", "mark", str(booking), "cancelled", "--no-message")[0] == 0
+    assert helpline("counsellors", "edit", "2", "--inactive")[0] == 0
+    (message,) = asyncio.run(_outbox(db_url))
+    assert message[1].startswith("Ваша консультация психолога очно (") and "отменена" in message[1]

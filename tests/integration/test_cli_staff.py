@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import io
 import sys
 from pathlib import Path
@@ -31,6 +32,15 @@ def helpline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
         return code, out.out, out.err
 
     return run
+
+
+async def _actors(path: Path) -> list[tuple[str, str]]:
+    engine = make_engine(f"sqlite+aiosqlite:///{path / 'helpline.db'}")
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return [(e.actor, e.action) for e in (await session.execute(select(AuditEvent))).scalars()]
+    finally:
+        await engine.dispose()
 
 
 async def _stored(path: Path) -> tuple[StaffMember, list[str]]:
@@ -68,7 +78,18 @@ def test_staff_add_hashes_the_password_and_list_shows_the_account(helpline, tmp_
     member, actions = asyncio.run(_stored(tmp_path))
     assert member.password_hash.startswith("$argon2id$")
     assert verify_password(member.password_hash, "a long enough secret")
-    assert not member.active and actions == ["staff.add", "staff.disable"]
+    assert not member.active and actions == ["staff.add", "staff.list", "staff.disable"]
+
+
+def test_every_staff_command_is_audited_with_who_ran_it(helpline, tmp_path: Path):
+    """Staff QA: `staff list` left no trace; add and disable were audited as "cli", not who ran them."""
+    assert helpline("db", "upgrade")[0] == 0
+    who = f"cli:{getpass.getuser()}"
+    add = ("staff", "add", "--email", "anna@helpline.example", "--role", "coordinator")
+    assert helpline(*add, stdin="a long enough secret\n")[0] == 0
+    assert helpline("staff", "list")[0] == 0
+    assert helpline("staff", "disable", "--email", "anna@helpline.example")[0] == 0
+    assert asyncio.run(_actors(tmp_path)) == [(who, "staff.add"), (who, "staff.list"), (who, "staff.disable")]
 
 
 async def _languages(path: Path) -> dict[str, str]:

@@ -8,11 +8,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import store
 from bot.bookings.reminders import ReminderWorker
 from bot.bookings.service import DbBookings
 from bot.clock import ManualClock
-from bot.db.models import Contact, OutboxItem, Reminder
+from bot.db.models import Contact, Conversation, OutboxItem, Owner, Reminder
+from bot.messages import Channel
+from bot.outbox import OutboxWorker
 from flows.texts import Texts
+from tests.fakes import FakeSender
 from tests.integration.booking_setup import POLICY, RIGA, add_contacts, add_counsellor, database
 
 TEXTS = Texts.load()
@@ -139,3 +143,42 @@ async def test_no_reminder_to_an_opted_out_person_or_for_a_cancelled_session(db_
         assert await outbox_texts(sm) == []
         async with sm() as session:
             assert set((await session.execute(select(Reminder.status))).scalars()) == {"cancelled"}
+
+
+async def test_a_reminder_due_while_a_coordinator_holds_the_chat_waits_for_the_hand_back(db_url: str):
+    """Staff QA: the reminder was marked sent while the outbox dropped it (no bot words under a coordinator),
+    so a person talking with a coordinator the day before never heard about their session."""
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {2: ("10:00", "12:00")})
+        (person,) = await add_contacts(sm, language="en")
+        await book(
+            sm,
+            person,
+            counsellor.id,
+            datetime(2026, 11, 24, 10, tzinfo=RIGA),
+            datetime(2026, 11, 20, 9, tzinfo=RIGA),
+        )
+        async with sm() as session, session.begin():
+            contact = await session.get(Contact, person)
+            assert contact is not None
+            conversation = await store.open_conversation(
+                session, contact, datetime(2026, 11, 23, 9, tzinfo=RIGA)
+            )
+            conversation.owner = Owner.HUMAN
+        sender = FakeSender()
+        clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=RIGA))
+        outbox = OutboxWorker(sessionmaker=sm, senders={Channel.CLI: sender}, clock=clock, batch=8)
+        await worker(sm, clock).drain_once()
+        await outbox.drain()
+        assert sender.sent == []  # the coordinator is talking with them: the bot stays silent
+        clock.advance(minutes=20)
+        async with sm() as session, session.begin():
+            await session.execute(
+                update(Conversation).where(Conversation.contact_id == person).values(owner=Owner.BOT)
+            )
+        await worker(sm, clock).drain_once()
+        await outbox.drain()
+        assert [m.text for m in sender.sent] == [
+            "Reminder: you have a psychologist session by video call on Tuesday 24 November at 10:00. "
+            "If you cannot make it, write here."
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cli import main
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEvent, TranscriptEntry
@@ -103,7 +105,7 @@ async def test_export_yaml_reads_back_with_the_nlu_loader(maker, tmp_path: Path)
     async with maker() as session, session.begin():
         text, count = await export_yaml(session, include_unreviewed=True, actor="cli:test", now=NOW)
     assert count == 2
-    assert text.splitlines()[2:5] == ['version: "3.1"', "nlu:", "- intent: parcels_money"]
+    assert text.splitlines()[3:6] == ['version: "3.1"', "nlu:", "- intent: parcels_money"]
     path = tmp_path / "exported.yml"
     path.write_text(text, encoding="utf-8")
     loaded = load_examples(path, guess=lambda _text: "lv")
@@ -114,6 +116,105 @@ async def test_export_yaml_reads_back_with_the_nlu_loader(maker, tmp_path: Path)
     async with maker() as session:
         event = (await session.execute(select(AuditEvent))).scalar_one()
     assert (event.actor, event.action, event.subject) == ("cli:test", "export_nlu", "all:2")
+
+
+async def test_export_all_leaves_out_crisis_words_and_what_was_written_for_a_coordinator(maker):
+    """Staff QA: `--all` put a cry for help, words to a coordinator and the message left for the morning
+    into the training data under whatever the model guessed; they go only when someone reviewed them."""
+    async with maker() as session, session.begin():
+        seeded = await ops_data.conversation(
+            session,
+            [
+                Msg(
+                    "Kā var satikt vīru cietumā?",
+                    intent="visit_rules",
+                    confidence=0.9,
+                    flow_step="faq.visit_rules",
+                ),
+                Msg("negribu vairs dzīvot", intent="crisis", confidence=1.0, flow_step="crisis"),
+                Msg(
+                    "viņu kamerā sita, lūdzu palīdziet",
+                    intent="visit_rules",
+                    confidence=0.4,
+                    flow_step="waiting",
+                ),
+                Msg("zvaniet rīt, kad bērni skolā", intent="phone_calls", confidence=0.5, flow_step="human"),
+                Msg(
+                    "vīrs nav zvanījis nedēļu",
+                    intent="phone_calls",
+                    confidence=0.8,
+                    flow_step="handoff.message",
+                ),
+                Msg("es tiešām to izdarīšu", intent="crisis", confidence=1.0, flow_step="human.crisis_flag"),
+            ],
+            at=NOW,
+            user="u-crisis",
+            crisis=True,
+        )
+    async with maker() as session:
+        everything = await examples(session, include_unreviewed=True)
+    assert [(e.intent, e.text) for e in everything] == [("visit_rules", "Kā var satikt vīru cietumā?")]
+    async with maker() as session, session.begin():
+        await relabel(session, seeded.entries[1].id, "crisis", actor="staff:1", now=NOW)
+    async with maker() as session:
+        everything = await examples(session, include_unreviewed=True)
+    assert ("crisis", "negribu vairs dzīvot") in [(e.intent, e.text) for e in everything]
+
+
+async def test_export_all_masks_what_staff_qa_saw_reach_the_training_data(maker):
+    async with maker() as session, session.begin():
+        await ops_data.conversation(
+            session,
+            [
+                Msg("Hi, my name is Jennifer, how do I visit my son?", intent="visit_rules", confidence=0.9),
+                Msg("I'm Kate, can he call me on 07700 900123?", intent="phone_calls", confidence=0.9),
+            ],
+            at=NOW,
+            user="u-en",
+            language="en",
+        )
+    async with maker() as session:
+        found = [(e.intent, e.text) for e in await examples(session, include_unreviewed=True)]
+    assert found == [
+        ("visit_rules", "Hi, my name is ⟨name⟩, how do I visit my son?"),
+        ("phone_calls", "I'm ⟨name⟩, can he call me on ⟨number⟩?"),
+    ]
+
+
+async def _seed_three_languages(db_url: str) -> None:
+    engine = make_engine(db_url)
+    await upgrade(engine)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        await ops_data.conversation(
+            session,
+            [
+                Msg("kā nosūtīt vēstuli vīram", intent="letters", confidence=0.9, language="lv"),
+                Msg("как отправить письмо мужу", intent="letters", confidence=0.9, language="ru"),
+                Msg("how do I send a letter", intent="letters", confidence=0.9, language="en"),
+            ],
+            at=NOW,
+            user="u-langs",
+        )
+    await engine.dispose()
+
+
+def test_one_language_at_a_time_lands_in_that_language_and_nowhere_else(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Staff QA: the export mixed lv, ru and en in one file, and the docs said to merge it into
+    nlu/data/<lang>.yml, whose name gives every example in it that one language."""
+    asyncio.run(_seed_three_languages(db_url))
+    monkeypatch.setenv("HELPLINE_DATABASE_URL", db_url)
+    monkeypatch.setenv("HELPLINE_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "nlu" / "data" / "ru" / "reviewed.yml"
+    out.parent.mkdir(parents=True)
+    assert main(["nlu", "export-reviewed", "--all", "--lang", "ru", "--out", str(out)]) == 0
+    assert "1 examples" in capsys.readouterr().err
+    merged = load_examples(out.parent.parent)
+    assert [(e.text, e.language) for e in merged] == [("как отправить письмо мужу", "ru")]
+    assert "Merge into nlu/data/ru/" in out.read_text(encoding="utf-8")
+    assert main(["nlu", "export-reviewed", "--all"]) == 0
+    assert "Mixed languages: export one language at a time" in capsys.readouterr().out
 
 
 def test_empty_export_is_still_valid_yaml(tmp_path: Path):

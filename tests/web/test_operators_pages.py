@@ -7,6 +7,7 @@ leaves an audit line without content.
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -16,12 +17,14 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.db.models import Contact, HandoffRequest, Owner, TranscriptEntry
+from nlu.yaml_data import load_examples
 from tests.ops_data import Msg, conversation
 from tests.web.console_support import (
     ADAM,
     ANNA,
     BORIS,
     OLGA,
+    add_staff,
     audit_actions,
     console_app,
     every_role,
@@ -162,6 +165,94 @@ async def test_an_operator_confirms_and_relabels_with_csrf_and_it_is_audited(ops
     assert (olga, "confirm_intent", f"transcript:{ops['other']}") in actions
     reviewed = await _search(ops, reviewed="yes")
     assert "✓ greet" in reviewed
+
+
+def what_save_sends(page: str, entry_id: int) -> str:
+    """The intent a browser sends when Save is pressed untouched: the selected option, else the first."""
+    select = re.search(
+        rf'<select name="intent" aria-label="Intent of message {entry_id}">(.*?)</select>', page, re.S
+    )
+    assert select, f"no review form for message {entry_id}"
+    options = re.findall(r"<option([^>]*)>([^<]*)</option>", select.group(1))
+    chosen = next((o for o in options if "selected" in o[0]), options[0])
+    value = re.search(r'value="([^"]*)"', chosen[0])
+    return value.group(1) if value else chosen[1]
+
+
+async def _seed_one(ops: dict[str, Any], msg: Msg, user: str, *, crisis: bool = False) -> int:
+    async with ops["app"][keys.sessionmaker]() as session, session.begin():
+        seeded = await conversation(session, [msg], at=ops["app"][keys.clock](), user=user, crisis=crisis)
+    return seeded.entries[0].id
+
+
+async def _reviewed_intent(ops: dict[str, Any], entry_id: int) -> str | None:
+    async with ops["app"][keys.sessionmaker]() as session:
+        entry = await session.get(TranscriptEntry, entry_id)
+        assert entry is not None
+        return entry.reviewed_intent
+
+
+async def test_save_on_a_message_the_bot_did_not_understand_labels_nothing_until_an_intent_is_chosen(ops):
+    """Staff QA: a fallback message's form had no intent selected, so the browser sent the first ("greet")."""
+    lost = await _seed_one(ops, Msg("kur sūtīt pakas", intent="nlu_fallback", confidence=0.2), "person-3")
+    csrf = await _as(ops, OLGA)
+    page = await _search(ops, fallback="1")
+    sent = what_save_sends(page, lost)
+    answer = await ops["client"].post(f"/console/ops/review/{lost}", data={"csrf": csrf, "intent": sent})
+    assert answer.status == 400 and "choose an intent" in (await answer.text()).lower()
+    assert await _reviewed_intent(ops, lost) is None
+    ok = await ops["client"].post(
+        f"/console/ops/review/{lost}", data={"csrf": csrf, "intent": "parcels_money"}
+    )
+    assert ok.status == 200 and await _reviewed_intent(ops, lost) == "parcels_money"
+
+
+async def test_a_crisis_message_becomes_another_intent_only_when_the_reviewer_says_it_is_no_crisis(ops):
+    """Staff QA: a changed select and Save made "negribu vairs dzīvot" a feeling_low training example."""
+    words = Msg("negribu vairs dzīvot", intent="crisis", confidence=1.0, language="lv")
+    cry = await _seed_one(ops, words, "person-4", crisis=True)
+    csrf = await _as(ops, OLGA)
+    path = f"/console/ops/review/{cry}"
+    refused = await ops["client"].post(path, data={"csrf": csrf, "intent": "feeling_low"})
+    assert refused.status == 400 and "crisis" in (await refused.text())
+    assert await _reviewed_intent(ops, cry) is None
+    page = await _search(ops, crisis="1")
+    assert re.search(rf'name="not_crisis"[^>]*aria-label="Message {cry} is not a crisis"', page)
+    confirmed = await ops["client"].post(path, data={"csrf": csrf, "intent": "crisis"})
+    assert confirmed.status == 200 and await _reviewed_intent(ops, cry) == "crisis"
+    # once confirmed a crisis, still only with the reviewer's word
+    assert (await ops["client"].post(path, data={"csrf": csrf, "intent": "greet"})).status == 400
+    said = await ops["client"].post(path, data={"csrf": csrf, "intent": "feeling_low", "not_crisis": "1"})
+    assert said.status == 200 and await _reviewed_intent(ops, cry) == "feeling_low"
+
+
+async def test_a_latvian_operator_is_told_in_latvian_why_a_label_was_not_saved(ops):
+    """The two refusals an operator meets by pressing Save were English on a Latvian console."""
+    await add_staff(ops["app"], "ilze@helpline.example", "operator", "Ilze", language="lv")
+    lost = await _seed_one(ops, Msg("kur sūtīt pakas", intent="nlu_fallback", confidence=0.2), "person-6")
+    cry = await _seed_one(ops, Msg("negribu dzīvot", intent="crisis", language="lv"), "person-7", crisis=True)
+    csrf = await _as(ops, "ilze@helpline.example")
+    unchosen = await ops["client"].post(f"/console/ops/review/{lost}", data={"csrf": csrf, "intent": ""})
+    assert unchosen.status == 400 and await unchosen.text() == "Vispirms izvēlieties šīs ziņas nolūku."
+    refused = await ops["client"].post(f"/console/ops/review/{cry}", data={"csrf": csrf, "intent": "greet"})
+    assert refused.status == 400 and f"Ziņa {cry} tika uztverta kā krīze" in await refused.text()
+    assert "“nav krīze”" in await refused.text()
+
+
+async def test_the_export_per_language_is_named_so_that_nlu_data_reads_its_language(ops, tmp_path):
+    await _seed_one(ops, Msg("как передать посылку", intent="parcels_money", language="ru"), "person-5")
+    await _as(ops, OLGA)
+    page = await _search(ops)
+    assert 'href="/console/ops/export.yml?all=1&amp;lang=ru"' in page
+    answer = await ops["client"].get("/console/ops/export.yml", params={"all": "1", "lang": "ru"})
+    assert answer.status == 200
+    name = re.search(r'filename="([^"]+)"', answer.headers["Content-Disposition"])
+    assert name and "-ru-" in name.group(1)
+    saved = tmp_path / name.group(1)
+    saved.write_text(await answer.text(), encoding="utf-8")
+    loaded = load_examples(saved)
+    assert [(e.text, e.language) for e in loaded] == [("как передать посылку", "ru")]  # no Latvian in it
+    assert (await ops["client"].get("/console/ops/export.yml", params={"lang": "de"})).status == 400
 
 
 async def test_the_export_button_gives_redacted_rasa_yaml_and_is_audited(ops):

@@ -1,0 +1,67 @@
+"""A message about one booked session, on the person's own channel and in their language: the reminders,
+and the word that the helpline cancelled it.
+
+Outside a turn, like a reminder: the row goes to the outbox (as the bot's words, so an opted-out or blocked
+person gets nothing), and the running bot's outbox worker delivers it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import store
+from bot.bookings.service import parse_list
+from bot.db.models import Booking, Contact, Counsellor, Owner
+from flows.booking_text import session_params
+from flows.ports import BookingInfo
+from flows.texts import Texts
+
+
+async def tell_about_session(
+    session: AsyncSession,
+    *,
+    texts: Texts,
+    zone: ZoneInfo,
+    booking: Booking,
+    contact: Contact,
+    key: str,
+    button: tuple[str, str],
+    now: datetime,
+) -> int | None:
+    """Queue the text `key` about `booking` with one button (payload, label key); the outbox row's id.
+
+    None while a coordinator holds the person's chat: the outbox would drop the bot's words then, so the
+    caller keeps it for later (a reminder) or says a coordinator must tell them (a cancellation).
+    """
+    counsellor = await session.get(Counsellor, booking.counsellor_id)
+    assert counsellor is not None  # a foreign key
+    info = BookingInfo(
+        id=booking.id,
+        counsellor=counsellor.name,
+        languages=parse_list(counsellor.languages),
+        starts_at=booking.starts_at,
+        mode=booking.mode,
+        address=counsellor.address if booking.mode == "in_person" else None,
+        changeable_until=booking.starts_at,
+    )
+    conversation = await store.open_conversation(session, contact, now)
+    if conversation.owner == Owner.HUMAN:
+        return None
+    lang = contact.language or "lv"
+    params = session_params(texts, lang, info, zone)
+    entry = texts.entry(key, lang)
+    payload, label = button
+    return await store.enqueue(
+        session,
+        conversation=conversation,
+        contact=contact,
+        reply=store.QueuedReply(
+            texts.render(key, lang, params),
+            texts.render(key, lang, params, sms=True) if entry.sms else None,
+            [[payload, texts.label(label, lang)]],
+        ),
+        now=now,
+    )
