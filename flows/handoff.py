@@ -16,6 +16,11 @@ from nlu.taxonomy import FEELING_LOW
 
 LEAVE_QUEUE = "handoff:leave"
 HUMAN_HANDOFF = "human_handoff"
+# asked of someone waiting, these are answered at once with where they stand, never met with the pause's
+# silence: a person again, and their data erased ("gribu dzēst savus datus" after a crisis got nothing;
+# staff QA). Erasing is not done while they wait: it would take the hand-off, a crisis's too, from the
+# queue; the coordinator has the request and the status says so.
+ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, "delete_my_data"})
 AFTER_HOURS = "handoff"  # the flow that holds the out-of-hours choices while the person waits
 CALLBACK = "handoff:callback"
 LEAVE_MESSAGE = "handoff:message"
@@ -92,7 +97,7 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     told = state.slots.get(TOLD_AT)
     # asking for a person again, or for the menu ("0", "izvēlne": after a crisis the answer is where they
     # stand, with 116123): told at once, not met with silence inside the pause (QA, seventh pass)
-    asked = turn.parse.intent == HUMAN_HANDOFF or turn.payload == MENU
+    asked = turn.parse.intent in ASKED_WHILE_WAITING or turn.payload == MENU
     hurting = turn.parse.intent == FEELING_LOW  # "man ir ļoti smagi": never met with silence
     pause = TELL_AGAIN_AFTER_CRISIS if crisis else TELL_AGAIN_AFTER
     if not (asked or hurting) and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < pause:

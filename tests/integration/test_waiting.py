@@ -239,3 +239,21 @@ async def test_after_a_crisis_a_bare_number_or_the_menu_gets_where_they_stand_at
     await _say(app, "2")
     calls = app[keys.texts].render("faq.phone_calls", "lv")[:40]
     assert not any(reply.startswith(calls) for reply in await _new_replies(app, seen))
+
+
+async def test_after_a_crisis_asking_to_delete_ones_data_is_answered_at_once_and_the_crisis_stays_first(
+    make_app, clock
+):
+    """Staff QA: after the crisis reply, "gribu dzēst savus datus" got silence (inside the pause)."""
+    app = await make_app(classifier=FakeClassifier({"dzīvot": "crisis", "dzēst": "delete_my_data"}))
+    clock.current = MONDAY_MORNING
+    await _say(app, "negribu dzīvot")
+    clock.current += timedelta(seconds=30)
+    seen = len(await outbox(app))
+    await _say(app, "gribu dzēst savus datus")
+    (status,) = await _new_replies(app, seen)
+    assert status == app[keys.texts].render("handoff.still_waiting_crisis", "lv")
+    assert "nodota koordinatoram" in status and "116123" in status
+    (request,) = await handoffs(app)
+    assert request.status == "open" and request.priority == 0  # nothing erased while they wait
+    assert len(await transcript(app)) >= 2
