@@ -377,4 +377,5 @@ def _message(row: Any) -> OutboundMessage:
         buttons=tuple(Button(payload=p, label=label) for p, label in row.buttons or []),
         sms_text=row.sms_text,
         reply_context=row.reply_context,
+        label=row.label,
     )

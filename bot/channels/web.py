@@ -108,6 +108,8 @@ async def get_replies(request: web.Request) -> web.Response:
                     "id": r.id,
                     "text": r.text,
                     "buttons": [{"payload": p, "label": lb} for p, lb in r.buttons or []],
+                    # "Координатор" over a coordinator's words (the page marks them), None for the bot
+                    "label": r.label,
                 }
                 for r in rows
             ]
