@@ -67,5 +67,15 @@ async def test_zero_and_the_menu_word_send_the_menu_alone(sms: SmsHarness, lang:
 
 async def test_asking_for_help_in_words_still_gets_the_help_line(sms: SmsHarness):
     await _say(sms, "lv", FIRST["lv"])
-    help_line, menu = await _say(sms, "lv", "/help")  # "palīdzība", "ko tu proti?": how this works
+    help_line, menu = await _say(sms, "lv", "/help")  # "ko tu proti?", "kā tas strādā?"
     assert "STOP" in help_line.body and _main_menu(menu.body)
+
+
+@pytest.mark.parametrize(("lang", "most"), [("lv", 3), ("ru", 3), ("en", 2)])
+async def test_the_welcome_costs_one_segment_before_the_menu_and_says_how_to_stop(
+    sms: SmsHarness, lang: str, most: int
+):
+    welcome, menu = await _say(sms, lang, FIRST[lang])
+    assert welcome.num_segments == 1 and "STOP" in welcome.body, welcome.body
+    assert _main_menu(menu.body)
+    assert welcome.num_segments + menu.num_segments <= most

@@ -32,7 +32,7 @@ async def test_a_signed_sms_gets_its_reply_from_the_twilio_api_in_two_segments(s
     sent = await sms.deliver()
     assert [m.to for m in sent] == [PERSON, PERSON]  # greeting, then the numbered menu
     greeting, menu = sent
-    assert greeting.body.startswith("Sveiki!") and "konfidenciāla" in greeting.body
+    assert greeting.body.startswith("Sveiki!") and "konfidenciāl" in greeting.body and "STOP" in greeting.body
     assert menu.body.splitlines()[1:3] == ["1 Tikšanās", "2 Zvani"]
     assert all(count_segments(m.body).segments <= 2 and m.num_segments <= 2 for m in sent)
     assert sent[0].status_callback == PUBLIC_URL + "/webhooks/twilio/status"
