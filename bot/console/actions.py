@@ -36,6 +36,7 @@ from flows.state import ConversationState
 from flows.texts import Texts
 
 MAX_REPLY = 4000
+BACK_TO_BOT = "console.back_to_bot"  # with its SMS variant: the text and "0 Izvēlne" took 3 segments
 MAX_NOTE = 4000
 # hand back straight into one of these (the label is the console's own wording, translated where shown)
 HANDBACK_FLOWS = {
@@ -341,7 +342,9 @@ async def hand_back(
             conversation=conv,
             contact=contact,
             reply=store.QueuedReply(
-                texts.render("console.back_to_bot", lang), None, [["/help", texts.label("button.help", lang)]]
+                texts.render(BACK_TO_BOT, lang),
+                texts.render(BACK_TO_BOT, lang, sms=True) if texts.entry(BACK_TO_BOT, lang).sms else None,
+                [["/help", texts.label("button.help", lang)]],
             ),
             now=now,
         )
