@@ -64,7 +64,7 @@ def create_app(settings: Settings, overrides: Overrides | None = None) -> web.Ap
     app[keys.static_dir] = STATIC
     app[keys.senders] = dict(o.senders)
     app[keys.web_hub] = WebChatHub()
-    app[keys.senders].setdefault(Channel.WEB, WebSender(app[keys.web_hub]))
+    app[keys.senders].setdefault(Channel.WEB, WebSender())
     app[keys.metrics] = Metrics(settings.prometheus_multiproc_dir)
     app.cleanup_ctx.append(_db_context(migrate=o.migrate))
     # channels register their routes, their sender (into app[keys.senders]) and their lifetimes
@@ -139,6 +139,7 @@ def _pipeline_context(classifier: Classifier | None) -> Callable[[web.Applicatio
             lease=timedelta(seconds=settings.outbox_lease_seconds),
             metrics=metrics,
             on_sent={Channel.WEB: web_reply_sent},
+            delivered={Channel.WEB: app[keys.web_hub].notify},
         )
         app[keys.pipeline] = Pipeline(
             sessionmaker=app[keys.sessionmaker],

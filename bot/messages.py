@@ -65,3 +65,12 @@ class OutboundMessage:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     sms_text: str | None = None  # the short variant for SMS, when the text has one
     reply_context: str | None = None
+    label: str | None = None  # who writes ("Koordinators"), shown above the text; None for the bot
+
+
+def labelled(text: str, label: str | None) -> str:
+    """The text as a channel without styling shows it: the label on a line of its own above the words.
+
+    A person must see when a coordinator, not the bot, writes (channels QA); one line costs the same as a
+    space by SMS and keeps the words as they were typed."""
+    return f"{label}:\n{text}" if label else text

@@ -89,6 +89,7 @@ QUEUE_PLAN = select(
 
 
 OnSent = Callable[[AsyncSession, int | None], Awaitable[None]]  # (the mark's session, conversation id)
+Delivered = Callable[[], Awaitable[None]]
 
 
 def backoff(attempts: int) -> float:
@@ -107,6 +108,7 @@ class OutboxWorker:
         lease: timedelta = LEASE,
         metrics: Metrics | None = None,
         on_sent: Mapping[Channel, OnSent] | None = None,
+        delivered: Mapping[Channel, Delivered] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.senders = senders
@@ -117,6 +119,9 @@ class OutboxWorker:
         self.metrics = metrics or Metrics()
         # per channel, run in the transaction that marks one of its rows sent (e.g. NOTIFY other workers)
         self.on_sent: Mapping[Channel, OnSent] = on_sent or {}
+        # per channel, run once a row's "sent" is committed: the web chat's pages in this process read the
+        # row then (woken by its sender, they looked before the mark and waited a whole long poll)
+        self.delivered: Mapping[Channel, Delivered] = delivered or {}
         self._wake = asyncio.Event()
         self._marks = MarkRecorder(self._write_marks)
         self._away = False  # the last claim found the database away
@@ -240,6 +245,8 @@ class OutboxWorker:
         else:
             await self._marks.record(Mark(item, OutboxStatus.SENT, provider_id=provider_id))
             self.metrics.delivered(str(message.channel))
+            if (tell := self.delivered.get(message.channel)) is not None:
+                await tell()
 
     async def _write_marks(self, marks: list[Mark]) -> None:
         """Record what became of a group of deliveries, in one transaction.
@@ -377,4 +384,5 @@ def _message(row: Any) -> OutboundMessage:
         buttons=tuple(Button(payload=p, label=label) for p, label in row.buttons or []),
         sms_text=row.sms_text,
         reply_context=row.reply_context,
+        label=row.label,
     )

@@ -38,6 +38,7 @@ from flows.texts import Texts
 from nlu.parse import FALLBACK, Classifier, Parse
 from nlu.rules import CRISIS, Rules, rules_of
 
+_HELP = "help"  # the intent of the menu words (nlu/rules.yml), and of "what can you do?"
 log = logging.getLogger(__name__)
 
 # kinds we cannot read: answered from content, never classified
@@ -293,7 +294,9 @@ class Pipeline:
             confidence=parse.confidence,
             language=parse.language,
         )
-        user_turn = UserTurn(text=msg.text, parse=parse, payload=payload)
+        # "izvēlne" typed asks for what "0" shows (only the rules know the menu words)
+        menu_word = payload is None and parse.intent == _HELP and self.rules.asks_for_menu(msg.text)
+        user_turn = UserTurn(text=msg.text, parse=parse, payload=payload, menu_word=menu_word)
         if conversation.owner == Owner.HUMAN:
             # no step runs under a coordinator (step and step_waiting do this themselves), yet what the
             # bot says after the hand-back follows the language they now write

@@ -276,6 +276,7 @@ class QueuedReply:
     buttons: list[list[str]]
     author: str = Author.BOT
     reply_context: str | None = None
+    label: str | None = None  # who writes, shown with the text (a coordinator's words; bot/console/label.py)
 
 
 # Core, built once: through the ORM's unit of work these rows cost about a fifth of a saturated worker
@@ -343,6 +344,7 @@ async def write_turns(session: AsyncSession, turns: Sequence[TurnRows], now: dat
             "sms_text": reply.sms_text,
             "buttons": reply.buttons,
             "reply_context": reply.reply_context,
+            "label": reply.label,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.faq import FOLLOW_UPS, intent_button, menu_buttons
-from flows.ports import FlowContext
+from flows.ports import SMS, FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 
 # what a guess may offer back: the topics, each with a button label in every language. A list of what not
@@ -47,6 +47,12 @@ async def greet(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> T
 
 
 async def help_menu(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    """How this works, then the menu; by SMS, "0" or a menu word gets the menu alone.
+
+    Every "0" by SMS sent the help line (two segments) before the menu (two more): the person asked for the
+    menu, which says what to send, and the help line stays for who asks how this works (channels QA)."""
+    if ctx.channel == SMS and (turn.payload == MENU or turn.menu_word):
+        return menu(state)
     replies = (Reply("help"), Reply("menu.main", buttons=menu_buttons()))
     return Turn(replies, state.leave(), "help")
 

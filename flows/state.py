@@ -82,6 +82,7 @@ class UserTurn:
     text: str
     parse: Parse
     payload: str | None = None  # a button press or a number that picked one
+    menu_word: bool = False  # only a menu word ("izvēlne", "меню", "menu"): what "0" asks for, in words
 
 
 @dataclass(frozen=True, slots=True)

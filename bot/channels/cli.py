@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.messages import OutboundMessage
+from bot.messages import OutboundMessage, labelled
 
 
 def numbered(message: OutboundMessage) -> str:
     """The reply text followed by its choices, one numbered line each (as on SMS)."""
-    lines = [message.text]
+    lines = [labelled(message.text, message.label)]
     if message.buttons:
         lines.append("")
         lines.extend(f"{n}. {b.label}" for n, b in enumerate(message.buttons, start=1))

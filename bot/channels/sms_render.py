@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.channels.sms_keywords import SENSITIVE_STEMS, fold
 from bot.channels.sms_segments import MAX_SEGMENTS, count_segments, gsm_friendly
-from bot.messages import Button, OutboundMessage
+from bot.messages import Button, OutboundMessage, labelled
 from flows.conversation import MENU
 from flows.texts import Texts
 
@@ -55,7 +55,7 @@ class SmsRenderer:
         return self.render_detail(message).body
 
     def render_detail(self, message: OutboundMessage) -> RenderedSms:
-        text = (message.sms_text or message.text).strip()
+        text = labelled((message.sms_text or message.text).strip(), message.label)
         numbered = list(enumerate(message.buttons, start=1))
         menu = [f"0 {self.label(b)}" for _, b in numbered if b.payload == MENU_PAYLOAD][:1]
         options = [(n, f"{n} {self.label(b)}") for n, b in numbered if b.payload != MENU_PAYLOAD]
@@ -80,3 +80,15 @@ def indiscreet(text: str, preview: int = PREVIEW) -> str | None:
     """
     shown = fold(text[: preview + max(len(stem) for stem in SENSITIVE_STEMS) - 1])
     return next((stem for stem in SENSITIVE_STEMS if fold(stem) in shown), None)
+
+
+def shows_label(label: str, text: str, *, owed: bool, max_segments: int = MAX_SEGMENTS) -> bool:
+    """Whether the SMS of a coordinator's `text` (no buttons) carries its label.
+
+    Each segment costs the helpline money and fills a push-button phone, so the label goes where it costs
+    nothing; and where the person has not yet been told since the take-over that a coordinator writes
+    (`owed`), also at the price of a segment, as long as the SMS stays within `max_segments`.
+    """
+    alone = count_segments(gsm_friendly(text.strip())).segments
+    with_label = count_segments(gsm_friendly(labelled(text.strip(), label))).segments
+    return with_label <= alone or (owed and with_label <= max_segments)

@@ -27,7 +27,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels.base import RecipientGone, SendError
 from bot.channels.telegram_bot import HelplineBot
 from bot.channels.telegram_updates import CHOSEN, CallbackContext
-from bot.messages import Button, OutboundMessage
+from bot.messages import Button, OutboundMessage, labelled
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ class TelegramSender:
             await self._acknowledge(CallbackContext.decode(message.reply_context))
             progress.acknowledged = True
         if not progress.parts:
-            progress.parts = split_text(message.text)
+            progress.parts = split_text(labelled(message.text, message.label))
         markup = keyboard(message.buttons)
         try:
             for index in range(progress.parts_sent, len(progress.parts)):

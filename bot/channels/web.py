@@ -23,29 +23,37 @@ LONG_POLL_SECONDS = 20.0
 
 
 class WebChatHub:
-    """Wakes long-polling pages when a reply for them is delivered (in this process)."""
+    """Wakes long-polling pages when a reply for them is delivered (in this process).
+
+    `generation` counts the wake-ups: a page that read the table at generation g and then waits with
+    `since=g` returns at once if a reply was delivered while it was reading, instead of missing that wake-up
+    and waiting the whole long poll."""
 
     def __init__(self) -> None:
         self._changed = asyncio.Condition()
+        self.generation = 0
 
     async def notify(self) -> None:
         async with self._changed:
+            self.generation += 1
             self._changed.notify_all()
 
-    async def wait(self, seconds: float) -> None:
+    async def wait(self, seconds: float, since: int | None = None) -> None:
         async with self._changed:
+            if since is not None and since != self.generation:
+                return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), seconds)
 
 
 class WebSender:
-    """Delivery for the web chat is the row itself becoming 'sent'; the page reads it back."""
+    """Delivery for the web chat is the row itself becoming 'sent'; the page reads it back.
 
-    def __init__(self, hub: WebChatHub) -> None:
-        self.hub = hub
+    The pages are woken once the row is marked sent (OutboxWorker's `delivered`, WebChatHub.notify), not
+    from here: woken now, a page looked before the mark, found nothing and waited a whole long poll
+    (20 s) for a reply that was already there."""
 
     async def send(self, message: OutboundMessage) -> str:
-        asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self.hub.notify()))
         return f"web-{message.outbox_id}"
 
 
@@ -96,11 +104,13 @@ async def post_message(request: web.Request) -> web.Response:
 async def get_replies(request: web.Request) -> web.Response:
     user = _user(request, request.query.get("user"))
     after = query_id(request, "after", 0) or 0
+    hub = request.app[keys.web_hub]
     for attempt in range(2):
+        seen = hub.generation
         rows = await _sent_after(request, user, after)
         if rows or attempt:
             break
-        await request.app[keys.web_hub].wait(LONG_POLL_SECONDS)
+        await hub.wait(LONG_POLL_SECONDS, since=seen)
     return web.json_response(
         {
             "messages": [
@@ -108,6 +118,8 @@ async def get_replies(request: web.Request) -> web.Response:
                     "id": r.id,
                     "text": r.text,
                     "buttons": [{"payload": p, "label": lb} for p, lb in r.buttons or []],
+                    # "Координатор" over a coordinator's words (the page marks them), None for the bot
+                    "label": r.label,
                 }
                 for r in rows
             ]

@@ -18,6 +18,7 @@ from bot import store
 from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff
 from bot.console.i18n import N_
+from bot.console.label import coordinator_label
 from bot.db.models import (
     AuditEvent,
     Author,
@@ -35,6 +36,7 @@ from flows.state import ConversationState
 from flows.texts import Texts
 
 MAX_REPLY = 4000
+BACK_TO_BOT = "console.back_to_bot"  # with its SMS variant: the text and "0 Izvēlne" took 3 segments
 MAX_NOTE = 4000
 # hand back straight into one of these (the label is the console's own wording, translated where shown)
 HANDBACK_FLOWS = {
@@ -257,9 +259,11 @@ async def reply(
     text: str,
     now: datetime,
     *,
+    texts: Texts,
     once: str | None = None,
 ) -> int:
-    """The coordinator's words go out on the person's own channel, through the outbox (its row's id).
+    """The coordinator's words go out on the person's own channel, through the outbox (its row's id),
+    labelled as a coordinator's in the conversation's language (bot/console/label.py).
 
     `once` is the reply form's one-time token: the same form sent twice is sent once (AlreadyDone).
     It is spent only if the reply goes out (a refusal rolls the transaction back).
@@ -274,16 +278,21 @@ async def reply(
         session, ONCE_CHANNEL, f"reply:{staff.session_id}:{once}", now
     ):
         raise AlreadyDone
-    await _require_owner(session, staff, found, admin_may=False)
-    if found.contact.opted_out or found.contact.blocked:
+    request = await _require_owner(session, staff, found, admin_may=False)
+    contact = found.contact
+    if contact.opted_out or contact.blocked:
         raise ActionRefused(
             N_("The person has stopped messages from us (STOP or blocked); nothing can be sent.")
         )
+    lang = ConversationState.from_json(found.conversation.state).lang or contact.language or "lv"
+    label = await coordinator_label(
+        session, texts=texts, contact=contact, request=request, text=text, lang=lang
+    )
     outbox_id = await store.enqueue(
         session,
         conversation=found.conversation,
-        contact=found.contact,
-        reply=store.QueuedReply(text, None, [], author=Author.COORDINATOR),
+        contact=contact,
+        reply=store.QueuedReply(text, None, [], author=Author.COORDINATOR, label=label),
         now=now,
     )
     found.conversation.updated_at = now
@@ -333,7 +342,9 @@ async def hand_back(
             conversation=conv,
             contact=contact,
             reply=store.QueuedReply(
-                texts.render("console.back_to_bot", lang), None, [["/help", texts.label("button.help", lang)]]
+                texts.render(BACK_TO_BOT, lang),
+                texts.render(BACK_TO_BOT, lang, sms=True) if texts.entry(BACK_TO_BOT, lang).sms else None,
+                [["/help", texts.label("button.help", lang)]],
             ),
             now=now,
         )

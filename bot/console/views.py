@@ -290,7 +290,13 @@ async def _act(request: web.Request, action: str, form: dict[str, str]) -> None:
             once = form.get(ONCE_FIELD, "")
             text = form.get("text", "")
             await actions.reply(
-                session, staff, conversation_id, text, now, once=once if _ONCE.match(once) else None
+                session,
+                staff,
+                conversation_id,
+                text,
+                now,
+                texts=request.config_dict[keys.texts],
+                once=once if _ONCE.match(once) else None,
             )
         elif action == "note":
             await actions.add_note(session, staff, conversation_id, form.get("text", ""), now)

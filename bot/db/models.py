@@ -172,6 +172,9 @@ class OutboxItem(Base):
     sms_text: Mapped[str | None] = mapped_column(Text)
     buttons: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     reply_context: Mapped[str | None] = mapped_column(String(128))
+    # who writes, shown with the text on the person's channel: a coordinator's words, in the conversation's
+    # language (never their name); None for the bot (migration 0012)
+    label: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column()

@@ -13,14 +13,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot import keys
 from bot.app import Overrides, create_app
 from bot.settings import Settings
 from tests.e2e.test_console_browser import ARGS, CHROMIUM
 from tests.factories import transcript
 from tests.fakes import FakeClassifier
+from tests.web.console_support import ANNA, add_staff, login
 
 playwright_api = pytest.importorskip("playwright.async_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
@@ -93,3 +96,37 @@ async def test_a_message_not_yet_taken_is_still_sent_after_a_reload(server: Test
         await page.locator(".msg.me", has_text="Sveiki").wait_for()  # still shown as theirs
         await page.locator(".msg.bot").first.wait_for(timeout=20_000)
     assert await _said(server) == ["Sveiki"]
+
+
+async def test_a_coordinators_reply_is_marked_as_a_coordinators_on_the_page(server: TestServer):
+    """Channels QA: taken over in the console, the coordinator's reply looked exactly like the bot's."""
+    app = server.app
+    await add_staff(app, ANNA, "coordinator", "Anna")
+    label = app[keys.texts].render("console.label", "lv")
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = await (await browser.new_context(locale="lv-LV")).new_page()
+            await page.goto(f"http://127.0.0.1:{server.port}/")
+            await page.fill("#text", "gribu runāt ar cilvēku")
+            await page.press("#text", "Enter")
+            await page.locator(".msg.bot").first.wait_for(timeout=20_000)
+            (conversation,) = {e.conversation_id for e in await transcript(app)}
+            jar = aiohttp.CookieJar(unsafe=True)  # the console's cookies, on 127.0.0.1
+            base = str(server.make_url("/"))
+            async with aiohttp.ClientSession(base_url=base, cookie_jar=jar) as coordinator:
+                csrf = await login(coordinator, ANNA)
+                path = f"/console/conversations/{conversation}"
+                assert (await coordinator.post(f"{path}/claim", data={"csrf": csrf})).status == 200
+                reply = {"csrf": csrf, "text": "Labdien! Esmu no koordinatoru komandas."}
+                assert (await coordinator.post(f"{path}/reply", data=reply)).status == 200
+            theirs = page.locator(".msg.coordinator")
+            await theirs.wait_for(timeout=20_000)
+            assert await theirs.locator(".who").text_content() == label
+            assert (await theirs.text_content() or "").endswith("Labdien! Esmu no koordinatoru komandas.")
+            bot = page.locator(".msg.bot:not(.coordinator)").first
+            assert await bot.locator(".who").count() == 0
+            background = "el => getComputedStyle(el).backgroundColor"
+            assert await theirs.evaluate(background) != await bot.evaluate(background)
+        finally:
+            await browser.close()

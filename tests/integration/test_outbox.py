@@ -286,3 +286,24 @@ async def test_a_claim_reads_only_the_waiting_replies_however_many_were_sent(mak
         assert re.search(probe, plan), plan
     else:
         assert re.search(r"USING (COVERING )?INDEX ix_outbox_waiting\b", plan), plan
+
+
+async def test_a_channel_hears_of_a_delivery_once_its_row_reads_as_sent(make_app, sender: FakeSender, clock):
+    """The web chat's pages read sent rows back: woken as the reply was handed over, before it was marked
+    sent, a page found nothing and waited a whole long poll (20 s) for a reply already there (channels QA)."""
+    app = await make_app()
+    seen: list[list[str]] = []
+
+    async def delivered() -> None:
+        seen.append([row.status for row in await outbox(app)])
+
+    worker = OutboxWorker(
+        sessionmaker=app[keys.sessionmaker],
+        senders={Channel.CLI: sender},
+        clock=clock,
+        batch=8,
+        delivered={Channel.CLI: delivered},
+    )
+    await app[keys.pipeline].handle(inbound("kā var satikt vīru?"))
+    assert await worker.drain() == 1
+    assert seen == [["sent"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,11 +23,13 @@ from bot import keys
 from bot.channels.sms_help import HELP_KEY, NAME_KEY
 from bot.channels.sms_render import PREVIEW, SmsRenderer, indiscreet
 from bot.channels.sms_segments import MAX_SEGMENTS, count_segments, gsm_friendly
+from bot.console.label import LABEL_KEY
 from bot.db.models import OutboxItem
 from bot.messages import Button, Channel, OutboundMessage
 from bot.pipeline import _KIND_REPLIES
 from flows import booking_steps, faq, handoff
 from flows.booking_text import day_label, day_short
+from flows.conversation import MENU
 from flows.ports import FlowContext, HandoffTicket
 from flows.registry import FLOWS
 from flows.state import ConversationState, Reply, UserTurn
@@ -496,3 +498,25 @@ def test_booking_choices_fit_whole_with_the_most_options_and_the_longest_days(la
     menu = Button("/help", texts.label("button.help", lang))
     rendered = renderer.render_detail(_message(texts, lang, "faq.psych_info", (*follow_ups, menu)))
     assert offered[0] == "book_counselling" and 1 in rendered.shown, rendered.body
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_what_the_console_sends_fits_in_two_segments_a_canned_reply_with_its_label(lang: str):
+    """Taking over, handing back and the canned replies reach the person by SMS too (bot/console/): the
+    hand-back ran to 3 segments with its "0 Izvēlne", and the Latvian canned booking offer too."""
+    texts = Texts.load()
+    renderer = SmsRenderer(texts)
+    menu = (Button(MENU, texts.label("button.help", lang)),)  # what bot.console.actions.hand_back offers
+    label = texts.render(LABEL_KEY, lang)
+    sent = {
+        "console.joined": _message(texts, lang, "console.joined", ()),
+        "console.back_to_bot": _message(texts, lang, "console.back_to_bot", menu),
+    }
+    for key in texts.entries[lang]:
+        if key.startswith("console.canned."):  # a coordinator's first reply: with the label
+            sent[key] = replace(_message(texts, lang, key, ()), sms_text=None, label=label)
+    bodies = {key: renderer.render(message) for key, message in sent.items()}
+    assert bodies["console.back_to_bot"].endswith(f"\n0 {renderer.label(menu[0])}")
+    too_long = {key: body for key, body in bodies.items() if count_segments(body).segments > MAX_SEGMENTS}
+    assert too_long == {}
+    assert [key for key, body in bodies.items() if indiscreet(body)] == []

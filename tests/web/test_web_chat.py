@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from bot import keys
 from bot.app import Overrides, create_app
+from bot.channels.web import LONG_POLL_SECONDS, WebChatHub
 from bot.settings import Settings
 from tests.fakes import FakeClassifier
 
@@ -77,3 +79,27 @@ async def test_a_reply_cursor_beyond_the_databases_range_is_a_bad_request(aiohtt
     client = await client_for(aiohttp_client, settings, clock)
     answer = await client.get(f"/api/chat/replies?user={USER}&after=99999999999999999999")
     assert answer.status == 400 and "after" in await answer.text()
+
+
+async def test_a_page_waiting_for_replies_gets_one_as_soon_as_it_is_sent(aiohttp_client, settings, clock):
+    """Channels QA: a page long-polling for replies was woken when the outbox handed the reply over, read
+    the table before the reply was marked sent, found nothing and waited the whole long poll (20 s)."""
+    app = create_app(
+        settings, Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False)
+    )
+    client = await aiohttp_client(app)
+    waiting = asyncio.create_task(client.get(f"/api/chat/replies?user={USER}&after=0"))
+    await asyncio.sleep(0.3)  # the page is waiting for a reply
+    sent = await client.post("/api/chat/messages", json={"user": USER, "text": "kā var satikt vīru?"})
+    assert sent.status == 200
+    await app[keys.outbox].drain()
+    (answer,) = (await (await asyncio.wait_for(waiting, 5)).json())["messages"]  # no second poll needed
+    assert "48" in answer["text"]
+
+
+async def test_a_reply_delivered_while_a_page_reads_the_table_still_wakes_it():
+    """The page reads, finds nothing, then waits: a reply delivered in between must not be missed."""
+    hub = WebChatHub()
+    seen = hub.generation  # the page reads the table
+    await hub.notify()  # meanwhile a reply is marked sent
+    await asyncio.wait_for(hub.wait(LONG_POLL_SECONDS, since=seen), 1)  # returns at once

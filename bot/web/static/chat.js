@@ -20,10 +20,17 @@
     document.getElementById("send").setAttribute("aria-label", words.send);
   }
 
-  function show(text, who, buttons) {
+  // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now
+  function show(text, who, buttons, label) {
     const div = document.createElement("div");
     div.className = "msg " + who;
-    div.textContent = text;
+    if (label) {
+      const name = document.createElement("div");
+      name.className = "who";
+      name.textContent = label;
+      div.appendChild(name);
+    }
+    div.appendChild(document.createTextNode(text));
     if (buttons && buttons.length) {
       const row = document.createElement("div");
       row.className = "choices";
@@ -90,7 +97,7 @@
         const r = await fetch("/api/chat/replies?user=" + user + "&after=" + after);
         const data = await r.json();
         for (const m of data.messages) {
-          show(m.text, "bot", m.buttons);
+          show(m.text, m.label ? "bot coordinator" : "bot", m.buttons, m.label);
           after = Math.max(after, m.id);
         }
         sessionStorage.setItem("helpline-after", String(after));
