@@ -32,6 +32,14 @@ from sqlalchemy.types import TypeDecorator
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
+# The table option of every table whose rows are deleted (erasure, retention) and whose ids staff see or
+# the audit log names. SQLite gives a plain INTEGER PRIMARY KEY the largest id plus one, so a deleted
+# largest id was given again: an erased person's contact, conversation and message ids went to the next
+# person, with the audit lines and console links that named them. AUTOINCREMENT never gives an id twice
+# (PostgreSQL's identity never did). Migration 0013 rebuilds these tables on existing SQLite databases;
+# tests/integration/test_migrations.py keeps its list and these models the same.
+NEVER_REUSED: dict[str, Any] = {"sqlite_autoincrement": True}
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware (UTC) datetimes out, on SQLite too, which would drop the offset."""
@@ -105,7 +113,7 @@ class Contact(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column()
-    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_contacts_identity"),)
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_contacts_identity"), NEVER_REUSED)
 
 
 class Conversation(Base):
@@ -126,6 +134,7 @@ class Conversation(Base):
             sqlite_where=text("owner != 'closed'"),
             postgresql_where=text("owner != 'closed'"),
         ),
+        NEVER_REUSED,
     )
 
 
@@ -156,6 +165,7 @@ class TranscriptEntry(Base):
     __table_args__ = (
         Index("ix_transcript_created_at", "created_at"),
         Index("ix_transcript_intent", "intent", "id"),  # an intent's messages, newest first
+        NEVER_REUSED,
     )
 
 
@@ -198,6 +208,7 @@ class OutboxItem(Base):
         Index("ix_outbox_conversation", "conversation_id", "id"),
         # Twilio's delivery reports find their row by the message SID (bot/channels/sms_status.py)
         Index("ix_outbox_provider_message_id", "provider_message_id"),
+        NEVER_REUSED,
     )
 
 
@@ -228,7 +239,7 @@ class HandoffRequest(Base):
     claimed_at: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(String(32))
     out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    __table_args__ = (Index("ix_handoff_queue", "status", "priority", "created_at"),)
+    __table_args__ = (Index("ix_handoff_queue", "status", "priority", "created_at"), NEVER_REUSED)
 
 
 class AuditEvent(Base):
@@ -240,6 +251,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = NEVER_REUSED
 
 
 # --- coordinators' console (migration 0003) ---
@@ -302,6 +314,7 @@ class HandoffNote(Base):
     staff_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = NEVER_REUSED
 
 
 class CallbackRequest(Base):
@@ -319,7 +332,7 @@ class CallbackRequest(Base):
     created_at: Mapped[datetime] = mapped_column()
     done_at: Mapped[datetime | None] = mapped_column()
     done_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("staff.id", ondelete="SET NULL"))
-    __table_args__ = (Index("ix_callbacks_status", "status", "created_at"),)
+    __table_args__ = (Index("ix_callbacks_status", "status", "created_at"), NEVER_REUSED)
 
 
 # --- operators (migration 0004) ---
@@ -430,6 +443,7 @@ class Booking(Base):
             postgresql_where=text("status = 'booked'"),
         ),
         Index("ix_bookings_starts", "status", "starts_at"),
+        NEVER_REUSED,
     )
 
 
@@ -461,4 +475,5 @@ class Reminder(Base):
     __table_args__ = (
         UniqueConstraint("booking_id", "kind", name="uq_reminders_booking_kind"),
         Index("ix_reminders_due", "status", "due_at"),
+        NEVER_REUSED,
     )

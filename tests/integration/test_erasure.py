@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import func, select, text
@@ -24,6 +25,7 @@ from bot.db.models import (
     SessionQuota,
     TranscriptEntry,
 )
+from bot.retention import pseudonym
 from bot.search import SearchQuery, search
 from tests import ops_data
 from tests.factories import inbound
@@ -35,16 +37,18 @@ PER_PERSON = (
 )  # fmt: skip
 
 
-async def _talk_and_enrich(app: web.Application) -> int:
+async def _talk_and_enrich(app: web.Application, user: str = "person-1") -> int:
     """A person who wrote, was handed off, got notes, a call-back, a booking with reminders, a quota."""
     pipeline = app[keys.pipeline]
-    await pipeline.handle(inbound("kā var satikt vīru Jānis Olaines cietumā? 26123456"))
-    await pipeline.handle(inbound("paldies"))
+    await pipeline.handle(inbound("kā var satikt vīru Jānis Olaines cietumā? 26123456", user=user))
+    await pipeline.handle(inbound("paldies", user=user))
     await app[keys.outbox].drain()
     now = app[keys.clock]()
     async with app[keys.sessionmaker]() as session, session.begin():
-        contact = (await session.execute(select(Contact))).scalar_one()
-        conversation = (await session.execute(select(Conversation))).scalar_one()
+        contact = (await session.execute(select(Contact).where(Contact.external_id == user))).scalar_one()
+        conversation = (
+            await session.execute(select(Conversation).where(Conversation.contact_id == contact.id))
+        ).scalar_one()
         session.add(
             HandoffRequest(
                 conversation_id=conversation.id, priority=10, reason="asked", status="closed", created_at=now
@@ -103,6 +107,46 @@ async def test_delete_my_data_flow_erases_everything(make_app, sender):
     await _assert_nothing_left(app)
     await app[keys.outbox].drain()
     assert sender.sent[-1].recipient_id == "person-1"  # and it still arrives
+
+
+# every row of a person whose id staff see (console links, "Person 5", message numbers) or the audit log names
+SHOWN_IDS = (
+    Contact, Conversation, TranscriptEntry, HandoffRequest, HandoffNote, CallbackRequest, Booking, Reminder,
+    OutboxItem,
+)  # fmt: skip
+
+
+async def _ids(app: web.Application, model: type[Any]) -> list[int]:
+    async with app[keys.sessionmaker]() as session:
+        return list((await session.execute(select(model.id).order_by(model.id))).scalars())
+
+
+async def test_the_next_person_never_gets_an_erased_persons_ids(make_app):
+    """Staff QA (privacy): on SQLite, after "delete my data" the next new person got the erased person's
+    contact, conversation and message ids, so the erasure's audit line (a hash of channel and contact id)
+    and every `conversation:1` or `transcript:3` audit line, and a console link kept for the erased person,
+    named the new person instead."""
+    app = await make_app()
+    await _talk_and_enrich(app, "person-1")
+    erased_ids = {model: await _ids(app, model) for model in SHOWN_IDS}
+    pipeline = app[keys.pipeline]
+    await pipeline.handle(inbound("dzēsiet manus datus"))
+    await app[keys.outbox].drain()
+    await pipeline.handle(inbound("jā", payload="erase:yes"))
+    await _assert_nothing_left(app)
+    await app[keys.outbox].drain()
+
+    new_contact_id = await _talk_and_enrich(app, "person-2")
+    for model in SHOWN_IDS:
+        now_ids = await _ids(app, model)
+        assert erased_ids[model] and now_ids, model.__name__
+        assert min(now_ids) > max(erased_ids[model]), (model.__name__, erased_ids[model], now_ids)
+    async with app[keys.sessionmaker]() as session:
+        erased = (
+            await session.execute(select(AuditEvent).where(AuditEvent.action == "erase_contact"))
+        ).scalar_one()
+        newcomer = await session.get(Contact, new_contact_id)
+    assert newcomer is not None and erased.subject != pseudonym(newcomer)
 
 
 async def test_staff_erasure_is_the_same_and_audited_with_the_actor(make_app):

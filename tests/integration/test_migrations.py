@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -239,5 +241,222 @@ async def test_the_bot_answers_migration_reindexes_without_them_and_back(db_url:
         assert sorted(await found("vēlreiz", all_rows=True)) == [7, 8]  # every row again
         await upgrade(engine)
         assert await is_current(engine)
+    finally:
+        await engine.dispose()
+
+
+# --- 0013: on SQLite an id once given is never given again (AUTOINCREMENT, tables rebuilt) ---
+
+_BEFORE_0013 = "0012"
+_T0 = "'2026-12-06 10:00:00'"
+_SEED_0013 = (
+    "INSERT INTO staff (id, email, name, role, password_hash, active, created_at)"
+    f" VALUES (1, 'anna@example.lv', 'Anna', 'coordinator', 'x', true, {_T0})",
+    "INSERT INTO contacts (id, channel, external_id, opted_out, blocked, created_at) VALUES"
+    f" (1, 'web', 'person-a', false, false, {_T0}), (2, 'sms', 'person-b', false, false, {_T0}),"
+    f" (3, 'telegram', 'person-c', false, false, {_T0})",
+    "INSERT INTO conversations (id, contact_id, owner, state, crisis, created_at, updated_at) VALUES"
+    f" (1, 1, 'human', '{{}}', false, {_T0}, {_T0}), (2, 2, 'closed', '{{}}', true, {_T0}, {_T0}),"
+    f" (3, 3, 'waiting', '{{}}', false, {_T0}, {_T0})",
+    "INSERT INTO outbox (id, conversation_id, contact_id, channel, recipient_id, author, text, buttons,"
+    " status, attempts, next_attempt_at, created_at, label) VALUES"
+    f" (1, 1, 1, 'web', 'person-a', 'bot', 'Labdien', '[]', 'pending', 0, {_T0}, {_T0}, NULL),"
+    f" (2, 1, 1, 'web', 'person-a', 'bot', 'Tikšanās reizi mēnesī', '[]', 'sent', 1, {_T0}, {_T0}, NULL),"
+    f" (3, NULL, NULL, 'sms', 'person-gone', 'system', 'Dzēsts', '[]', 'pending', 0, {_T0}, {_T0}, NULL),"
+    f" (4, 3, 3, 'telegram', 'person-c', 'coordinator', 'Piezvanīšu rīt', '[]', 'sent', 1, {_T0}, {_T0},"
+    " 'Koordinators')",
+    "INSERT INTO transcript (id, conversation_id, direction, author, kind, text, outbox_id, created_at)"
+    " VALUES"
+    f" (1, 1, 'in', 'person', 'text', 'Kad varēs satikt vīru?', NULL, {_T0}),"
+    f" (2, 1, 'out', 'bot', 'text', 'Tikšanās reizi mēnesī', 2, {_T0}),"
+    f" (3, 2, 'in', 'person', 'text', 'Ещё раз про посылку', NULL, {_T0}),"
+    f" (4, 3, 'out', 'coordinator', 'text', 'Piezvanīšu rīt', 4, {_T0})",
+    "INSERT INTO handoff_requests (id, conversation_id, priority, reason, status, created_at, claimed_by,"
+    f" out_of_hours) VALUES (1, 1, 10, 'asked', 'claimed', {_T0}, 1, false),"
+    f" (2, 3, 0, 'crisis', 'open', {_T0}, NULL, true)",
+    "INSERT INTO handoff_notes (id, conversation_id, staff_id, text, created_at)"
+    f" VALUES (1, 1, 1, 'zvanīt', {_T0})",
+    "INSERT INTO callback_requests (id, conversation_id, phone, preferred_time, status, created_at, done_by)"
+    f" VALUES (1, 2, '+37120000000', 'rīt', 'done', {_T0}, 1)",
+    "INSERT INTO counsellors (id, name, languages, modes, session_minutes, buffer_minutes, active,"
+    f" calendar_token, created_at) VALUES (1, 'Ilze', 'lv', 'phone', 50, 10, true, 'token-1', {_T0})",
+    "INSERT INTO availability_rules (id, counsellor_id, weekday, starts, ends)"
+    " VALUES (1, 1, 1, '09:00:00', '12:00:00')",
+    "INSERT INTO bookings (id, counsellor_id, contact_id, starts_at, ends_at, mode, status, created_at)"
+    " VALUES"
+    f" (1, 1, 1, '2026-12-08 09:00:00', '2026-12-08 09:50:00', 'phone', 'booked', {_T0}),"
+    f" (2, 1, 2, '2026-12-08 09:00:00', '2026-12-08 09:50:00', 'phone', 'cancelled', {_T0})",
+    "INSERT INTO booking_reminders (id, booking_id, kind, due_at, status) VALUES"
+    " (1, 1, '24h', '2026-12-07 09:00:00', 'pending')",
+    f"INSERT INTO session_quotas (contact_id, sessions, updated_at) VALUES (1, 3, {_T0})",
+    # ids given once and named in the audit log, whose rows are gone (erased or purged before 0013)
+    "INSERT INTO audit_log (id, actor, action, subject, created_at) VALUES"
+    f" (1, 'staff:1', 'conversation.view', 'conversation:40', {_T0}),"
+    f" (2, 'staff:1', 'review.confirm', 'transcript:90', {_T0}),"
+    f" (3, 'person', 'erase_contact', 'contact:0123456789abcdef', {_T0})",
+)
+_TABLES_0013 = (
+    "staff", "contacts", "conversations", "outbox", "transcript", "handoff_requests", "handoff_notes",
+    "callback_requests", "counsellors", "availability_rules", "availability_exceptions", "bookings",
+    "booking_reminders", "session_quotas", "audit_log", "console_sessions", "console_login_failures",
+    "processed_inbound", "job_runs",
+)  # fmt: skip
+
+
+async def _every_row(engine: AsyncEngine) -> dict[str, list[tuple[object, ...]]]:
+    async with engine.connect() as conn:
+        return {
+            table: [tuple(row) for row in await conn.execute(text(f"SELECT * FROM {table} ORDER BY 1"))]
+            for table in _TABLES_0013
+        }
+
+
+async def _sqlite_schema(engine: AsyncEngine) -> dict[str, object]:
+    """Indexes (partial ones too), triggers, and every table's foreign keys and unique constraints."""
+    async with engine.connect() as conn:
+        objects = await conn.execute(
+            text("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name")
+        )
+        schema: dict[str, object] = {"objects": [tuple(row) for row in objects]}
+        for table in _TABLES_0013:
+            keys = await conn.execute(text(f"PRAGMA foreign_key_list({table})"))
+            schema[table] = sorted(tuple(row)[2:] for row in keys)
+    return schema
+
+
+async def _sqlite_health(engine: AsyncEngine) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    async with engine.connect() as conn:
+        await conn.execute(text("INSERT INTO transcript_fts(transcript_fts) VALUES ('integrity-check')"))
+        broken = [tuple(row) for row in await conn.execute(text("PRAGMA foreign_key_check"))]
+        integrity = [tuple(row) for row in await conn.execute(text("PRAGMA integrity_check"))]
+        await conn.rollback()
+    return broken, integrity
+
+
+async def _autoincremented(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'")
+        )
+        return {str(name) for (name,) in rows}
+
+
+async def _insert(engine: AsyncEngine, statement: str) -> int:
+    async with engine.begin() as conn:
+        return int((await conn.execute(text(statement + " RETURNING id"))).scalar_one())
+
+
+async def test_the_ids_migration_keeps_every_row_link_index_and_search_word(db_url: str):
+    """0013 on a database with people in it: on SQLite every table whose ids staff see is rebuilt with
+    AUTOINCREMENT; every row, link, index and full-text entry stays, the links still cascade, and new
+    rows get ids above any given before (above those the audit log names too). PostgreSQL: unchanged."""
+    engine = make_engine(db_url)
+    sqlite = db_url.startswith("sqlite")
+    try:
+        await upgrade(engine, _BEFORE_0013)
+        async with engine.begin() as conn:
+            for statement in _SEED_0013:
+                await conn.execute(text(statement))
+        rows = await _every_row(engine)
+        if sqlite:
+            schema = await _sqlite_schema(engine)
+            assert await _autoincremented(engine) == set()
+            assert await _sqlite_finds(engine, "vīru") == [1] and await _sqlite_finds(engine, "еще") == [3]
+
+        await upgrade(engine)
+        assert await is_current(engine)
+        assert await _every_row(engine) == rows
+        if not sqlite:
+            return
+        assert await _sqlite_schema(engine) == schema  # indexes and triggers as they were, same links
+        assert await _sqlite_health(engine) == ([], [("ok",)])
+        never_reused = {
+            t.name for t in Base.metadata.tables.values() if t.dialect_options["sqlite"]["autoincrement"]
+        }
+        assert await _autoincremented(engine) == never_reused  # the migration and the models agree
+        assert {"contacts", "conversations", "transcript", "outbox", "handoff_requests", "handoff_notes",
+                "callback_requests", "bookings", "audit_log"} <= never_reused  # fmt: skip
+        # the search finds the old words, still leaves the bot's answers out, and indexes new ones
+        assert await _sqlite_finds(engine, "vīru") == [1] and await _sqlite_finds(engine, "еще") == [3]
+        assert await _sqlite_finds(engine, "mēnesī") == [] and await _sqlite_finds(engine, "piezvanīšu") == [
+            4
+        ]
+        message = await _insert(
+            engine,
+            "INSERT INTO transcript (conversation_id, direction, author, kind, text, created_at)"
+            f" VALUES (1, 'in', 'person', 'text', 'Vēl viens jautājums', {_T0})",
+        )
+        assert message == 91  # transcript:90 was named in the audit log
+        assert await _sqlite_finds(engine, "jautājums") == [message]
+
+        # the links still act: erasing the person with the largest ids cascades and cuts as before
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM contacts WHERE id = 3"))
+            gone = await conn.execute(text("SELECT count(*) FROM conversations WHERE id = 3"))
+            assert gone.scalar_one() == 0
+            kept = await conn.execute(text("SELECT contact_id, conversation_id FROM outbox WHERE id = 4"))
+            assert tuple(kept.one()) == (None, None)
+            open_handoffs = await conn.execute(text("SELECT id FROM handoff_requests"))
+            assert list(open_handoffs.scalars()) == [1]
+        assert await _sqlite_finds(engine, "piezvanīšu") == []
+        # and the next person gets none of the erased person's ids
+        contact = await _insert(
+            engine,
+            "INSERT INTO contacts (channel, external_id, opted_out, blocked, created_at)"
+            f" VALUES ('telegram', 'person-d', false, false, {_T0})",
+        )
+        conversation = await _insert(
+            engine,
+            "INSERT INTO conversations (contact_id, owner, state, crisis, created_at, updated_at)"
+            f" VALUES ({contact}, 'bot', '{{}}', false, {_T0}, {_T0})",
+        )
+        assert (contact, conversation) == (4, 41)  # conversation:40 was named in the audit log
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM outbox WHERE id = 4"))
+        outbox = await _insert(
+            engine,
+            "INSERT INTO outbox (channel, recipient_id, author, text, buttons, status, attempts,"
+            " next_attempt_at, created_at)"
+            f" VALUES ('web', 'x', 'bot', 'x', '[]', 'pending', 0, {_T0}, {_T0})",
+        )
+        assert outbox == 5
+        assert await _sqlite_health(engine) == ([], [("ok",)])
+
+        after = await _every_row(engine)
+        await _downgrade(engine, _BEFORE_0013)
+        assert await _every_row(engine) == after
+        assert await _autoincremented(engine) == set()
+        assert await _sqlite_schema(engine) == schema
+        assert await _sqlite_health(engine) == ([], [("ok",)])
+        assert await _sqlite_finds(engine, "jautājums") == [message]
+        await upgrade(engine)
+        assert await _every_row(engine) == after and await _autoincremented(engine) == never_reused
+        assert await _sqlite_schema(engine) == schema
+    finally:
+        await engine.dispose()
+
+
+async def test_the_ids_migration_refuses_a_database_with_broken_links_and_changes_nothing(tmp_path):
+    """A row whose parent is gone (written with foreign keys off, by hand) would stop the copy half-way:
+    0013 names it and leaves the database at 0012, every row in place."""
+    path = tmp_path / "broken.db"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        await upgrade(engine, _BEFORE_0013)
+        async with engine.begin() as conn:
+            for statement in _SEED_0013:
+                await conn.execute(text(statement))
+        by_hand = sqlite3.connect(path)  # the sqlite3 shell's default: foreign keys off
+        with by_hand:
+            by_hand.execute("DELETE FROM conversations WHERE id = 2")
+        by_hand.close()
+        rows = await _every_row(engine)
+        with pytest.raises(RuntimeError, match="broken links"):
+            await upgrade(engine)
+        assert await _every_row(engine) == rows
+        async with engine.connect() as conn:
+            assert (
+                await conn.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar_one() == "0012"
     finally:
         await engine.dispose()
