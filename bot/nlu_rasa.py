@@ -6,9 +6,9 @@ Rasa (3.6, its own Python 3.10 venv; see deploy/rasa/) is asked for the intent o
 * the deterministic rules of `nlu.rules` run first: crisis wording, buttons, commands and
   language switches are decided before Rasa is asked, exactly as in the embedded backend;
 * the embedded classifier's own answer is computed as well (a few milliseconds in-process): when
-  it says `crisis`, crisis wins (recall first), and its language guess and its normalised
-  entities (prison, time, phone number) complete Rasa's answer, whose DIET model has no
-  entity annotations to learn from;
+  it says `crisis`, crisis wins (recall first), and its language guess, the language the words
+  clearly are, and its normalised entities (prison, time, phone number) complete Rasa's answer,
+  whose DIET model has no entity annotations to learn from;
 * when the server is down, slow (`timeout`) or answers something that is not a parse, the
   embedded answer is used, one line is logged (never the message text), and Rasa is left alone
   for `retry_after` seconds so that a dead server does not cost every message a timeout.
@@ -120,7 +120,9 @@ class RasaClassifier:
             # Rasa heard the crisis the embedded model did not: the kind comes from the same rules
             kind = self.rules.crisis_kind(text)
             entities = (*entities, kind) if kind is not None else entities
-        return replace(remote, language=embedded.language or remote.language, entities=entities)
+        language = embedded.language or remote.language
+        # whether the words clearly are one language is the embedded layer's to say (its n-gram model)
+        return replace(remote, language=language, entities=entities, clear_language=embedded.clear_language)
 
     async def parse_remote(self, text: str) -> Parse:
         """Rasa's answer alone (no rules, no fallback); raises `RasaUnavailable`. Used by bench/nlu."""

@@ -9,12 +9,10 @@ from flows.ports import FlowContext
 from flows.registry import FLOWS
 from flows.state import ConversationState, Turn, UserTurn
 from flows.texts import Texts, default_texts
-from nlu.language import script_language
+from nlu.language import cue_language, script_language
 from nlu.normalize import normalize
 from nlu.parse import FALLBACK
 
-# intents whose words are too few or too international to fix a conversation's language ("Hallo", "ok")
-_NO_LANGUAGE_EVIDENCE = frozenset({"greet", "thanks", "goodbye", "affirm", "deny", FALLBACK})
 # Interrupts win over whatever flow is active, in this order.
 INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "help")
 
@@ -50,33 +48,33 @@ def _picked_by_words(state: ConversationState, said: str) -> str | None:
 
 
 def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:
-    """The first message sets the language; later, a message whose script settles another one moves it.
+    """The first message sets the language; later, a message clearly in another language moves it.
 
     People start with "Labdien" or an emoji and then write what they came for in their own language,
-    or a relative takes over the phone: the reply must be in the language they now write. Only the
-    script decides (`script_language`); Latin letters without diacritics are left alone, since Latvian
-    typed on a phone, Russian in Latin letters and English all look like that.
+    or a relative takes over the phone: the reply must be in the language they now write. What counts
+    is `Parse.clear_language` (nlu.language.clear_language): typing noise, "ok", "hmm", an emoji, a
+    number or a short yes/no ("jā", "да") carries no language and keeps the conversation's, also as a
+    first message (then Telegram's language, else a short cue word such as "Hi", else Latvian: "asdfgh"
+    was welcomed in English, QA). A language the person chose by name or button is moved only by
+    another script, not by Latin letters.
     """
+    typed = _typed(turn)
+    written = turn.parse.clear_language if typed else None
     if not state.lang:
-        # a command ("/start", every Telegram user's first message) or a button is no language at all: the
-        # NLU read "/start" as English, so Latvian and Russian users were welcomed in English (QA)
-        said = None if turn.payload is not None or turn.text.lstrip().startswith("/") else turn.parse.language
-        lang = said or ctx.language_hint or "lv"
-        settled = _says_something(turn) or _script_language(turn) is not None  # "привет" is Russian enough
-        return replace(state, lang=lang, lang_settled=settled)
-    if not state.lang_settled and _says_something(turn) and turn.parse.language:
-        if len(turn.text.split()) == 1 and _script_language(turn) is None:
-            # one Latin word is too little to tell: "hello", then "parcel", was answered in Latvian (QA)
-            return state
-        # "Hallo" set English; "ka var satikt viru cietuma?" is the first real message, and it is Latvian
-        return replace(state, lang=turn.parse.language, lang_settled=True)
-    written = _script_language(turn)
-    return replace(state, lang=written) if written and written != state.lang else state
+        weak = cue_language(turn.text) if typed else None
+        return replace(state, lang=written or ctx.language_hint or weak or "lv")
+    if written is None or written == state.lang:
+        return state
+    if state.lang_chosen and _script_language(turn) != written:
+        return state  # chose English, then typed "ka var satikt viru cietuma?": the choice holds
+    return replace(state, lang=written, lang_chosen=False)
 
 
-def _says_something(turn: UserTurn) -> bool:
-    """More than a greeting, thanks, yes/no or something not understood: enough to settle a language."""
-    return turn.payload is None and turn.parse.intent not in _NO_LANGUAGE_EVIDENCE
+def _typed(turn: UserTurn) -> bool:
+    """The person's own words. A command ("/start", every Telegram user's first message) or a button is no
+    language at all: the NLU read "/start" as English, so Latvian and Russian users were welcomed in
+    English (QA)."""
+    return turn.payload is None and not turn.text.lstrip().startswith("/")
 
 
 def _script_language(turn: UserTurn) -> str | None:

@@ -16,7 +16,7 @@ def ask() -> tuple[ButtonSpec, ...]:
 
 
 def switch(state: ConversationState, lang: str) -> Turn:
-    new_state = replace(state.leave(), lang=lang, lang_settled=True)  # chosen: nothing overrides it
+    new_state = replace(state.leave(), lang=lang, lang_chosen=True)  # only another script overrides it
     replies = (Reply("language.changed"), Reply("menu.main", buttons=menu_buttons()))
     return Turn(replies=replies, state=new_state, flow_step=f"language.{lang}")
 

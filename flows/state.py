@@ -23,9 +23,9 @@ class ConversationState:
     options: tuple[str, ...] = ()  # payloads of the last menu, so "2" can pick the second
     # per option, the normalised words that pick it when typed (its labels in every language, synonyms)
     choices: tuple[tuple[str, ...], ...] = ()
-    # False while the language rests on a greeting or an emoji alone ("Hallo", "👋"): the first message
-    # that says something decides it (flows.engine.conversation_language)
-    lang_settled: bool = True
+    # True when the person chose the language by name or button: then only another script moves it, not
+    # Latin letters (flows.engine.conversation_language)
+    lang_chosen: bool = False
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -48,7 +48,7 @@ class ConversationState:
                 misses=int(data.get("misses") or 0),
                 options=tuple(str(o) for o in data.get("options") or ()),
                 choices=tuple(tuple(str(w) for w in words) for words in data.get("choices") or ()),
-                lang_settled=bool(data.get("lang_settled", True)),
+                lang_chosen=bool(data.get("lang_chosen", False)),
             )
         except (ValueError, TypeError, AttributeError):
             return cls()

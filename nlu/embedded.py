@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from nlu.entities import EntityExtractor
-from nlu.language import LanguageModel, guess_language
+from nlu.language import LanguageModel, clear_language, guess_language
 from nlu.model import FORMAT_VERSION, MODEL_JSON, IntentClassifier
 from nlu.normalize import Token, tokenize
 from nlu.parse import FALLBACK, GREET, Entity, IntentScore, Parse
@@ -99,7 +99,8 @@ class EmbeddedClassifier:
             if kind is not None:
                 entities.append(kind)
         language = guess_language(text, hint, self.language_model)
-        return Parse(text, intent, confidence, ranking, language, tuple(entities))
+        clear = clear_language(_without_names(text, entities), self.language_model)
+        return Parse(text, intent, confidence, ranking, language, tuple(entities), clear)
 
     def _after_greeting(self, text: str, tokens: list[Token], decided: _Decision) -> _Decision:
         """The question after a greeting, read on its own: "Sveiki, kā var pieteikt tikšanos?" was a greeting
@@ -148,6 +149,15 @@ class EmbeddedClassifier:
     def guess_language(self, text: str, hint: str | None = None) -> str | None:
         """The language guess with the trained n-gram model (for evaluation files without folders)."""
         return guess_language(text, hint, self.language_model)
+
+
+def _without_names(text: str, entities: list[Entity]) -> str:
+    """The text with the prisons it names blanked: "Iļģuciems" or "Liepāja" in an English or Russian
+    message is a name, not Latvian."""
+    for found in entities:
+        if found.entity == "prison" and 0 <= found.start < found.end <= len(text):
+            text = text[: found.start] + " " * (found.end - found.start) + text[found.end :]
+    return text
 
 
 def load_classifier(

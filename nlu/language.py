@@ -23,10 +23,23 @@ _NGRAM = 3
 _CUE_WEIGHT = 3.0  # log-likelihood nats a cue word is worth; a greeting alone must decide
 _HINT_WEIGHT = 1.5  # how much the conversation's language is preferred when the text is unclear
 _MIN_LETTERS = 2
-# Letters of one script a message needs before its script may change the conversation's language:
-# "да", "jā" or "ok" typed on the other keyboard are too little to act on.
+# Letters a message needs before it may change the conversation's language: "да", "jā", "hi" or "ok"
+# typed on the other keyboard are too little to act on.
 _SWITCH_MIN_LETTERS = 4
-_LINK_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)  # their letters are no language
+# How far (log-likelihood nats, cue words included) the first language must lead the second before Latin
+# letters without diacritics count as that language: "labdien" leads by ~20, "privet" by ~7, while
+# "parcel" (read as Latvian by 2.7) and one-word typing noise stay below it.
+_CLEAR_MARGIN = 4.0
+# The share of a message's letter trigrams its language has seen in the training data. Words of a real
+# language are made of known trigrams (typos included); "asdfgh", "qwerty" or "ыыыы" are mostly not.
+_REAL_WORDS = 0.75
+# Said the same way in all three languages, so they say nothing of which one a person writes.
+_NO_LANGUAGE = frozenset(
+    {"ok", "okay", "okey", "oki", "okei", "okej", "oke", "hmm", "hm", "mhm", "mm", "aha", "ah", "oh", "eh"}
+    | {"lol", "haha", "hehe", "xd", "super", "sorry"}
+)
+# links, e-mail and web addresses ("likumi.lv", "vpd.gov.lv"): their letters are no language
+_LINK_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:lv|com|org|net|eu|ru|gov)\b\S*", re.IGNORECASE)
 
 
 # Words that (folded to ASCII) belong to one language only; ambiguous ones such as "ne", "no", "ja"
@@ -101,6 +114,11 @@ class LanguageModel:
             lang: sum(table.get(g, self.unseen[lang]) for g in grams) for lang, table in self.logprob.items()
         }
 
+    def knows(self, grams: list[str], lang: str, share: float) -> bool:
+        """Whether at least `share` of the trigrams were seen in `lang`'s training text."""
+        table = self.logprob.get(lang, {})
+        return bool(grams) and sum(g in table for g in grams) >= share * len(grams)
+
     def to_json(self) -> dict[str, object]:
         return {"logprob": self.logprob, "unseen": self.unseen}
 
@@ -120,6 +138,15 @@ def cue_counts(text: str) -> dict[str, int]:
     """How many words of the text are unambiguous cues for each language."""
     words = _fold(text).split()
     return {lang: sum(w in cues for w in words) for lang, cues in _CUES.items()}
+
+
+def cue_language(text: str) -> str | None:
+    """The one language whose cue words the text holds ("Hi", "Čau", "yes"), else None.
+
+    Too little to move a conversation, but better than nothing for its first message: "Hi 10" is
+    English, while "asdfgh", "ok" or "no" hold no cue word at all."""
+    found = [lang for lang, n in cue_counts(text).items() if n]
+    return found[0] if len(found) == 1 else None
 
 
 def guess_language(text: str, hint: str | None = None, model: LanguageModel | None = None) -> str | None:
@@ -171,3 +198,43 @@ def script_language(text: str) -> str | None:
         if cues["lv"] >= max(cues["en"], cues["ru"]):
             return "lv"
     return None
+
+
+def clear_language(text: str, model: LanguageModel | None = None) -> str | None:
+    """The language a message is clearly written in, or None when it carries no clear evidence.
+
+    This is what may move a conversation to another language, so it speaks only when a person could not
+    mean anything else: a line of typing noise ("asdfgh", "????", "ыыыы"), a word said alike in every
+    language ("ok", "hmm", "lol"), an emoji, a number or a word of three letters ("jā", "да", "yes", "hi")
+    keeps the conversation's language. The script settles the rest (`script_language`: Cyrillic is
+    Russian, Latvian diacritics are Latvian); Latin letters without diacritics count when cue words and
+    the trained `model` agree by a clear margin: "labdien", "paldies", "ka pieteikt tiksanos" are Latvian,
+    "privet", "spasibo" are Russian typed on a Latin keyboard (answered in Russian, in Cyrillic), a
+    sentence in English is English. Without a model, cue words alone decide Latin letters.
+    """
+    text = _LINK_RE.sub(" ", text)
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if _fold(w).strip() not in _NO_LANGUAGE]
+    if sum(len(w) for w in words) < _SWITCH_MIN_LETTERS:
+        return None
+    said = " ".join(words)
+    grams = _grams(_fold(said))
+    written = script_language(said)  # else Latin letters, perhaps with a name ("my son is in Rīga")
+    cues = cue_counts(said)
+    score = {lang: _CUE_WEIGHT * n for lang, n in cues.items()}
+    if model is not None:
+        likelihood = model.log_likelihood(grams)
+        best = max(likelihood.values())
+        for lang in LANGUAGES:
+            score[lang] += likelihood.get(lang, best - 50.0) - best
+    ranked = sorted(score, key=score.__getitem__, reverse=True)
+    first = written or ranked[0]
+    if model is not None and not model.knows(grams, first, _REAL_WORDS):
+        return None  # typing noise, whatever its letters
+    if written is not None:
+        return written
+    if cues[first] == 0 and (model is None or len(words) == 1):
+        # one word of Latin letters counts only when it is a cue word ("labdien", "privet", "thanks"):
+        # the model alone read "parcels" as Latvian and "ombudsman" as Russian
+        return None
+    margin = _CLEAR_MARGIN if model is not None else _CUE_WEIGHT  # without a model: one cue word more
+    return first if score[first] - score[ranked[1]] >= margin else None

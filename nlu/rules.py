@@ -50,7 +50,9 @@ class Rules:
             raise ValueError("rules: `commands` must be a mapping")
         self._commands = {str(k).lower(): str(v) for k, v in commands.items()}
         self._menu = _words(_strings(config, "menu_words"))
+        self._yes = _words(_strings(config, "yes_words"))
         self._greetings = PhraseMatcher(_strings(config, "greetings"), max_gap=0)
+        self._farewells = PhraseMatcher(_strings(config, "farewells"), max_gap=0)
         feelings = config.get("feelings_emoji", {})
         if not isinstance(feelings, dict) or not set(feelings) <= self._intents:
             raise ValueError("rules: `feelings_emoji` must map intents to emoji")
@@ -117,6 +119,10 @@ class Rules:
         content = [t for t in tokens if t.norm not in self._filler]
         if self._only_menu_words(content):
             return RuleMatch("help", "menu")
+        if content and " ".join(t.norm for t in content) in self._yes:
+            return RuleMatch("affirm", "yes")  # "gribu", "vajag", "sure, why not": a whole message only
+        if self._greeting_then_farewell(content):
+            return RuleMatch("goodbye", "farewell")
         language = self.language_mention(text, tokens)
         if language is not None and self._asks_to_switch(content):
             return RuleMatch("change_language", "language", (language,))
@@ -126,13 +132,16 @@ class Rules:
         """The words after an opening greeting ("Sveiki, kā var pieteikt tikšanos?" -> "kā var pieteikt
         tikšanos?"), or None when the message does not open with one or is nothing but greetings."""
         tokens = tokenize(text) if tokens is None else tokens
-        end = 0
-        for found in self._greetings.find_all([t.norm for t in tokens]):
-            if found.start == end:  # "hi, good morning, ..." are greetings one after another
-                end = found.end
+        end = _run(self._greetings, [t.norm for t in tokens], 0)
         if end == 0 or end >= len(tokens):
             return None
         return text[tokens[end].start :]
+
+    def _greeting_then_farewell(self, content: list[Token]) -> bool:
+        """Greetings, then farewells, and nothing else ("Привет, пока", "Hi, bye", "Sveiki, atā")."""
+        words = [t.norm for t in content]
+        greeted = _run(self._greetings, words, 0)
+        return 0 < greeted < len(words) and _run(self._farewells, words, greeted) == len(words)
 
     def crisis_phrase(self, tokens: list[Token] | str) -> str | None:
         """The crisis phrase found in the text (for logs and tests), or None."""
@@ -221,6 +230,16 @@ def _payload_entities(rest: str) -> tuple[Entity, ...]:
     if not isinstance(data, dict):
         return ()
     return tuple(Entity(str(k), str(v), 0, 0) for k, v in data.items() if isinstance(v, str | int | float))
+
+
+def _run(matcher: PhraseMatcher, words: list[str], start: int) -> int:
+    """Where a run of the matcher's phrases, one right after another from `start`, ends ("hi, good
+    morning, ..." are greetings one after another); `start` itself when none begins there."""
+    end = start
+    for found in matcher.find_all(words):
+        if found.start == end:
+            end = found.end
+    return end
 
 
 def _strings(config: Mapping[str, object], key: str) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from bot.channels.base import SendError
 from bot.messages import OutboundMessage
 from flows.ports import BookingInfo, BookingRefused, Quota, SlotOffer, SlotTaken
+from nlu.language import clear_language
 from nlu.parse import FALLBACK, IntentScore, Parse
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -44,13 +45,14 @@ class FakeClassifier:
             if _CYRILLIC.search(text)
             else ("en" if re.search(r"\b(the|hello|visit|go)\b", lowered) else "lv")
         )
+        clear = clear_language(text)  # the real rule, without a trained model: script and cue words
         for word, intent in self.keywords.items():
             if word in lowered:
                 if intent == "explode":
                     raise RuntimeError("classifier blew up")
-                return Parse(text, intent, 0.95, (IntentScore(intent, 0.95),), lang)
+                return Parse(text, intent, 0.95, (IntentScore(intent, 0.95),), lang, clear_language=clear)
         ranking = (IntentScore("visit_long", 0.2), IntentScore("letters", 0.15))
-        return Parse(text, FALLBACK, 0.2, ranking, lang)
+        return Parse(text, FALLBACK, 0.2, ranking, lang, clear_language=clear)
 
 
 class FakeSender:

@@ -12,6 +12,7 @@ from flows.engine import resolve_choice, step
 from flows.ports import FlowContext, HandoffTicket
 from flows.state import ConversationState, UserTurn
 from flows.texts import Texts
+from nlu.language import clear_language
 from nlu.parse import FALLBACK, Entity, IntentScore, Parse
 from nlu.taxonomy import INTENTS
 
@@ -194,13 +195,13 @@ async def test_language_is_taken_from_the_first_message_and_kept(ctx: FlowContex
     assert later.state.lang == "ru"
 
 
-async def test_a_greeting_alone_sets_the_language_only_until_the_first_real_message(ctx: FlowContext):
+async def test_a_greeting_of_no_clear_language_leaves_latvian_until_a_clear_message(ctx: FlowContext):
     first = await step(ConversationState(), said("Hallo", "greet", lang="en"), ctx)
-    assert first.state.lang == "en"  # answered in English for now
-    real = await step(first.state, said("ka var satikt viru cietuma?", "visit_rules", lang="lv"), ctx)
-    assert real.state.lang == "lv" and real.state.lang_settled
-    later = await step(real.state, said("how do I send a letter", "letters", lang="en"), ctx)
-    assert later.state.lang == "lv"  # settled: only a script or an explicit switch moves it now
+    assert first.state.lang == "lv"  # "Hallo" is Latvian, German and English alike: Latvian first
+    real = await step(first.state, said("how do I send a letter", "letters", lang="en"), ctx)
+    assert real.state.lang == "en"
+    later = await step(real.state, said("ka var satikt viru cietuma?", "visit_rules", lang="lv"), ctx)
+    assert later.state.lang == "lv"  # a clear sentence moves it again, diacritics or not
 
 
 async def test_a_chosen_language_is_not_overridden_by_the_next_message(ctx: FlowContext):
@@ -296,13 +297,17 @@ def test_broken_stored_state_starts_afresh():
 def said(
     text: str, intent: str, *, lang: str | None = None, payload: str | None = None, prison: str = ""
 ) -> UserTurn:
-    """A typed message: `text` is what the script rules read; `prison` names a prison found inside it."""
+    """A typed message: `text` is what the language rule reads (`clear_language` without a trained model:
+    script and cue words, a prison's name blanked as the NLU does); `prison` names a prison inside it."""
     ents = ()
+    words = text
     if prison:
         start = text.index(prison)
         ents = (Entity("prison", prison, start, start + len(prison), prison),)
+        words = text.replace(prison, " " * len(prison))
     ranking = (IntentScore(intent, 0.9),)
-    return UserTurn(text=text, parse=Parse(text, intent, 0.9, ranking, lang, ents), payload=payload)
+    parse = Parse(text, intent, 0.9, ranking, lang, ents, clear_language(words))
+    return UserTurn(text=text, parse=parse, payload=payload)
 
 
 async def test_a_russian_crisis_message_after_a_latvian_greeting_is_answered_in_russian(ctx: FlowContext):
@@ -317,7 +322,7 @@ async def test_a_russian_crisis_message_after_a_latvian_greeting_is_answered_in_
 @pytest.mark.parametrize(
     ("first", "first_lang", "then", "intent", "now"),
     [
-        ("Hallo", "en", "kā pieteikt tikšanos?", "visit_rules", "lv"),
+        ("Hello", "en", "kā pieteikt tikšanos?", "visit_rules", "lv"),
         ("👋", None, "как позвонить сыну в тюрьму?", "phone_calls", "ru"),  # the emoji left it at lv
         ("Labdien", "lv", "как отправить деньги сыну?", "parcels_money", "ru"),
         ("hello", "en", "Sveiki, vai drīkst sūtīt paku?", "parcels_money", "lv"),
@@ -340,9 +345,6 @@ async def test_a_message_decisively_in_another_script_moves_the_conversation(
 @pytest.mark.parametrize(
     ("lang", "text", "intent", "prison"),
     [
-        ("ru", "ka pieteikt tiksanos?", "visit_rules", ""),  # Latvian typed without diacritics
-        ("lv", "kak pozvonit synu v tyurmu?", "phone_calls", ""),  # Russian in Latin letters
-        ("ru", "how can I call my son?", "phone_calls", ""),
         ("lv", "https://www.ievp.gov.lv/ru 👍 2026", FALLBACK, ""),  # a link, emoji, numbers
         ("en", "да", "affirm", ""),  # a handful of letters
         ("ru", "jā", "affirm", ""),
@@ -353,11 +355,50 @@ async def test_a_message_decisively_in_another_script_moves_the_conversation(
         ("lv", "vai vēstules drīkst rakstīt krieviski?", "letters", ""),
     ],
 )
-async def test_latin_letters_names_links_and_quotes_keep_the_language(
+async def test_names_links_quotes_and_short_words_keep_the_language(
     ctx: FlowContext, lang: str, text: str, intent: str, prison: str
 ):
     result = await step(ConversationState(lang=lang), said(text, intent, prison=prison), ctx)
     assert result.state.lang == lang, text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "intent", "now"),
+    [
+        ("ru", "ka pieteikt tiksanos?", "visit_rules", "lv"),  # Latvian typed without diacritics
+        ("ru", "Labdien!", "greet", "lv"),  # was the Russian welcome (QA, eighth pass)
+        ("lv", "kak pozvonit synu v tyurmu?", "phone_calls", "ru"),  # Russian in Latin letters is Russian
+        ("ru", "how can I call my son?", "phone_calls", "en"),
+    ],
+)
+async def test_a_clear_message_in_latin_letters_moves_the_conversation(
+    ctx: FlowContext, lang: str, text: str, intent: str, now: str
+):
+    result = await step(ConversationState(lang=lang), said(text, intent), ctx)
+    assert result.state.lang == now
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "ok", "🙂", "123", "no"])
+async def test_a_first_message_of_no_clear_language_takes_the_channels_hint_or_latvian(
+    ctx: FlowContext, text: str
+):
+    first = await step(ConversationState(), said(text, FALLBACK, lang="en"), ctx)
+    assert first.state.lang == "lv"  # "asdfgh" was answered in English, "no" in Russian
+    hinted = await step(
+        ConversationState(), said(text, FALLBACK, lang="en"), replace(ctx, language_hint="ru")
+    )
+    assert hinted.state.lang == "ru"
+
+
+async def test_a_chosen_language_gives_way_to_another_script(ctx: FlowContext):
+    chosen = await step(
+        ConversationState(lang="lv"),
+        UserTurn(text="English", parse=Parse("x", FALLBACK, 1.0), payload="lang:en"),
+        ctx,
+    )
+    assert chosen.state.lang == "en" and chosen.state.lang_chosen
+    moved = await step(chosen.state, said("Kā pieteikt tikšanos?", "visit_rules"), ctx)
+    assert moved.state.lang == "lv" and not moved.state.lang_chosen
 
 
 async def test_a_button_press_or_a_numbered_choice_carries_no_language(ctx: FlowContext):

@@ -476,3 +476,68 @@ def test_other_emoji_or_words_with_a_sad_emoji_are_left_to_the_model(rules: Rule
 )
 def test_the_words_after_an_opening_greeting(rules: Rules, text: str, rest: str | None) -> None:
     assert rules.after_greeting(text) == rest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Привет, пока",  # the model welcomed it, and "Sveiki, atā", while "Hi, bye" got the goodbye (QA)
+        "privet, poka",
+        "Здравствуйте, до свидания!",
+        "Sveiki, atā",
+        "Labdien, uz redzēšanos",
+        "Čau, atā!",
+        "Hi, bye",
+        "Hello, bye bye",
+        "hi, see you",
+    ],
+)
+def test_a_greeting_then_only_a_farewell_is_a_goodbye(rules: Rules, text: str) -> None:
+    match = rules.match(text)
+    assert match is not None and match.intent == "goodbye"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Привет, пока не знаю, что спросить",  # "пока" is also "for now"
+        "atā",  # a farewell alone is the model's (it says goodbye)
+        "Sveiki",
+        "bye, hi",
+        "Hi, bye, I have one more question",  # more than a farewell: the model reads it whole
+    ],
+)
+def test_other_greetings_and_farewells_are_left_to_the_model(rules: Rules, text: str) -> None:
+    assert rules.match(text) is None
+
+
+def test_crisis_words_after_a_greeting_and_a_farewell_are_still_a_crisis(rules: Rules) -> None:
+    for text in (
+        "Sveiki, atā, negribu vairs dzīvot",
+        "Привет, пока, не хочу больше жить",
+        "Hi, goodbye forever",
+    ):
+        match = rules.match(text)
+        assert match is not None and match.intent == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["gribu", "Nu, gribu!", "vajag", "jā, vajag", "хочу", "да, надо", "Sure, why not?", "I want", "I do"],
+)
+def test_a_whole_message_of_wanting_it_is_a_yes(rules: Rules, text: str) -> None:
+    match = rules.match(text)  # "gribu" alone was read as a crisis, "sure, why not" as a no (QA, eighth pass)
+    assert match is not None and match.intent == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text", ["gribu aiziet", "хочу уйти", "хочу покоя", "I want out", "why not", "negribu"]
+)
+def test_wanting_something_more_is_left_to_the_model(rules: Rules, text: str) -> None:
+    assert rules.match(text) is None  # the model reads "gribu aiziet" and "хочу уйти" as a crisis
+
+
+def test_crisis_wording_with_wanting_is_still_a_crisis(rules: Rules) -> None:
+    for text in ("gribu nomirt", "хочу умереть", "I want to die"):
+        match = rules.match(text)
+        assert match is not None and match.intent == "crisis", text
