@@ -337,7 +337,8 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
     )
     _audit(session, settings, f"booking.{args.status}", f"booking:{booking.id}")
     told = ""
-    contact = await session.get(Contact, booking.contact_id) if tell else None
+    # the contact's row, as a turn takes it: the notice changes the numbers their conversation offers
+    contact = await session.get(Contact, booking.contact_id, with_for_update=True) if tell else None
     if contact is not None:
         queued = await tell_about_session(
             session,

@@ -7,6 +7,7 @@ person gets nothing), and the running bot's outbox worker delivers it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from bot.bookings.service import parse_list
 from bot.db.models import Booking, Contact, Counsellor, Owner
 from flows.booking_text import session_params
 from flows.ports import BookingInfo
+from flows.state import ConversationState
 from flows.texts import Texts
 
 
@@ -35,6 +37,7 @@ async def tell_about_session(
 
     None while a coordinator holds the person's chat: the outbox would drop the bot's words then, so the
     caller keeps it for later (a reminder) or says a coordinator must tell them (a cancellation).
+    The caller holds the contact's row, as a turn does: the conversation's state changes here too.
     """
     counsellor = await session.get(Counsellor, booking.counsellor_id)
     assert counsellor is not None  # a foreign key
@@ -54,7 +57,7 @@ async def tell_about_session(
     params = session_params(texts, lang, info, zone)
     entry = texts.entry(key, lang)
     payload, label = button
-    return await store.enqueue(
+    queued = await store.enqueue(
         session,
         conversation=conversation,
         contact=contact,
@@ -65,3 +68,9 @@ async def tell_about_session(
         ),
         now=now,
     )
+    # the latest message's numbers are the ones a typed "1" means: it picked the last reply's first button,
+    # and someone waiting for a coordinator who sent "1" to book again left the queue (QA, eighth pass).
+    # A topic button: the NLU reads its words, so none are kept for it (as flows.engine does).
+    state = ConversationState.from_json(conversation.state)
+    conversation.state = replace(state, options=(payload,), choices=((),)).to_json()
+    return queued
