@@ -339,7 +339,13 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
     told = ""
     # the contact's row, as a turn takes it: the notice changes the numbers their conversation offers
     contact = await session.get(Contact, booking.contact_id, with_for_update=True) if tell else None
-    if contact is not None:
+    if contact is not None and (contact.opted_out or contact.blocked):
+        # the outbox sends no bot words to them: "the person is told" was untrue, and they came (QA)
+        told = (
+            "; the person has stopped our messages (STOP or blocked): they are not told,"
+            " tell them another way"
+        )
+    elif contact is not None:
         queued = await tell_about_session(
             session,
             texts=Texts.load(),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.bookings.service import DbBookings
 from bot.cli import main
-from bot.db.models import AuditEvent, Booking, Conversation, OutboxItem, Owner, SessionQuota
+from bot.db.models import AuditEvent, Booking, Contact, Conversation, OutboxItem, Owner, SessionQuota
 from tests.integration.booking_setup import POLICY, RIGA, add_contacts, add_counsellor, database
 
 
@@ -198,3 +198,34 @@ def test_a_session_the_helpline_cancels_is_told_to_the_person_in_their_language(
     assert helpline("counsellors", "edit", "2", "--inactive")[0] == 0
     (message,) = asyncio.run(_outbox(db_url))
     assert message[1].startswith("Ваша консультация психолога очно (") and "отменена" in message[1]
+
+
+async def _session_of_someone_who_sent_stop(db_url: str) -> int:
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {})
+        (person,) = await add_contacts(sm, language="lv")
+        start = datetime.now(RIGA).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        async with sm() as session, session.begin():
+            contact = await session.get(Contact, person)
+            assert contact is not None
+            contact.opted_out = True  # STOP by SMS (or a blocked Telegram bot): no bot words reach them
+            booking = Booking(
+                counsellor_id=counsellor.id, contact_id=person, starts_at=start,
+                ends_at=start + timedelta(minutes=50), mode="phone", status="booked",
+                created_at=datetime.now(RIGA),
+            )  # fmt: skip
+            session.add(booking)
+            await session.flush()
+            return booking.id
+
+
+def test_cancelling_the_session_of_someone_who_sent_stop_says_they_are_not_told(helpline, db_url: str):  # type: ignore[no-untyped-def]
+    """QA, eighth pass: the CLI said "the person is told on their channel", but the outbox never sends the
+    bot's words to someone who sent STOP; staff trusted it and the person came to a cancelled session."""
+    assert helpline("db", "upgrade")[0] == 0
+    booking = asyncio.run(_session_of_someone_who_sent_stop(db_url))
+    code, out = helpline("bookings", "mark", str(booking), "cancelled")
+    assert code == 0
+    assert "the person is told" not in out
+    assert "stopped our messages" in out and "they are not told" in out
+    assert asyncio.run(_outbox(db_url)) == []  # nothing queued that would only be dropped
