@@ -31,7 +31,7 @@ from bot.mojibake import repair
 from bot.retention import DbPrivacy, erase_contact
 from flows.conversation import MENU
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
-from flows.handoff import AFTER_HOURS, LEAVE_QUEUE
+from flows.handoff import AFTER_HOURS, LEAVE_QUEUE, answered_as_waiting
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
@@ -301,7 +301,11 @@ class Pipeline:
             # no step runs under a coordinator (step and step_waiting do this themselves), yet what the
             # bot says after the hand-back follows the language they now write
             state = conversation_language(state, user_turn, ctx)
-        if conversation.owner == Owner.WAITING and state.flow == AFTER_HOURS:
+        if (
+            conversation.owner == Owner.WAITING
+            and state.flow == AFTER_HOURS
+            and not answered_as_waiting(user_turn)
+        ):
             # out of hours, the waiting person is still choosing: a call-back or a message for the morning
             turn = await step(state, user_turn, ctx)
         elif conversation.owner in (Owner.WAITING, Owner.HUMAN) and parse.intent != CRISIS:

@@ -20,7 +20,8 @@ HUMAN_HANDOFF = "human_handoff"
 # silence: a person again, and their data erased ("gribu dzēst savus datus" after a crisis got nothing;
 # staff QA). Erasing is not done while they wait: it would take the hand-off, a crisis's too, from the
 # queue; the coordinator has the request and the status says so.
-ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, "delete_my_data"})
+DELETE_MY_DATA = "delete_my_data"
+ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, DELETE_MY_DATA})
 AFTER_HOURS = "handoff"  # the flow that holds the out-of-hours choices while the person waits
 CALLBACK = "handoff:callback"
 LEAVE_MESSAGE = "handoff:message"
@@ -116,6 +117,15 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     buttons = () if crisis else (ButtonSpec(payload=LEAVE_QUEUE, key="button.leave_queue"),)
     reply = Reply(key, {"position": str(ticket.position)}, buttons=buttons)
     return Turn((reply,), replace(state, slots={**state.slots, TOLD_AT: ctx.now.isoformat()}), "waiting")
+
+
+def answered_as_waiting(turn: UserTurn) -> bool:
+    """Asked at the out-of-hours choice (a call-back or a message for the morning), what gets the waiting
+    person's answer rather than the choice's: having one's data erased. There the privacy flow asked
+    "delete everything?", and the yes then met the waiting person's status ("Jūsu ziņa ir saglabāta"):
+    nothing erased, though they had confirmed (QA, eighth pass). Nothing is erased while a hand-off waits
+    (ASKED_WHILE_WAITING), so they hear where they stand, as in working hours."""
+    return turn.parse.intent == DELETE_MY_DATA
 
 
 def answerable_while_waiting(turn: UserTurn) -> bool:

@@ -257,3 +257,25 @@ async def test_after_a_crisis_asking_to_delete_ones_data_is_answered_at_once_and
     (request,) = await handoffs(app)
     assert request.status == "open" and request.priority == 0  # nothing erased while they wait
     assert len(await transcript(app)) >= 2
+
+
+async def test_out_of_hours_asking_to_delete_ones_data_is_answered_as_while_waiting_not_asked_to_confirm(
+    make_app, clock
+):
+    """QA, eighth pass: out of hours, at the call-back or message choice, "gribu dzēst savus datus" got
+    "delete everything? 1. Jā, dzēst visu", and the yes then got "Jūsu ziņa ir saglabāta" (the waiting
+    person's status): nothing erased, though the bot had asked and they had confirmed. In hours the same
+    words get where they stand (nothing is erased while a hand-off waits); now out of hours too."""
+    app = await make_app(classifier=FakeClassifier({"cilvēk": "human_handoff", "dzēst": "delete_my_data"}))
+    clock.current = SATURDAY_NIGHT
+    await _say(app, "gribu runāt ar cilvēku")  # a call-back or a message for the morning
+    seen = len(await outbox(app))
+    await _say(app, "gribu dzēst savus datus")
+    (status,) = await _new_replies(app, seen)
+    texts = app[keys.texts]
+    assert status == texts.render("handoff.still_waiting_after_hours", "lv")
+    assert texts.render("privacy.explain", "lv")[:40] not in status  # no erasure offered that cannot happen
+    (request,) = await handoffs(app)
+    assert request.status == "open"
+    (conversation,) = await conversations(app)
+    assert conversation.owner == Owner.WAITING
