@@ -129,7 +129,11 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         if answer is False:
             return await _declined(state, ctx, bookings)
         if not payload and (steps.wanted(turn) is not None or steps.week_wanted(turn) is not None):
-            state = steps.at_step(state, "day")  # "labāk piektdien": read below as the day or time wanted
+            # "labāk piektdien": read below as the day or time wanted; an hour alone ("labāk 13:00", "а
+            # можно в 10?") is that hour of the day being confirmed, as at its times: the NLU put it
+            # today or tomorrow, and "tomorrow 10:00" was offered for confirming instead (QA, eighth pass)
+            same_day = steps.confirming_day(state) if steps.hour_alone(turn) else None
+            state = steps.at_step(state, "time", day=same_day) if same_day else steps.at_step(state, "day")
         elif not payload and turn.parse.intent == RESCHEDULE:
             # "я хочу другое время" at the confirmation said "you have no session" and the booking was gone
             # (QA, seventh pass): the days again

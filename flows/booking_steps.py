@@ -364,6 +364,22 @@ def week_wanted(turn: UserTurn) -> date | None:
         return None
 
 
+def hour_alone(turn: UserTurn) -> bool:
+    """An hour said without a day or a week ("10:00", "plkst. 10", "в 10 утра"; the NLU's `clock`)."""
+    return turn.parse.entity("clock") is not None and week_wanted(turn) is None
+
+
+def confirming_day(state: ConversationState) -> str | None:
+    """The day of the session being confirmed (ISO), from its start; None when there is none."""
+    starts = state.slots.get("starts")
+    if not isinstance(starts, str):
+        return None
+    try:
+        return datetime.fromisoformat(starts).date().isoformat()
+    except ValueError:
+        return None
+
+
 def typed_day_of_month(state: ConversationState, turn: UserTurn, today: date) -> date | None:
     """A number typed alone at the days ("15", "15.") that is not one of the list's numbers: the next day
     of the month with that number. It was answered "no such number" though the 15th was on offer (QA).

@@ -240,3 +240,31 @@ async def test_a_crisis_said_with_a_day_or_a_week_at_the_days_gets_the_crisis_re
     async with app[keys.sessionmaker]() as session:
         (crisis,) = (await session.execute(select(Conversation.crisis))).scalars()
     assert crisis
+
+
+@pytest.mark.parametrize(
+    ("opening", "hour", "confirmed"),
+    [
+        # video, the second day shown: Wednesday 25 (lv, 12:00 to 17:00), Thursday 26 (ru, 09:00 to 12:00)
+        (
+            "Gribu pieteikties pie psihologa",
+            "labāk 13:00",
+            ("Datums: trešdiena, 25. novembris", "Laiks: 13:00"),
+        ),
+        ("Хочу записаться к психологу", "лучше в 11:00", ("Дата: четверг, 26 ноября", "Время: 11:00")),
+    ],
+)
+async def test_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
+    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, confirmed: tuple[str, str]
+):
+    # QA, eighth pass: at the confirmation of Wednesday 12:00, "labāk 13:00" got "no free time on Monday
+    # 23 November at 13:00" (the NLU's day for an hour alone: today or tomorrow), and in the chat a free
+    # hour tomorrow was put up for confirming instead of the day the person had chosen
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "confirming-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    await chat.say("2")  # the second day
+    await chat.say("1")  # its first time
+    reply = await chat.say(hour)
+    assert all(part in reply for part in confirmed), reply
