@@ -223,6 +223,8 @@ async def test_next_week_offers_that_weeks_days(
         ("Gribu pieteikties pie psihologa", "pirmdien es nogalināšos"),
         ("Gribu pieteikties pie psihologa", "nakamnedel gribu nogalinaties"),
         ("Хочу записаться к психологу", "на следующей неделе уйду из жизни"),
+        ("I want to book a psychologist", "the 15th is my last day alive"),
+        ("I want to book a psychologist", "next week is my last night on earth"),
     ],
 )
 async def test_a_crisis_said_with_a_day_or_a_week_at_the_days_gets_the_crisis_reply(

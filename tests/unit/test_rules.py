@@ -111,6 +111,9 @@ def test_crisis_wins_over_buttons_commands_and_language(rules: Rules, text: str)
         "Kad dēlu atbrīvos, kur viņš atradīs darbu?",  # QA, second pass
         "vai ir jēga vispār rakstīt sūdzību?",
         "cietums lika man samaksāt par zvaniem",
+        "what is the last day to send a parcel before he is released?",  # QA, eighth pass
+        "tomorrow is my last day at work, can we move the session?",
+        "мой отец ушёл из жизни в прошлом году",  # a death told, not a wish to die
     ],
 )
 def test_ordinary_questions_are_not_crisis(rules: Rules, text: str) -> None:
@@ -264,6 +267,8 @@ MISSED_CRISIS = [
     "15. datumā nogalināšos",
     "на следующей неделе уйду из жизни",
     "zavtra ujdu iz zhizni",
+    "the 15th is my last day alive",
+    "next week is my last night on earth",
 ]
 
 
