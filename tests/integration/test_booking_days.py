@@ -223,6 +223,8 @@ async def test_next_week_offers_that_weeks_days(
         ("Gribu pieteikties pie psihologa", "pirmdien es nogalināšos"),
         ("Gribu pieteikties pie psihologa", "nakamnedel gribu nogalinaties"),
         ("Хочу записаться к психологу", "на следующей неделе уйду из жизни"),
+        ("Хочу записаться к психологу", "на следующей неделе я умру"),
+        ("Gribu pieteikties pie psihologa", "nākamnedēļ es nomiršu"),
         ("I want to book a psychologist", "the 15th is my last day alive"),
         ("I want to book a psychologist", "next week is my last night on earth"),
     ],

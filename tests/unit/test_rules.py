@@ -269,6 +269,12 @@ MISSED_CRISIS = [
     "zavtra ujdu iz zhizni",
     "the 15th is my last day alive",
     "next week is my last night on earth",
+    "nākamnedēļ es nomiršu",
+    "nakamnedel es nomirsu",
+    "bez viņa es nomiršu",
+    "я скоро умру",
+    "на следующей неделе я умру",
+    "ya skoro umru",
 ]
 
 
@@ -298,6 +304,8 @@ def test_a_method_hopelessness_and_fear_of_the_released_are_caught(rules: Rules,
         "mozhno li peredat nozh dlya britya",
         "нужна скорая помощь с документами",
         "nuzhna skoraya pomosch s dokumentami",
+        "es nomiršu no smiekliem",
+        "я умру со смеху",
         "не выдержал экзамен",
         "ne vyderzhal ekzamen",
         # ordinary sentences next to the new phrases
