@@ -124,7 +124,7 @@ def test_the_loaded_catalogs_answer_in_each_language() -> None:
         "%(count)s diena",
         "%(count)s dienas",
         "%(count)s diena",
-        "%(count)s dienu",
+        "%(count)s dienas",
     ]
     assert [catalogs.get("ru").ngettext(*day, n) for n in (1, 3, 5, 21)] == [
         "%(count)s день",
@@ -132,6 +132,19 @@ def test_the_loaded_catalogs_answer_in_each_language() -> None:
         "%(count)s дней",
         "%(count)s день",
     ]
+
+
+@pytest.mark.parametrize("n", [0, 10, 11, 12, 15, 19, 20, 30, 90, 100, 111, 365])
+def test_a_latvian_number_not_ending_in_1_takes_the_plural(n: int) -> None:
+    """Only a number ending in 1 (but not 11) takes the singular: "1 diena", "21 diena", and every other
+    one the nominative plural, "2 dienas", "11 dienas", "30 dienas" (not the genitive "30 dienu" that
+    CLDR's "zero" form would give 0, 10–20, 30, …: a label reads it as half a phrase, "of 30 days")."""
+    lv = i18n.load_catalogs().get("lv")
+    for message in catalog("lv"):
+        if isinstance(message.id, tuple):
+            assert lv.ngettext(*message.id, n) == lv.ngettext(*message.id, 2), (message.id, n)
+            assert lv.ngettext(*message.id, n) != lv.ngettext(*message.id, 1), (message.id, n)
+            assert lv.ngettext(*message.id, 21) == lv.ngettext(*message.id, 1), message.id
 
 
 def test_every_analytics_table_has_a_translated_title() -> None:

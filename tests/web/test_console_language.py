@@ -21,6 +21,7 @@ from tests.web.console_support import (
     add_staff,
     audit_actions,
     console_app,
+    conversation_of,
     csrf_of,
     login,
     says,
@@ -180,8 +181,25 @@ async def test_the_analytics_page_shows_latvian_titles_and_headers(client):
     await says(client.app, "/human_handoff")
     await login(client, LIENE)
     page = await (await client.get("/console/ops/analytics")).text()
-    assert "Sarunas un ziņas dienā" in page and "Biežākie nolūki" in page and "30 dienu" in page
-    assert "7 dienas" in page and "365 dienas" in page  # the plural forms of Latvian
+    assert "Sarunas un ziņas dienā" in page and "Biežākie nolūki" in page
+    # Latvian plurals: the singular only after a number ending in 1 (not 11), else "dienas"
+    assert "7 dienas" in page and "30 dienas" in page and "90 dienas" in page and "365 dienas" in page
+    assert "dienu" not in page
     assert "messages_in" not in page and "median_first_reply_s" not in page
     csv = await (await client.get("/console/ops/analytics/daily.csv")).text()
     assert csv.startswith("day,channel,language,conversations,messages_in,messages_out")  # for machines
+
+
+async def test_the_person_page_counts_in_each_language_with_its_plurals(client):
+    """The erasure page's counts: Latvian and Russian plural forms, and bookings named as consultations
+    (a bare "записи" would read as the transcripts, the "Записи" of the header)."""
+    await says(client.app, "Sveiki")
+    await says(client.app, "Kā var satikt vīru cietumā?")
+    contact = (await conversation_of(client.app)).contact_id
+    await login(client, BORIS)  # an admin, in Russian
+    page = _flat(await (await client.get(f"/console/ops/people/{contact}")).text())
+    assert "1 разговор, 5 сообщений" in page and "0 записей на консультацию" in page
+    csrf = csrf_of(await (await client.get("/console/")).text())
+    await client.post("/console/language", data={"csrf": csrf, "language": "lv", "next": "/console/"})
+    page = _flat(await (await client.get(f"/console/ops/people/{contact}")).text())
+    assert "1 saruna, 5 ziņas" in page and "0 konsultāciju pieteikumi" in page
