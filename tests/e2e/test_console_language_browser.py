@@ -65,7 +65,7 @@ async def test_the_live_console_speaks_latvian_and_the_switch_changes_it(server:
 
     await liene.locator("#reply-locked").wait_for(timeout=10_000)
     assert await liene.text_content("#reply-locked") == (
-        "Šī saruna ir slēgta. Jūsu teksts netika nosūtīts; tas paliek zemāk, lai varat to nokopēt."
+        "Šī saruna ir slēgta. Jūsu teksts netika nosūtīts; tas paliek zemāk, lai jūs to varētu nokopēt."
     )
     assert (await liene.text_content("#owner-line")).strip() == "Slēgta"
     assert await liene.input_value("#reply") == draft

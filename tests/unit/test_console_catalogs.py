@@ -113,6 +113,34 @@ def test_latvian_is_latvian() -> None:
     assert lv.get("Log out").string == "Iziet"  # type: ignore[union-attr]
 
 
+def test_latvian_purpose_clauses_take_the_conditional() -> None:
+    """A purpose clause with "lai" takes the conditional: "lai jūs to varētu nokopēt", never "lai varat to
+    nokopēt"."""
+    indicative = re.compile(r"\blai (?:\w+ ){0,2}(?:varu|vari|var|varam|varat)\b")
+    wrong = [s for m in catalog("lv") if m.id for s in _strings(m) if indicative.search(s)]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATED)
+def test_staff_read_about_the_bot_not_the_nlu(language: str) -> None:
+    """Coordinators and operators know "the bot"; "NLU" is left only where it names a file format."""
+    jargon = [
+        s for m in catalog(language) if m.id for s in _strings(m) if "NLU" in s.replace("Rasa NLU YAML", "")
+    ]
+    assert not jargon, jargon
+
+
+def test_latvian_words_agree_with_what_they_count() -> None:
+    """Column headers of one table agree in gender: "pieprasījumi … atbildēti" (requests answered), and a
+    queue reason says what the person did, in the past like its neighbours ("lūdza cilvēku", "lūdza
+    atzvanīt")."""
+    lv = catalog("lv")
+    assert lv.get("requests").string == "pieprasījumi"  # type: ignore[union-attr]
+    assert lv.get("answered").string == "atbildēti"  # type: ignore[union-attr]
+    assert lv.get("asked for a person").string == "lūdza cilvēku"  # type: ignore[union-attr]
+    assert lv.get("call-back requested").string == "lūdza atzvanīt"  # type: ignore[union-attr]
+
+
 def test_the_loaded_catalogs_answer_in_each_language() -> None:
     catalogs = i18n.load_catalogs()
     assert catalogs.get("lv").gettext("Internal notes") == "Iekšējās piezīmes"
