@@ -192,7 +192,7 @@ async def test_the_analytics_page_shows_latvian_titles_and_headers(client):
 
 async def test_the_person_page_counts_in_each_language_with_its_plurals(client):
     """The erasure page's counts: Latvian and Russian plural forms, and bookings named as consultations
-    (a bare "записи" would read as the transcripts, the "Записи" of the header)."""
+    (a bare "записи" reads as any records; the transcripts are "Переписка")."""
     await says(client.app, "Sveiki")
     await says(client.app, "Kā var satikt vīru cietumā?")
     contact = (await conversation_of(client.app)).contact_id
