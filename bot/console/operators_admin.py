@@ -19,7 +19,7 @@ from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
 from bot.console.i18n import N_
-from bot.console.render import render, say
+from bot.console.render import labels, render, say, translations
 from bot.db.models import AuditEvent, Booking, Contact, Conversation, StaffMember, TranscriptEntry
 from bot.ids import path_id, query_id
 from bot.purge import RetentionPolicy, run_purge
@@ -27,6 +27,13 @@ from bot.retention import pseudonym
 
 AUDIT_PAGE = 100
 AUDIT_PATH = "/console/ops/audit"
+# who acted, when it was not a staff member: shown in the reader's language (the stored actor stays as it
+# is, for the filter and for scripts; "cli:…" names a machine's user and is shown as it is)
+ACTOR_LABELS = {
+    "system": N_("system"),
+    "person": N_("person (erasure flow)"),
+    "anonymous": N_("anonymous"),
+}
 
 
 def setup(console: web.Application) -> None:
@@ -70,7 +77,7 @@ async def audit_page(request: web.Request) -> web.Response:
         actions = [a for (a,) in await session.execute(select(AuditEvent.action).distinct())]
         audit(session, staff.actor, "audit.view", None, now)
         await session.commit()
-    names = {f"staff:{m.id}": m.name for m in members}
+    names = {f"staff:{m.id}": m.name for m in members} | labels(ACTOR_LABELS, translations(request))
     rows = [(event, names.get(event.actor, event.actor)) for event in events[:AUDIT_PAGE]]
     params = {k: v for k, v in form.items() if v}
     older = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot import keys
-from bot.console import i18n
+from bot.console import dates, i18n
 from bot.console.auth import Staff, staff_key
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -89,6 +89,11 @@ AUTHOR_LABELS = {
 }
 
 
+def _page_language(context: jinja2.runtime.Context) -> str:
+    found = context.get("lang")
+    return found if isinstance(found, str) else i18n.DEFAULT_LANGUAGE
+
+
 def _page_translations(context: jinja2.runtime.Context) -> gettext.NullTranslations:
     found = context.get(TRANSLATIONS)
     return found if isinstance(found, gettext.NullTranslations) else gettext.NullTranslations()
@@ -119,10 +124,16 @@ def make_environment(zone: ZoneInfo) -> jinja2.Environment:
     # install_gettext_callables is added to the environment by the i18n extension
     cast(Any, env).install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)
 
-    def local(moment: datetime | None, fmt: str = "%d.%m. %H:%M") -> str:
-        return "" if moment is None else moment.astimezone(zone).strftime(fmt)
+    @jinja2.pass_context
+    def local(context: jinja2.runtime.Context, moment: datetime | None, style: dates.Style = "short") -> str:
+        return dates.moment(moment, _page_language(context), zone, style)
+
+    @jinja2.pass_context
+    def local_day(context: jinja2.runtime.Context, value: date | str) -> str:
+        return dates.day(value, _page_language(context))
 
     env.filters["local"] = local
+    env.filters["day"] = local_day
     return env
 
 

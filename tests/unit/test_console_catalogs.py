@@ -113,6 +113,34 @@ def test_latvian_is_latvian() -> None:
     assert lv.get("Log out").string == "Iziet"  # type: ignore[union-attr]
 
 
+def test_latvian_purpose_clauses_take_the_conditional() -> None:
+    """A purpose clause with "lai" takes the conditional: "lai jūs to varētu nokopēt", never "lai varat to
+    nokopēt"."""
+    indicative = re.compile(r"\blai (?:\w+ ){0,2}(?:varu|vari|var|varam|varat)\b")
+    wrong = [s for m in catalog("lv") if m.id for s in _strings(m) if indicative.search(s)]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATED)
+def test_staff_read_about_the_bot_not_the_nlu(language: str) -> None:
+    """Coordinators and operators know "the bot"; "NLU" is left only where it names a file format."""
+    jargon = [
+        s for m in catalog(language) if m.id for s in _strings(m) if "NLU" in s.replace("Rasa NLU YAML", "")
+    ]
+    assert not jargon, jargon
+
+
+def test_latvian_words_agree_with_what_they_count() -> None:
+    """Column headers of one table agree in gender: "pieprasījumi … atbildēti" (requests answered), and a
+    queue reason says what the person did, in the past like its neighbours ("lūdza cilvēku", "lūdza
+    atzvanīt")."""
+    lv = catalog("lv")
+    assert lv.get("requests").string == "pieprasījumi"  # type: ignore[union-attr]
+    assert lv.get("answered").string == "atbildēti"  # type: ignore[union-attr]
+    assert lv.get("asked for a person").string == "lūdza cilvēku"  # type: ignore[union-attr]
+    assert lv.get("call-back requested").string == "lūdza atzvanīt"  # type: ignore[union-attr]
+
+
 def test_the_loaded_catalogs_answer_in_each_language() -> None:
     catalogs = i18n.load_catalogs()
     assert catalogs.get("lv").gettext("Internal notes") == "Iekšējās piezīmes"
@@ -124,7 +152,7 @@ def test_the_loaded_catalogs_answer_in_each_language() -> None:
         "%(count)s diena",
         "%(count)s dienas",
         "%(count)s diena",
-        "%(count)s dienu",
+        "%(count)s dienas",
     ]
     assert [catalogs.get("ru").ngettext(*day, n) for n in (1, 3, 5, 21)] == [
         "%(count)s день",
@@ -132,6 +160,19 @@ def test_the_loaded_catalogs_answer_in_each_language() -> None:
         "%(count)s дней",
         "%(count)s день",
     ]
+
+
+@pytest.mark.parametrize("n", [0, 10, 11, 12, 15, 19, 20, 30, 90, 100, 111, 365])
+def test_a_latvian_number_not_ending_in_1_takes_the_plural(n: int) -> None:
+    """Only a number ending in 1 (but not 11) takes the singular: "1 diena", "21 diena", and every other
+    one the nominative plural, "2 dienas", "11 dienas", "30 dienas" (not the genitive "30 dienu" that
+    CLDR's "zero" form would give 0, 10–20, 30, …: a label reads it as half a phrase, "of 30 days")."""
+    lv = i18n.load_catalogs().get("lv")
+    for message in catalog("lv"):
+        if isinstance(message.id, tuple):
+            assert lv.ngettext(*message.id, n) == lv.ngettext(*message.id, 2), (message.id, n)
+            assert lv.ngettext(*message.id, n) != lv.ngettext(*message.id, 1), (message.id, n)
+            assert lv.ngettext(*message.id, 21) == lv.ngettext(*message.id, 1), message.id
 
 
 def test_every_analytics_table_has_a_translated_title() -> None:

@@ -21,6 +21,7 @@ from tests.web.console_support import (
     add_staff,
     audit_actions,
     console_app,
+    conversation_of,
     csrf_of,
     login,
     says,
@@ -180,8 +181,72 @@ async def test_the_analytics_page_shows_latvian_titles_and_headers(client):
     await says(client.app, "/human_handoff")
     await login(client, LIENE)
     page = await (await client.get("/console/ops/analytics")).text()
-    assert "Sarunas un ziņas dienā" in page and "Biežākie nolūki" in page and "30 dienu" in page
-    assert "7 dienas" in page and "365 dienas" in page  # the plural forms of Latvian
+    assert "Sarunas un ziņas dienā" in page and "Biežākie nolūki" in page
+    # Latvian plurals: the singular only after a number ending in 1 (not 11), else "dienas"
+    assert "7 dienas" in page and "30 dienas" in page and "90 dienas" in page and "365 dienas" in page
+    assert "dienu" not in page
     assert "messages_in" not in page and "median_first_reply_s" not in page
     csv = await (await client.get("/console/ops/analytics/daily.csv")).text()
     assert csv.startswith("day,channel,language,conversations,messages_in,messages_out")  # for machines
+
+
+async def test_the_person_page_counts_in_each_language_with_its_plurals(client):
+    """The erasure page's counts: Latvian and Russian plural forms, and bookings named as consultations
+    (a bare "записи" reads as any records; the transcripts are "Переписка")."""
+    await says(client.app, "Sveiki")
+    await says(client.app, "Kā var satikt vīru cietumā?")
+    contact = (await conversation_of(client.app)).contact_id
+    await login(client, BORIS)  # an admin, in Russian
+    page = _flat(await (await client.get(f"/console/ops/people/{contact}")).text())
+    assert "1 разговор, 5 сообщений" in page and "0 записей на консультацию" in page
+    csrf = csrf_of(await (await client.get("/console/")).text())
+    await client.post("/console/language", data={"csrf": csrf, "language": "lv", "next": "/console/"})
+    page = _flat(await (await client.get(f"/console/ops/people/{contact}")).text())
+    assert "1 saruna, 5 ziņas" in page and "0 konsultāciju pieteikumi" in page
+
+
+async def test_dates_and_times_are_riga_time_written_as_each_language_writes_them(client):
+    """Latvian ends a numeric date with a dot ("23.11.2026.", "23.11. 10:00"), Russian does not."""
+    await says(client.app, "/human_handoff")  # 10:00 in Riga (the test clock), 08:00 UTC
+    conversation = (await conversation_of(client.app)).id
+    await login(client, LIENE)
+    page = _flat(await (await client.get(f"/console/conversations/{conversation}")).text())
+    assert "23.11. 10:00" in page and "Pirmais kontakts 23.11.2026. " in page
+    async with second_browser(client) as boris:  # an admin, in Russian
+        csrf = await login(boris, BORIS)
+        page = _flat(await (await boris.get(f"/console/conversations/{conversation}")).text())
+        assert "23.11 10:00" in page and "Первый контакт 23.11.2026 " in page
+        audit = _flat(await (await boris.get("/console/ops/audit")).text())
+        assert re.search(r"23\.11\.2026 10:00:\d\d Boris login\.ok", audit)
+        await boris.post("/console/language", data={"csrf": csrf, "language": "lv", "next": "/console/"})
+        audit = _flat(await (await boris.get("/console/ops/audit")).text())
+        assert re.search(r"23\.11\.2026\. 10:00:\d\d Boris login\.ok", audit)
+
+
+async def test_the_audit_log_names_who_acted_in_the_readers_language(client):
+    """A failed login has no staff member behind it: "anonīms" / "аноним", not the stored "anonymous"."""
+    failed = {"email": "nobody@x.lv", "password": "wrong-password", "lang": "lv"}
+    login_page = await (await client.get("/console/login")).text()
+    await client.post("/console/login", data={**failed, "csrf": csrf_of(login_page)})
+    csrf = await login(client, BORIS)
+    audit = _flat(await (await client.get("/console/ops/audit")).text())
+    assert "аноним login.failed" in audit and "anonymous" not in audit
+    await client.post("/console/language", data={"csrf": csrf, "language": "lv", "next": "/console/"})
+    audit = _flat(await (await client.get("/console/ops/audit")).text())
+    assert "anonīms login.failed" in audit and "anonymous" not in audit
+
+
+async def test_the_analytics_charts_have_visible_titles_and_latvian_dates(client):
+    """Each chart has its title above it (it was only in the SVG, for screen readers), its days and the
+    period are written the Latvian way, and the fallback table's total row is "visas valodas"."""
+    await says(client.app, "/human_handoff")
+    await login(client, LIENE)
+    page = await (await client.get("/console/ops/analytics?days=7")).text()
+    captions = re.findall(r"<figcaption>([^<]*)</figcaption>", page)
+    assert captions == ["Sarunas dienā", "Cilvēku ziņas dienā", "Biežākie nolūki", "Krīzes sarunas dienā"]
+    assert "17.11.2026. – 23.11.2026." in _flat(page)
+    assert ">17.11.2026.</text>" in page and ">23.11.2026.</text>" in page  # under the bars
+    assert not re.search(r"\d{4}-\d\d-\d\d", _flat(page))  # no ISO day left on the page
+    assert "<td>visas valodas</td>" in page and "<td>all</td>" not in page
+    csv = await (await client.get("/console/ops/analytics/crisis.csv?days=7")).text()
+    assert "2026-11-23" in csv  # for machines, as it was

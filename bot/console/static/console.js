@@ -37,15 +37,17 @@
   let lastCrisis = null;
   let audio = null;
 
-  // The server shows every time in Riga time ("%d.%m. %H:%M"); so do live-added entries, whatever the
-  // browser's own time zone.
+  // The server shows every time in Riga time, written as the page's language writes it (bot/console/dates.py:
+  // "07.12. 17:03" in Latvian and English, "07.12 17:03" in Russian); so do live-added entries, whatever
+  // the browser's own time zone.
+  const dayMonthEnd = document.documentElement.lang === "ru" ? "" : ".";
   const rigaFormat = new Intl.DateTimeFormat("en-GB", {
     timeZone: "Europe/Riga", day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   });
   function rigaTime(iso) {
     const parts = {};
     rigaFormat.formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
-    return parts.day + "." + parts.month + ". " + parts.hour + ":" + parts.minute;
+    return parts.day + "." + parts.month + dayMonthEnd + " " + parts.hour + ":" + parts.minute;
   }
 
   function el(tag, className, text) {
