@@ -27,6 +27,8 @@ from typing import Literal
 
 import aiohttp
 
+from nlu.embedded import digits_without_a_crisis_line
+from nlu.normalize import tokenize
 from nlu.parse import FALLBACK, GREET, Classifier, Entity, IntentScore, Parse
 from nlu.rules import CRISIS, CRISIS_KIND, Rules, rules_of
 
@@ -112,6 +114,10 @@ class RasaClassifier:
         if greeting_only and self.rules.after_greeting(text) is not None:
             # "Sveiki, kā var pieteikt tikšanos?": Rasa heard the greeting, the embedded model read the
             # question after it (nlu.embedded); the question is what the person came for
+            self.last_backend = "embedded"
+            return embedded
+        if remote.intent == CRISIS and digits_without_a_crisis_line(tokenize(text)):
+            # a phone number typed at the call-back's question is no crisis for Rasa either (nlu.embedded)
             self.last_backend = "embedded"
             return embedded
         self.last_backend = "rasa"

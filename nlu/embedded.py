@@ -38,6 +38,11 @@ UNSURE_AFTER_GREETING = 0.7
 HELP = "help"
 GOODBYE = "goodbye"
 ZONE = ZoneInfo("Europe/Riga")
+# Emergency and crisis lines (facts.md): a message of digits alone is a crisis to the model only when it
+# is one of these. The model learnt "116123" and "112" as crisis words, and their digits as character
+# n-grams, so a phone number typed at the call-back's question ("26123456", 0.76) or "123" got the crisis
+# block and a priority hand-off, and no call-back was saved (QA, eighth pass).
+CRISIS_LINES = frozenset({"110", "112", "113", "116111", "116123"})
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
@@ -85,6 +90,8 @@ class EmbeddedClassifier:
             scores = self.model.predict(text, top=RANKING_SIZE)
             ranking = tuple(scores)
             intent, confidence = self._decide(scores)
+            if intent == CRISIS and digits_without_a_crisis_line(tokens):
+                intent = FALLBACK
             if intent in (GREET, FALLBACK) or confidence < UNSURE_AFTER_GREETING:
                 intent, confidence, ranking, entities = self._after_greeting(
                     text, tokens, (intent, confidence, ranking, entities)
@@ -149,6 +156,15 @@ class EmbeddedClassifier:
     def guess_language(self, text: str, hint: str | None = None) -> str | None:
         """The language guess with the trained n-gram model (for evaluation files without folders)."""
         return guess_language(text, hint, self.language_model)
+
+
+def digits_without_a_crisis_line(tokens: list[Token]) -> bool:
+    """Nothing but numbers (a phone number, "123"), none of them an emergency or crisis line ("112",
+    "116123", also in groups: "116 123"): then a crisis is the model's mistake, never the person's words."""
+    if not tokens or not all(t.norm.isdigit() for t in tokens):
+        return False
+    numbers = [t.norm for t in tokens]
+    return not CRISIS_LINES.intersection(numbers) and "".join(numbers) not in CRISIS_LINES
 
 
 def _without_names(text: str, entities: list[Entity]) -> str:

@@ -189,3 +189,24 @@ async def test_an_hour_typed_as_a_bare_number_is_the_call_back_time(make_app, cl
     await _say(app, "10")
     (callback,) = await _callbacks(app)
     assert (callback.phone, callback.preferred_time) == ("+37120000000", "10")
+
+
+async def test_a_phone_number_typed_for_the_call_back_is_the_number_not_a_crisis(make_app, clock, classifier):
+    """QA, eighth pass: the real model read "26123456" as a crisis (0.76; "123" at 0.86): the person got the
+    crisis block, was queued as a crisis, and no call-back was saved. Digits alone are a crisis only when
+    they are an emergency or crisis line, which still gets the crisis reply at once."""
+    app = await make_app(classifier=classifier)
+    clock.current = datetime(2026, 11, 28, 21, 30, tzinfo=RIGA)
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, "1")  # a call-back
+    seen = len(await outbox(app))
+    await _say(app, "26123456")
+    asked = [row.text for row in (await outbox(app))[seen:]]
+    assert not any("116123" in text for text in asked), asked  # the next question, not the crisis block
+    await _say(app, "rīt pēc 10")
+    (callback,) = await _callbacks(app)
+    assert callback.phone == "+37126123456"
+    assert not (await conversations(app))[0].crisis
+    await _say(app, "116 123")  # the crisis line itself, typed: the crisis reply, first in line
+    assert "112" in (await outbox(app))[-2].text or "112" in (await outbox(app))[-1].text
+    assert (await conversations(app))[0].crisis

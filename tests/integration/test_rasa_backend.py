@@ -346,6 +346,17 @@ async def test_a_crisis_only_rasa_heard_still_carries_its_kind(
     assert kind is not None and kind.value == "prisoner_at_risk"
 
 
+async def test_a_phone_number_is_no_crisis_when_rasa_says_it_is_but_the_crisis_line_is(
+    odd_rasa: str, embedded: EmbeddedClassifier
+) -> None:
+    # QA, eighth pass: "26123456" at the call-back's question got the crisis block (digits as n-grams)
+    async with RasaClassifier(f"{odd_rasa}/crisis", fallback=embedded) as nlu:
+        number = await nlu.parse("26123456")
+        line = await nlu.parse("116 123")
+    assert number.intent != "crisis"
+    assert line.intent == "crisis"
+
+
 async def test_the_question_after_a_greeting_is_not_lost_when_rasa_hears_only_the_greeting(
     odd_rasa: str, embedded: EmbeddedClassifier
 ) -> None:
