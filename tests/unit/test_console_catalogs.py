@@ -7,6 +7,7 @@ translation fails here, not in front of a coordinator.
 
 from __future__ import annotations
 
+import gettext
 import re
 from pathlib import Path
 
@@ -177,3 +178,30 @@ def test_a_latvian_number_not_ending_in_1_takes_the_plural(n: int) -> None:
 
 def test_every_analytics_table_has_a_translated_title() -> None:
     assert set(TABLE_TITLES) == set(analytics.REPORTS)
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATED)
+def test_the_compiled_catalog_the_app_reads_says_what_the_po_says(language: str) -> None:
+    """The app reads the .mo (no Babel in a worker): a .po edited without scripts/console-messages.sh
+    compiling it would show the old words, or English, to the coordinators."""
+    with i18n.mo_path(language).open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    po = catalog(language)
+    form_of = gettext.c2py(po.plural_expr)  # which plural form a number takes, by the .po's own rule
+    stale = []
+    for message in po:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            singular, plural = message.id
+            forms = _strings(message)
+            stale += [
+                f"{singular!r} ({n})"
+                for n in (1, 2, 5, 11, 21)
+                if compiled.ngettext(singular, plural, n) != forms[form_of(n)]
+            ]
+        elif compiled.gettext(message.id) != message.string:
+            stale.append(repr(message.id))
+    assert not stale, f"{language}.mo is older than its .po: run scripts/console-messages.sh\n" + "\n".join(
+        stale
+    )
