@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,12 @@ from nlu.normalize import casefold, has_cyrillic, strip_diacritics, strip_punctu
 from nlu.parse import LANGUAGES
 
 _LATVIAN_LETTERS_RE = re.compile(r"[āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ]")
+# the letters of the Cyrillic block, and of the Latin ones (Basic, Latin-1, Extended-A to -D, IPA,
+# Additional, fullwidth): close to "LATIN" in the letter's Unicode name, at a fraction of the cost
+_CYRILLIC_LETTER_RE = re.compile(r"[^\W\d_\u0000-\u03ff\u0500-\U0010ffff]")
+_LATIN_LETTER_RE = re.compile(
+    r"(?=[^\W\d_])[A-Za-z\u00c0-\u02af\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\uff21-\uff5a]"
+)
 _NGRAM = 3
 _CUE_WEIGHT = 3.0  # log-likelihood nats a cue word is worth; a greeting alone must decide
 _HINT_WEIGHT = 1.5  # how much the conversation's language is preferred when the text is unclear
@@ -38,6 +43,7 @@ _NO_LANGUAGE = frozenset(
     {"ok", "okay", "okey", "oki", "okei", "okej", "oke", "hmm", "hm", "mhm", "mm", "aha", "ah", "oh", "eh"}
     | {"lol", "haha", "hehe", "xd", "super", "sorry"}
 )
+_NO_LANGUAGE_LONGEST = max(map(len, _NO_LANGUAGE))
 # links, e-mail and web addresses ("likumi.lv", "vpd.gov.lv"): their letters are no language
 _LINK_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:lv|com|org|net|eu|ru|gov)\b\S*", re.IGNORECASE)
 
@@ -188,9 +194,9 @@ def script_language(text: str) -> str | None:
     does not make it Russian.
     """
     text = _LINK_RE.sub(" ", text)
-    letters = [c for c in text if c.isalpha()]
-    cyrillic = sum(1 for c in letters if has_cyrillic(c))
-    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    # counted by Unicode block, not by each letter's name: this runs on every message (clear_language)
+    cyrillic = len(_CYRILLIC_LETTER_RE.findall(text))
+    latin = len(_LATIN_LETTER_RE.findall(text))
     if cyrillic > latin and cyrillic >= _SWITCH_MIN_LETTERS:
         return "ru"
     if latin > cyrillic and latin >= _SWITCH_MIN_LETTERS and _LATVIAN_LETTERS_RE.search(text):
@@ -198,6 +204,12 @@ def script_language(text: str) -> str | None:
         if cues["lv"] >= max(cues["en"], cues["ru"]):
             return "lv"
     return None
+
+
+def _says_no_language(word: str) -> bool:
+    # folding never shortens a word, so a longer one cannot be "ok" or "hmm": only short words are folded
+    # (it was most of the cost of a message's clear language, bench/load)
+    return len(word) <= _NO_LANGUAGE_LONGEST and _fold(word).strip() in _NO_LANGUAGE
 
 
 def clear_language(text: str, model: LanguageModel | None = None) -> str | None:
@@ -213,12 +225,15 @@ def clear_language(text: str, model: LanguageModel | None = None) -> str | None:
     sentence in English is English. Without a model, cue words alone decide Latin letters.
     """
     text = _LINK_RE.sub(" ", text)
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if _fold(w).strip() not in _NO_LANGUAGE]
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if not _says_no_language(w)]
     if sum(len(w) for w in words) < _SWITCH_MIN_LETTERS:
         return None
     said = " ".join(words)
     grams = _grams(_fold(said))
     written = script_language(said)  # else Latin letters, perhaps with a name ("my son is in Rīga")
+    if written is not None:
+        # the script settles it (most messages): no scores to weigh, only whether these are words at all
+        return None if model is not None and not model.knows(grams, written, _REAL_WORDS) else written
     cues = cue_counts(said)
     score = {lang: _CUE_WEIGHT * n for lang, n in cues.items()}
     if model is not None:
@@ -227,11 +242,9 @@ def clear_language(text: str, model: LanguageModel | None = None) -> str | None:
         for lang in LANGUAGES:
             score[lang] += likelihood.get(lang, best - 50.0) - best
     ranked = sorted(score, key=score.__getitem__, reverse=True)
-    first = written or ranked[0]
+    first = ranked[0]
     if model is not None and not model.knows(grams, first, _REAL_WORDS):
         return None  # typing noise, whatever its letters
-    if written is not None:
-        return written
     if cues[first] == 0 and (model is None or len(words) == 1):
         # one word of Latin letters counts only when it is a cue word ("labdien", "privet", "thanks"):
         # the model alone read "parcels" as Latvian and "ombudsman" as Russian
