@@ -105,8 +105,10 @@ class EmbeddedClassifier:
             kind = self.rules.crisis_kind(tokens)  # also when the model, not a rule, found the crisis
             if kind is not None:
                 entities.append(kind)
-        language = guess_language(text, hint, self.language_model)
         clear = clear_language(_without_names(text, entities), self.language_model)
+        # words clearly in one language are that language; the weighed guess (with the conversation's
+        # language as a hint) only for the rest: it cost as much again on every message (bench/load)
+        language = clear or guess_language(text, hint, self.language_model)
         return Parse(text, intent, confidence, ranking, language, tuple(entities), clear)
 
     def _after_greeting(self, text: str, tokens: list[Token], decided: _Decision) -> _Decision:

@@ -8,6 +8,7 @@ together with a few unambiguous cue words ("sveiki", "privet", "hello").
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -142,7 +143,11 @@ class LanguageModel:
 
 def cue_counts(text: str) -> dict[str, int]:
     """How many words of the text are unambiguous cues for each language."""
-    words = _fold(text).split()
+    return _cues_of(_fold(text))
+
+
+def _cues_of(folded: str) -> dict[str, int]:
+    words = folded.split()
     return {lang: sum(w in cues for w in words) for lang, cues in _CUES.items()}
 
 
@@ -206,6 +211,7 @@ def script_language(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # short words repeat ("kā", "uz", "в", "ok"): folded once each
 def _says_no_language(word: str) -> bool:
     # folding never shortens a word, so a longer one cannot be "ok" or "hmm": only short words are folded
     # (it was most of the cost of a message's clear language, bench/load)
@@ -229,12 +235,13 @@ def clear_language(text: str, model: LanguageModel | None = None) -> str | None:
     if sum(len(w) for w in words) < _SWITCH_MIN_LETTERS:
         return None
     said = " ".join(words)
-    grams = _grams(_fold(said))
+    folded = _fold(said)
+    grams = _grams(folded)
     written = script_language(said)  # else Latin letters, perhaps with a name ("my son is in Rīga")
     if written is not None:
         # the script settles it (most messages): no scores to weigh, only whether these are words at all
         return None if model is not None and not model.knows(grams, written, _REAL_WORDS) else written
-    cues = cue_counts(said)
+    cues = _cues_of(folded)
     score = {lang: _CUE_WEIGHT * n for lang, n in cues.items()}
     if model is not None:
         likelihood = model.log_likelihood(grams)
