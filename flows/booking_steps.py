@@ -334,13 +334,19 @@ def stale(state: ConversationState) -> Turn:
 # --- small readers --------------------------------------------------------------------------------
 
 
-def wanted(turn: UserTurn) -> str | None:
-    """The day or time the person typed (the NLU's `time` entity), unless they changed the subject."""
-    entity = turn.parse.entity("time")
+def _typed(turn: UserTurn, name: str) -> Entity | None:
+    """The NLU's day, time or week entity as the answer, unless the person changed the subject."""
+    entity = turn.parse.entity(name)
     if entity is None or turn.payload:
         return None
     sure_of_another = turn.parse.intent not in TIME_INTENTS and turn.parse.confidence >= SURE
-    if sure_of_another and not _only_the_time(turn.text, entity):
+    return None if sure_of_another and not _only_the_time(turn.text, entity) else entity
+
+
+def wanted(turn: UserTurn) -> str | None:
+    """The day or time the person typed (the NLU's `time` entity), unless they changed the subject."""
+    entity = _typed(turn, "time")
+    if entity is None:
         return None
     try:
         moment = datetime.fromisoformat(entity.value)
@@ -352,11 +358,8 @@ def wanted(turn: UserTurn) -> str | None:
 def week_wanted(turn: UserTurn) -> date | None:
     """The calendar week the person typed ("nākamnedēļ", "на следующей неделе", "next week"; the NLU's
     `week` entity, its Monday), on the same terms as `wanted`."""
-    entity = turn.parse.entity("week")
-    if entity is None or turn.payload:
-        return None
-    sure_of_another = turn.parse.intent not in TIME_INTENTS and turn.parse.confidence >= SURE
-    if sure_of_another and not _only_the_time(turn.text, entity):
+    entity = _typed(turn, "week")
+    if entity is None:
         return None
     try:
         return date.fromisoformat(entity.value)

@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import store
-from bot.bookings.service import parse_list
-from bot.db.models import Booking, Contact, Counsellor, Owner
+from bot.bookings.service import booking_info
+from bot.db.models import Booking, Contact, Owner
 from flows.booking_text import session_params
-from flows.ports import BookingInfo
 from flows.state import ConversationState
 from flows.texts import Texts
 
@@ -39,17 +38,7 @@ async def tell_about_session(
     caller keeps it for later (a reminder) or says a coordinator must tell them (a cancellation).
     The caller holds the contact's row, as a turn does: the conversation's state changes here too.
     """
-    counsellor = await session.get(Counsellor, booking.counsellor_id)
-    assert counsellor is not None  # a foreign key
-    info = BookingInfo(
-        id=booking.id,
-        counsellor=counsellor.name,
-        languages=parse_list(counsellor.languages),
-        starts_at=booking.starts_at,
-        mode=booking.mode,
-        address=counsellor.address if booking.mode == "in_person" else None,
-        changeable_until=booking.starts_at,
-    )
+    info = await booking_info(session, booking, changeable_until=booking.starts_at)
     conversation = await store.open_conversation(session, contact, now)
     if conversation.owner == Owner.HUMAN:
         return None

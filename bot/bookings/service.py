@@ -64,6 +64,21 @@ def parse_list(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
+async def booking_info(session: AsyncSession, booking: Booking, *, changeable_until: datetime) -> BookingInfo:
+    """What the flows and the texts say about a booked session (its psychologist, languages, place)."""
+    counsellor = await session.get(Counsellor, booking.counsellor_id)
+    assert counsellor is not None  # a foreign key
+    return BookingInfo(
+        id=booking.id,
+        counsellor=counsellor.name,
+        languages=parse_list(counsellor.languages),
+        starts_at=booking.starts_at,
+        mode=booking.mode,
+        address=counsellor.address if booking.mode == "in_person" else None,
+        changeable_until=changeable_until,
+    )
+
+
 async def load_plans(session: AsyncSession, mode: str | None = None) -> list[Plan]:
     """Active psychologists (offering `mode`, when given) with their weekly hours and exceptions."""
     counsellors = list((await session.execute(select(Counsellor).where(Counsellor.active))).scalars())
@@ -217,16 +232,8 @@ class DbBookings:
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def _info(self, booking: Booking) -> BookingInfo:
-        counsellor = await self.session.get(Counsellor, booking.counsellor_id)
-        assert counsellor is not None  # a foreign key
-        return BookingInfo(
-            id=booking.id,
-            counsellor=counsellor.name,
-            languages=parse_list(counsellor.languages),
-            starts_at=booking.starts_at,
-            mode=booking.mode,
-            address=counsellor.address if booking.mode == "in_person" else None,
-            changeable_until=booking.starts_at - self.policy.cutoff,
+        return await booking_info(
+            self.session, booking, changeable_until=booking.starts_at - self.policy.cutoff
         )
 
     async def quota(self) -> Quota:
