@@ -33,6 +33,19 @@ ANNA, BEN, ADAM = "anna@helpline.example", "ben@helpline.example", "adam@helplin
 
 
 @pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Debian's Chromium, headless, for one test (the test files skip when Playwright is missing)."""
+    from playwright.async_api import async_playwright  # only once a browser test runs
+
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> Settings:  # one backend is enough for a browser test
     return Settings(data_dir=tmp_path / "data", database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
 

@@ -7,31 +7,20 @@ are written by console.js from the words the page gives it, and the switch in th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
 
-from tests.e2e.console_browser import ADAM, ARGS, CHROMIUM, login, person, server, settings
+from tests.e2e.console_browser import ADAM, CHROMIUM, browser, login, person, server, settings
 from tests.web.console_support import add_staff
 
 playwright_api = pytest.importorskip("playwright.async_api")
-__all__ = ["server", "settings"]  # fixtures
+__all__ = ["browser", "server", "settings"]  # fixtures
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 LIENE = "liene@helpline.example"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with playwright_api.async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 async def test_the_live_console_speaks_latvian_and_the_switch_changes_it(server: TestServer, browser: Any):

@@ -9,7 +9,6 @@ reply box and keeps the text; the header fits a phone; background fetches say th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -18,8 +17,8 @@ from aiohttp.test_utils import TestServer
 from tests.e2e.console_browser import (
     ADAM,
     ANNA,
-    ARGS,
     CHROMIUM,
+    browser,
     eventually,
     login,
     person,
@@ -29,22 +28,12 @@ from tests.e2e.console_browser import (
 from tests.fakes import FakeSender
 
 playwright_api = pytest.importorskip("playwright.async_api")
-__all__ = ["server", "settings"]  # fixtures
+__all__ = ["browser", "server", "settings"]  # fixtures
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 AT_BOTTOM = "() => { const t = document.getElementById('transcript');"
 AT_BOTTOM += " return t.scrollHeight - t.scrollTop - t.clientHeight < 5; }"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with playwright_api.async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 def _base(server: TestServer) -> str:
