@@ -462,15 +462,12 @@ class Pipeline:
             conversation=conversation,
             contact=contact,
             reply=store.QueuedReply(
-                self.texts.render(key, lang), self._sms_variant(key, lang), [], author=Author.SYSTEM
+                self.texts.render(key, lang), self.texts.sms_variant(key, lang), [], author=Author.SYSTEM
             ),
             now=now,
             inbound=inbound,
         )
         return HandleResult(conversation_id=conversation.id, replies=1)
-
-    def _sms_variant(self, key: str, lang: str) -> str | None:
-        return self.texts.render(key, lang, sms=True) if self.texts.entry(key, lang).sms else None
 
     async def _apologise(self, msg: InboundMessage) -> HandleResult:
         """After a failed turn: keep what the person wrote and tell them, in a fresh transaction."""
@@ -487,7 +484,7 @@ class Pipeline:
                     session,
                     conversation=conversation,
                     contact=contact,
-                    reply=store.QueuedReply(apology, self._sms_variant("error.apology", lang), []),
+                    reply=store.QueuedReply(apology, self.texts.sms_variant("error.apology", lang), []),
                     now=now,
                     inbound=store.InboundRecord(msg.text, str(msg.kind)),
                 )

@@ -116,6 +116,10 @@ class Texts:
             text += "\n\n" + self.render(SOURCE_KEY, lang, {"source": entry.source, "checked": when})
         return text
 
+    def sms_variant(self, key: str, lang: str, params: dict[str, str] | None = None) -> str | None:
+        """The text's own SMS wording, or None when it has none (the SMS then renders the text)."""
+        return self.render(key, lang, params, sms=True) if self.entry(key, lang).sms else None
+
     def render_reply(self, reply: Reply, lang: str, *, sms: bool = False) -> str:
         return self.render(reply.key, lang, reply.params, sms=sms)
 

@@ -44,7 +44,6 @@ async def tell_about_session(
         return None
     lang = contact.language or "lv"
     params = session_params(texts, lang, info, zone)
-    entry = texts.entry(key, lang)
     payload, label = button
     queued = await store.enqueue(
         session,
@@ -52,7 +51,7 @@ async def tell_about_session(
         contact=contact,
         reply=store.QueuedReply(
             texts.render(key, lang, params),
-            texts.render(key, lang, params, sms=True) if entry.sms else None,
+            texts.sms_variant(key, lang, params),
             [[payload, texts.label(label, lang)]],
         ),
         now=now,

@@ -343,7 +343,7 @@ async def hand_back(
             contact=contact,
             reply=store.QueuedReply(
                 texts.render(BACK_TO_BOT, lang),
-                texts.render(BACK_TO_BOT, lang, sms=True) if texts.entry(BACK_TO_BOT, lang).sms else None,
+                texts.sms_variant(BACK_TO_BOT, lang),
                 [["/help", texts.label("button.help", lang)]],
             ),
             now=now,
