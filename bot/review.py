@@ -106,10 +106,12 @@ async def examples(
     )
     was_reviewed = t.reviewed_at.is_not(None)
     chosen = or_(was_reviewed, and_(*predicted)) if include_unreviewed else was_reviewed
+    wanted = [t.direction == "in", t.kind == "text", chosen]
+    if language is not None:
+        wanted.append(t.language == language)
     stmt = (
         select(t.text, t.reviewed_intent, t.intent)
-        .where(t.direction == "in", t.kind == "text", chosen)
-        .where(t.language == language if language is not None else t.id.is_not(None))
+        .where(*wanted)
         .order_by(t.id)
         .execution_options(yield_per=2000)
     )
