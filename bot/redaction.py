@@ -306,13 +306,16 @@ class _NameIndex:
 
 @cache
 def _name_index() -> _NameIndex:
-    names = {
-        _fold(line.strip())
+    listed = [
+        line.strip()
         for line in NAMES_FILE.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
-    }
-    stems = set(names)
-    for name in names:
+    ]
+    exact = {_fold(line[1:].strip()) for line in listed if line.startswith("=")}
+    inflected = {_fold(line) for line in listed if not line.startswith("=")}
+    names = exact | inflected
+    stems = set(inflected)
+    for name in inflected:
         stems.update(name[: -len(e)] for e in _NOMINATIVE if name.endswith(e) and len(name) > len(e) + 2)
     index = _NameIndex(frozenset(names), frozenset(stems), frozenset())
     vocabulary = {
@@ -349,6 +352,9 @@ def _foreign_surname(index: _NameIndex, word: str) -> bool:
     )
 
 
+_SENTENCE_END = re.compile(r"[\n.!?…]")
+
+
 def _first_word_is_name(index: _NameIndex, token: str, trigger: str, *, owned: bool) -> bool:
     """Whether the word right after a trigger (and its fillers) is a name: a listed one in any case, a
     capitalised word, or whatever follows "my name is" / "mani sauc" / "меня зовут"."""
@@ -380,14 +386,16 @@ def _names(text: str) -> Iterator[Span]:
                 gap = text[trigger.end() : word.start()]
             else:  # the surname: "jennifer smith", "PETER NOVAK", "jānis ozoliņš"; not "Jānis, viņš"
                 gap = text[previous.end() : word.start()]
+                if len(previous.group()) == 1:
+                    gap = gap.replace(".", "", 1)  # an initial: "J. Smith"
                 looks = gap.strip() == "" and (
                     index.is_name(token)
                     or _capitalised(token)
                     or _surname_like(token)
                     or (not _capitalised(previous.group()) and _foreign_surname(index, token))
                 )
-            if not looks or gap.count("\n") or word.start() in masked:
-                break
+            if not looks or _SENTENCE_END.search(gap) or word.start() in masked:
+                break  # "Nomira vīra tēvs. Kā rīkoties?": a new sentence, not a name
             masked.add(word.start())
             previous = word
             yield Span(word.start(), word.end(), Kind.NAME)

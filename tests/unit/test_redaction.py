@@ -218,7 +218,29 @@ def test_masks_numbers_in_words_codes_emails_and_accounts(text, expected):
         "divas vai trīs reizes mēnesī, 2 vai 3 stundas",
         "two or three times a month, one hour",
         "два или три раза в месяц, один час",
+        # ordinary words that an inflected form of a listed name could match
+        "my partner beats me",
+        "Я жена осуждённого",
+        "Agri no rīta zvanīju, Marka vēstulei maksā?",
+        "Jūlijs vai augusts?",
     ],
 )
 def test_leaves_topic_words_weekdays_months_and_feelings_alone(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative's word at the end of a sentence: the next sentence's first word is no name
+        ("Nomira vīra tēvs. Kā rīkoties?", "Nomira vīra tēvs. Kā rīkoties?"),
+        ("Mans dēls! Kur viņš ir?", "Mans dēls! Kur viņš ir?"),
+        ("Это мой сын. Как его навестить?", "Это мой сын. Как его навестить?"),
+        ("I visit my son. How long can I stay?", "I visit my son. How long can I stay?"),
+        # ... while a listed name there still is, and an initial does not end the name
+        ("Mans dēls. Jānis Bērziņš.", "Mans dēls. ⟨name⟩."),
+        ("my name is J. Smith", "my name is ⟨name⟩. ⟨name⟩"),
+    ],
+)
+def test_a_new_sentence_after_a_relative_is_no_name(text, expected):
+    assert redact(text) == expected
