@@ -58,8 +58,9 @@ class Span:
 Detector = Callable[[str], Iterable[Span]]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# an address typed so that it is not a link: "ilze at inbox dot lv", "ilze(at)inbox.lv", "ivan собака mail.ru"
-_AT = r"(?:\s*[(\[]\s*(?:at|эт)\s*[)\]]\s*|\s+(?:at|собака|эт)\s+)"
+# an address typed so that it is not a link: "ilze at inbox dot lv", "ilze(at)inbox.lv",
+# "ivan собака mail.ru", "ilze @ inbox. lv"
+_AT = r"(?:\s*[(\[]\s*(?:at|эт)\s*[)\]]\s*|\s+(?:at|собака|эт)\s+|\s*@\s*)"
 _DOT = r"(?:\s*\.\s*|\s*[(\[]\s*(?:dot|punkts|точка)\s*[)\]]\s*|\s+(?:dot|punkts|точка)\s+)"
 _SPELLED_EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]+"
@@ -72,10 +73,11 @@ _SPELLED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 # LV + 2 check digits + 4-letter bank code + 13 characters; typed with or without spaces, any case
-_LV_IBAN = re.compile(r"(?<![\w])LV\d\d(?:\s?[A-Z]){4}(?:\s?[A-Z0-9]){13}(?![\w])", re.IGNORECASE)
+# (staff QA s9: "LV 80 BANK …" and "LV80-BANK-0000-…" left the bank code and check digits readable)
+_LV_IBAN = re.compile(r"(?<![\w])LV[\s-]?\d\d(?:[\s-]?[A-Z]){4}(?:[\s-]?[A-Z0-9]){13}(?![\w])", re.IGNORECASE)
 _ANY_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d\d(?:\s?[A-Z0-9]){11,30}", re.IGNORECASE)
 # personas kods: DDMMYY-NNNNN (old) or 32XXXX-XXXXX (new, since 2017); the hyphen is often left out
-_PERSONAL_CODE = re.compile(r"(?<![\d])(\d\d)(\d\d)\d\d\s?[-‐–]?\s?\d{5}(?![\d])")
+_PERSONAL_CODE = re.compile(r"(?<![\d])(\d\d)(\d\d)\d\d\s?[-‐–/]?\s?\d{5}(?![\d])")
 _DIGIT_RUN = re.compile(r"(?<![\d+])[1-9](?:[ -]?\d){12,18}(?![\d])")  # no card number starts with 0
 # +371 / 00371 forms the phone library may split oddly ("+371 2 612 34 56")
 _LV_PHONE = re.compile(r"(?<![\d+])(?:\+|00)\s?371[\s.-]?\d(?:[\s.-]?\d){7}(?![\d])")

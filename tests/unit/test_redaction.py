@@ -184,6 +184,10 @@ def test_masks_names_typed_in_lower_case_and_in_capitals(text, expected):
         ("konts LV80BANK0000435195001", "konts ⟨account⟩"),
         ("мой счёт LV80 BANK 0000 4351 9500 1", "мой счёт ⟨account⟩"),
         ("my account is lv80bank0000435195001", "my account is ⟨account⟩"),
+        ("konts LV80-BANK-0000-4351-9500-1", "konts ⟨account⟩"),
+        ("счёт LV 80 BANK 0000 4351 9500 1", "счёт ⟨account⟩"),
+        ("my code is 010190/12345", "my code is ⟨personal_code⟩"),
+        ("e-pasts ilze @ inbox. lv", "e-pasts ⟨email⟩"),
     ],
 )
 def test_masks_numbers_in_words_codes_emails_and_accounts(text, expected):
