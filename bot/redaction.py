@@ -263,6 +263,11 @@ _NOT_NAME_WORDS = _folded_words(
     "es tu viņš viņa mēs jūs viņi i he she we they я он она мы они вы ты it this the a an "
     "un and и in on at no uz из в на ar with mai мая май to šo tas that этот эту это not не ne "
     "so very too also really just sorry me him her us them of for from about by or vai или",
+    # when and how often, as people put them between a relative and where he is ("мой сын давно в …")
+    "давно опять всегда снова теперь недавно сейчас уже ещё тоже также там тут здесь точно вообще никогда "
+    "часто иногда наверное patlaban pašlaik šobrīd tagad atkal nesen vēl jau arī joprojām tur te vienmēr "
+    "bieži dažreiz laikam droši still now again already always often never usually sometimes probably "
+    "there here",
 )
 
 
@@ -357,12 +362,28 @@ def _foreign_surname(index: _NameIndex, word: str) -> bool:
 _SENTENCE_END = re.compile(r"[\n.!?…]")
 
 
-def _first_word_is_name(index: _NameIndex, token: str, trigger: str, *, owned: bool) -> bool:
+# what follows a relative's name saying where or how they are: "my son jayden is …", "dēls kristofers ir …",
+# "сын тимур в …"; a verb or an adverb in that place ("my son owes money") is never followed by one of these
+_AFTER_NAME = _folded_words("is was has ir bija atrodas sēž в во сидит находится был")
+
+
+def _first_word_is_name(
+    index: _NameIndex, token: str, trigger: str, *, owned: bool, adjacent: bool, following: str | None
+) -> bool:
     """Whether the word right after a trigger (and its fillers) is a name: a listed one in any case, a
-    capitalised word, or whatever follows "my name is" / "mani sauc" / "меня зовут"."""
+    capitalised word, whatever follows "my name is" / "mani sauc" / "меня зовут", or, right after a
+    relative's word, a word of no topic that is followed by "is" / "ir" / "в" ("my son jayden is in …")."""
     if index.is_name(token) or _capitalised(token):
         return True
-    return trigger in _NAMING and owned  # "my name is jennifer", "МЕНЯ ЗОВУТ ОЛЬГА"
+    if trigger in _NAMING and owned:
+        return True  # "my name is jennifer", "МЕНЯ ЗОВУТ ОЛЬГА"
+    return (
+        trigger in _RELATIVES
+        and adjacent
+        and following in _AFTER_NAME
+        and index.unknown(token)
+        and not token.casefold().endswith(_VERB_ENDINGS)
+    )
 
 
 def _names(text: str) -> Iterator[Span]:
@@ -372,6 +393,7 @@ def _names(text: str) -> Iterator[Span]:
     for trigger in _TRIGGER.finditer(text.translate(_SAME_LENGTH_FOLD)):
         found = _fold(trigger.group())
         position = next((i for i, w in enumerate(words) if w.start() >= trigger.end()), len(words))
+        first = position
         while position < len(words) and _fold(words[position].group()) in _FILLERS:
             position += 1
         before = [_fold(w.group()) for w in words if w.end() <= trigger.start()][-1:]
@@ -379,12 +401,18 @@ def _names(text: str) -> Iterator[Span]:
         if found == "am" and before != ["i"]:
             continue  # "what time am I …"
         previous: re.Match[str] | None = None
-        for word in words[position : position + 2]:
+        for at, word in enumerate(words[position : position + 2], position):
             token = word.group()
             if _not_a_name(token):
                 break
             if previous is None:
-                looks = _first_word_is_name(index, token, found, owned=owned)
+                after = words[at + 1] if at + 1 < len(words) else None
+                following = (
+                    _fold(after.group()) if after and text[word.end() : after.start()].isspace() else None
+                )
+                looks = _first_word_is_name(
+                    index, token, found, owned=owned, adjacent=position == first, following=following
+                )
                 gap = text[trigger.end() : word.start()]
             else:  # the surname: "jennifer smith", "PETER NOVAK", "jānis ozoliņš"; not "Jānis, viņš"
                 gap = text[previous.end() : word.start()]

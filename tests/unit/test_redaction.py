@@ -248,3 +248,22 @@ def test_leaves_topic_words_weekdays_months_and_feelings_alone(text):
 )
 def test_a_new_sentence_after_a_relative_is_no_name(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an unlisted name in lower case right after a relative, known by the "is" / "ir" / "в" after it
+        ("my son jayden is in olaine", "my son ⟨name⟩ is in olaine"),
+        ("mans dēls kristofers ir Jelgavā", "mans dēls ⟨name⟩ ir Jelgavā"),
+        ("мой сын тимур в Елгаве", "мой сын ⟨name⟩ в Елгаве"),
+        ("MY SON JAYDEN IS IN PRISON", "MY SON ⟨name⟩ IS IN PRISON"),
+        # ... while what people say there about when and how stays
+        ("мой сын давно в тюрьме", "мой сын давно в тюрьме"),
+        ("mans dēls patlaban ir Olainē", "mans dēls patlaban ir Olainē"),
+        ("my son currently is in olaine", "my son currently is in olaine"),
+        ("my husband also is sick", "my husband also is sick"),
+    ],
+)
+def test_an_unlisted_lower_case_name_after_a_relative_is_known_by_what_follows(text, expected):
+    assert redact(text) == expected
