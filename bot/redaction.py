@@ -17,7 +17,20 @@ from pathlib import Path
 
 import phonenumbers
 
+import flows
+import nlu
+from bot.spoken_digits import find_spoken_numbers
+
 NAMES_FILE = Path(__file__).with_name("redaction_names.txt")
+# What relatives and the bot write about the helpline's topics: the NLU training examples, the prison
+# names and the bot's own texts, in lv, ru and en. A word in them is an ordinary word, never taken for an
+# unknown name (see _ordinary); that keeps "my son needs money" and the NLU export readable.
+VOCABULARY_FILES = (
+    *sorted((Path(nlu.__file__).parent / "data").glob("*/*.yml")),
+    Path(nlu.__file__).with_name("prisons.yml"),
+    Path(nlu.__file__).with_name("calendar.yml"),
+    *sorted((Path(flows.__file__).parent / "texts").glob("*.yml")),
+)
 
 
 class Kind(StrEnum):
@@ -45,11 +58,26 @@ class Span:
 Detector = Callable[[str], Iterable[Span]]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# an address typed so that it is not a link: "ilze at inbox dot lv", "ilze(at)inbox.lv",
+# "ivan собака mail.ru", "ilze @ inbox. lv"
+_AT = r"(?:\s*[(\[]\s*(?:at|эт)\s*[)\]]\s*|\s+(?:at|собака|эт)\s+|\s*@\s*)"
+_DOT = r"(?:\s*\.\s*|\s*[(\[]\s*(?:dot|punkts|точка)\s*[)\]]\s*|\s+(?:dot|punkts|точка)\s+)"
+_SPELLED_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+"
+    + _AT
+    + r"[\w-]+(?:"
+    + _DOT
+    + r"[\w-]+)*"
+    + _DOT
+    + r"(?:lv|lt|ee|ru|com|net|org|eu|uk|de|ie|no|se|fi|by|ua|info)(?!\w)",
+    re.IGNORECASE,
+)
 # LV + 2 check digits + 4-letter bank code + 13 characters; typed with or without spaces, any case
-_LV_IBAN = re.compile(r"(?<![\w])LV\d\d(?:\s?[A-Z]){4}(?:\s?[A-Z0-9]){13}(?![\w])", re.IGNORECASE)
+# (staff QA s9: "LV 80 BANK …" and "LV80-BANK-0000-…" left the bank code and check digits readable)
+_LV_IBAN = re.compile(r"(?<![\w])LV[\s-]?\d\d(?:[\s-]?[A-Z]){4}(?:[\s-]?[A-Z0-9]){13}(?![\w])", re.IGNORECASE)
 _ANY_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d\d(?:\s?[A-Z0-9]){11,30}", re.IGNORECASE)
 # personas kods: DDMMYY-NNNNN (old) or 32XXXX-XXXXX (new, since 2017); the hyphen is often left out
-_PERSONAL_CODE = re.compile(r"(?<![\d])(\d\d)(\d\d)\d\d\s?[-‐–]?\s?\d{5}(?![\d])")
+_PERSONAL_CODE = re.compile(r"(?<![\d])(\d\d)(\d\d)\d\d\s?[-‐–/]?\s?\d{5}(?![\d])")
 _DIGIT_RUN = re.compile(r"(?<![\d+])[1-9](?:[ -]?\d){12,18}(?![\d])")  # no card number starts with 0
 # +371 / 00371 forms the phone library may split oddly ("+371 2 612 34 56")
 _LV_PHONE = re.compile(r"(?<![\d+])(?:\+|00)\s?371[\s.-]?\d(?:[\s.-]?\d){7}(?![\d])")
@@ -77,8 +105,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def _email(text: str) -> Iterator[Span]:
-    for m in _EMAIL.finditer(text):
-        yield Span(m.start(), m.end(), Kind.EMAIL)
+    for pattern in (_EMAIL, _SPELLED_EMAIL):
+        for m in pattern.finditer(text):
+            yield Span(m.start(), m.end(), Kind.EMAIL)
 
 
 def _iban_valid(compact: str) -> bool:
@@ -150,72 +179,96 @@ def _long_number(text: str) -> Iterator[Span]:
             yield Span(m.start(), m.end(), Kind.NUMBER)
 
 
+def _spoken_number(text: str) -> Iterator[Span]:
+    """A number read out in words ("divi seši viens divi trīs četri pieci seši"): eight digits, or a
+    leading "plus", is a phone number; any other length a number (a personal code, a case number)."""
+    for found in find_spoken_numbers(text):
+        kind = Kind.PHONE if found.plus or found.digits == 8 else Kind.NUMBER
+        yield Span(found.start, found.end, kind)
+
+
 # Words after which a capitalised word (or a known first name in any case) is a person's name.
 def _words(*chunks: str) -> tuple[str, ...]:
     return tuple(" ".join(chunks).split())
 
 
-_TRIGGERS = _words(
-    # lv: relatives in the cases people write them, and "called"
+# Latvian letters and ё without their marks, one character for one so that positions stay the same:
+# triggers are found in the folded text, so "mans dels janis" matches like "mans dēls Jānis"
+_SAME_LENGTH_FOLD = str.maketrans("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽёЁ", "acegiklnsuzACEGIKLNSUZеЕ")
+
+
+def _fold(word: str) -> str:
+    return word.casefold().translate(_SAME_LENGTH_FOLD)
+
+
+def _folded_words(*chunks: str) -> frozenset[str]:
+    return frozenset(_fold(word) for word in _words(*chunks))
+
+
+# relatives (in the cases people write them) and "named": a listed name in any case ("my husband mark",
+# "мой сын дима", "MANS DĒLS KRISTAPS") or a capitalised word after one is a name. An unknown word in lower
+# case is not: it is as often a verb ("my son owes", "мой муж получил", "dēls lūdza")
+_RELATIVES = _folded_words(
     "vīrs vīru vīram vīra sieva sievu sievai dēls dēlu dēlam dēla meita meitu meitai meitas brālis brāli "
     "brālim brāļa māsa māsu māsai tēvs tēvu tēvam tētis tēti māte māti mātei mamma mammu draugs draugu "
     "draudzene draudzeni partneris partneri partnere mazdēls mazdēlu mazmeita ieslodzītais ieslodzīto "
-    "ieslodzītajam notiesātais notiesāto vārdā vārdu sauc uzvārds vārds "
-    # ru
+    "ieslodzītajam notiesātais notiesāto vārdā vārdu",
     "сын сына сыну муж мужа мужу жена жену дочь дочери брат брата брату сестра сестру отец отца мать "
-    "маму мама папа парень парня друг друга зовут звать имя имени фамилия заключённый заключенный "
-    "заключённого заключенного осуждённый осужденный "
-    # en
+    "маму мама папа парень парня друг друга заключённый заключённого осуждённый",
     "son husband wife daughter brother sister father mother dad mum mom partner boyfriend girlfriend "
-    "fiance fiancé named called inmate prisoner grandson "
-    # introducing oneself: "es esmu Zelmīra", "я Снежана", "I'm Kate", "my name is Jennifer" (staff QA)
-    "esmu я это am i'm i’m im name name's",
+    "fiance fiancé named called inmate prisoner grandson",
 )
-# phrases that introduce a name as well
-_TRIGGER_PHRASES = ("this is", "it's", "it is", "te ir", "tas ir")
 # "my name is jennifer", "mani sauc zelmīra", "его зовут игорь": after whose name it is, the next word is the
-# name itself, typed in any case; "kā sauc psihologu?" asks for one and is left alone
-_NAMING = frozenset(_words("sauc vārds uzvārds зовут звать имя фамилия name name's"))
-_OWNERS = frozenset(
-    _words(
-        "my his her our their mans mana mani manu viņu viņa viņas viņam mūsu меня его её ее мое моё моя мой "
-        "мою моего их нас",
-    )
+# name itself, typed in any case; "kā sauc psihologu?" asks for one and is read like a relative's word
+_NAMING = _folded_words("sauc vārds uzvārds зовут звать имя имени фамилия name name's")
+# introducing oneself ("es esmu Zelmīra", "I'm Kate", "im anna", "я Снежана", "this is Bridget"): so often
+# followed by how one feels ("im worried", "esmu izmisusi", "я не знаю") that only a listed or
+# capitalised name counts
+_INTRODUCING = _folded_words("esmu am i'm i’m im я это")
+_TRIGGER_PHRASES = ("this is", "it's", "it is", "te ir", "tas ir")
+_OWNERS = _folded_words(
+    "my his her our their mans mana mani manu viņu viņa viņas viņam mūsu меня его её мое моё моя мой мою "
+    "моего их нас",
 )
 _TRIGGER = re.compile(
     r"(?<!\w)(?:"
-    + "|".join(sorted(map(re.escape, (*_TRIGGERS, *_TRIGGER_PHRASES)), key=len, reverse=True))
+    + "|".join(
+        sorted(
+            map(re.escape, (*_RELATIVES, *_NAMING, *_INTRODUCING, *_TRIGGER_PHRASES)),
+            key=len,
+            reverse=True,
+        )
+    )
     + r")(?!\w)",
     re.IGNORECASE,
 )
 # words allowed between a trigger and the name ("dēls ir Jānis", "name is John", "зовут его Иван")
-_FILLERS = frozenset(
-    ("ir", "is", "was", "его", "её", "ее", "-", "—", ":", ",", "mans", "mana", "my", "мой", "моя")
-)
+_FILLERS = _folded_words("ir is was его её mans mana my мой моя")
 # capitalised words that are not names: places and institutions, months and weekdays (by prefix) ...
-_NOT_NAME_PREFIXES = _words(
-    "olain jelgav liepāj liepaj daugavpil valmier cēs ces iļģuc ilguc rīg riga grīv griv brasa šķirotav "
-    "skirotav matīs matis latvij latvia ievp cietum prison lietuv lithuan krievij russia "
-    "олайн елгав лиепа даугавпилс рига риг латви тюрьм литв росси "
-    "janvār februār mart aprīl maij jūnij jūlij august septembr oktobr novembr decembr "
-    "pirmdien otrdien trešdien ceturtdien piektdien sestdien svētdien "
-    "январ феврал март апрел июн июл август сентябр октябр ноябр декабр "
-    "понедельник вторник сред четверг пятниц суббот воскресен "
-    "january february march april june july september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday",
-)
-# ... and short words (pronouns, conjunctions, prepositions), exactly
-_NOT_NAME_WORDS = frozenset(
-    _words(
-        "es tu viņš viņa mēs jūs viņi i he she we they я он она мы они вы ты it this the a an "
-        "un and и in on at no uz из в на ar with mai мая май to šo tas that этот эту это not не ne "
-        "so very too also really just sorry",
+_NOT_NAME_PREFIXES = tuple(
+    _folded_words(
+        "olain jelgav liepāj daugavpil valmier cēs iļģuc rīg grīv brasa šķirotav matīs latvij latvia ievp "
+        "cietum prison lietuv lithuan krievij russia "
+        "олайн елгав лиепа даугавпилс рига риг латви тюрьм литв росси "
+        "janvār februār mart aprīl maij jūnij jūlij august septembr oktobr novembr decembr "
+        "pirmdien otrdien trešdien ceturtdien piektdien sestdien svētdien "
+        "январ феврал март апрел июн июл август сентябр октябр ноябр декабр "
+        "понедельник вторник сред четверг пятниц суббот воскресен "
+        "january february march april june july september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday",
     )
 )
-
-
-def _fold(word: str) -> str:
-    return word.casefold().translate(str.maketrans("ņļķģčšžēāīū", "nlkgcszeaiu"))
+# ... and short words (pronouns, conjunctions, prepositions), exactly
+_NOT_NAME_WORDS = _folded_words(
+    "es tu viņš viņa mēs jūs viņi i he she we they я он она мы они вы ты it this the a an "
+    "un and и in on at no uz из в на ar with mai мая май to šo tas that этот эту это not не ne "
+    "so very too also really just sorry me him her us them of for from about by or vai или",
+    # when and how often, as people put them between a relative and where he is ("мой сын давно в …")
+    "давно опять всегда снова теперь недавно сейчас уже ещё тоже также там тут здесь точно вообще никогда "
+    "часто иногда наверное patlaban pašlaik šobrīd tagad atkal nesen vēl jau arī joprojām tur te vienmēr "
+    "bieži dažreiz laikam droši still now again already always often never usually sometimes probably "
+    "there here",
+)
 
 
 # nominative endings taken off a listed name, and case endings allowed on a written one
@@ -242,6 +295,7 @@ def _surname_like(word: str) -> bool:
 class _NameIndex:
     names: frozenset[str]
     stems: frozenset[str]
+    ordinary: frozenset[str]  # folded words of VOCABULARY_FILES that are not listed names
 
     def is_name(self, word: str) -> bool:
         folded = _fold(word)
@@ -252,22 +306,35 @@ class _NameIndex:
             for end in _CASE_ENDINGS
         )
 
+    def unknown(self, word: str) -> bool:
+        """No word of the helpline's topics: a name where the context says one may follow."""
+        return len(word) > 1 and _fold(word) not in self.ordinary
+
 
 @cache
 def _name_index() -> _NameIndex:
-    names = {
-        _fold(line.strip())
+    listed = [
+        line.strip()
         for line in NAMES_FILE.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
-    }
-    stems = set(names)
-    for name in names:
+    ]
+    exact = {_fold(line[1:].strip()) for line in listed if line.startswith("=")}
+    inflected = {_fold(line) for line in listed if not line.startswith("=")}
+    names = exact | inflected
+    stems = set(inflected)
+    for name in inflected:
         stems.update(name[: -len(e)] for e in _NOMINATIVE if name.endswith(e) and len(name) > len(e) + 2)
-    return _NameIndex(frozenset(names), frozenset(stems))
+    index = _NameIndex(frozenset(names), frozenset(stems), frozenset())
+    vocabulary = {
+        _fold(m.group())
+        for path in VOCABULARY_FILES
+        for m in _WORD.finditer(path.read_text(encoding="utf-8"))
+    }
+    return _NameIndex(index.names, index.stems, frozenset(w for w in vocabulary if not index.is_name(w)))
 
 
 def _not_a_name(word: str) -> bool:
-    folded = word.casefold()
+    folded = _fold(word)
     return folded in _NOT_NAME_WORDS or folded.startswith(_NOT_NAME_PREFIXES)
 
 
@@ -276,43 +343,114 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
 
 
+# English verbs that follow a name ("john stabbed", "anna calling", "tom doesnt"): no surname ends so
+_VERB_ENDINGS = ("ed", "ing", "nt", "ly")
+
+
+def _foreign_surname(index: _NameIndex, word: str) -> bool:
+    """After a first name typed in lower case or in capitals: a Latin-letter word that is no ordinary word
+    and no English verb form ("jennifer smith", "PETER NOVAK"). Case says nothing there, and Latvian and
+    Russian surnames are already known by their endings; a Cyrillic word is left to those."""
+    folded = word.casefold()
+    return (
+        index.unknown(word)
+        and not any("а" <= c <= "я" for c in folded)
+        and not folded.endswith(_VERB_ENDINGS)
+    )
+
+
+_SENTENCE_END = re.compile(r"[\n.!?…]")
+
+
+# what follows a relative's name saying where or how they are: "my son jayden is …", "dēls kristofers ir …",
+# "сын тимур в …"; a verb or an adverb in that place ("my son owes money") is never followed by one of these
+_AFTER_NAME = _folded_words("is was has ir bija atrodas sēž в во сидит находится был")
+
+
+def _first_word_is_name(
+    index: _NameIndex, token: str, trigger: str, *, owned: bool, adjacent: bool, following: str | None
+) -> bool:
+    """Whether the word right after a trigger (and its fillers) is a name: a listed one in any case, a
+    capitalised word, whatever follows "my name is" / "mani sauc" / "меня зовут", or, right after a
+    relative's word, a word of no topic that is followed by "is" / "ir" / "в" ("my son jayden is in …")."""
+    if index.is_name(token) or _capitalised(token):
+        return True
+    if trigger in _NAMING and owned:
+        return True  # "my name is jennifer", "МЕНЯ ЗОВУТ ОЛЬГА"
+    return (
+        trigger in _RELATIVES
+        and adjacent
+        and following in _AFTER_NAME
+        and index.unknown(token)
+        and not token.casefold().endswith(_VERB_ENDINGS)
+    )
+
+
 def _names(text: str) -> Iterator[Span]:
     index = _name_index()
     words = list(_WORD.finditer(text))
     masked: set[int] = set()
-    for trigger in _TRIGGER.finditer(text):
+    for trigger in _TRIGGER.finditer(text.translate(_SAME_LENGTH_FOLD)):
+        found = _fold(trigger.group())
         position = next((i for i, w in enumerate(words) if w.start() >= trigger.end()), len(words))
-        while position < len(words) and words[position].group().casefold() in _FILLERS:
+        first = position
+        while position < len(words) and _fold(words[position].group()) in _FILLERS:
             position += 1
-        before = [w.group().casefold() for w in words if w.end() <= trigger.start()][-1:]
-        naming = trigger.group().casefold() in _NAMING and bool(before) and before[0] in _OWNERS
-        for number, word in enumerate(words[position : position + 2]):
+        before = [_fold(w.group()) for w in words if w.end() <= trigger.start()][-1:]
+        owned = bool(before) and before[0] in _OWNERS
+        if found == "am" and before != ["i"]:
+            continue  # "what time am I …"
+        previous: re.Match[str] | None = None
+        for at, word in enumerate(words[position : position + 2], position):
             token = word.group()
-            looks = index.is_name(token) or _capitalised(token)
-            looks = looks or (number == 0 and naming) or (number == 1 and _surname_like(token))
-            if _not_a_name(token) or not looks:
+            if _not_a_name(token):
                 break
-            if text[trigger.end() : word.start()].count("\n") or masked.intersection({word.start()}):
-                break
+            if previous is None:
+                after = words[at + 1] if at + 1 < len(words) else None
+                following = (
+                    _fold(after.group()) if after and text[word.end() : after.start()].isspace() else None
+                )
+                looks = _first_word_is_name(
+                    index, token, found, owned=owned, adjacent=position == first, following=following
+                )
+                gap = text[trigger.end() : word.start()]
+            else:  # the surname: "jennifer smith", "PETER NOVAK", "jānis ozoliņš"; not "Jānis, viņš"
+                gap = text[previous.end() : word.start()]
+                if len(previous.group()) == 1:
+                    gap = gap.replace(".", "", 1)  # an initial: "J. Smith"
+                looks = gap.strip() == "" and (
+                    index.is_name(token)
+                    or _capitalised(token)
+                    or _surname_like(token)
+                    or (not _capitalised(previous.group()) and _foreign_surname(index, token))
+                )
+            if not looks or _SENTENCE_END.search(gap) or word.start() in masked:
+                break  # "Nomira vīra tēvs. Kā rīkoties?": a new sentence, not a name
             masked.add(word.start())
+            previous = word
             yield Span(word.start(), word.end(), Kind.NAME)
     for i, word in enumerate(words):
         token = word.group()
-        if word.start() in masked or not _capitalised(token) or not index.is_name(token):
+        shouted = token.isupper() and len(token) > 1  # "JĀNIS BĒRZIŅŠ"
+        if word.start() in masked or not (_capitalised(token) or shouted) or not index.is_name(token):
             continue
         yield Span(word.start(), word.end(), Kind.NAME)
         follower = words[i + 1] if i + 1 < len(words) else None
         if (
             follower is not None
             and text[word.end() : follower.start()].strip() == ""
-            and _capitalised(follower.group())
             and not _not_a_name(follower.group())
+            and (
+                _capitalised(follower.group())
+                or _surname_like(follower.group())
+                or (shouted and follower.group().isupper() and index.unknown(follower.group()))
+            )
         ):
             yield Span(follower.start(), follower.end(), Kind.NAME)  # the surname after a first name
 
 
 DETECTORS: tuple[Detector, ...] = (
-    _email, _account, _personal_code, _card, _phone, _address, _long_number, _names,
+    _email, _account, _personal_code, _card, _phone, _address, _long_number, _spoken_number, _names,
 )  # fmt: skip
 
 

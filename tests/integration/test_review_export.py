@@ -181,6 +181,42 @@ async def test_export_all_masks_what_staff_qa_saw_reach_the_training_data(maker)
     ]
 
 
+async def test_export_all_masks_lower_case_and_capital_names_and_numbers_in_words(maker):
+    """Staff QA (s9): names typed in lower case or in capitals, numbers read out in words, personal
+    codes, e-mails and IBANs reached the training data; the topic's own words must stay readable."""
+    said = [
+        ("my name is jennifer smith, how do I visit?", "visit_rules"),
+        ("MY SON IS PETER NOVAK, CAN HE CALL ME?", "phone_calls"),
+        ("mans dels janis ir Olaines cietumā, kā pieteikt tikšanos pirmdien?", "visit_rules"),
+        ("МЕНЯ ЗОВУТ ОЛЬГА, мой муж сергей в Елгаве", "visit_rules"),
+        ("zvaniet man divi seši viens divi trīs četri pieci seši", "phone_calls"),
+        ("позвоните два шесть один два три четыре пять шесть", "phone_calls"),
+        ("can he call two six one two three four five six?", "phone_calls"),
+        ("kods 010190-12345, konts LV80BANK0000435195001, e-pasts ilze at inbox dot lv", "parcels_money"),
+        ("Vai psihologs var tikties Iļģuciemā decembrī?", "visit_rules"),
+    ]
+    async with maker() as session, session.begin():
+        await ops_data.conversation(
+            session,
+            [Msg(text, intent=intent, confidence=0.9) for text, intent in said],
+            at=NOW,
+            user="u-s9",
+        )
+    async with maker() as session:
+        found = [e.text for e in await examples(session, include_unreviewed=True)]
+    assert found == [
+        "my name is ⟨name⟩, how do I visit?",
+        "MY SON IS ⟨name⟩, CAN HE CALL ME?",
+        "mans dels ⟨name⟩ ir Olaines cietumā, kā pieteikt tikšanos pirmdien?",
+        "МЕНЯ ЗОВУТ ⟨name⟩, мой муж ⟨name⟩ в Елгаве",
+        "zvaniet man ⟨phone⟩",
+        "позвоните ⟨phone⟩",
+        "can he call ⟨phone⟩?",
+        "kods ⟨personal_code⟩, konts ⟨account⟩, e-pasts ⟨email⟩",
+        "Vai psihologs var tikties Iļģuciemā decembrī?",
+    ]
+
+
 async def _seed_three_languages(db_url: str) -> None:
     engine = make_engine(db_url)
     await upgrade(engine)

@@ -164,3 +164,41 @@ async def test_reading_the_transcript_as_json_is_audited_once_per_view_not_per_u
         await login(other, OLGA)
         assert (await other.get(f"/console/conversations/{cid}/messages.json?after=1")).status == 200
     assert views(await audit_actions(held["app"])) == 3
+
+
+# staff QA (s9): what still reached staff who do not hold the conversation, and what each must read as
+S9_SAID = [
+    "my name is jennifer smith",
+    "MY SON IS PETER NOVAK",
+    "mans dels janis ir Olaines cietumā",
+    "мой муж сергей, zvaniet divi seši viens divi trīs četri pieci seši",
+    "два шесть один два три четыре пять шесть или ilze at inbox dot lv",
+    "kods 01019012345, konts LV80BANK0000435195001",
+    "Vai psihologs var tikties Iļģuciemā pirmdien?",
+]
+S9_LEAKS = ["jennifer", "smith", "PETER", "NOVAK", "janis", "сергей", "seši", "шесть", "ilze", "01019012345"]
+
+
+@pytest.mark.parametrize("email", [OLGA, BORIS])
+async def test_staff_without_the_conversation_read_lower_case_and_capital_names_and_spoken_numbers_masked(
+    aiohttp_client, settings, clock, sender, email
+):
+    app = console_app(settings, clock, sender)
+    client = await aiohttp_client(app)
+    await every_role(app)
+    async with app[keys.sessionmaker]() as session, session.begin():
+        seeded = await conversation(
+            session,
+            [Msg(text, intent="visit_rules", confidence=0.6) for text in S9_SAID],
+            at=clock() - timedelta(hours=1),
+            user="person-s9",
+        )
+    cid = seeded.conversation.id
+    await login(client, email)
+    page, data, _ = await _reads(client, cid)
+    for shown in (page, data):
+        assert [leak for leak in S9_LEAKS if leak in shown] == []
+        assert "LV80BANK" not in shown
+        assert "⟨phone⟩" in shown and "⟨email⟩" in shown and "⟨account⟩" in shown
+        assert "⟨personal_code⟩" in shown
+        assert "Olaines cietumā" in shown and "Vai psihologs var tikties Iļģuciemā pirmdien?" in shown
