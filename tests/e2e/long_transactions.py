@@ -1,0 +1,69 @@
+"""Names the code that held SQLite's write lock too long, when a browser test times out on it.
+
+Every SQLite transaction here is BEGIN IMMEDIATE, so one left open stops every writer. A CI run once
+failed with "database is locked" after the 30 s busy timeout (the console's session check and the
+outbox's claim both waited), and the holder could not be found again. The stack that opened each
+transaction is kept while it is open; a thread (the event loop may be the thing that is stuck) logs any
+transaction open for longer than LIMIT, so a failing test's captured log says who held the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import greenlet
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+LIMIT = 10.0
+LINES = 25  # the innermost frames
+log = logging.getLogger("tests.long_transactions")
+
+
+def _where() -> str:
+    """The awaiting coroutines' stack. SQLAlchemy runs this hook in a child greenlet whose own frames
+    are SQLAlchemy's; the code that asked for the transaction is suspended in the parent greenlet."""
+    parent = greenlet.getcurrent().parent
+    frame = parent.gr_frame if parent is not None else None
+    return "".join(traceback.format_stack(frame, limit=LINES))
+
+
+@contextmanager
+def watched(engine: AsyncEngine, limit: float = LIMIT) -> Iterator[None]:
+    opened: dict[int, tuple[float, str]] = {}
+    reported: set[tuple[int, float]] = set()
+    done = threading.Event()
+
+    def began(conn: Any) -> None:
+        opened[id(conn)] = (time.monotonic(), _where())
+
+    def ended(conn: Any) -> None:
+        opened.pop(id(conn), None)
+
+    def watch() -> None:
+        while not done.wait(min(1.0, limit / 4)):
+            now = time.monotonic()
+            for key, (since, stack) in list(opened.items()):
+                if now - since > limit and (key, since) not in reported:
+                    reported.add((key, since))
+                    log.warning("a transaction open for %.0f s began here:\n%s", now - since, stack)
+
+    sync = engine.sync_engine
+    hooks = [("begin", began), ("commit", ended), ("rollback", ended)]
+    for name, hook in hooks:
+        event.listen(sync, name, hook)
+    watcher = threading.Thread(target=watch, name="long-transactions", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        for name, hook in hooks:
+            event.remove(sync, name, hook)
