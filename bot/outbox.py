@@ -17,7 +17,17 @@ from sqlalchemy.orm import aliased
 from bot.channels.base import RecipientGone, Sender, SendError
 from bot.clock import Clock
 from bot.db.errors import database_unavailable
-from bot.db.models import Author, Contact, Conversation, OutboxItem, OutboxStatus, Owner, waiting
+from bot.db.models import (
+    Author,
+    Contact,
+    Conversation,
+    OutboxItem,
+    OutboxStatus,
+    Owner,
+    Reminder,
+    ReminderStatus,
+    waiting,
+)
 from bot.messages import Button, Channel, OutboundMessage
 from bot.metrics import Metrics
 from bot.outbox_marks import Claimed, Mark, MarkRecorder
@@ -195,9 +205,13 @@ class OutboxWorker:
             rows = (await session.execute(_CLAIM, params)).all()
             claimed: list[Claimed] = []
             cancelled: list[dict[str, Any]] = []
+            held: list[int] = []  # dropped only because a coordinator holds the chat
             for row in rows:
-                if _must_not_send(row, bool(row.blocked or row.opted_out), row.owner):
+                silenced = bool(row.blocked or row.opted_out)
+                if _must_not_send(row, silenced, row.owner):
                     cancelled.append({"row_id": row.id})
+                    if not silenced:
+                        held.append(row.id)
                     continue
                 attempts = row.attempts + 1
                 claimed.append(Claimed(_message(row), attempts, row.conversation_id, row.contact_id))
@@ -210,6 +224,8 @@ class OutboxWorker:
                 await session.execute(_MARK_SENDING, taken)
             if cancelled:
                 await session.execute(_MARK_CANCELLED, cancelled)
+            if held:
+                await session.execute(_REMIND_AGAIN, {"rows": held})
             return claimed, len(cancelled)
 
     async def _deliver(self, item: Claimed) -> None:
@@ -364,6 +380,15 @@ _MARK_SENDING = (
 )
 _MARK_CANCELLED = (
     update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id")).values(status=OutboxStatus.CANCELLED)
+)
+
+# A reminder whose row is dropped under a coordinator is pending again, and the reminder worker sends it after
+# the hand-back (it holds back while a coordinator has the chat). It had been marked sent when queued, so a
+# coordinator who took over in the moment before delivery cost the person their reminder (bookings QA).
+_REMIND_AGAIN = (
+    update(Reminder)
+    .where(Reminder.outbox_id.in_(bindparam("rows", expanding=True)), Reminder.status == ReminderStatus.SENT)
+    .values(status=ReminderStatus.PENDING, sent_at=None, outbox_id=None)
 )
 
 

@@ -20,6 +20,7 @@ from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
 FLOW = steps.FLOW
 CONTINUABLE = ("mode", "day", "time", "confirm")  # steps a booking can go on from after another question
 RESCHEDULE = "reschedule_booking"  # "another time" said at the confirmation
+CANCEL = "cancel_booking"
 
 
 # --- entry points (registry.FLOWS) ----------------------------------------------------------------
@@ -116,6 +117,15 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
     if payload == steps.RESUME and state.step in CONTINUABLE:
         return await steps.ask_again(state, ctx, bookings, lead=())
+    if (
+        not payload
+        and turn.parse.intent == CANCEL
+        and state.step in CONTINUABLE
+        and "moving" not in state.slots
+    ):
+        # "atcelt", "es nevarēšu" while booking is a no to this booking: it said "you have no session
+        # booked", as if the booking had gone wrong (bookings QA). While moving, the cancel flow asks.
+        return await _declined(state, ctx, bookings)
     if state.step == "cancel":
         answer = steps.yes_no(turn)
         if answer is not None:

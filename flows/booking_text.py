@@ -76,7 +76,10 @@ def session_params(
     params["details"] = texts.render(key, lang, params)
     if until is not None:
         params["until"] = moment_label(texts, lang, until, zone)
-        # a session booked inside the cut-off can only be changed by a coordinator from the start
+        # a session booked inside the cut-off can only be changed by a coordinator from the start; one under
+        # way was said to be "less than 24 h away" (bookings QA)
         key = "booking.change_until" if now is None or now < until else "booking.change_coordinator"
+        if now is not None and now >= session.starts_at:
+            key = "booking.change_started"
         params["change"] = texts.render(key, lang, {"until": params["until"], "hours": str(cutoff_hours)})
     return params

@@ -1,8 +1,13 @@
-"""`GET /calendar/{token}.ics`: each psychologist's private iCalendar feed of their booked sessions.
+"""`GET /calendar/{token}.ics`: each psychologist's private iCalendar feed of their sessions.
 
 The token is the secret (secrets.token_urlsafe(24)); it is compared in constant time against every
 psychologist's, so neither timing nor a wrong guess tells anything. Relatives appear by the initial
 of their first name at most; no phone numbers, chat ids or message content.
+
+A cancelled session stays in the feed, STATUS:CANCELLED with a higher SEQUENCE and "cancelled" in its
+summary, for as long as the feed keeps any session (PAST): one that only vanished was dropped without a word
+by the calendar apps that subscribe, and a psychologist who had seen it might still go to it (bookings QA).
+Sessions marked done or not attended stay as they were.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from bot.db.models import Booking, BookingStatus, Contact, Counsellor
 from flows.texts import Texts
 
 PAST = timedelta(days=30)  # recent sessions stay visible for a month
+# all of them: a cancelled one marked as such, done and missed ones as the history they are
+SHOWN = (BookingStatus.BOOKED, BookingStatus.CANCELLED, BookingStatus.DONE, BookingStatus.NO_SHOW)
 
 
 async def find_by_token(session: AsyncSession, token: str) -> Counsellor | None:
@@ -37,10 +44,10 @@ async def feed(session: AsyncSession, counsellor: Counsellor, texts: Texts, now:
         .join(Contact, Contact.id == Booking.contact_id)
         .where(
             Booking.counsellor_id == counsellor.id,
-            Booking.status == BookingStatus.BOOKED,
+            Booking.status.in_(SHOWN),
             Booking.starts_at >= now - PAST,
         )
-        .order_by(Booking.starts_at)
+        .order_by(Booking.starts_at, Booking.id)
     )
     # imported on first use: 2 MB in every worker for what only a psychologist's calendar app asks for
     # (the memory goal is 150 MB per worker, docs/production.md)
@@ -51,21 +58,36 @@ async def feed(session: AsyncSession, counsellor: Counsellor, texts: Texts, now:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", texts.render("booking.calendar.summary", lang))
     for booking, first_name in rows:
-        initial = (first_name or "").strip()[:1].upper()
+        cancelled = booking.status == BookingStatus.CANCELLED
         event = Event()
         event.add("uid", f"booking-{booking.id}@helpline")
         event.add("dtstamp", now)
         event.add("dtstart", booking.starts_at)
         event.add("dtend", booking.ends_at)
-        if initial.isalpha():
-            event.add("summary", texts.render("booking.calendar.summary_initial", lang, {"initial": initial}))
-        else:
-            event.add("summary", texts.render("booking.calendar.summary", lang))
+        # a session's time never changes (moving one cancels it and books another), so its one change is
+        # the cancellation: SEQUENCE 1 tells a calendar app that this version replaces the one it holds
+        event.add("sequence", 1 if cancelled else 0)
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        if cancelled and booking.cancelled_at is not None:
+            event.add("last-modified", booking.cancelled_at)
+        event.add("summary", _summary(texts, lang, first_name, cancelled))
         event.add("description", texts.render(f"booking.mode.{booking.mode}", lang))
         if booking.mode == "in_person" and counsellor.address:
             event.add("location", counsellor.address)
         calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def _summary(texts: Texts, lang: str, first_name: str | None, cancelled: bool) -> str:
+    """'Konsultācija – I.', or 'Atcelta: Konsultācija – I.': the initial of the first name at most."""
+    initial = (first_name or "").strip()[:1].upper()
+    if initial.isalpha():
+        summary = texts.render("booking.calendar.summary_initial", lang, {"initial": initial})
+    else:
+        summary = texts.render("booking.calendar.summary", lang)
+    if cancelled:
+        return texts.render("booking.calendar.cancelled", lang, {"summary": summary})
+    return summary
 
 
 async def calendar_feed(request: web.Request) -> web.Response:

@@ -6,7 +6,9 @@ restart half-way, can never send it twice. The contact row is taken with SKIP LO
 turn that holds it (and may be cancelling this very booking) is waited for in a later pass, never
 deadlocked against. Reminders are bot messages, which the outbox drops while a coordinator has the
 conversation (the coordinator is talking with the person then), so a reminder due then stays pending and
-goes after the hand-back, unless its session has begun (or, for the 24 h one, the 2 h one is due).
+goes after the hand-back, unless its session has begun (or, for the 24 h one, the 2 h one is due). One
+queued just before a coordinator took over is dropped by the outbox, which then makes it pending again
+(bot/outbox.py, by the outbox row's id kept on the reminder): it too goes after the hand-back, once.
 """
 
 from __future__ import annotations
@@ -114,5 +116,6 @@ class ReminderWorker:
         )
         if queued is None:
             return False
+        reminder.outbox_id = queued  # the outbox puts it back to pending if it has to drop that row
         log.info("reminder queued", extra={"reminder_id": reminder.id, "kind": reminder.kind})
         return True

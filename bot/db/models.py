@@ -472,8 +472,12 @@ class Reminder(Base):
     due_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING)
     sent_at: Mapped[datetime | None] = mapped_column()
+    # the outbox row that carries it (migration 0014): if the outbox drops that row because a coordinator took
+    # the chat over before it went, the reminder is pending again and goes after the hand-back
+    outbox_id: Mapped[int | None] = mapped_column(BigId)
     __table_args__ = (
         UniqueConstraint("booking_id", "kind", name="uq_reminders_booking_kind"),
         Index("ix_reminders_due", "status", "due_at"),
+        Index("ix_reminders_outbox", "outbox_id"),
         NEVER_REUSED,
     )

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-HEAD = "0013"  # the newest file in bot/db/migrations/versions
+HEAD = "0014"  # the newest file in bot/db/migrations/versions
 VERSION_TABLE = "alembic_version"
 
 

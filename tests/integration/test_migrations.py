@@ -248,6 +248,7 @@ async def test_the_bot_answers_migration_reindexes_without_them_and_back(db_url:
 # --- 0013: on SQLite an id once given is never given again (AUTOINCREMENT, tables rebuilt) ---
 
 _BEFORE_0013 = "0012"
+_0013 = "0013"
 _T0 = "'2026-12-06 10:00:00'"
 _SEED_0013 = (
     "INSERT INTO staff (id, email, name, role, password_hash, active, created_at)"
@@ -363,8 +364,8 @@ async def test_the_ids_migration_keeps_every_row_link_index_and_search_word(db_u
             assert await _autoincremented(engine) == set()
             assert await _sqlite_finds(engine, "vīru") == [1] and await _sqlite_finds(engine, "еще") == [3]
 
-        await upgrade(engine)
-        assert await is_current(engine)
+        await upgrade(engine, _0013)  # this migration alone: later ones add columns of their own
+        assert await _version(engine) == _0013
         assert await _every_row(engine) == rows
         if not sqlite:
             return
@@ -429,7 +430,7 @@ async def test_the_ids_migration_keeps_every_row_link_index_and_search_word(db_u
         assert await _sqlite_schema(engine) == schema
         assert await _sqlite_health(engine) == ([], [("ok",)])
         assert await _sqlite_finds(engine, "jautājums") == [message]
-        await upgrade(engine)
+        await upgrade(engine, _0013)
         assert await _every_row(engine) == after and await _autoincremented(engine) == never_reused
         assert await _sqlite_schema(engine) == schema
     finally:
@@ -458,5 +459,38 @@ async def test_the_ids_migration_refuses_a_database_with_broken_links_and_change
             assert (
                 await conn.execute(text("SELECT version_num FROM alembic_version"))
             ).scalar_one() == "0012"
+    finally:
+        await engine.dispose()
+
+
+async def _version(engine: AsyncEngine) -> str:
+    async with engine.connect() as conn:
+        return str((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one())
+
+
+async def test_the_reminders_outbox_row_migration_downgrades_and_upgrades_again(db_url: str):
+    """0014 adds booking_reminders.outbox_id with its index; its downgrade drops them in place, so on SQLite
+    the table keeps 0013's AUTOINCREMENT (a batch copy would lose it, and 0013's downgrade refuse it)."""
+    engine = make_engine(db_url)
+    sqlite = db_url.startswith("sqlite")
+    try:
+        await upgrade(engine, _0013)
+        async with engine.begin() as conn:
+            for statement in _SEED_0013:
+                await conn.execute(text(statement))
+        rows = await _every_row(engine)
+        await upgrade(engine)
+        assert await is_current(engine)
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE booking_reminders SET outbox_id = 4 WHERE id = 1"))
+        await _downgrade(engine, _0013)
+        assert await _version(engine) == _0013
+        assert await _every_row(engine) == rows
+        if sqlite:
+            assert "booking_reminders" in await _autoincremented(engine)
+        await upgrade(engine)
+        assert await is_current(engine)
+        await _downgrade(engine, _BEFORE_0013)  # and 0013's own downgrade still runs after it
+        assert await _every_row(engine) == rows
     finally:
         await engine.dispose()

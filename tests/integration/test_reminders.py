@@ -12,7 +12,9 @@ from bot import store
 from bot.bookings.reminders import ReminderWorker
 from bot.bookings.service import DbBookings
 from bot.clock import ManualClock
-from bot.db.models import Contact, Conversation, OutboxItem, Owner, Reminder
+from bot.console import actions
+from bot.console.auth import Staff, StaffRole
+from bot.db.models import Contact, Conversation, OutboxItem, Owner, Reminder, StaffMember
 from bot.messages import Channel
 from bot.outbox import OutboxWorker
 from flows.texts import Texts
@@ -181,4 +183,55 @@ async def test_a_reminder_due_while_a_coordinator_holds_the_chat_waits_for_the_h
         assert [m.text for m in sender.sent] == [
             "Reminder: you have a psychologist session by video call on Tuesday 24 November at 10:00. "
             "If you cannot make it, write here."
+        ]
+
+
+async def _take_over(sm: async_sessionmaker[AsyncSession], person: int, now: datetime) -> None:
+    """A coordinator takes the person's chat over in the console (the real action, with its 'joined' line)."""
+    async with sm() as session, session.begin():
+        member = StaffMember(
+            email="anna@example.lv", name="Anna", role="coordinator", password_hash="-", created_at=now
+        )
+        session.add(member)
+        await session.flush()
+        staff = Staff(
+            id=member.id, email=member.email, name="Anna", role=StaffRole.COORDINATOR, session_id=0, csrf=""
+        )
+        conversation = await session.scalar(select(Conversation.id).where(Conversation.contact_id == person))
+        assert conversation is not None
+        await actions.claim(session, staff, conversation, now, texts=TEXTS)
+
+
+async def test_a_reminder_queued_just_before_a_coordinator_takes_over_goes_after_the_hand_back(db_url: str):
+    """QA: the 24 h reminder was in the outbox, not yet sent, when a coordinator took the chat over; the
+    outbox dropped it (no bot words under a coordinator) while the reminder stayed marked sent, so the person
+    never heard about their session. It goes after the hand-back, once."""
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {2: ("10:00", "12:00")})
+        (person,) = await add_contacts(sm, language="lv")
+        await book(
+            sm,
+            person,
+            counsellor.id,
+            datetime(2026, 11, 24, 10, tzinfo=RIGA),
+            datetime(2026, 11, 20, 9, tzinfo=RIGA),
+        )
+        sender = FakeSender()
+        clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=RIGA))
+        outbox = OutboxWorker(sessionmaker=sm, senders={Channel.CLI: sender}, clock=clock, batch=8)
+        assert await worker(sm, clock).drain_once() == 1  # queued; the outbox has not sent it yet
+        await _take_over(sm, person, clock())
+        await outbox.drain()
+        assert [m.text for m in sender.sent] == [TEXTS.render("console.joined", "lv")]
+        clock.advance(minutes=20)
+        async with sm() as session, session.begin():
+            await session.execute(
+                update(Conversation).where(Conversation.contact_id == person).values(owner=Owner.BOT)
+            )
+        for _ in range(2):  # a second pass of both workers sends nothing more
+            await worker(sm, clock).drain_once()
+            await outbox.drain()
+        assert [m.text for m in sender.sent][1:] == [
+            "Atgādinājums par psihologa konsultāciju videozvanā: otrdiena, 24. novembris, plkst. 10:00. "
+            "Ja nevarat piedalīties, uzrakstiet šeit."
         ]

@@ -604,3 +604,21 @@ async def test_a_week_in_the_first_message_is_offered_after_the_mode(texts: Text
     await chat.say(said(payload="bk:mode:video"))
     assert chat.keys == ["booking.week_days"]
     assert chat.payloads[:3] == ["bk:day:2026-11-30", "bk:day:2026-12-01", "bk:day:2026-12-03"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "begun", "wrong"), [("lv", "jau ir sākusies", "mazāk nekā"), ("ru", "уже началась", "меньше")]
+)
+async def test_a_session_under_way_is_said_to_have_begun(
+    bookings: FakeBookings, texts: Texts, lang, begun, wrong
+):
+    """QA: at 10:20, during a 10:00 session, "kad man ir konsultācija?", "atcelt" and a new booking were told
+    "less than 24 hours are left until the session (10:00)", as if it were still ahead."""
+    bookings.current = await bookings.book("video", 1, at(25, 10))
+    chat = Chat(context(bookings, texts, now=at(25, 10) + timedelta(minutes=20)), texts, lang)
+    for intent in ("my_bookings", "cancel_booking", "reschedule_booking", "book_counselling"):
+        await chat.say(said("…", intent=intent))
+        answer = chat.text()
+        assert begun in answer and wrong not in answer, (intent, answer)
+        assert "10:00" in answer and chat.payloads[0] == "/human_handoff"
+    assert bookings.cancelled == []

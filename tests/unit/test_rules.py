@@ -275,6 +275,17 @@ MISSED_CRISIS = [
     "я скоро умру",
     "на следующей неделе я умру",
     "ya skoro umru",
+    # bookings QA: read as cancelling a session by the model
+    "не смогу больше",
+    "не смогу так больше",
+    "ne smogu bolshe",
+    "я больше не смогу",
+    "не смогу так больше жить",
+    "I won't be here tomorrow",
+    "i wont be here anymore",
+    "I won't be around much longer",
+    "nevarēšu to izturēt",
+    "es to vairs nevaresu izturet",
 ]
 
 
@@ -321,6 +332,12 @@ def test_a_method_hopelessness_and_fear_of_the_released_are_caught(rules: Rules,
         "как попасть на свидание к сыну",
         "где оплатить парковку",
         "запишите сына-подростка к психологу",
+        # a session that cannot be attended (bookings QA)
+        "не смогу больше прийти на консультацию",
+        "не смогу прийти",
+        "I won't be here tomorrow, can we move my session?",
+        "I can't attend",
+        "nevarēšu piedalīties",
     ],
 )
 def test_cell_numbers_farewell_visits_and_everyday_errands_are_not_crisis(rules: Rules, text: str) -> None:
