@@ -21,6 +21,7 @@ from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
 from bot.console.i18n import N_
+from bot.console.masks import masks_in
 from bot.console.render import labels, page_language, render, say, translations
 from bot.db.models import Conversation, HandoffRequest, Owner
 from bot.ids import path_id, query_id
@@ -158,7 +159,11 @@ async def search_page(request: web.Request) -> web.Response:
         held = await owners(session, {hit.conversation_id for hit in page.hits})
         audit(session, staff.actor, "search.view", f"hits:{len(page.hits)}", now)
         await session.commit()
-    hits = [(hit, visible_text(hit, staff, owner_id=held.get(hit.conversation_id))) for hit in page.hits]
+    mask = masks_in(translations(request))  # the placeholders in the reader's words; the export keeps ⟨phone⟩
+    hits = [
+        (hit, visible_text(hit, staff, owner_id=held.get(hit.conversation_id), mask=mask))
+        for hit in page.hits
+    ]
     params = {k: v for k, v in form.items() if v}
     older = f"{SEARCH_PATH}?{urlencode({**params, 'before': page.next_before})}" if page.next_before else None
     context: dict[str, Any] = {

@@ -22,6 +22,7 @@ from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff, staff_key
 from bot.console.hub import ConsoleEvent
 from bot.console.i18n import N_
+from bot.console.masks import masks_in
 from bot.console.operators import owners
 from bot.console.panel import MODE_LABELS, load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
@@ -180,9 +181,10 @@ async def _live_request(session: AsyncSession, conversation_id: int) -> HandoffR
 
 
 async def _owner_view(
-    session: AsyncSession, conv: Conversation, staff: Staff
+    page: web.Request, session: AsyncSession, conv: Conversation, staff: Staff
 ) -> tuple[dict[str, object], Reader]:
-    """Who has the conversation, for the page; and how this staff member may read it."""
+    """Who has the conversation, for the page; and how this staff member may read it (the masks in their
+    language)."""
     request = await _live_request(session, conv.id)
     claimed_by = request.claimed_by if request is not None and request.status == "claimed" else None
     member = await session.get(StaffMember, claimed_by) if claimed_by is not None else None
@@ -193,7 +195,7 @@ async def _owner_view(
         "coordinator": member.name if member is not None else None,
         "mine": claimed_by == staff.id and conv.owner == "human",
         "request": request,
-    }, Reader(staff, holder)
+    }, Reader(staff, holder, masks_in(translations(page)))
 
 
 async def conversation_page(
@@ -212,7 +214,7 @@ async def conversation_page(
         contact = await session.get(Contact, conv.contact_id)
         assert contact is not None  # a foreign key with cascade
         language = language_of(contact, conv)
-        owner, reader = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(request, session, conv, staff)
         entries = await _transcript(session, conversation_id)
         notes = (
             await session.execute(
@@ -261,7 +263,7 @@ async def messages_json(request: web.Request) -> web.Response:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:
             raise web.HTTPNotFound(text=say(request, NO_CONVERSATION))
-        owner, reader = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(request, session, conv, staff)
         entries = await _transcript(session, conversation_id)
         if (staff.session_id, conversation_id) not in viewed:
             now = request.config_dict[keys.clock]()
@@ -361,7 +363,8 @@ async def callbacks_page(request: web.Request) -> web.Response:
             )
         ).all()
         held = await owners(session, {c.conversation_id for c, _m in rows})
-        found = [(Reader(staff, held.get(c.conversation_id)).callback(c), m) for c, m in rows]
+        mask = masks_in(translations(request))
+        found = [(Reader(staff, held.get(c.conversation_id), mask).callback(c), m) for c, m in rows]
         audit(session, staff.actor, "callbacks.view", None, now)
         await session.commit()
     pending = [(c, m) for c, m in found if c.status == "open"]

@@ -22,6 +22,7 @@ from tests.web.console_support import (
     ANNA,
     BORIS,
     OLGA,
+    add_staff,
     audit_actions,
     console_app,
     every_role,
@@ -164,3 +165,24 @@ async def test_reading_the_transcript_as_json_is_audited_once_per_view_not_per_u
         await login(other, OLGA)
         assert (await other.get(f"/console/conversations/{cid}/messages.json?after=1")).status == 200
     assert views(await audit_actions(held["app"])) == 3
+
+
+@pytest.mark.parametrize(
+    ("language", "phone", "name"), [("lv", "⟨tālrunis⟩", "⟨vārds⟩"), ("ru", "⟨телефон⟩", "⟨имя⟩")]
+)
+async def test_the_masks_are_in_the_readers_language_on_the_pages_and_canonical_in_the_export(
+    held, language, phone, name
+):
+    """A Latvian or Russian console showed `⟨phone⟩` and `⟨name⟩` in English in the middle of its text."""
+    email = f"operator-{language}@helpline.example"
+    await add_staff(held["app"], email, "operator", "Inese", language=language)
+    client, cid = held["client"], held["cid"]
+    await login(client, email)
+    page, data, callbacks = await _reads(client, cid)
+    search = await (await client.get("/console/ops/search", params={"q": "Jelgavas"})).text()
+    for shown in (page, data, search):
+        assert f"mans numurs {phone}" in shown and "⟨phone⟩" not in shown and PHONE not in shown
+    assert name in page and "⟨name⟩" not in page and FIRST_NAME not in page  # the person's panel
+    assert phone in callbacks and "⟨phone⟩" not in callbacks and OPEN_CALLBACK not in callbacks
+    exported = await (await client.get("/console/ops/export.yml", params={"all": "1"})).text()
+    assert "mans numurs ⟨phone⟩" in exported and phone not in exported  # the training data: canonical
