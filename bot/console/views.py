@@ -23,6 +23,7 @@ from bot.console.auth import Staff, staff_key
 from bot.console.hub import ConsoleEvent
 from bot.console.i18n import N_
 from bot.console.masks import masks_in
+from bot.console.numbers import number
 from bot.console.operators import owners
 from bot.console.panel import MODE_LABELS, load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
@@ -155,7 +156,11 @@ async def _transcript(
     return list(reversed(list((await session.execute(query)).all())))
 
 
-def _entry_json(entry: TranscriptEntry, item: OutboxItem | None, reader: Reader) -> dict[str, object]:
+def _entry_json(
+    entry: TranscriptEntry, item: OutboxItem | None, reader: Reader, words: str
+) -> dict[str, object]:
+    """One transcript line for console.js; `words` is the reader's console language (the confidence's
+    decimal sign)."""
     return {
         "id": entry.id,
         "direction": entry.direction,
@@ -164,6 +169,8 @@ def _entry_json(entry: TranscriptEntry, item: OutboxItem | None, reader: Reader)
         "at": entry.created_at.isoformat(),
         "intent": entry.intent,
         "confidence": round(entry.confidence, 2) if entry.confidence is not None else None,
+        # as the reader writes it ("0,95" in Latvian): console.js shows this one
+        "confidence_text": None if entry.confidence is None else number(entry.confidence, words, 2),
         "language": entry.language,
         "status": delivery(item),
     }
@@ -229,7 +236,7 @@ async def conversation_page(
             "page": "conversation",
             "conversation": conv,
             "panel": panel,
-            "entries": [(_entry_json(e, i, reader), e) for e, i in entries],
+            "entries": [(_entry_json(e, i, reader, staff.language), e) for e, i in entries],
             "notes": [({"text": reader.text(n), "created_at": n.created_at}, m) for n, m in notes],
             "canned": [
                 (name, label, texts.render(f"console.canned.{name}", language))
@@ -274,7 +281,7 @@ async def messages_json(request: web.Request) -> web.Response:
     return web.json_response(
         {
             **owner,
-            "entries": [_entry_json(e, i, reader) for e, i in entries if e.id > after],
+            "entries": [_entry_json(e, i, reader, staff.language) for e, i in entries if e.id > after],
             "statuses": {str(e.id): delivery(i) for e, i in entries if e.direction == "out"},
         }
     )

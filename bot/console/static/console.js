@@ -206,7 +206,8 @@
     meta.append(el("span", "author", label(AUTHOR_LABELS, entry.author)));
     meta.append(el("time", "", rigaTime(entry.at)));
     if (entry.direction === "in" && entry.intent) {
-      const confidence = entry.confidence === null ? "" : " · " + Number(entry.confidence).toFixed(2);
+      // written by the server in the reader's language ("0,95" in Latvian)
+      const confidence = entry.confidence_text ? " · " + entry.confidence_text : "";
       meta.append(el("span", "intent", entry.intent + confidence + (entry.language ? " · " + entry.language : "")));
     }
     if (entry.direction === "out") {
