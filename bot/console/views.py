@@ -22,12 +22,14 @@ from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff, staff_key
 from bot.console.hub import ConsoleEvent
 from bot.console.i18n import N_
+from bot.console.label import LABEL_KEY, label_owed, reply_language
 from bot.console.masks import masks_in
 from bot.console.numbers import number
 from bot.console.operators import owners
 from bot.console.panel import MODE_LABELS, load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
-from bot.console.render import render, say, translations
+from bot.console.render import page_language, render, say, translations
+from bot.console.sms_counter import counter_words
 from bot.db.models import (
     CallbackRequest,
     Contact,
@@ -39,6 +41,7 @@ from bot.db.models import (
     TranscriptEntry,
 )
 from bot.ids import path_id, query_id
+from bot.messages import Channel
 from bot.visibility import Reader, active_owner
 
 TRANSCRIPT_LIMIT = 500
@@ -232,6 +235,7 @@ async def conversation_page(
             )
         ).all()
         panel = await load_panel(session, contact, language, settings, now, reader)
+        counter = await _sms_counter(request, session, conv, contact, owner) if owner["mine"] else None
         context: dict[str, Any] = {
             "page": "conversation",
             "conversation": conv,
@@ -249,12 +253,29 @@ async def conversation_page(
             "error": error,
             "draft": draft,
             "once": secrets.token_urlsafe(16),
+            "sms_counter": counter,
             **owner,
         }
         audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
         await session.commit()
     request.config_dict[viewed_key].add(staff.session_id, conversation_id)
     return render(request, "conversation.html", context, status=status)
+
+
+async def _sms_counter(
+    request: web.Request, session: AsyncSession, conv: Conversation, contact: Contact, owner: dict[str, Any]
+) -> dict[str, object] | None:
+    """The reply box's segment counter (static/sms.js), on an SMS conversation only: its words in the
+    reader's language, and the label the server would put on the reply and whether it is still owed."""
+    held = owner["request"]
+    if contact.channel != Channel.SMS or not isinstance(held, HandoffRequest):
+        return None
+    texts = request.config_dict[keys.texts]
+    return {
+        "words": counter_words(translations(request), page_language(request)),
+        "label": texts.render(LABEL_KEY, reply_language(conv, contact)),
+        "owed": await label_owed(session, held),
+    }
 
 
 async def messages_json(request: web.Request) -> web.Response:

@@ -332,6 +332,7 @@
       const box = document.getElementById("reply");
       if (!box || box.readOnly) return;
       box.value = button.dataset.text || "";
+      box.dispatchEvent(new Event("input"));  // the SMS counter (sms.js) counts it too
       box.focus();
     });
   });
