@@ -65,6 +65,7 @@ JS_TEXTS = {
     "lockNotYours": i18n.N_("This conversation is no longer yours."),
     "lockKept": i18n.N_("Your text was not sent; it stays below so that you can copy it."),
     "lockNoReply": i18n.N_("You can no longer reply here."),
+    "formerStaff": i18n.N_("former staff"),
 }
 # the delivery status of a message sent to the person, and who wrote a transcript line: the stored values
 # stay as CSS classes, these are what the coordinator reads

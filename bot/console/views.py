@@ -179,6 +179,29 @@ def _entry_json(
     }
 
 
+async def _notes(
+    session: AsyncSession, conversation_id: int, after: int = 0
+) -> list[tuple[HandoffNote, StaffMember | None]]:
+    """The conversation's internal notes after the id `after`, oldest first, with who wrote each."""
+    rows = await session.execute(
+        select(HandoffNote, StaffMember)
+        .outerjoin(StaffMember, StaffMember.id == HandoffNote.staff_id)
+        .where(HandoffNote.conversation_id == conversation_id, HandoffNote.id > after)
+        .order_by(HandoffNote.id)
+    )
+    return [(note, member) for note, member in rows.all()]
+
+
+def _note_json(note: HandoffNote, member: StaffMember | None, reader: Reader) -> dict[str, object]:
+    """A note for console.js: masked as the reader may see it, like the page's; no author is a former one."""
+    return {
+        "id": note.id,
+        "text": reader.text(note),
+        "author": member.name if member is not None else None,
+        "at": note.created_at.isoformat(),
+    }
+
+
 async def _live_request(session: AsyncSession, conversation_id: int) -> HandoffRequest | None:
     return (
         await session.execute(
@@ -226,14 +249,7 @@ async def conversation_page(
         language = language_of(contact, conv)
         owner, reader = await _owner_view(request, session, conv, staff)
         entries = await _transcript(session, conversation_id)
-        notes = (
-            await session.execute(
-                select(HandoffNote, StaffMember)
-                .outerjoin(StaffMember, StaffMember.id == HandoffNote.staff_id)
-                .where(HandoffNote.conversation_id == conversation_id)
-                .order_by(HandoffNote.id)
-            )
-        ).all()
+        notes = await _notes(session, conversation_id)
         panel = await load_panel(session, contact, language, settings, now, reader)
         counter = await _sms_counter(request, session, conv, contact, owner) if owner["mine"] else None
         context: dict[str, Any] = {
@@ -241,7 +257,9 @@ async def conversation_page(
             "conversation": conv,
             "panel": panel,
             "entries": [(_entry_json(e, i, reader, staff.language), e) for e, i in entries],
-            "notes": [({"text": reader.text(n), "created_at": n.created_at}, m) for n, m in notes],
+            "notes": [
+                ({"id": n.id, "text": reader.text(n), "created_at": n.created_at}, m) for n, m in notes
+            ],
             "canned": [
                 (name, label, texts.render(f"console.canned.{name}", language))
                 for name, label in CANNED.items()
@@ -293,6 +311,7 @@ async def messages_json(request: web.Request) -> web.Response:
             raise web.HTTPNotFound(text=say(request, NO_CONVERSATION))
         owner, reader = await _owner_view(request, session, conv, staff)
         entries = await _transcript(session, conversation_id)
+        notes = await _notes(session, conversation_id, query_id(request, "notes_after", 0) or 0)
         if (staff.session_id, conversation_id) not in viewed:
             now = request.config_dict[keys.clock]()
             audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
@@ -304,6 +323,8 @@ async def messages_json(request: web.Request) -> web.Response:
             **owner,
             "entries": [_entry_json(e, i, reader, staff.language) for e, i in entries if e.id > after],
             "statuses": {str(e.id): delivery(i) for e, i in entries if e.direction == "out"},
+            # a colleague's note shows on an open page as a message does (the hub's event, then this fetch)
+            "notes": [_note_json(n, m, reader) for n, m in notes],
         }
     )
 

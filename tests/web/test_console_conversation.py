@@ -386,3 +386,25 @@ async def test_a_telegram_or_web_chat_reply_box_has_no_segment_counter(client, c
     cid, _csrf = await _claimed(client, user=f"{channel}-person", channel=channel)
     page = await (await client.get(f"/console/conversations/{cid}")).text()
     assert 'id="reply"' in page and 'id="sms-count"' not in page and "sms.js" not in page
+
+
+async def test_a_colleagues_note_reaches_an_open_page_with_its_live_update(client):
+    """Notes did not update live: Ben, with the conversation open, saw Anna's note only after a reload.
+    The note's event already reached his page; the fetch it makes now brings the notes after its last."""
+    cid, csrf = await _claimed(client)
+    async with second_browser(client) as ben:
+        await login(ben, "ben@helpline.example")
+        page = await (await ben.get(f"/console/conversations/{cid}")).text()
+        assert '<ul id="notes" data-last="0">' in page and 'id="no-notes"' in page
+        hub = client.app[keys.console_hub]
+        with hub.subscribe() as events:
+            note = "Zvanīt rīt pēc 17:00 uz +371 26123456"
+            await client.post(f"/console/conversations/{cid}/note", data={"csrf": csrf, "text": note})
+            assert (await events.get()).conversation_id == cid  # what Ben's page hears
+        data = await (await ben.get(f"/console/conversations/{cid}/messages.json?notes_after=0")).json()
+        (seen,) = data["notes"]
+        assert seen["author"] == "Anna" and seen["text"] == "Zvanīt rīt pēc 17:00 uz ⟨phone⟩"  # Anna holds it
+        later = await ben.get(f"/console/conversations/{cid}/messages.json?notes_after={seen['id']}")
+        assert (await later.json())["notes"] == []
+        mine = await (await client.get(f"/console/conversations/{cid}/messages.json?notes_after=0")).json()
+        assert [n["text"] for n in mine["notes"]] == [note]  # unmasked for the one who holds it
