@@ -6,13 +6,19 @@ escaped, so a chart is safe to mark up as HTML.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from markupsafe import Markup
 
 BAR = "#2f5d8a"
 CRISIS = "#b42318"
+# how a value is written on a chart; the console passes its reader's (bot.console.numbers: "2,5" in Latvian)
+Numbers = Callable[[float], str]
+
+
+def _plain(value: float) -> str:
+    return f"{value:g}"
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -25,24 +31,31 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
 
 
 def bar_chart(
-    points: Sequence[tuple[str, float]], *, title: str, color: str = BAR, width: int = 720, height: int = 180
+    points: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    color: str = BAR,
+    width: int = 720,
+    height: int = 180,
+    number: Numbers = _plain,
 ) -> Markup:
     """Vertical bars (one per day); first and last labels under the axis, the peak value above."""
     left, bottom, top = 36, 22, 14
     plot_w, plot_h = width - left - 8, height - bottom - top
     peak = max((v for _, v in points), default=0) or 1
     step = plot_w / max(len(points), 1)
+    axis = 'font-size="10" text-anchor="end" fill="#667085"'
     body = [
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" stroke="#c5cbd3"/>',
-        f'<text x="{left - 4}" y="{top + 4}" font-size="10" text-anchor="end" fill="#667085">{peak:g}</text>',
-        f'<text x="{left - 4}" y="{top + plot_h}" font-size="10" text-anchor="end" fill="#667085">0</text>',
+        f'<text x="{left - 4}" y="{top + 4}" {axis}>{escape(number(peak))}</text>',
+        f'<text x="{left - 4}" y="{top + plot_h}" {axis}>0</text>',
     ]
     for i, (label, value) in enumerate(points):
         h = plot_h * value / peak
         x = left + i * step + step * 0.1
         body.append(
             f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{max(step * 0.8, 1):.1f}" height="{h:.1f}" '
-            f'fill="{color}"><title>{escape(label)}: {value:g}</title></rect>'
+            f'fill="{color}"><title>{escape(label)}: {escape(number(value))}</title></rect>'
         )
     for i in {0, len(points) - 1} if points else set():
         anchor = "start" if i == 0 else "end"
@@ -55,7 +68,13 @@ def bar_chart(
 
 
 def hbar_chart(
-    points: Sequence[tuple[str, float]], *, title: str, color: str = BAR, width: int = 720, row: int = 18
+    points: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    color: str = BAR,
+    width: int = 720,
+    row: int = 18,
+    number: Numbers = _plain,
 ) -> Markup:
     """Horizontal bars with their labels (top intents)."""
     label_w = 170
@@ -70,6 +89,6 @@ def hbar_chart(
             f'fill="#1d2330">{escape(label)}</text>'
             f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{row - 5}" fill="{color}"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + row * 0.7:.1f}" font-size="11" fill="#667085">'
-            f"{value:g}</text>"
+            f"{escape(number(value))}</text>"
         )
     return _svg(width, height, title, body)

@@ -464,12 +464,15 @@ def find(text: str) -> list[Span]:
     return sorted(chosen, key=lambda s: s.start)
 
 
-def redact(text: str) -> str:
-    """The text with every personal detail replaced by a typed placeholder; adjacent names merge."""
+def redact(text: str, mask: Callable[[Kind], str] = placeholder) -> str:
+    """The text with every personal detail replaced by a typed placeholder; adjacent names merge.
+
+    `mask` is the placeholder's wording: the canonical `⟨phone⟩` for the NLU export and everything stored,
+    the reader's own language on the console's pages (bot.console.masks)."""
     out: list[str] = []
     cursor = 0
     for span in find(text):
-        token = placeholder(span.kind)
+        token = mask(span.kind)
         gap = text[cursor : span.start]
         if span.kind == Kind.NAME and out and out[-1] == token and gap.strip() == "":
             cursor = span.end  # "Jānis Bērziņš" → one ⟨name⟩

@@ -8,6 +8,7 @@ which applies the same rule (and the one exception for call-backs) in this one p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -45,9 +46,12 @@ def sees_unmasked(viewer: Viewer | None, owner_id: int | None) -> bool:
     )
 
 
-def visible_text(entry: HasText, viewer: Viewer | None, *, owner_id: int | None) -> str:
-    """The entry's text as this viewer may see it; `owner_id` is from active_owner()."""
-    return entry.text if sees_unmasked(viewer, owner_id) else redact(entry.text)
+def visible_text(
+    entry: HasText, viewer: Viewer | None, *, owner_id: int | None, mask: Callable[[Kind], str] = placeholder
+) -> str:
+    """The entry's text as this viewer may see it; `owner_id` is from active_owner(); `mask` words the
+    placeholders (the console's pages show them in the reader's language)."""
+    return entry.text if sees_unmasked(viewer, owner_id) else redact(entry.text, mask)
 
 
 def sees_callback(viewer: Viewer | None, *, status: str, owner_id: int | None) -> bool:
@@ -78,6 +82,7 @@ class Reader:
 
     viewer: Viewer | None
     owner_id: int | None  # from active_owner()
+    mask: Callable[[Kind], str] = placeholder  # the placeholders' wording on the reader's page
 
     @property
     def unmasked(self) -> bool:
@@ -85,10 +90,10 @@ class Reader:
 
     def text(self, entry: HasText) -> str:
         """A transcript entry's or an internal note's text."""
-        return visible_text(entry, self.viewer, owner_id=self.owner_id)
+        return visible_text(entry, self.viewer, owner_id=self.owner_id, mask=self.mask)
 
     def first_name(self, name: str | None) -> str | None:
-        return name if name is None or self.unmasked else placeholder(Kind.NAME)
+        return name if name is None or self.unmasked else self.mask(Kind.NAME)
 
     def callback(self, request: CallbackRequest) -> CallbackView:
         shown = sees_callback(self.viewer, status=request.status, owner_id=self.owner_id)
@@ -96,8 +101,8 @@ class Reader:
         return CallbackView(
             id=request.id,
             conversation_id=request.conversation_id,
-            phone=phone if shown or not phone else placeholder(Kind.PHONE),
-            preferred_time=request.preferred_time if shown else redact(request.preferred_time),
+            phone=phone if shown or not phone else self.mask(Kind.PHONE),
+            preferred_time=request.preferred_time if shown else redact(request.preferred_time, self.mask),
             language=request.language,
             status=request.status,
             created_at=request.created_at,

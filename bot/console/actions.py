@@ -18,7 +18,7 @@ from bot import store
 from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff
 from bot.console.i18n import N_
-from bot.console.label import coordinator_label
+from bot.console.label import coordinator_label, reply_language
 from bot.db.models import (
     AuditEvent,
     Author,
@@ -284,7 +284,7 @@ async def reply(
         raise ActionRefused(
             N_("The person has stopped messages from us (STOP or blocked); nothing can be sent.")
         )
-    lang = ConversationState.from_json(found.conversation.state).lang or contact.language or "lv"
+    lang = reply_language(found.conversation, contact)
     label = await coordinator_label(
         session, texts=texts, contact=contact, request=request, text=text, lang=lang
     )

@@ -16,12 +16,23 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.sms_render import shows_label
-from bot.db.models import Author, Contact, HandoffRequest, OutboxItem, OutboxStatus
+from bot.db.models import Author, Contact, Conversation, HandoffRequest, OutboxItem, OutboxStatus
 from bot.messages import Channel
+from flows.state import ConversationState
 from flows.texts import Texts
 
 LABEL_KEY = "console.label"
 _NOT_SEEN = (OutboxStatus.DEAD, OutboxStatus.CANCELLED)  # a label on these never reached the person
+
+
+def reply_language(conversation: Conversation, contact: Contact) -> str:
+    """The language a coordinator's reply is labelled in: the conversation's, else the person's."""
+    return ConversationState.from_json(conversation.state).lang or contact.language or "lv"
+
+
+async def label_owed(session: AsyncSession, request: HandoffRequest) -> bool:
+    """Whether the person has not yet been told, since this take-over, that a coordinator writes."""
+    return not await _labelled_since(session, request.conversation_id, request.claimed_at)
 
 
 async def coordinator_label(
@@ -37,8 +48,7 @@ async def coordinator_label(
     label = texts.render(LABEL_KEY, lang)
     if contact.channel != Channel.SMS:
         return label
-    owed = not await _labelled_since(session, request.conversation_id, request.claimed_at)
-    return label if shows_label(label, text, owed=owed) else None
+    return label if shows_label(label, text, owed=await label_owed(session, request)) else None
 
 
 async def _labelled_since(session: AsyncSession, conversation_id: int, since: datetime | None) -> bool:

@@ -21,6 +21,8 @@ from bot.console.audit import audit
 from bot.console.auth import Staff, staff_key
 from bot.console.form_dates import local_day
 from bot.console.i18n import N_
+from bot.console.masks import masks_in
+from bot.console.numbers import number
 from bot.console.render import labels, page_language, render, say, translations
 from bot.db.models import Conversation, HandoffRequest, Owner
 from bot.ids import path_id, query_id
@@ -158,7 +160,11 @@ async def search_page(request: web.Request) -> web.Response:
         held = await owners(session, {hit.conversation_id for hit in page.hits})
         audit(session, staff.actor, "search.view", f"hits:{len(page.hits)}", now)
         await session.commit()
-    hits = [(hit, visible_text(hit, staff, owner_id=held.get(hit.conversation_id))) for hit in page.hits]
+    mask = masks_in(translations(request))  # the placeholders in the reader's words; the export keeps ⟨phone⟩
+    hits = [
+        (hit, visible_text(hit, staff, owner_id=held.get(hit.conversation_id), mask=mask))
+        for hit in page.hits
+    ]
     params = {k: v for k, v in form.items() if v}
     older = f"{SEARCH_PATH}?{urlencode({**params, 'before': page.next_before})}" if page.next_before else None
     context: dict[str, Any] = {
@@ -268,11 +274,17 @@ async def analytics_page(request: web.Request) -> web.Response:
         _("Top intents"),
         _("Crisis conversations per day"),
     )
+
+    def shown(value: float) -> str:
+        return number(value, language)
+
+    intents = [(str(r[0]), float(r[1])) for r in by_name["intents"].rows[:12]]  # type: ignore[arg-type]
+    daily, crisis = by_name["daily"], by_name["crisis"]
     svgs = (
-        bar_chart(_per_day(by_name["daily"], period, 3, language), title=titles[0]),
-        bar_chart(_per_day(by_name["daily"], period, 4, language), title=titles[1]),
-        hbar_chart([(str(r[0]), float(r[1])) for r in by_name["intents"].rows[:12]], title=titles[2]),  # type: ignore[arg-type]
-        bar_chart(_per_day(by_name["crisis"], period, 1, language), title=titles[3], color=CRISIS),
+        bar_chart(_per_day(daily, period, 3, language), title=titles[0], number=shown),
+        bar_chart(_per_day(daily, period, 4, language), title=titles[1], number=shown),
+        hbar_chart(intents, title=titles[2], number=shown),
+        bar_chart(_per_day(crisis, period, 1, language), title=titles[3], color=CRISIS, number=shown),
     )
     # each chart is shown with its title above it (the SVG's own <title> is only for screen readers)
     charts = list(zip(titles, svgs, strict=True))

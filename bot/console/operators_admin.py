@@ -96,13 +96,20 @@ async def audit_page(request: web.Request) -> web.Response:
 
 async def person_page(request: web.Request) -> web.Response:
     """Counts only (no text, no number): what an export would contain, and the erase form."""
-    staff = admin_of(request)
-    contact_id = path_id(request)
+    return await _person(request, admin_of(request), path_id(request))
+
+
+async def _person(
+    request: web.Request, staff: Staff, contact_id: int, *, error: str | None = None, status: int = 200
+) -> web.Response:
+    """The person page, also shown again (with `error` above the form) when an erasure was refused, so that
+    the admin reads why in their own language and can type the number again; each showing is a view and is
+    audited as one."""
     now = request.config_dict[keys.clock]()
     async with request.config_dict[keys.sessionmaker]() as session:
         contact = await session.get(Contact, contact_id)
         if contact is None:
-            raise web.HTTPNotFound(text=say(request, N_("no such person (erased, purged or never there)")))
+            return _gone(request, contact_id)
         conversations = await session.scalar(
             select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
         )
@@ -123,8 +130,16 @@ async def person_page(request: web.Request) -> web.Response:
         "contact": contact,
         "subject": subject,
         "counts": {"conversations": conversations or 0, "messages": messages or 0, "bookings": bookings or 0},
+        "error": error,
     }
-    return render(request, "operators_person.html", context)
+    return render(request, "operators_person.html", context, status=status)
+
+
+def _gone(request: web.Request, contact_id: int) -> web.Response:
+    """A person who is not there (erased a moment ago in another tab, purged, or a mistyped address): a
+    console page that says so, with the way on, rather than a bare error."""
+    context: dict[str, Any] = {"page": "ops.person", "contact_id": contact_id}
+    return render(request, "operators_person_gone.html", context, status=404)
 
 
 async def person_export(request: web.Request) -> web.Response:
@@ -150,14 +165,16 @@ async def person_erase(request: web.Request) -> web.StreamResponse:
     staff = admin_of(request)
     contact_id = path_id(request)
     form = await request.post()
-    if form.get("confirm") != str(contact_id):
-        raise web.HTTPBadRequest(text=say(request, N_("type the person's number to confirm the erasure")))
+    typed = form.get("confirm")
+    if not isinstance(typed, str) or typed.strip() != str(contact_id):
+        refusal = say(request, N_("Nothing was erased. To confirm, type this person's number: %(id)s."))
+        return await _person(request, staff, contact_id, error=refusal % {"id": contact_id}, status=400)
     now = request.config_dict[keys.clock]()
     try:
         async with request.config_dict[keys.sessionmaker]() as session, session.begin():
             subject = await erase_by_staff(session, contact_id, actor=staff.actor, now=now)
     except UnknownContact:
-        raise web.HTTPNotFound(text=say(request, N_("no such person"))) from None
+        return _gone(request, contact_id)
     raise web.HTTPSeeOther(f"{AUDIT_PATH}?{urlencode({'actor': staff.actor})}#erased-{subject}")
 
 

@@ -21,6 +21,7 @@ from aiohttp.typedefs import Handler
 from bot import keys
 from bot.console import dates, i18n
 from bot.console.auth import Staff, staff_key
+from bot.console.numbers import number
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -64,6 +65,7 @@ JS_TEXTS = {
     "lockNotYours": i18n.N_("This conversation is no longer yours."),
     "lockKept": i18n.N_("Your text was not sent; it stays below so that you can copy it."),
     "lockNoReply": i18n.N_("You can no longer reply here."),
+    "formerStaff": i18n.N_("former staff"),
 }
 # the delivery status of a message sent to the person, and who wrote a transcript line: the stored values
 # stay as CSS classes, these are what the coordinator reads
@@ -132,8 +134,13 @@ def make_environment(zone: ZoneInfo) -> jinja2.Environment:
     def local_day(context: jinja2.runtime.Context, value: date | str) -> str:
         return dates.day(value, _page_language(context))
 
+    @jinja2.pass_context
+    def local_number(context: jinja2.runtime.Context, value: float, places: int | None = None) -> str:
+        return number(value, _page_language(context), places)
+
     env.filters["local"] = local
     env.filters["day"] = local_day
+    env.filters["number"] = local_number  # "66,7" in Latvian and Russian, "66.7" in English
     return env
 
 

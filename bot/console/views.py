@@ -22,10 +22,14 @@ from bot.console.audit import audit, conversation_subject
 from bot.console.auth import Staff, staff_key
 from bot.console.hub import ConsoleEvent
 from bot.console.i18n import N_
+from bot.console.label import LABEL_KEY, label_owed, reply_language
+from bot.console.masks import masks_in
+from bot.console.numbers import number
 from bot.console.operators import owners
 from bot.console.panel import MODE_LABELS, load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
-from bot.console.render import render, say, translations
+from bot.console.render import page_language, render, say, translations
+from bot.console.sms_counter import counter_words
 from bot.db.models import (
     CallbackRequest,
     Contact,
@@ -37,6 +41,7 @@ from bot.db.models import (
     TranscriptEntry,
 )
 from bot.ids import path_id, query_id
+from bot.messages import Channel
 from bot.visibility import Reader, active_owner
 
 TRANSCRIPT_LIMIT = 500
@@ -154,7 +159,11 @@ async def _transcript(
     return list(reversed(list((await session.execute(query)).all())))
 
 
-def _entry_json(entry: TranscriptEntry, item: OutboxItem | None, reader: Reader) -> dict[str, object]:
+def _entry_json(
+    entry: TranscriptEntry, item: OutboxItem | None, reader: Reader, words: str
+) -> dict[str, object]:
+    """One transcript line for console.js; `words` is the reader's console language (the confidence's
+    decimal sign)."""
     return {
         "id": entry.id,
         "direction": entry.direction,
@@ -163,8 +172,33 @@ def _entry_json(entry: TranscriptEntry, item: OutboxItem | None, reader: Reader)
         "at": entry.created_at.isoformat(),
         "intent": entry.intent,
         "confidence": round(entry.confidence, 2) if entry.confidence is not None else None,
+        # as the reader writes it ("0,95" in Latvian): console.js shows this one
+        "confidence_text": None if entry.confidence is None else number(entry.confidence, words, 2),
         "language": entry.language,
         "status": delivery(item),
+    }
+
+
+async def _notes(
+    session: AsyncSession, conversation_id: int, after: int = 0
+) -> list[tuple[HandoffNote, StaffMember | None]]:
+    """The conversation's internal notes after the id `after`, oldest first, with who wrote each."""
+    rows = await session.execute(
+        select(HandoffNote, StaffMember)
+        .outerjoin(StaffMember, StaffMember.id == HandoffNote.staff_id)
+        .where(HandoffNote.conversation_id == conversation_id, HandoffNote.id > after)
+        .order_by(HandoffNote.id)
+    )
+    return [(note, member) for note, member in rows.all()]
+
+
+def _note_json(note: HandoffNote, member: StaffMember | None, reader: Reader) -> dict[str, object]:
+    """A note for console.js: masked as the reader may see it, like the page's; no author is a former one."""
+    return {
+        "id": note.id,
+        "text": reader.text(note),
+        "author": member.name if member is not None else None,
+        "at": note.created_at.isoformat(),
     }
 
 
@@ -180,9 +214,10 @@ async def _live_request(session: AsyncSession, conversation_id: int) -> HandoffR
 
 
 async def _owner_view(
-    session: AsyncSession, conv: Conversation, staff: Staff
+    page: web.Request, session: AsyncSession, conv: Conversation, staff: Staff
 ) -> tuple[dict[str, object], Reader]:
-    """Who has the conversation, for the page; and how this staff member may read it."""
+    """Who has the conversation, for the page; and how this staff member may read it (the masks in their
+    language)."""
     request = await _live_request(session, conv.id)
     claimed_by = request.claimed_by if request is not None and request.status == "claimed" else None
     member = await session.get(StaffMember, claimed_by) if claimed_by is not None else None
@@ -193,7 +228,7 @@ async def _owner_view(
         "coordinator": member.name if member is not None else None,
         "mine": claimed_by == staff.id and conv.owner == "human",
         "request": request,
-    }, Reader(staff, holder)
+    }, Reader(staff, holder, masks_in(translations(page)))
 
 
 async def conversation_page(
@@ -212,23 +247,19 @@ async def conversation_page(
         contact = await session.get(Contact, conv.contact_id)
         assert contact is not None  # a foreign key with cascade
         language = language_of(contact, conv)
-        owner, reader = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(request, session, conv, staff)
         entries = await _transcript(session, conversation_id)
-        notes = (
-            await session.execute(
-                select(HandoffNote, StaffMember)
-                .outerjoin(StaffMember, StaffMember.id == HandoffNote.staff_id)
-                .where(HandoffNote.conversation_id == conversation_id)
-                .order_by(HandoffNote.id)
-            )
-        ).all()
+        notes = await _notes(session, conversation_id)
         panel = await load_panel(session, contact, language, settings, now, reader)
+        counter = await _sms_counter(request, session, conv, contact, owner) if owner["mine"] else None
         context: dict[str, Any] = {
             "page": "conversation",
             "conversation": conv,
             "panel": panel,
-            "entries": [(_entry_json(e, i, reader), e) for e, i in entries],
-            "notes": [({"text": reader.text(n), "created_at": n.created_at}, m) for n, m in notes],
+            "entries": [(_entry_json(e, i, reader, staff.language), e) for e, i in entries],
+            "notes": [
+                ({"id": n.id, "text": reader.text(n), "created_at": n.created_at}, m) for n, m in notes
+            ],
             "canned": [
                 (name, label, texts.render(f"console.canned.{name}", language))
                 for name, label in CANNED.items()
@@ -240,12 +271,29 @@ async def conversation_page(
             "error": error,
             "draft": draft,
             "once": secrets.token_urlsafe(16),
+            "sms_counter": counter,
             **owner,
         }
         audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
         await session.commit()
     request.config_dict[viewed_key].add(staff.session_id, conversation_id)
     return render(request, "conversation.html", context, status=status)
+
+
+async def _sms_counter(
+    request: web.Request, session: AsyncSession, conv: Conversation, contact: Contact, owner: dict[str, Any]
+) -> dict[str, object] | None:
+    """The reply box's segment counter (static/sms.js), on an SMS conversation only: its words in the
+    reader's language, and the label the server would put on the reply and whether it is still owed."""
+    held = owner["request"]
+    if contact.channel != Channel.SMS or not isinstance(held, HandoffRequest):
+        return None
+    texts = request.config_dict[keys.texts]
+    return {
+        "words": counter_words(translations(request), page_language(request)),
+        "label": texts.render(LABEL_KEY, reply_language(conv, contact)),
+        "owed": await label_owed(session, held),
+    }
 
 
 async def messages_json(request: web.Request) -> web.Response:
@@ -261,8 +309,9 @@ async def messages_json(request: web.Request) -> web.Response:
         conv = await session.get(Conversation, conversation_id)
         if conv is None:
             raise web.HTTPNotFound(text=say(request, NO_CONVERSATION))
-        owner, reader = await _owner_view(session, conv, staff)
+        owner, reader = await _owner_view(request, session, conv, staff)
         entries = await _transcript(session, conversation_id)
+        notes = await _notes(session, conversation_id, query_id(request, "notes_after", 0) or 0)
         if (staff.session_id, conversation_id) not in viewed:
             now = request.config_dict[keys.clock]()
             audit(session, staff.actor, "conversation.view", conversation_subject(conversation_id), now)
@@ -272,8 +321,10 @@ async def messages_json(request: web.Request) -> web.Response:
     return web.json_response(
         {
             **owner,
-            "entries": [_entry_json(e, i, reader) for e, i in entries if e.id > after],
+            "entries": [_entry_json(e, i, reader, staff.language) for e, i in entries if e.id > after],
             "statuses": {str(e.id): delivery(i) for e, i in entries if e.direction == "out"},
+            # a colleague's note shows on an open page as a message does (the hub's event, then this fetch)
+            "notes": [_note_json(n, m, reader) for n, m in notes],
         }
     )
 
@@ -361,7 +412,8 @@ async def callbacks_page(request: web.Request) -> web.Response:
             )
         ).all()
         held = await owners(session, {c.conversation_id for c, _m in rows})
-        found = [(Reader(staff, held.get(c.conversation_id)).callback(c), m) for c, m in rows]
+        mask = masks_in(translations(request))
+        found = [(Reader(staff, held.get(c.conversation_id), mask).callback(c), m) for c, m in rows]
         audit(session, staff.actor, "callbacks.view", None, now)
         await session.commit()
     pending = [(c, m) for c, m in found if c.status == "open"]

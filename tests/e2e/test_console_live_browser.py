@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 from tests.e2e.console_browser import (
     ADAM,
     ANNA,
+    BEN,
     CHROMIUM,
     browser,
     eventually,
@@ -188,6 +189,30 @@ async def test_a_conversation_closed_by_an_admin_locks_the_reply_and_keeps_the_t
     assert await anna.is_disabled("#send")
     assert await anna.input_value("#reply") == draft
     assert await anna.is_disabled("#close")
+
+
+async def test_a_note_added_by_a_colleague_shows_on_an_open_page_without_a_reload(
+    server: TestServer, browser: Any
+):
+    """Notes did not update live: Ben, with the conversation open, saw Anna's note only after a reload."""
+    app, base = server.app, _base(server)
+    conversation = await person(app, "/human_handoff", "notes-1")
+    anna = await login(browser, base, ANNA, timezone_id="UTC")
+    await _take_over(anna, base, conversation)
+    ben = await login(browser, base, BEN, timezone_id="UTC")
+    await ben.goto(f"{base}/console/conversations/{conversation}")
+    await ben.wait_for_selector("#live.on")
+    assert "No notes yet." in await ben.text_content("#notes")
+    await anna.fill('form[action$="/note"] textarea', "Zvanīt rīt uz +371 26123456, vīrs ir Olainē")
+    await anna.click("#add-note")
+    note = ben.locator("#notes li[data-note]")
+    await note.wait_for(timeout=10_000)
+    shown = " ".join((await note.inner_text()).split())
+    assert shown.startswith("Anna · ") and "Zvanīt rīt uz ⟨phone⟩, vīrs ir Olainē" in shown  # masked for Ben
+    assert "26123456" not in await ben.content() and "No notes yet." not in await ben.text_content("#notes")
+    assert await ben.evaluate("document.querySelectorAll('#notes li').length") == 1
+    await ben.reload()  # the page as the server writes it says the same (Riga time, in a UTC browser)
+    assert " ".join((await ben.locator("#notes li[data-note]").inner_text()).split()) == shown
 
 
 async def test_the_header_fits_a_phone_screen(server: TestServer, browser: Any):

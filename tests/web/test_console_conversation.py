@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import json
 import re
 
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from bot import keys
 from bot.channels.base import SendError
 from bot.db.models import Author, CallbackRequest, Contact, HandoffNote, OutboxItem, Owner, TranscriptEntry
+from bot.messages import Channel
 from tests.factories import handoffs, outbox, transcript
 from tests.web.console_support import (
     add_staff,
@@ -35,8 +38,10 @@ async def client(aiohttp_client, settings, clock, sender):
     return client
 
 
-async def _claimed(client, text: str = "/human_handoff", user: str = "person-1") -> tuple[int, str]:
-    await says(client.app, text, user=user)
+async def _claimed(
+    client, text: str = "/human_handoff", user: str = "person-1", channel: Channel = Channel.CLI
+) -> tuple[int, str]:
+    await says(client.app, text, user=user, channel=channel)
     conversation = await conversation_of(client.app, user)
     csrf = await login(client, ANNA)
     taken = await client.post(f"/console/conversations/{conversation.id}/claim", data={"csrf": csrf})
@@ -349,3 +354,57 @@ async def test_the_done_call_backs_show_their_language_like_the_open_ones(client
     done = page[page.index("<h2>Done</h2>") :]
     assert "<th>Language</th>" in page[: page.index("<h2>Done</h2>")] and "<th>Language</th>" in done
     assert "<td>pēc 18</td><td>ru</td>" in done
+
+
+async def test_an_sms_reply_box_has_a_segment_counter_in_the_coordinators_language(client):
+    """Coordinators pay per SMS segment, and the reply box did not say how many a reply would take."""
+    await add_staff(client.app, "ilze@helpline.example", "coordinator", "Ilze", language="lv")
+    await says(client.app, "/human_handoff", user="+37120000081", channel=Channel.SMS)
+    conversation = await conversation_of(client.app, "+37120000081")
+    csrf = await login(client, "ilze@helpline.example")
+    await client.post(f"/console/conversations/{conversation.id}/claim", data={"csrf": csrf})
+    page = await (await client.get(f"/console/conversations/{conversation.id}")).text()
+    assert '<script src="/console/static/sms.js" defer></script>' in page
+    assert 'aria-describedby="sms-count"' in page
+    found = re.search(
+        r'<p id="sms-count" [^>]*data-words=\'([^\']*)\'[^>]*data-label="([^"]*)" data-owed="(.)"', page
+    )
+    assert found, "no segment counter under the reply box"
+    words = json.loads(html.unescape(found.group(1)))
+    assert words["characters"] == ["%(n)s rakstzīmes", "%(n)s rakstzīme", "%(n)s rakstzīmes"]
+    assert words["messages"] == ["%(n)s īsziņas", "%(n)s īsziņa", "%(n)s īsziņas"]
+    assert words["plural"] == "lv" and words["max"] == 2
+    label = client.app[keys.texts].render("console.label", "lv")
+    assert (found.group(2), found.group(3)) == (label, "1")  # the first reply will say a coordinator writes
+    await client.post(f"/console/conversations/{conversation.id}/reply", data={"csrf": csrf, "text": REPLY})
+    page = await (await client.get(f"/console/conversations/{conversation.id}")).text()
+    assert 'data-owed="0"' in page  # said once: the label now goes only where it costs no segment
+
+
+@pytest.mark.parametrize("channel", [Channel.TELEGRAM, Channel.WEB])
+async def test_a_telegram_or_web_chat_reply_box_has_no_segment_counter(client, channel):
+    cid, _csrf = await _claimed(client, user=f"{channel}-person", channel=channel)
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    assert 'id="reply"' in page and 'id="sms-count"' not in page and "sms.js" not in page
+
+
+async def test_a_colleagues_note_reaches_an_open_page_with_its_live_update(client):
+    """Notes did not update live: Ben, with the conversation open, saw Anna's note only after a reload.
+    The note's event already reached his page; the fetch it makes now brings the notes after its last."""
+    cid, csrf = await _claimed(client)
+    async with second_browser(client) as ben:
+        await login(ben, "ben@helpline.example")
+        page = await (await ben.get(f"/console/conversations/{cid}")).text()
+        assert '<ul id="notes" data-last="0">' in page and 'id="no-notes"' in page
+        hub = client.app[keys.console_hub]
+        with hub.subscribe() as events:
+            note = "Zvanīt rīt pēc 17:00 uz +371 26123456"
+            await client.post(f"/console/conversations/{cid}/note", data={"csrf": csrf, "text": note})
+            assert (await events.get()).conversation_id == cid  # what Ben's page hears
+        data = await (await ben.get(f"/console/conversations/{cid}/messages.json?notes_after=0")).json()
+        (seen,) = data["notes"]
+        assert seen["author"] == "Anna" and seen["text"] == "Zvanīt rīt pēc 17:00 uz ⟨phone⟩"  # Anna holds it
+        later = await ben.get(f"/console/conversations/{cid}/messages.json?notes_after={seen['id']}")
+        assert (await later.json())["notes"] == []
+        mine = await (await client.get(f"/console/conversations/{cid}/messages.json?notes_after=0")).json()
+        assert [n["text"] for n in mine["notes"]] == [note]  # unmasked for the one who holds it

@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot import keys
 from bot.db.models import StaffMember
+from tests.ops_data import Msg, conversation
 from tests.web.console_support import (
     PASSWORD,
     add_staff,
@@ -250,3 +252,35 @@ async def test_the_analytics_charts_have_visible_titles_and_latvian_dates(client
     assert "<td>visas valodas</td>" in page and "<td>all</td>" not in page
     csv = await (await client.get("/console/ops/analytics/crisis.csv?days=7")).text()
     assert "2026-11-23" in csv  # for machines, as it was
+
+
+@pytest.mark.parametrize(
+    ("email", "words"),
+    [(LIENE, ("ticamība &lt; 0,5", "0,42", "66,7", "33,3")),
+     (BORIS, ("уверенность &lt; 0,5", "0,42", "66,7", "33,3")),
+     (EMMA, ("confidence &lt; 0.5", "0.42", "66.7", "33.3"))],
+)  # fmt: skip
+async def test_decimals_are_written_with_the_readers_decimal_sign(client, email, words):
+    """Latvian and Russian write "66,7": the analytics tables, each message's confidence (on the page and
+    in its live updates) and the search's threshold all had a point whatever the console's language."""
+    threshold, confidence, share, other_share = words
+    app = client.app
+    now = app[keys.clock]()
+    async with app[keys.sessionmaker]() as session, session.begin():
+        seeded = await conversation(
+            session,
+            [Msg("kā pieteikt tikšanos", intent="visit_long", confidence=0.42, language="lv"),
+             Msg("garā tikšanās", intent="visit_long", confidence=0.9, language="lv"),
+             Msg("sveiki", intent="greet", confidence=0.75, language="lv")],
+            at=now - timedelta(hours=1), user="person-9",
+        )  # fmt: skip
+    await login(client, email)
+    page = await (await client.get(f"/console/conversations/{seeded.conversation.id}")).text()
+    assert f"visit_long · {confidence}" in page
+    live = await (await client.get(f"/console/conversations/{seeded.conversation.id}/messages.json")).json()
+    assert live["entries"][0]["confidence_text"] == confidence  # console.js writes this one
+    search = await (await client.get("/console/ops/search")).text()
+    assert threshold in search and f"visit_long · {confidence}" in search
+    analytics = await (await client.get("/console/ops/analytics", params={"days": "7"})).text()
+    intents = analytics[analytics.index('id="table-intents"') :]
+    assert f"<td>{share}</td>" in intents and f"<td>{other_share}</td>" in intents

@@ -22,6 +22,7 @@ from tests.web.console_support import (
     ANNA,
     BORIS,
     OLGA,
+    add_staff,
     audit_actions,
     console_app,
     every_role,
@@ -202,3 +203,24 @@ async def test_staff_without_the_conversation_read_lower_case_and_capital_names_
         assert "⟨phone⟩" in shown and "⟨email⟩" in shown and "⟨account⟩" in shown
         assert "⟨personal_code⟩" in shown
         assert "Olaines cietumā" in shown and "Vai psihologs var tikties Iļģuciemā pirmdien?" in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "phone", "name"), [("lv", "⟨tālrunis⟩", "⟨vārds⟩"), ("ru", "⟨телефон⟩", "⟨имя⟩")]
+)
+async def test_the_masks_are_in_the_readers_language_on_the_pages_and_canonical_in_the_export(
+    held, language, phone, name
+):
+    """A Latvian or Russian console showed `⟨phone⟩` and `⟨name⟩` in English in the middle of its text."""
+    email = f"operator-{language}@helpline.example"
+    await add_staff(held["app"], email, "operator", "Inese", language=language)
+    client, cid = held["client"], held["cid"]
+    await login(client, email)
+    page, data, callbacks = await _reads(client, cid)
+    search = await (await client.get("/console/ops/search", params={"q": "Jelgavas"})).text()
+    for shown in (page, data, search):
+        assert f"mans numurs {phone}" in shown and "⟨phone⟩" not in shown and PHONE not in shown
+    assert name in page and "⟨name⟩" not in page and FIRST_NAME not in page  # the person's panel
+    assert phone in callbacks and "⟨phone⟩" not in callbacks and OPEN_CALLBACK not in callbacks
+    exported = await (await client.get("/console/ops/export.yml", params={"all": "1"})).text()
+    assert "mans numurs ⟨phone⟩" in exported and phone not in exported  # the training data: canonical

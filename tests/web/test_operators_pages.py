@@ -364,6 +364,45 @@ async def test_an_admin_exports_and_erases_a_person_with_confirmation(ops):
     assert all(PHONE not in (subject or "") and str(contact) != subject for _a, _b, subject in actions)
 
 
+async def test_a_wrong_number_on_the_erase_form_shows_the_page_again_in_the_admins_language(ops):
+    """A mistyped confirmation gave a bare plain-text 400: no header, no form, no way back."""
+    await add_staff(ops["app"], "liga@helpline.example", "admin", "Līga", language="lv")
+    csrf = await _as(ops, "liga@helpline.example")
+    contact = ops["contact"]
+    for typed in ("jā", str(contact + 1), ""):
+        answer = await ops["client"].post(
+            f"/console/ops/people/{contact}/erase", data={"csrf": csrf, "confirm": typed}
+        )
+        assert answer.status == 400 and answer.content_type == "text/html"
+        html = await answer.text()
+        assert '<html lang="lv">' in html and "Audita žurnāls" in html  # the console's own page
+        assert 'id="erase-form"' in html and f'action="/console/ops/people/{contact}/erase"' in html
+        assert f"Nekas netika izdzēsts. Lai apstiprinātu, ierakstiet šīs personas numuru – {contact}." in html
+    async with ops["app"][keys.sessionmaker]() as session:
+        assert await session.get(Contact, contact) is not None  # nothing erased
+    actions = [action for _actor, action, _subject in await audit_actions(ops["app"])]
+    assert "erase_contact" not in actions
+
+
+async def test_erasing_a_person_who_is_no_longer_there_says_so_on_a_console_page(ops):
+    """The second press (another tab, a double click) after an erasure: a page in the admin's language."""
+    await add_staff(ops["app"], "liga@helpline.example", "admin", "Līga", language="lv")
+    csrf = await _as(ops, "liga@helpline.example")
+    contact = ops["contact"]
+    path = f"/console/ops/people/{contact}/erase"
+    done = await ops["client"].post(path, data={"csrf": csrf, "confirm": str(contact)}, allow_redirects=False)
+    assert done.status == 303
+    for again in (
+        await ops["client"].post(path, data={"csrf": csrf, "confirm": str(contact)}),
+        await ops["client"].get(f"/console/ops/people/{contact}"),
+    ):
+        assert again.status == 404 and again.content_type == "text/html"
+        html = await again.text()
+        assert '<html lang="lv">' in html and "Audita žurnāls" in html
+        gone = f"Personas {contact} nav: tā ir izdzēsta (pēc pieprasījuma vai glabāšanas termiņa beigās)"
+        assert f"{gone} vai nekad nav bijusi." in html
+
+
 async def test_the_retention_page_shows_periods_and_a_dry_run(ops, settings):
     await _as(ops, ADAM)
     page = await ops["client"].get("/console/ops/retention")

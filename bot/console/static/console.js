@@ -195,6 +195,8 @@
   const transcript = document.getElementById("transcript");
   const newMessages = document.getElementById("new-messages");
   let lastEntry = transcript ? Number(transcript.dataset.last || "0") : 0;
+  const notesList = document.getElementById("notes");
+  let lastNote = notesList ? Number(notesList.dataset.last || "0") : 0;
   let pollTimer = null;
   let replyLocked = false;
 
@@ -206,7 +208,8 @@
     meta.append(el("span", "author", label(AUTHOR_LABELS, entry.author)));
     meta.append(el("time", "", rigaTime(entry.at)));
     if (entry.direction === "in" && entry.intent) {
-      const confidence = entry.confidence === null ? "" : " · " + Number(entry.confidence).toFixed(2);
+      // written by the server in the reader's language ("0,95" in Latvian)
+      const confidence = entry.confidence_text ? " · " + entry.confidence_text : "";
       meta.append(el("span", "intent", entry.intent + confidence + (entry.language ? " · " + entry.language : "")));
     }
     if (entry.direction === "out") {
@@ -282,10 +285,27 @@
     if (finish) finish.querySelectorAll("button, select").forEach(function (control) { control.disabled = true; });
   }
 
+  // a colleague's internal note, as the page shows it: who (or "former staff") · Riga time, then the text
+  function addNotes(notes) {
+    if (!notesList) return;
+    notes.forEach(function (note) {
+      if (note.id <= lastNote) return;
+      const empty = document.getElementById("no-notes");
+      if (empty) empty.remove();
+      const li = el("li");
+      li.dataset.note = String(note.id);
+      li.append(el("div", "meta", (note.author || t("formerStaff")) + " · " + rigaTime(note.at)), el("div", "text", note.text));
+      notesList.append(li);
+      lastNote = note.id;
+    });
+  }
+
   async function refreshConversation() {
     if (!transcript) return;
-    const data = await getJSON("/console/conversations/" + conversationId + "/messages.json?after=" + lastEntry);
+    const data = await getJSON(
+      "/console/conversations/" + conversationId + "/messages.json?after=" + lastEntry + "&notes_after=" + lastNote);
     if (!data) return;
+    addNotes(data.notes || []);
     const follow = nearBottom();
     let added = 0;
     let crisisWords = false;
@@ -331,6 +351,7 @@
       const box = document.getElementById("reply");
       if (!box || box.readOnly) return;
       box.value = button.dataset.text || "";
+      box.dispatchEvent(new Event("input"));  // the SMS counter (sms.js) counts it too
       box.focus();
     });
   });
