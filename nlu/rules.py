@@ -84,6 +84,11 @@ class Rules:
         self._taking_the_advice = PhraseMatcher(_strings(crisis, "taking_the_advice"), max_gap=0)
         # words side by side only: with words between, "nevajag robotu, vajag cilvēku" read as leaving
         self._leave_queue = PhraseMatcher(_strings(config, "leave_queue"), max_gap=0)
+        no_longer = config.get("no_longer_needed", {})
+        if not isinstance(no_longer, dict):
+            raise ValueError("rules: `no_longer_needed` must be a mapping")
+        self._thanks = _words(_strings(no_longer, "thanks"))
+        self._no_longer_needed = _words(_strings(no_longer, "phrases"))
         kinds = config.get("crisis_kinds", {})
         if not isinstance(kinds, dict):
             raise ValueError("rules: `crisis_kinds` must be a mapping")
@@ -166,6 +171,16 @@ class Rules:
         if self.crisis_phrase(tokens) is not None:
             return None
         return self._leave_queue.find([t.norm for t in tokens])
+
+    def no_longer_needed(self, text: str) -> bool:
+        """Saying, in a whole message, that the coordinator is no longer needed ("paldies, vairs nevajag",
+        "уже не надо", "never mind, I'm fine now"); never when a crisis is said too. The words are only
+        this when the person waits for a coordinator: the caller asks only then."""
+        tokens = tokenize(text)
+        if self.crisis_phrase(tokens) is not None:
+            return False
+        content = [t.norm for t in tokens if t.norm not in self._filler and t.norm not in self._thanks]
+        return bool(content) and " ".join(content) in self._no_longer_needed
 
     def crisis_kind(self, tokens: list[Token] | str) -> Entity | None:
         """Which crisis a crisis message is about, when its words say (`crisis_kinds`), as an entity."""

@@ -279,3 +279,34 @@ async def test_out_of_hours_asking_to_delete_ones_data_is_answered_as_while_wait
     assert request.status == "open"
     (conversation,) = await conversations(app)
     assert conversation.owner == Owner.WAITING
+
+
+async def test_out_of_hours_no_longer_needed_at_the_choice_leaves_the_queue_not_saved_as_the_message(
+    make_app, clock
+):
+    """QA, ninth pass: at the out-of-hours choice (a call-back or a message for the morning), "paldies,
+    vairs nevajag" was saved as the message for the morning and the person kept in the queue."""
+    app = await make_app()
+    clock.current = SATURDAY_NIGHT
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, "paldies, vairs nevajag")
+    (reply,) = await _new_replies(app, 1)
+    assert reply == app[keys.texts].render("handoff.no_longer_needed", "lv")
+    assert "cilvēks" in reply  # how to ask for a person again
+    (request,) = await handoffs(app)
+    assert request.status == "withdrawn" and request.reason != "message"
+    assert (await conversations(app))[0].owner == Owner.BOT
+
+
+async def test_after_a_crisis_asking_to_leave_the_queue_keeps_the_crisis_in_it(make_app, clock):
+    """A crisis is never dropped from the coordinators' queue on a word: "gribu iziet no rindas" after a
+    crisis withdrew it, and nobody would have written to the person."""
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "negribu dzīvot")
+    await _say(app, "gribu iziet no rindas")
+    (reply,) = await _new_replies(app, 2)
+    assert reply == app[keys.texts].render("handoff.no_longer_needed_crisis", "lv")
+    (request,) = await handoffs(app)
+    assert request.status == "open" and request.priority == 0
+    assert (await conversations(app))[0].owner == Owner.WAITING

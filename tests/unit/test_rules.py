@@ -465,6 +465,30 @@ def test_asking_to_leave_the_queue(rules: Rules, text: str, leaves: bool) -> Non
     assert (rules.leave_queue_phrase(text) is not None) is leaves, text
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("paldies, vairs nevajag", True),
+        ("Vairs nevajag.", True),
+        ("не нужно уже, спасибо", True),
+        ("уже не надо", True),
+        ("uzhe ne nado", True),
+        ("never mind, I'm fine now", True),
+        ("No longer needed, thank you", True),
+        # QA, ninth pass: despair, or more than the words, is not "no longer needed"
+        ("man vairs neko nevajag", False),
+        ("мне уже ничего не надо", False),
+        ("vairs nevajag dzīvot", False),
+        ("vairs nevajag, negribu vairs dzīvot", False),  # the crisis wins
+        ("paldies", False),
+        ("nevajag", False),
+        ("no longer needed to visit?", False),
+    ],
+)
+def test_saying_the_coordinator_is_no_longer_needed(rules: Rules, text: str, said: bool) -> None:
+    assert rules.no_longer_needed(text) is said, text
+
+
 def test_no_strength_left_to_wait_is_impatience_not_a_crisis(rules: Rules) -> None:
     assert rules.crisis_phrase("cik ilgi vēl? man nav spēka gaidīt") is None
     assert rules.crisis_phrase("nav spēka gaidīt, gribu nomirt") is not None

@@ -252,7 +252,12 @@ async def _handoff_replies() -> list[Reply]:
                 ),
                 await handoff.after_hours(start.enter(handoff.AFTER_HOURS, "message"), _said("paldies"), ctx),
             ]
-            waiting = (_said("vai kāds ir?", handoff.HUMAN_HANDOFF), _said("grūti", FEELING_LOW), _said("x"))
+            waiting = (
+                _said("vai kāds ir?", handoff.HUMAN_HANDOFF),
+                _said("grūti", FEELING_LOW),
+                _said("x"),
+                _said("vairs nevajag", payload=handoff.NO_LONGER_NEEDED),
+            )
             turns += [
                 await handoff.while_waiting(start, said, ctx, crisis=crisis)
                 for crisis in (False, True)
