@@ -25,7 +25,12 @@ HUMAN_HANDOFF = "human_handoff"
 # staff QA). Erasing is not done while they wait: it would take the hand-off, a crisis's too, from the
 # queue; the coordinator has the request and the status says so.
 DELETE_MY_DATA = "delete_my_data"
-ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, DELETE_MY_DATA})
+# moving or cancelling a session (its buttons come with the session's status, see MY_BOOKINGS) is for the
+# coordinator while they wait: told at once where they stand, never met with the pause's silence
+ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, DELETE_MY_DATA, "cancel_booking", "reschedule_booking"})
+# "mana konsultācija", "моя консультация", "my session": their booked session, shown as outside the queue,
+# with the place kept (it got silence or the waiting status; QA, ninth pass)
+MY_BOOKINGS = "my_bookings"
 AFTER_HOURS = "handoff"  # the flow that holds the out-of-hours choices while the person waits
 CALLBACK = "handoff:callback"
 LEAVE_MESSAGE = "handoff:message"
@@ -132,8 +137,15 @@ def answered_as_waiting(turn: UserTurn) -> bool:
     "delete everything?", and the yes then met the waiting person's status ("Jūsu ziņa ir saglabāta"):
     nothing erased, though they had confirmed (QA, eighth pass). Nothing is erased while a hand-off waits
     (ASKED_WHILE_WAITING), so they hear where they stand, as in working hours. Saying a coordinator is no
-    longer needed is answered as in working hours too, not saved as the message for the morning."""
-    return turn.parse.intent == DELETE_MY_DATA or turn.payload == NO_LONGER_NEEDED
+    longer needed, or asking about one's session, is answered as in working hours too, not saved as the
+    message for the morning."""
+    return turn.parse.intent == DELETE_MY_DATA or turn.payload == NO_LONGER_NEEDED or asks_for_session(turn)
+
+
+def asks_for_session(turn: UserTurn) -> bool:
+    """Asking about one's own booked session, which the bot shows even while the person waits (the
+    same status as outside the queue); only when the model is sure, as with the topics."""
+    return turn.parse.intent == MY_BOOKINGS and turn.parse.confidence >= SURE_WHILE_WAITING
 
 
 def answerable_while_waiting(turn: UserTurn) -> bool:

@@ -10,6 +10,7 @@ import pytest
 
 from bot import keys
 from bot.db.models import Owner
+from bot.messages import InboundKind
 from tests.conftest import RIGA
 from tests.factories import conversations, handoffs, inbound, outbox, transcript
 from tests.fakes import FakeClassifier
@@ -309,4 +310,21 @@ async def test_after_a_crisis_asking_to_leave_the_queue_keeps_the_crisis_in_it(m
     assert reply == app[keys.texts].render("handoff.no_longer_needed_crisis", "lv")
     (request,) = await handoffs(app)
     assert request.status == "open" and request.priority == 0
+    assert (await conversations(app))[0].owner == Owner.WAITING
+
+
+async def test_moving_or_cancelling_a_session_while_waiting_is_told_where_they_stand_not_silence(
+    make_app, clock
+):
+    """While waiting, their session's status comes with "Pārcelt" and "Atcelt" (QA, ninth pass): pressed,
+    those went to the pause's silence. Moving or cancelling is for the coordinator then; they hear so."""
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, "vēl viens jautājums")  # the status: what follows falls inside its pause
+    for button in ("/reschedule_booking", "/cancel_booking"):
+        seen = len(await outbox(app))
+        await app[keys.pipeline].handle(inbound(button, payload=button, kind=InboundKind.BUTTON))
+        (status,) = await _new_replies(app, seen)
+        assert status == app[keys.texts].render("handoff.still_waiting", "lv", {"position": "1"})
     assert (await conversations(app))[0].owner == Owner.WAITING

@@ -85,3 +85,41 @@ async def test_no_longer_needed_after_a_crisis_keeps_the_crisis_first_in_the_que
     assert request.status == "open" and request.priority == 0
     (conversation,) = await conversations(app)
     assert conversation.owner == Owner.WAITING and conversation.crisis
+
+
+BOOK = {
+    "lv": ["Gribu pieteikties pie psihologa", "1", "rīt pēc pusdienām", "jā"],
+    "ru": ["Хочу записаться к психологу", "1", "в пятницу в 10", "да"],
+    "en": ["I want to book a psychologist", "2", "Friday 3pm", "1", "yes"],
+}
+MY_SESSION = {"lv": "mana konsultācija", "ru": "моя консультация", "en": "my session"}
+SESSION_SHOWN = {"lv": "Jūsu konsultācija:", "ru": "Ваша запись:", "en": "Your session:"}
+
+
+@pytest.mark.parametrize("evening", [False, True], ids=["in_hours", "out_of_hours"])
+@pytest.mark.parametrize("crisis", [False, True], ids=["asked", "crisis"])
+@pytest.mark.parametrize("lang", ["lv", "ru", "en"])
+async def test_asking_about_ones_session_while_waiting_shows_it_and_keeps_the_place(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, clock, lang: str, crisis: bool, evening
+):
+    """QA, ninth pass: "mana konsultācija" while waiting got silence (or the waiting status), though the
+    person only wanted to know when their psychologist session is. Now the same status as outside the
+    queue, and they stay in it (after a crisis too, first in line); out of hours also at the choice of a
+    call-back or a message (it was saved as the message for the morning)."""
+    app = await make_app(classifier=classifier)  # Monday 10:00, the demo psychologists
+    for line in BOOK[lang]:
+        await say(app, sender, line)
+    if evening:
+        clock.current = MONDAY_MORNING.replace(hour=20)
+    (outside,) = await say(app, sender, MY_SESSION[lang])
+    assert outside.startswith(SESSION_SHOWN[lang]), outside
+    await say(app, sender, CRISIS[lang] if crisis else ASK[lang])
+    if crisis or not evening:
+        await say(app, sender, "?")  # what follows falls inside the status's pause
+    clock.current += timedelta(seconds=30)
+    (shown,) = await say(app, sender, MY_SESSION[lang])
+    assert shown == outside
+    (request,) = await handoffs(app)
+    assert request.status == "open" and (request.priority == 0) is crisis
+    (conversation,) = await conversations(app)
+    assert conversation.owner == Owner.WAITING
