@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from nlu.normalize import Token, normalize, tokenize
-from nlu.parse import LANGUAGES, Entity
+from nlu.parse import FALLBACK, LANGUAGES, Entity
 from nlu.phrases import PhraseMatcher
 from nlu.taxonomy import INTENTS
 
@@ -51,6 +51,7 @@ class Rules:
         self._commands = {str(k).lower(): str(v) for k, v in commands.items()}
         self._menu = _words(_strings(config, "menu_words"))
         self._yes = _words(_strings(config, "yes_words"))
+        self._hesitation = _words(_strings(config, "hesitation_words"))
         self._greetings = PhraseMatcher(_strings(config, "greetings"), max_gap=0)
         self._farewells = PhraseMatcher(_strings(config, "farewells"), max_gap=0)
         feelings = config.get("feelings_emoji", {})
@@ -121,6 +122,10 @@ class Rules:
             )
             if felt is not None:
                 return RuleMatch(felt, "feelings_emoji")
+        if tokens and all(t.norm in self._hesitation for t in tokens):
+            # "hmm" is no answer: not the yes the model read it as ("mhm" is one); filler words are not
+            # dropped first, so "hmm, ok" is still the model's
+            return RuleMatch(FALLBACK, "hesitation")
         content = [t for t in tokens if t.norm not in self._filler]
         if self._only_menu_words(content):
             return RuleMatch("help", "menu")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlu.parse import FALLBACK
 from nlu.rules import Rules
 
 
@@ -586,3 +587,18 @@ def test_crisis_wording_with_wanting_is_still_a_crisis(rules: Rules) -> None:
     for text in ("gribu nomirt", "хочу умереть", "I want to die"):
         match = rules.match(text)
         assert match is not None and match.intent == "crisis", text
+
+
+@pytest.mark.parametrize("text", ["hmm", "hm", "Hmmm...", "хм", "ммм", "mmm", "ēē", "uhm", "hmm hmm"])
+def test_a_thinking_sound_alone_is_not_understood(rules: Rules, text: str) -> None:
+    """QA, ninth pass: the model read "hm" and "hmm" as a yes, and the offer of a person queued them."""
+    match = rules.match(text)
+    assert match is not None and match.intent == FALLBACK, text
+
+
+@pytest.mark.parametrize(
+    "text", ["mhm", "угу", "ага", "aha", "hmm, ok", "hmm, jā", "hmm kā var satikt vīru?"]
+)
+def test_a_yes_sound_or_words_after_a_thinking_sound_are_not_taken_as_one(rules: Rules, text: str) -> None:
+    match = rules.match(text)
+    assert match is None or match.intent != FALLBACK, text
