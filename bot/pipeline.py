@@ -31,7 +31,7 @@ from bot.mojibake import repair
 from bot.retention import DbPrivacy, erase_contact
 from flows.conversation import MENU
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
-from flows.handoff import AFTER_HOURS, LEAVE_QUEUE, answered_as_waiting
+from flows.handoff import AFTER_HOURS, LEAVE_QUEUE, NO_LONGER_NEEDED, answered_as_waiting
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
@@ -273,6 +273,9 @@ class Pipeline:
         if payload is None and waiting and self.rules.leave_queue_phrase(msg.text) is not None:
             # "gribu iziet no rindas" is the leave button in words; the model took such words for a crisis
             payload = LEAVE_QUEUE
+        elif payload is None and waiting and self.rules.no_longer_needed(msg.text):
+            # "paldies, vairs nevajag": out of the queue, or after a crisis kept in it (flows.handoff)
+            payload = NO_LONGER_NEEDED
         elif payload is None and waiting and self.rules.asks_for_menu(msg.text):
             payload = MENU  # "izvēlne" typed is "0": the menu, which a waiting person gets too
         parse = await self._understand(msg.text, payload)

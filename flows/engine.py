@@ -103,8 +103,10 @@ async def step_waiting(state: ConversationState, turn: UserTurn, ctx: FlowContex
     if conversation.number_not_offered(state, turn):
         return conversation.out_of_range(state)  # "7" is a slip, not a message for the coordinator
     menu = turn.payload == conversation.MENU and not crisis  # after a crisis: where they stand, with 116123
-    if menu or (handoff.answerable_while_waiting(turn) and turn.payload != handoff.LEAVE_QUEUE):
-        # "0" or "izvēlne" asks for the menu every SMS offers ("0 Izvēlne"); it got silence while waiting
+    answerable = handoff.answerable_while_waiting(turn) or handoff.asks_for_session(turn)
+    if menu or (answerable and turn.payload != handoff.LEAVE_QUEUE):
+        # "0" or "izvēlne" asks for the menu every SMS offers ("0 Izvēlne"); it got silence while waiting;
+        # "mana konsultācija" gets their session, as outside the queue
         answered = await FLOWS[turn.parse.intent](state, turn, ctx)
         # the answer leaves no flow, but when they were last told where they stand still holds
         kept = {k: v for k, v in state.slots.items() if k == handoff.TOLD_AT}

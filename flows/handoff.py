@@ -15,13 +15,22 @@ from nlu.entities import find_phone_numbers
 from nlu.taxonomy import FEELING_LOW
 
 LEAVE_QUEUE = "handoff:leave"
+# "paldies, vairs nevajag", "уже не надо", "never mind, I'm fine now" from someone waiting (nlu/rules.yml
+# `no_longer_needed`, read by the pipeline before the model, as the leave words are): it got the waiting
+# status or the pause's silence, and the model read "vairs nevajag" as a crisis (QA, ninth pass)
+NO_LONGER_NEEDED = "handoff:no_longer_needed"
 HUMAN_HANDOFF = "human_handoff"
 # asked of someone waiting, these are answered at once with where they stand, never met with the pause's
 # silence: a person again, and their data erased ("gribu dzēst savus datus" after a crisis got nothing;
 # staff QA). Erasing is not done while they wait: it would take the hand-off, a crisis's too, from the
 # queue; the coordinator has the request and the status says so.
 DELETE_MY_DATA = "delete_my_data"
-ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, DELETE_MY_DATA})
+# moving or cancelling a session (its buttons come with the session's status, see MY_BOOKINGS) is for the
+# coordinator while they wait: told at once where they stand, never met with the pause's silence
+ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, DELETE_MY_DATA, "cancel_booking", "reschedule_booking"})
+# "mana konsultācija", "моя консультация", "my session": their booked session, shown as outside the queue,
+# with the place kept (it got silence or the waiting status; QA, ninth pass)
+MY_BOOKINGS = "my_bookings"
 AFTER_HOURS = "handoff"  # the flow that holds the out-of-hours choices while the person waits
 CALLBACK = "handoff:callback"
 LEAVE_MESSAGE = "handoff:message"
@@ -93,8 +102,11 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     They hear where they stand when they ask for a person again ("is anyone there?") and otherwise at most
     every TELL_AGAIN_AFTER (TELL_AGAIN_AFTER_CRISIS after a crisis); out of hours, that nobody reads it
     before the working day; after a crisis, always with the line that answers now."""
-    if turn.payload == LEAVE_QUEUE:  # the button, or its words typed (nlu/rules.yml `leave_queue`)
-        return await leave_queue(state, ctx)
+    if turn.payload in (LEAVE_QUEUE, NO_LONGER_NEEDED):
+        # the button, its words typed (nlu/rules.yml `leave_queue`), or "vairs nevajag"
+        if crisis:
+            return await _crisis_kept(state, ctx)
+        return await leave_queue(state, ctx, no_longer_needed=turn.payload == NO_LONGER_NEEDED)
     told = state.slots.get(TOLD_AT)
     # asking for a person again, or for the menu ("0", "izvēlne": after a crisis the answer is where they
     # stand, with 116123): told at once, not met with silence inside the pause (QA, seventh pass)
@@ -124,8 +136,16 @@ def answered_as_waiting(turn: UserTurn) -> bool:
     person's answer rather than the choice's: having one's data erased. There the privacy flow asked
     "delete everything?", and the yes then met the waiting person's status ("Jūsu ziņa ir saglabāta"):
     nothing erased, though they had confirmed (QA, eighth pass). Nothing is erased while a hand-off waits
-    (ASKED_WHILE_WAITING), so they hear where they stand, as in working hours."""
-    return turn.parse.intent == DELETE_MY_DATA
+    (ASKED_WHILE_WAITING), so they hear where they stand, as in working hours. Saying a coordinator is no
+    longer needed, or asking about one's session, is answered as in working hours too, not saved as the
+    message for the morning."""
+    return turn.parse.intent == DELETE_MY_DATA or turn.payload == NO_LONGER_NEEDED or asks_for_session(turn)
+
+
+def asks_for_session(turn: UserTurn) -> bool:
+    """Asking about one's own booked session, which the bot shows even while the person waits (the
+    same status as outside the queue); only when the model is sure, as with the topics."""
+    return turn.parse.intent == MY_BOOKINGS and turn.parse.confidence >= SURE_WHILE_WAITING
 
 
 def answerable_while_waiting(turn: UserTurn) -> bool:
@@ -133,11 +153,27 @@ def answerable_while_waiting(turn: UserTurn) -> bool:
     return turn.parse.intent in ANSWERED_WHILE_WAITING and turn.parse.confidence >= SURE_WHILE_WAITING
 
 
-async def leave_queue(state: ConversationState, ctx: FlowContext) -> Turn:
+async def leave_queue(state: ConversationState, ctx: FlowContext, *, no_longer_needed: bool = False) -> Turn:
+    """Out of the queue. Told they no longer need a person, the bot also says how to ask for one again
+    (the words, and a button), since it was they who decided, perhaps too soon."""
     await ctx.handoffs.withdraw()
+    if no_longer_needed:
+        buttons = (intent_button(HUMAN_HANDOFF), intent_button("help"))
+        reply = Reply("handoff.no_longer_needed", buttons=buttons)
+        return Turn((reply,), state.leave(), "handoff.no_longer_needed")
     return Turn(
         (Reply("handoff.withdrawn", buttons=(intent_button("help"),)),), state.leave(), "handoff.withdrawn"
     )
+
+
+async def _crisis_kept(state: ConversationState, ctx: FlowContext) -> Turn:
+    """After a crisis, "vairs nevajag" or asking to leave does not take the conversation from the queue:
+    a coordinator still writes to them briefly, and the crisis line and 112 are given again. The words
+    themselves stay in the transcript the coordinator reads, and the conversation stays first in line."""
+    ticket = await ctx.handoffs.request(crisis=False, reason="asked")  # never lowers a crisis's priority
+    key = "handoff.no_longer_needed_crisis" + ("" if ticket.in_hours else "_after_hours")
+    told = replace(state, slots={**state.slots, TOLD_AT: ctx.now.isoformat()})
+    return Turn((Reply(key),), told, "handoff.no_longer_needed_crisis")
 
 
 def _after_hours_offer(state: ConversationState) -> Turn:

@@ -117,6 +117,10 @@ class DateFinder:
         self._months, self._month_values = _matcher(table("months"))
         self._hour_markers = words("hour_markers")
         self._sure_markers = words("sure_hour_markers")
+        openers = config.get("hour_openers", [])
+        if not isinstance(openers, list):
+            raise ValueError("calendar: `hour_openers` must be a list")
+        self._hour_openers = frozenset(normalize(str(w)) for w in openers)
         self._am = words("am_words")
         self._pm = words("pm_words")
         self._rel_markers = words("relative_markers")
@@ -203,7 +207,12 @@ class DateFinder:
         return None
 
     def _only_an_hour(self, words: list[str]) -> bool:
-        return len(words) == 2 and words[1].isdigit() and bool(self._hour_markers.find_all(words[:1]))
+        """ "ap 10", "около 10", "at 4" alone, also after a word such as "labāk", "лучше", "better"."""
+        start = 0
+        while start < len(words) - 2 and words[start] in self._hour_openers:
+            start += 1
+        rest = words[start:]
+        return len(rest) == 2 and rest[1].isdigit() and bool(self._hour_markers.find_all(rest[:1]))
 
     def refuses_a_day(self, text: str, tokens: list[Token] | None = None) -> bool:
         """Whether the text says that a day does not suit ("rīt nevaru"), whatever else it says."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from nlu.normalize import Token, normalize, tokenize
-from nlu.parse import LANGUAGES, Entity
+from nlu.parse import FALLBACK, LANGUAGES, Entity
 from nlu.phrases import PhraseMatcher
 from nlu.taxonomy import INTENTS
 
@@ -51,6 +51,7 @@ class Rules:
         self._commands = {str(k).lower(): str(v) for k, v in commands.items()}
         self._menu = _words(_strings(config, "menu_words"))
         self._yes = _words(_strings(config, "yes_words"))
+        self._hesitation = _words(_strings(config, "hesitation_words"))
         self._greetings = PhraseMatcher(_strings(config, "greetings"), max_gap=0)
         self._farewells = PhraseMatcher(_strings(config, "farewells"), max_gap=0)
         feelings = config.get("feelings_emoji", {})
@@ -84,6 +85,11 @@ class Rules:
         self._taking_the_advice = PhraseMatcher(_strings(crisis, "taking_the_advice"), max_gap=0)
         # words side by side only: with words between, "nevajag robotu, vajag cilvēku" read as leaving
         self._leave_queue = PhraseMatcher(_strings(config, "leave_queue"), max_gap=0)
+        no_longer = config.get("no_longer_needed", {})
+        if not isinstance(no_longer, dict):
+            raise ValueError("rules: `no_longer_needed` must be a mapping")
+        self._thanks = _words(_strings(no_longer, "thanks"))
+        self._no_longer_needed = _words(_strings(no_longer, "phrases"))
         kinds = config.get("crisis_kinds", {})
         if not isinstance(kinds, dict):
             raise ValueError("rules: `crisis_kinds` must be a mapping")
@@ -116,6 +122,10 @@ class Rules:
             )
             if felt is not None:
                 return RuleMatch(felt, "feelings_emoji")
+        if tokens and all(t.norm in self._hesitation for t in tokens):
+            # "hmm" is no answer: not the yes the model read it as ("mhm" is one); filler words are not
+            # dropped first, so "hmm, ok" is still the model's
+            return RuleMatch(FALLBACK, "hesitation")
         content = [t for t in tokens if t.norm not in self._filler]
         if self._only_menu_words(content):
             return RuleMatch("help", "menu")
@@ -166,6 +176,16 @@ class Rules:
         if self.crisis_phrase(tokens) is not None:
             return None
         return self._leave_queue.find([t.norm for t in tokens])
+
+    def no_longer_needed(self, text: str) -> bool:
+        """Saying, in a whole message, that the coordinator is no longer needed ("paldies, vairs nevajag",
+        "уже не надо", "never mind, I'm fine now"); never when a crisis is said too. The words are only
+        this when the person waits for a coordinator: the caller asks only then."""
+        tokens = tokenize(text)
+        if self.crisis_phrase(tokens) is not None:
+            return False
+        content = [t.norm for t in tokens if t.norm not in self._filler and t.norm not in self._thanks]
+        return bool(content) and " ".join(content) in self._no_longer_needed
 
     def crisis_kind(self, tokens: list[Token] | str) -> Entity | None:
         """Which crisis a crisis message is about, when its words say (`crisis_kinds`), as an entity."""

@@ -272,3 +272,33 @@ async def test_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_being_c
     await chat.say("1")  # its first time
     reply = await chat.say(hour)
     assert all(part in reply for part in confirmed), reply
+
+
+@pytest.mark.parametrize(
+    ("opening", "hour", "confirmed"),
+    [
+        # video, the second day shown: Wednesday 25 (lv, 12:00 to 17:00), Thursday 26 (ru and en, from 09:00)
+        (
+            "Gribu pieteikties pie psihologa",
+            "labāk ap 13",
+            ("Datums: trešdiena, 25. novembris", "Laiks: 13:00"),
+        ),
+        ("Хочу записаться к психологу", "лучше около 10", ("Дата: четверг, 26 ноября", "Время: 10:00")),
+        ("Хочу записаться к психологу", "а может около 11?", ("Дата: четверг, 26 ноября", "Время: 11:00")),
+        ("I want to book a psychologist", "better around 10", ("Date: Thursday 26 November", "Time: 10:00")),
+    ],
+)
+async def test_about_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
+    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, confirmed: tuple[str, str]
+):
+    # QA, ninth pass: "labāk 10:00" was that hour of the day being confirmed, but "labāk ap 10", "лучше
+    # около 10", "better around 10" were no time at all (the NLU reads "ap 10" alone as an hour, not after
+    # another word), and the booking started over with "how would you like to talk?"
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "confirming-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    await chat.say("2")  # the second day
+    await chat.say("1")  # its first time
+    reply = await chat.say(hour)
+    assert all(part in reply for part in confirmed), reply

@@ -91,3 +91,25 @@ async def test_a_typed_no_to_the_offer_keeps_the_bot_in_their_language(
     assert declined.startswith(DECLINED[lang]), declined
     (conv,) = await conversations(app)
     assert conv.owner == Owner.BOT
+
+
+@pytest.mark.parametrize(
+    ("lang", "sound"),
+    [("lv", "hmm"), ("lv", "hm"), ("lv", "ēē"), ("ru", "ммм"), ("ru", "хм"), ("en", "mmm"), ("en", "hmmm")],
+)
+async def test_a_thinking_sound_at_the_offer_asks_again_with_the_buttons_and_queues_nobody(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, lang: str, sound: str
+):
+    """QA, ninth pass: "hmm" and "hm" were read as a yes (0.76) and the person put in the queue; "ēē" got
+    the prisons' addresses. Unclear: the offer again, with its buttons, and the next "yes" still counts."""
+    app = await make_app(classifier=classifier)
+    await offered(app, sender, lang)
+    before = len(sender.sent)
+    await say(app, sender, sound)
+    (again,) = sender.sent[before:]
+    assert again.text.startswith(OFFER[lang]), again.text
+    assert "/human_handoff" in [b.payload for b in again.buttons]
+    (conv,) = await conversations(app)
+    assert conv.owner == Owner.BOT
+    (queued,) = await say(app, sender, {"lv": "jā", "ru": "да", "en": "yes"}[lang])
+    assert queued.startswith(QUEUED[lang]), queued

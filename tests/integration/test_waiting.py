@@ -10,6 +10,7 @@ import pytest
 
 from bot import keys
 from bot.db.models import Owner
+from bot.messages import InboundKind
 from tests.conftest import RIGA
 from tests.factories import conversations, handoffs, inbound, outbox, transcript
 from tests.fakes import FakeClassifier
@@ -279,3 +280,51 @@ async def test_out_of_hours_asking_to_delete_ones_data_is_answered_as_while_wait
     assert request.status == "open"
     (conversation,) = await conversations(app)
     assert conversation.owner == Owner.WAITING
+
+
+async def test_out_of_hours_no_longer_needed_at_the_choice_leaves_the_queue_not_saved_as_the_message(
+    make_app, clock
+):
+    """QA, ninth pass: at the out-of-hours choice (a call-back or a message for the morning), "paldies,
+    vairs nevajag" was saved as the message for the morning and the person kept in the queue."""
+    app = await make_app()
+    clock.current = SATURDAY_NIGHT
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, "paldies, vairs nevajag")
+    (reply,) = await _new_replies(app, 1)
+    assert reply == app[keys.texts].render("handoff.no_longer_needed", "lv")
+    assert "cilvēks" in reply  # how to ask for a person again
+    (request,) = await handoffs(app)
+    assert request.status == "withdrawn" and request.reason != "message"
+    assert (await conversations(app))[0].owner == Owner.BOT
+
+
+async def test_after_a_crisis_asking_to_leave_the_queue_keeps_the_crisis_in_it(make_app, clock):
+    """A crisis is never dropped from the coordinators' queue on a word: "gribu iziet no rindas" after a
+    crisis withdrew it, and nobody would have written to the person."""
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "negribu dzīvot")
+    await _say(app, "gribu iziet no rindas")
+    (reply,) = await _new_replies(app, 2)
+    assert reply == app[keys.texts].render("handoff.no_longer_needed_crisis", "lv")
+    (request,) = await handoffs(app)
+    assert request.status == "open" and request.priority == 0
+    assert (await conversations(app))[0].owner == Owner.WAITING
+
+
+async def test_moving_or_cancelling_a_session_while_waiting_is_told_where_they_stand_not_silence(
+    make_app, clock
+):
+    """While waiting, their session's status comes with "Pārcelt" and "Atcelt" (QA, ninth pass): pressed,
+    those went to the pause's silence. Moving or cancelling is for the coordinator then; they hear so."""
+    app = await make_app()
+    clock.current = MONDAY_MORNING
+    await _say(app, "gribu runāt ar cilvēku")
+    await _say(app, "vēl viens jautājums")  # the status: what follows falls inside its pause
+    for button in ("/reschedule_booking", "/cancel_booking"):
+        seen = len(await outbox(app))
+        await app[keys.pipeline].handle(inbound(button, payload=button, kind=InboundKind.BUTTON))
+        (status,) = await _new_replies(app, seen)
+        assert status == app[keys.texts].render("handoff.still_waiting", "lv", {"position": "1"})
+    assert (await conversations(app))[0].owner == Owner.WAITING

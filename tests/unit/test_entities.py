@@ -192,6 +192,11 @@ def test_no_week_when_none_is_meant(extractor: EntityExtractor, text: str) -> No
         ("в 10", "2026-03-11T10:00:00+02:00"),
         ("ap 10", "2026-03-11T10:00:00+02:00"),
         ("at 4", "2026-03-11T16:00:00+02:00"),
+        # ...also after a word that prefers it (QA, ninth pass: no time, and the confirmation started over)
+        ("labāk ap 10", "2026-03-11T10:00:00+02:00"),
+        ("лучше около 10", "2026-03-11T10:00:00+02:00"),
+        ("better around 10", "2026-03-11T10:00:00+02:00"),
+        ("maybe about 4", "2026-03-11T16:00:00+02:00"),
     ],
 )
 def test_weeks_days_of_the_month_and_hours_alone(
@@ -200,7 +205,9 @@ def test_weeks_days_of_the_month_and_hours_alone(
     assert values(extractor, text, "time") == [expected]
 
 
-@pytest.mark.parametrize("text", ["15", "15.", "man ir 2 e-pasti", "15 th", "в 10 классе"])
+@pytest.mark.parametrize(
+    "text", ["15", "15.", "man ir 2 e-pasti", "15 th", "в 10 классе", "labāk ap 10 cilvēkiem", "better 10"]
+)
 def test_bare_numbers_are_left_to_the_flows(extractor: EntityExtractor, text: str) -> None:
     """A number alone may be a menu number: only the booking flow, which knows its list, reads it as a day
     or an hour (flows.booking_steps.typed_day_of_month, typed_hour)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlu.parse import FALLBACK
 from nlu.rules import Rules
 
 
@@ -482,6 +483,30 @@ def test_asking_to_leave_the_queue(rules: Rules, text: str, leaves: bool) -> Non
     assert (rules.leave_queue_phrase(text) is not None) is leaves, text
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("paldies, vairs nevajag", True),
+        ("Vairs nevajag.", True),
+        ("не нужно уже, спасибо", True),
+        ("уже не надо", True),
+        ("uzhe ne nado", True),
+        ("never mind, I'm fine now", True),
+        ("No longer needed, thank you", True),
+        # QA, ninth pass: despair, or more than the words, is not "no longer needed"
+        ("man vairs neko nevajag", False),
+        ("мне уже ничего не надо", False),
+        ("vairs nevajag dzīvot", False),
+        ("vairs nevajag, negribu vairs dzīvot", False),  # the crisis wins
+        ("paldies", False),
+        ("nevajag", False),
+        ("no longer needed to visit?", False),
+    ],
+)
+def test_saying_the_coordinator_is_no_longer_needed(rules: Rules, text: str, said: bool) -> None:
+    assert rules.no_longer_needed(text) is said, text
+
+
 def test_no_strength_left_to_wait_is_impatience_not_a_crisis(rules: Rules) -> None:
     assert rules.crisis_phrase("cik ilgi vēl? man nav spēka gaidīt") is None
     assert rules.crisis_phrase("nav spēka gaidīt, gribu nomirt") is not None
@@ -579,3 +604,18 @@ def test_crisis_wording_with_wanting_is_still_a_crisis(rules: Rules) -> None:
     for text in ("gribu nomirt", "хочу умереть", "I want to die"):
         match = rules.match(text)
         assert match is not None and match.intent == "crisis", text
+
+
+@pytest.mark.parametrize("text", ["hmm", "hm", "Hmmm...", "хм", "ммм", "mmm", "ēē", "uhm", "hmm hmm"])
+def test_a_thinking_sound_alone_is_not_understood(rules: Rules, text: str) -> None:
+    """QA, ninth pass: the model read "hm" and "hmm" as a yes, and the offer of a person queued them."""
+    match = rules.match(text)
+    assert match is not None and match.intent == FALLBACK, text
+
+
+@pytest.mark.parametrize(
+    "text", ["mhm", "угу", "ага", "aha", "hmm, ok", "hmm, jā", "hmm kā var satikt vīru?"]
+)
+def test_a_yes_sound_or_words_after_a_thinking_sound_are_not_taken_as_one(rules: Rules, text: str) -> None:
+    match = rules.match(text)
+    assert match is None or match.intent != FALLBACK, text

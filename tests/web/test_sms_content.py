@@ -252,7 +252,12 @@ async def _handoff_replies() -> list[Reply]:
                 ),
                 await handoff.after_hours(start.enter(handoff.AFTER_HOURS, "message"), _said("paldies"), ctx),
             ]
-            waiting = (_said("vai kāds ir?", handoff.HUMAN_HANDOFF), _said("grūti", FEELING_LOW), _said("x"))
+            waiting = (
+                _said("vai kāds ir?", handoff.HUMAN_HANDOFF),
+                _said("grūti", FEELING_LOW),
+                _said("x"),
+                _said("vairs nevajag", payload=handoff.NO_LONGER_NEEDED),
+            )
             turns += [
                 await handoff.while_waiting(start, said, ctx, crisis=crisis)
                 for crisis in (False, True)
@@ -500,6 +505,10 @@ def test_booking_choices_fit_whole_with_the_most_options_and_the_longest_days(la
     assert offered[0] == "book_counselling" and 1 in rendered.shown, rendered.body
 
 
+# what an SMS says to send for a person, as the HELP answer does (`sms.help`)
+PERSON_WORD = {"lv": "CILVĒKS", "ru": "ОПЕРАТОР", "en": "human"}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_what_the_console_sends_fits_in_two_segments_a_canned_reply_with_its_label(lang: str):
     """Taking over, handing back and the canned replies reach the person by SMS too (bot/console/): the
@@ -517,6 +526,10 @@ def test_what_the_console_sends_fits_in_two_segments_a_canned_reply_with_its_lab
             sent[key] = replace(_message(texts, lang, key, ()), sms_text=None, label=label)
     bodies = {key: renderer.render(message) for key, message in sent.items()}
     assert bodies["console.back_to_bot"].endswith(f"\n0 {renderer.label(menu[0])}")
+    # QA, ninth pass: the Latvian and Russian hand-back no longer said how to reach a person again (the
+    # English did); with it, and "0 Izvēlne", it is still one segment (70 UCS-2 characters)
+    assert PERSON_WORD[lang] in bodies["console.back_to_bot"], bodies["console.back_to_bot"]
+    assert count_segments(bodies["console.back_to_bot"]).segments == 1, bodies["console.back_to_bot"]
     too_long = {key: body for key, body in bodies.items() if count_segments(body).segments > MAX_SEGMENTS}
     assert too_long == {}
     assert [key for key, body in bodies.items() if indiscreet(body)] == []
