@@ -338,6 +338,10 @@ def test_a_method_hopelessness_and_fear_of_the_released_are_caught(rules: Rules,
         "I won't be here tomorrow, can we move my session?",
         "I can't attend",
         "nevarēšu piedalīties",
+        # QA, ninth pass: "let in" (ielaiž) is one letter from "break in" (ielauž*)
+        "ko vajag lai mani ielaiž uz satikšanos",
+        "vai mani ielaiz pie vira ar bernu",
+        "kad ielaižot apmeklētājus, jāuzrāda pase?",
     ],
 )
 def test_cell_numbers_farewell_visits_and_everyday_errands_are_not_crisis(rules: Rules, text: str) -> None:
@@ -355,6 +359,9 @@ def test_cell_numbers_farewell_visits_and_everyday_errands_are_not_crisis(rules:
         "zvani uz numuru 112",
         "kāds ir manā dzīvoklī, 112!",
         "Kāds ielaužas! 112",
+        "kāds ielaužas mājā",
+        "kads ielauzas maja",
+        "viņš ielauzās dzīvoklī",
         "нужна скорая помощь с документами, а я больше не могу жить",
         "хочу исчезнуть навсегда",
         "gribu pazust uz visiem laikiem",
