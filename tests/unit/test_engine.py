@@ -407,3 +407,35 @@ async def test_a_button_press_or_a_numbered_choice_carries_no_language(ctx: Flow
     assert pressed.state.lang == "en"
     picked = await step(pressed.state, said("3", "letters", payload="/letters"), ctx)
     assert picked.state.lang == "en"
+
+
+def two_topics(text: str, second: float = 0.15) -> UserTurn:
+    ranking = (IntentScore("parcels_money", 1 - second), IntentScore("visit_rules", second))
+    return UserTurn(text=text, parse=Parse(text, "parcels_money", 1 - second, ranking, "lv"), payload=None)
+
+
+async def test_two_questions_in_one_message_get_both_answers_and_by_sms_the_second_topic_first(
+    ctx: FlowContext,
+):
+    # QA, ninth pass: "kā aizsūtīt paku un kad var apciemot" got the parcels answer, visits not even a button
+    asked = two_topics("kā aizsūtīt paku un kad var apciemot")
+    chat = await step(ConversationState(lang="lv"), asked, ctx)
+    assert [r.key for r in chat.replies] == ["faq.parcels_money", "faq.visit_rules"]
+    assert not chat.replies[0].buttons and chat.replies[1].buttons[-1].payload == "/help"
+    assert "/parcels_money" not in [b.payload for b in chat.replies[1].buttons]
+    sms = await step(ConversationState(lang="lv"), asked, replace(ctx, channel="sms"))
+    assert [r.key for r in sms.replies] == ["faq.parcels_money"]  # a second answer costs segments
+    assert sms.replies[0].buttons[0].payload == "/visit_rules"
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        ("kā aizsūtīt paku dēlam", 0.3),  # no joining word: an unsure reading of one question
+        ("sūtīt drēbes un ēdienu, kā?", 0.3),  # "un" between two things, one question word
+        ("kā aizsūtīt paku un kad var apciemot", 0.02),  # the model gives the second topic nothing
+    ],
+)
+async def test_one_question_gets_one_answer(ctx: FlowContext, text: str, second: float):
+    result = await step(ConversationState(lang="lv"), two_topics(text, second), ctx)
+    assert [r.key for r in result.replies] == ["faq.parcels_money"]
