@@ -265,7 +265,9 @@ async def _session_in_three_days(db_url: str, *, held: bool) -> tuple[int, int]:
             return person, booking.id
 
 
-async def _told_after_the_hand_back(db_url: str, person: int, *, take_over: bool) -> tuple[list[str], str]:
+async def _told_after_the_hand_back(
+    db_url: str, person: int, *, take_over: bool, release: str = Owner.BOT
+) -> tuple[list[str], str]:
     """The outbox runs (after a coordinator's take-over, if `take_over`), the chat is handed back, and both
     workers run twice; what the person received, and what the panel said before the hand-back."""
     async with database(db_url) as sm:
@@ -288,7 +290,7 @@ async def _told_after_the_hand_back(db_url: str, person: int, *, take_over: bool
         clock.advance(minutes=20)
         async with sm() as session, session.begin():
             await session.execute(
-                update(Conversation).where(Conversation.contact_id == person).values(owner=Owner.BOT)
+                update(Conversation).where(Conversation.contact_id == person).values(owner=release)
             )
         for _ in range(2):  # a second pass of both workers sends nothing more
             await reminders.drain_once()
@@ -330,3 +332,14 @@ def test_a_cancellation_while_a_coordinator_holds_the_chat_is_shown_to_them_and_
     sent, shown = asyncio.run(_told_after_the_hand_back(db_url, person, take_over=False))
     assert shown.endswith(" 12:00 in_person")
     assert len(sent) == 1 and sent[0].startswith("Jūsu psihologa konsultācija klātienē (")
+
+
+def test_a_cancellation_held_for_a_coordinator_goes_when_they_close_the_conversation_too(
+    helpline, db_url: str
+):  # type: ignore[no-untyped-def]
+    """Closing, not handing back, also ends the coordinator's hold: the notice goes then, once."""
+    assert helpline("db", "upgrade")[0] == 0
+    person, booking = asyncio.run(_session_in_three_days(db_url, held=True))
+    assert helpline("bookings", "mark", str(booking), "cancelled")[0] == 0
+    sent, _ = asyncio.run(_told_after_the_hand_back(db_url, person, take_over=False, release=Owner.CLOSED))
+    assert len(sent) == 1 and "ir atcelta" in sent[0]
