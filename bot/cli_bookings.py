@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bookings.counsellors import add_counsellor
-from bot.bookings.notices import tell_about_session
+from bot.bookings.notices import cancellation_notice, send_notice
 from bot.cli_privacy import cli_actor
 from bot.console.audit import audit
 from bot.db.engine import make_engine, make_sessionmaker
@@ -346,20 +346,25 @@ async def bookings_mark(session: AsyncSession, args: argparse.Namespace, setting
             " tell them another way"
         )
     elif contact is not None:
-        queued = await tell_about_session(
+        # a row of its own, so the notice is never lost: under a coordinator (now, or one who takes the chat
+        # over before the outbox sends it) it waits, the console shows it, and it goes after the hand-back
+        notice = cancellation_notice(booking, now)
+        session.add(notice)
+        await session.flush()
+        sent = await send_notice(
             session,
             texts=Texts.load(),
             zone=settings.zone,
+            reminder=notice,
             booking=booking,
             contact=contact,
-            key="booking.cancelled_by_helpline",
-            button=("/book_counselling", "button.book_counselling"),
             now=now,
         )
         told = (
             "; the person is told on their channel"
-            if queued is not None
-            else "; a coordinator holds the person's chat: tell them there"
+            if sent
+            else "; a coordinator holds the person's chat: their console shows the cancellation, and the"
+            " person is told after the hand-back"
         )
     print(f"booking {booking.id}: {args.status}{told}")
     return 0

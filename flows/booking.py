@@ -133,6 +133,12 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         if _not_an_answer(turn):
             return steps.yes_or_no_again(state, steps.CANCEL_BUTTONS)
     if state.step == "confirm":
+        instead = steps.hour_instead(state, turn, steps.zone_of(ctx))
+        if instead is not None:  # before the yes: "a ja 11?" was a sure yes, and booked the hour on screen
+            that_day = instead.date().isoformat()
+            return await steps.pick_by_time(
+                steps.at_step(state, "time", day=that_day), ctx, bookings, instead, bare=True
+            )
         answer = steps.yes_no(turn)
         if answer is True:
             return await _book(state, ctx, bookings)

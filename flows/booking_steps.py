@@ -12,7 +12,7 @@ from flows.faq import intent_button
 from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
-from nlu.dates import daytime_hour, next_day_of_month
+from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -376,6 +376,21 @@ def hour_alone(turn: UserTurn) -> bool:
     return turn.parse.entity("clock") is not None and week_wanted(turn) is None
 
 
+def hour_instead(state: ConversationState, turn: UserTurn, zone: tzinfo) -> datetime | None:
+    """At the confirmation, another hour asked without a marker ("varbūt 11?", "a ja 11?", "а если 11?",
+    "what about 11?"): that hour of the day being confirmed, as "labāk ap 11" is. They were read as other
+    questions, and "a ja 11?" as a sure yes that booked the time on screen (QA, tenth pass).
+
+    A bare "11" stays out: at the confirmation it is a number not on the list, and at the days and times it
+    is read by typed_day_of_month and typed_hour, the list's number first; so does a number on the list."""
+    number = None if turn.payload else opened_number(turn.text)
+    day = confirming_day(state)
+    # the list's numbers win, as everywhere: "nu 1" stays the first button, never 13:00
+    if number is None or day is None or number <= len(state.options) or number > LAST_HOUR:
+        return None
+    return datetime.combine(date.fromisoformat(day), time(daytime_hour(number)), zone)
+
+
 def confirming_day(state: ConversationState) -> str | None:
     """The day of the session being confirmed (ISO), from its start; None when there is none."""
     starts = state.slots.get("starts")
@@ -421,7 +436,9 @@ def _only_the_time(text: str, entity: Entity) -> bool:
     """The message is the day or time and nothing else: then it is the answer, whatever the model thought
     ("svētdien" was read as a greeting, and the booking started over with "Sveiki!")."""
     rest = text.replace(entity.text, " ", 1) if entity.text else text
-    return not any(ch.isalpha() for ch in rest)
+    # "how about 11?", "а в 11?": words that only ask for it instead are no other subject (QA, tenth pass:
+    # "how about 11?" at the confirmation was read as a question about children)
+    return not any(ch.isalpha() for ch in rest) or only_openers(rest)
 
 
 async def ask_again(

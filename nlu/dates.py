@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -477,3 +478,27 @@ def _resolve(reading: _Reading, now: datetime) -> datetime:
     else:
         day = today if datetime.combine(today, clock, ZONE) > now else today + timedelta(days=1)
     return datetime.combine(day, clock, ZONE)
+
+
+@lru_cache(maxsize=1)
+def _hour_openers() -> frozenset[str]:
+    config = yaml.safe_load(CALENDAR_FILE.read_text(encoding="utf-8"))
+    openers = config.get("hour_openers", []) if isinstance(config, dict) else []
+    return frozenset(normalize(str(w)) for w in openers)
+
+
+def only_openers(text: str) -> bool:
+    """Whether every word of `text` is one that opens an hour asked instead ("how", "а", "varbūt"): the
+    words left beside a time entity in "how about 11?" say nothing else, whatever the model thought."""
+    words = [t.norm for t in tokenize(text)]
+    return bool(words) and all(w in _hour_openers() for w in words)
+
+
+def opened_number(text: str) -> int | None:
+    """The number in "varbūt 11?", "a ja 11?", "а если 11?", "what about 11?": at most two digits after
+    one or more opening words and nothing else, else None. Not an hour by itself ("better 10" may be a
+    list's number): the booking flow reads it as one at its confirmation (flows.booking_steps)."""
+    words = [t.norm for t in tokenize(text)]
+    if len(words) < 2 or not words[-1].isdigit() or len(words[-1]) > 2:
+        return None
+    return int(words[-1]) if all(w in _hour_openers() for w in words[:-1]) else None

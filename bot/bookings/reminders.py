@@ -9,6 +9,8 @@ conversation (the coordinator is talking with the person then), so a reminder du
 goes after the hand-back, unless its session has begun (or, for the 24 h one, the 2 h one is due). One
 queued just before a coordinator took over is dropped by the outbox, which then makes it pending again
 (bot/outbox.py, by the outbox row's id kept on the reminder): it too goes after the hand-back, once.
+The word that the helpline cancelled a session is a row here too (kind "cancel", bot/bookings/notices.py):
+the same way, for a cancelled session instead of a booked one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.bookings.notices import tell_about_session
+from bot.bookings.notices import CANCELLED, send_notice
 from bot.clock import Clock
 from bot.db.models import Booking, BookingStatus, Contact, Reminder, ReminderStatus
 from flows.texts import Texts
@@ -79,7 +81,9 @@ class ReminderWorker:
     async def _one(self, session: AsyncSession, reminder: Reminder) -> int:
         now = self.clock()
         booking = await session.get(Booking, reminder.booking_id)
-        if booking is None or booking.status != BookingStatus.BOOKED or booking.starts_at <= now:
+        # a cancellation notice is about a cancelled session, a reminder about a booked one
+        about = BookingStatus.CANCELLED if reminder.kind == CANCELLED else BookingStatus.BOOKED
+        if booking is None or booking.status != about or booking.starts_at <= now:
             reminder.status = ReminderStatus.CANCELLED
             return 0
         if reminder.kind == "24h" and now >= booking.starts_at - SUPERSEDED:
@@ -94,28 +98,18 @@ class ReminderWorker:
         if contact.opted_out or contact.blocked:
             reminder.status = ReminderStatus.CANCELLED
             return 0
-        if not await self._queue(session, reminder, booking, contact):
-            # held back, not sent: the outbox drops bot words under a coordinator, and a reminder marked sent
-            # then never reached them (staff QA); it goes after the hand-back, or lapses with the session
-            return 0
-        reminder.status, reminder.sent_at = ReminderStatus.SENT, now
-        return 1
-
-    async def _queue(
-        self, session: AsyncSession, reminder: Reminder, booking: Booking, contact: Contact
-    ) -> bool:
-        queued = await tell_about_session(
+        sent = await send_notice(
             session,
             texts=self.texts,
             zone=self.zone,
+            reminder=reminder,
             booking=booking,
             contact=contact,
-            key=f"booking.reminder_{reminder.kind}",
-            button=("/my_bookings", "button.my_bookings"),
-            now=self.clock(),
+            now=now,
         )
-        if queued is None:
-            return False
-        reminder.outbox_id = queued  # the outbox puts it back to pending if it has to drop that row
+        if not sent:
+            # held back, not sent: the outbox drops bot words under a coordinator, and a reminder marked sent
+            # then never reached them (staff QA); it goes after the hand-back, or lapses with the session
+            return 0
         log.info("reminder queued", extra={"reminder_id": reminder.id, "kind": reminder.kind})
-        return True
+        return 1

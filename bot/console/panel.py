@@ -2,6 +2,10 @@
 
 The first name and the call-backs' numbers are shown as the reader may see them (bot.visibility).
 
+A session the helpline cancelled while this person has not been told yet (the notice waits while a
+coordinator holds the chat, bot/bookings/notices.py) is listed, so the coordinator knows it: they may be
+talking with someone about to travel to it.
+
 Bookings are read defensively: the console must open even where the booking tables are missing or
 their module changed, so that part fails soft into "not available".
 """
@@ -17,7 +21,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console.i18n import N_
-from bot.db.models import CallbackRequest, Contact, Conversation
+from bot.db.models import (
+    Booking,
+    BookingStatus,
+    CallbackRequest,
+    Contact,
+    Conversation,
+    Counsellor,
+    Reminder,
+    ReminderStatus,
+)
 from bot.settings import Settings
 from bot.visibility import CallbackView, Reader
 
@@ -47,6 +60,8 @@ class Panel:
     upcoming: BookingLine | None = None
     quota_used: int | None = None
     quota_limit: int | None = None
+    # sessions the helpline cancelled whose notice has not gone yet (it goes after the hand-back)
+    untold: tuple[BookingLine, ...] = ()
 
 
 async def load_panel(
@@ -86,6 +101,7 @@ async def _with_bookings(
     session: AsyncSession, panel: Panel, contact_id: int, settings: Settings, now: datetime
 ) -> Panel:
     try:
+        from bot.bookings.notices import CANCELLED
         from bot.bookings.service import BookingPolicy, DbBookings
     except ImportError:
         return panel
@@ -94,6 +110,7 @@ async def _with_bookings(
             bookings = DbBookings(session, contact_id, now, BookingPolicy.from_settings(settings))
             quota = await bookings.quota()
             upcoming = await bookings.upcoming()
+            untold = await _untold(session, contact_id, CANCELLED, now)
     except (SQLAlchemyError, AttributeError, TypeError, ValueError):
         log.warning("console: bookings could not be read for the person's panel", exc_info=True)
         return panel
@@ -101,5 +118,30 @@ async def _with_bookings(
     if upcoming is not None:
         line = BookingLine(starts_at=upcoming.starts_at, mode=upcoming.mode, counsellor=upcoming.counsellor)
     return replace(
-        panel, bookings_available=True, upcoming=line, quota_used=quota.used, quota_limit=quota.limit
+        panel,
+        bookings_available=True,
+        upcoming=line,
+        quota_used=quota.used,
+        quota_limit=quota.limit,
+        untold=untold,
     )
+
+
+async def _untold(
+    session: AsyncSession, contact_id: int, kind: str, now: datetime
+) -> tuple[BookingLine, ...]:
+    """Cancelled sessions still to come whose notice is pending: the person does not know yet."""
+    rows = await session.execute(
+        select(Booking.starts_at, Booking.mode, Counsellor.name)
+        .join(Reminder, Reminder.booking_id == Booking.id)
+        .join(Counsellor, Counsellor.id == Booking.counsellor_id)
+        .where(
+            Booking.contact_id == contact_id,
+            Booking.status == BookingStatus.CANCELLED,
+            Booking.starts_at > now,
+            Reminder.kind == kind,
+            Reminder.status == ReminderStatus.PENDING,
+        )
+        .order_by(Booking.starts_at)
+    )
+    return tuple(BookingLine(starts_at=s, mode=m, counsellor=c) for s, m, c in rows)

@@ -9,12 +9,24 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.bookings.reminders import ReminderWorker
 from bot.bookings.service import DbBookings
 from bot.cli import main
+from bot.clock import ManualClock
+from bot.console.panel import load_panel
 from bot.db.models import AuditEvent, Booking, Contact, Conversation, OutboxItem, Owner, SessionQuota
+from bot.messages import Channel
+from bot.outbox import OutboxWorker
+from bot.settings import Settings
+from bot.visibility import Reader
+from flows.texts import Texts
+from tests.fakes import FakeSender
 from tests.integration.booking_setup import POLICY, RIGA, add_contacts, add_counsellor, database
+from tests.integration.test_reminders import _take_over as take_over_chat
+
+FULL_VIEW = Reader(viewer=None, owner_id=None)
 
 
 @pytest.fixture
@@ -176,7 +188,7 @@ def test_a_session_the_helpline_cancels_is_told_to_the_person_in_their_language(
     assert code == 0 and "the person is told" in out
     assert helpline("bookings", "mark", str(quiet), "cancelled", "--no-message")[0] == 0
     code, out = helpline("bookings", "mark", str(held), "cancelled")  # the outbox would drop it: say so
-    assert code == 0 and "a coordinator holds the person's chat: tell them there" in out
+    assert code == 0 and "a coordinator holds the person's chat: their console shows the cancellation" in out
     assert helpline("bookings", "mark", str(past), "cancelled")[0] == 0  # long over: nothing to tell
     assert asyncio.run(_outbox(db_url))[0][1].startswith("Ваша консультация")
     # done or no-show only once a session has begun: a mistyped id cancelled a coming session's reminders
@@ -229,3 +241,105 @@ def test_cancelling_the_session_of_someone_who_sent_stop_says_they_are_not_told(
     assert "the person is told" not in out
     assert "stopped our messages" in out and "they are not told" in out
     assert asyncio.run(_outbox(db_url)) == []  # nothing queued that would only be dropped
+
+
+async def _session_in_three_days(db_url: str, *, held: bool) -> tuple[int, int]:
+    """A Latvian speaker's booked session in three days; `held`: a coordinator holds their chat already."""
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {})
+        (person,) = await add_contacts(sm, language="lv")
+        now = datetime.now(RIGA)
+        start = now.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        async with sm() as session, session.begin():
+            booking = Booking(
+                counsellor_id=counsellor.id, contact_id=person, starts_at=start,
+                ends_at=start + timedelta(minutes=50), mode="in_person", status="booked", created_at=now,
+            )  # fmt: skip
+            session.add(booking)
+            if held:
+                session.add(
+                    Conversation(contact_id=person, owner=Owner.HUMAN, state="{}", crisis=False,
+                                 created_at=now, updated_at=now)
+                )  # fmt: skip
+            await session.flush()
+            return person, booking.id
+
+
+async def _told_after_the_hand_back(
+    db_url: str, person: int, *, take_over: bool, release: str = Owner.BOT
+) -> tuple[list[str], str]:
+    """The outbox runs (after a coordinator's take-over, if `take_over`), the chat is handed back, and both
+    workers run twice; what the person received, and what the panel said before the hand-back."""
+    async with database(db_url) as sm:
+        clock = ManualClock(datetime.now(RIGA))
+        sender = FakeSender()
+        outbox = OutboxWorker(sessionmaker=sm, senders={Channel.CLI: sender}, clock=clock, batch=8)
+        reminders = ReminderWorker(sessionmaker=sm, texts=Texts.load(), clock=clock, zone=RIGA)
+        if take_over:
+            await take_over_chat(sm, person, clock())
+        await outbox.drain()
+        await reminders.drain_once()  # held back while the coordinator has the chat
+        await outbox.drain()
+        async with sm() as session:
+            contact = await session.get(Contact, person)
+            assert contact is not None
+            panel = await load_panel(session, contact, "lv", Settings(), clock(), FULL_VIEW)
+        shown = " | ".join(
+            f"{line.starts_at.astimezone(RIGA):%d.%m %H:%M} {line.mode}" for line in panel.untold
+        )
+        clock.advance(minutes=20)
+        async with sm() as session, session.begin():
+            await session.execute(
+                update(Conversation).where(Conversation.contact_id == person).values(owner=release)
+            )
+        for _ in range(2):  # a second pass of both workers sends nothing more
+            await reminders.drain_once()
+            await outbox.drain()
+        return [m.text for m in sender.sent], shown
+
+
+def test_a_cancellation_a_coordinator_takes_over_before_it_goes_is_told_after_the_hand_back(
+    helpline, db_url: str
+):  # type: ignore[no-untyped-def]
+    """QA: the CLI queued the cancellation notice and said "the person is told"; a coordinator took the chat
+    over before the outbox sent it, the outbox dropped it (no bot words under a coordinator), and it never
+    went: the person could travel to a cancelled session. Now the coordinator's panel shows the session is
+    cancelled and not told, and the notice goes after the hand-back, once."""
+    assert helpline("db", "upgrade")[0] == 0
+    person, booking = asyncio.run(_session_in_three_days(db_url, held=False))
+    code, out = helpline("bookings", "mark", str(booking), "cancelled")
+    assert code == 0 and "the person is told on their channel" in out
+    sent, shown = asyncio.run(_told_after_the_hand_back(db_url, person, take_over=True))
+    start = datetime.now(RIGA).replace(hour=12, minute=0) + timedelta(days=3)
+    assert shown == f"{start:%d.%m} 12:00 in_person"
+    assert sent[0] == Texts.load().render("console.joined", "lv")
+    assert len(sent) == 2 and sent[1].startswith("Jūsu psihologa konsultācija klātienē (")
+    assert "ir atcelta" in sent[1]
+
+
+def test_a_cancellation_while_a_coordinator_holds_the_chat_is_shown_to_them_and_told_after(
+    helpline, db_url: str
+):  # type: ignore[no-untyped-def]
+    """QA: with a coordinator already holding the chat the CLI only printed "tell them there": nothing in
+    the console said so, and nothing was ever sent. The panel shows it, and the notice follows the
+    hand-back, once."""
+    assert helpline("db", "upgrade")[0] == 0
+    person, booking = asyncio.run(_session_in_three_days(db_url, held=True))
+    code, out = helpline("bookings", "mark", str(booking), "cancelled")
+    assert code == 0 and "the person is told on their channel" not in out
+    assert "their console shows the cancellation" in out and "told after the hand-back" in out
+    assert asyncio.run(_outbox(db_url)) == []
+    sent, shown = asyncio.run(_told_after_the_hand_back(db_url, person, take_over=False))
+    assert shown.endswith(" 12:00 in_person")
+    assert len(sent) == 1 and sent[0].startswith("Jūsu psihologa konsultācija klātienē (")
+
+
+def test_a_cancellation_held_for_a_coordinator_goes_when_they_close_the_conversation_too(
+    helpline, db_url: str
+):  # type: ignore[no-untyped-def]
+    """Closing, not handing back, also ends the coordinator's hold: the notice goes then, once."""
+    assert helpline("db", "upgrade")[0] == 0
+    person, booking = asyncio.run(_session_in_three_days(db_url, held=True))
+    assert helpline("bookings", "mark", str(booking), "cancelled")[0] == 0
+    sent, _ = asyncio.run(_told_after_the_hand_back(db_url, person, take_over=False, release=Owner.CLOSED))
+    assert len(sent) == 1 and "ir atcelta" in sent[0]

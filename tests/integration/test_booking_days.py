@@ -302,3 +302,29 @@ async def test_about_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_b
     await chat.say("1")  # its first time
     reply = await chat.say(hour)
     assert all(part in reply for part in confirmed), reply
+
+
+@pytest.mark.parametrize(
+    ("opening", "hour", "confirmed"),
+    [
+        # video, the second day shown: Wednesday 25 (lv, 12:00 to 17:00), Thursday 26 (ru and en, from 09:00)
+        ("Gribu pieteikties pie psihologa", "a ja 13?", ("Datums: trešdiena, 25. novembris", "Laiks: 13:00")),
+        ("Gribu pieteikties pie psihologa", "varbūt 14?", ("trešdiena, 25. novembris", "Laiks: 14:00")),
+        ("Хочу записаться к психологу", "а в 11?", ("Дата: четверг, 26 ноября", "Время: 11:00")),
+        ("I want to book a psychologist", "how about 11?", ("Date: Thursday 26 November", "Time: 11:00")),
+    ],
+)
+async def test_another_hour_asked_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
+    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, confirmed: tuple[str, str]
+):
+    # QA, tenth pass: at "Apstiprināt … piektdien 10:00?", "a ja 11?", "how about 11?", "а в 11?", "varbūt
+    # 11?" were read as other questions ("how about 11?" as one about children), "a ja 11?" as a yes that
+    # booked the time on screen
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "confirming-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    await chat.say("2")  # the second day
+    await chat.say("1")  # its first time
+    reply = await chat.say(hour)
+    assert all(part in reply for part in confirmed), reply

@@ -622,3 +622,58 @@ async def test_a_session_under_way_is_said_to_have_begun(
         assert begun in answer and wrong not in answer, (intent, answer)
         assert "10:00" in answer and chat.payloads[0] == "/human_handoff"
     assert bookings.cancelled == []
+
+
+async def _confirming_ten_on_tuesday(texts: Texts, bookings: FakeBookings) -> Chat:
+    chat = Chat(context(bookings, texts), texts)
+    await chat.say(said("gribu pie psihologa", intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(payload="bk:day:2026-11-24"))
+    await chat.say(said(payload=chat.payloads[0]))  # 10:00
+    assert chat.keys == ["booking.confirm"] and "Laiks: 10:00" in chat.text()
+    return chat
+
+
+def _hour_read(text: str, words: str, intent: str, confidence: float) -> UserTurn:
+    """As the NLU reads "how about 11?": its time (tomorrow at 11) and clock entities, and a sure intent."""
+    start = text.find(words)
+    end = start + len(words)
+    entities = (
+        Entity("time", "2026-11-24T11:00:00+02:00", start, end, words),
+        Entity("clock", "11:00", start, end, words),
+    )
+    return UserTurn(text=text, parse=Parse(text, intent, confidence, (), None, entities))
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        # the model's readings seen in QA (tenth pass): "a ja" a sure yes, "varbūt" a move, "how about"
+        # children
+        UserTurn(text="a ja 11?", parse=Parse("a ja 11?", "affirm", 0.99, (), None, ())),
+        UserTurn(text="varbūt 11?", parse=Parse("varbūt 11?", "reschedule_booking", 0.39, (), None, ())),
+        UserTurn(text="kā būtu ar 11?", parse=Parse("kā būtu ar 11?", FALLBACK, 0.2, (), None, ())),
+        _hour_read("how about 11?", "about 11", "children_support", 0.92),
+        _hour_read("а в 11?", "в 11", "children_support", 0.92),
+    ],
+    ids=["a ja", "varbut", "ka butu ar", "how about", "a v"],
+)
+async def test_another_hour_asked_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
+    texts: Texts, bookings: FakeBookings, turn: UserTurn
+):
+    """QA, tenth pass: at "Apstiprināt … 10:00?", "a ja 11?" booked 10:00 (a sure yes to the model),
+    "varbūt 11?" started the days over, "how about 11?" answered a question about children."""
+    chat = await _confirming_ten_on_tuesday(texts, bookings)
+    await chat.say(turn)
+    assert chat.keys == ["booking.confirm"], chat.keys
+    assert "Datums: otrdiena, 24. novembris" in chat.text() and "Laiks: 11:00" in chat.text()
+    assert bookings.booked == []
+
+
+async def test_a_list_number_after_such_a_word_at_the_confirmation_is_no_hour(
+    texts: Texts, bookings: FakeBookings
+):
+    """ "nu 1" at the yes/no is not 13:00: the list's numbers win, as a bare "1" picks the yes."""
+    chat = await _confirming_ten_on_tuesday(texts, bookings)
+    await chat.say(UserTurn(text="nu 1", parse=Parse("nu 1", FALLBACK, 0.2, (), None, ())))
+    assert "Laiks: 13:00" not in chat.text() and bookings.booked == []

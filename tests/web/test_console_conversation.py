@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import html
 import json
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from bot import keys
+from bot.bookings.reminders import ReminderWorker
 from bot.channels.base import SendError
-from bot.db.models import Author, CallbackRequest, Contact, HandoffNote, OutboxItem, Owner, TranscriptEntry
+from bot.cli_bookings import bookings_mark
+from bot.clock import ManualClock
+from bot.db.models import (
+    Author,
+    Booking,
+    CallbackRequest,
+    Contact,
+    Counsellor,
+    HandoffNote,
+    OutboxItem,
+    Owner,
+    TranscriptEntry,
+)
 from bot.messages import Channel
+from bot.outbox import OutboxWorker
 from tests.factories import handoffs, outbox, transcript
 from tests.web.console_support import (
     add_staff,
@@ -26,6 +43,7 @@ from tests.web.console_support import (
 )
 
 ANNA = "anna@helpline.example"
+RIGA = ZoneInfo("Europe/Riga")
 REPLY = "Labdien! Esmu Anna. Ar ko varu palīdzēt?"
 
 
@@ -408,3 +426,43 @@ async def test_a_colleagues_note_reaches_an_open_page_with_its_live_update(clien
         assert (await later.json())["notes"] == []
         mine = await (await client.get(f"/console/conversations/{cid}/messages.json?notes_after=0")).json()
         assert [n["text"] for n in mine["notes"]] == [note]  # unmasked for the one who holds it
+
+
+async def test_a_session_cancelled_while_the_coordinator_holds_the_chat_shows_on_their_page(
+    client, settings, sender, capsys
+):
+    """QA: staff cancelled a person's session (`helpline bookings mark ID cancelled`) while Anna held their
+    chat; the CLI printed "tell them there", her page said nothing, and the bot's notice never went. Her
+    panel now says the session is cancelled and the person not told, and that the bot tells them after the
+    hand-back; once it has gone, the line is gone too."""
+    cid, csrf = await _claimed(client)
+    start = datetime.now(RIGA).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    async with client.app[keys.sessionmaker]() as session, session.begin():
+        counsellor = Counsellor(name="Inga Demo", languages="lv", modes="in_person", session_minutes=50,
+                                active=True, calendar_token="t" * 32, created_at=start)  # fmt: skip
+        session.add(counsellor)
+        await session.flush()
+        contact = (await session.execute(select(Contact))).scalar_one()
+        booking = Booking(counsellor_id=counsellor.id, contact_id=contact.id, starts_at=start,
+                          ends_at=start + timedelta(minutes=50), mode="in_person", status="booked",
+                          created_at=start)  # fmt: skip
+        session.add(booking)
+    async with client.app[keys.sessionmaker]() as session, session.begin():
+        args = argparse.Namespace(id=booking.id, status="cancelled", no_message=False)
+        assert await bookings_mark(session, args, settings) == 0
+    assert "their console shows the cancellation" in capsys.readouterr().out
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    assert "<dt>Cancelled, not told</dt>" in page
+    assert "the person has not been told yet. Tell them here: the bot" in page
+    assert "Inga Demo" in page
+    await client.post(f"/console/conversations/{cid}/handback", data={"csrf": csrf, "flow": ""})
+    now = ManualClock(datetime.now(RIGA))
+    reminders = ReminderWorker(sessionmaker=client.app[keys.sessionmaker], texts=client.app[keys.texts],
+                               clock=now, zone=RIGA)  # fmt: skip
+    assert await reminders.drain_once() == 1
+    # at the real time, as the CLI: the notice is due then, not at the app's clock
+    await OutboxWorker(sessionmaker=client.app[keys.sessionmaker], senders={Channel.CLI: sender}, clock=now,
+                       batch=8).drain()  # fmt: skip
+    assert sender.sent[-1].text.startswith("Jūsu psihologa konsultācija klātienē (")
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    assert "Cancelled, not told" not in page
