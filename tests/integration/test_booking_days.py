@@ -312,6 +312,10 @@ async def test_about_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_b
         ("Gribu pieteikties pie psihologa", "varbūt 14?", ("trešdiena, 25. novembris", "Laiks: 14:00")),
         ("Хочу записаться к психологу", "а в 11?", ("Дата: четверг, 26 ноября", "Время: 11:00")),
         ("I want to book a psychologist", "how about 11?", ("Date: Thursday 26 November", "Time: 11:00")),
+        # the model read "kā būtu ar …" as a crisis (0.60-0.90: "kā būtu, ja manis nebūtu"), so the person
+        # choosing an hour got 112 and 116123 and a priority hand-off instead
+        ("Gribu pieteikties pie psihologa", "kā būtu ar 15?", ("trešdiena, 25. novembris", "Laiks: 15:00")),
+        ("Хочу записаться к психологу", "как насчёт 12?", ("Дата: четверг, 26 ноября", "Время: 12:00")),
     ],
 )
 async def test_another_hour_asked_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
