@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from flows.ports import SMS
+from flows.prisons import prison_name
 from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
+from flows.texts import Texts, default_texts
 
 # intent -> follow-up intents offered as buttons after the answer
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
@@ -88,7 +90,7 @@ def also_asked(turn: UserTurn) -> str | None:
     return second.name if asks >= 2 and JOINING_WORDS.intersection(words) else None
 
 
-def answer(state: ConversationState, turn: UserTurn, channel: str) -> Turn:
+def answer(state: ConversationState, turn: UserTurn, channel: str, texts: Texts | None = None) -> Turn:
     intent = turn.parse.intent
     offered = FOLLOW_UPS[intent]
     second = also_asked(turn) if intent in SECOND_TOPICS else None
@@ -99,7 +101,8 @@ def answer(state: ConversationState, turn: UserTurn, channel: str) -> Turn:
             # asked for one prison whose contacts are not sourced: say so plainly before the general block,
             # rather than leave the person to look for a name that is not there (QA: "Daugavgrīvas cietuma
             # adrese")
-            first = (Reply("contacts.not_known", {"prison": named.value}),)
+            name = prison_name(texts or default_texts(), state.lang or "lv", named.value)
+            first = (Reply("contacts.not_known", {"prison": name}),)
         elif channel == SMS and named.value in SMS_CONTACTS:
             first = (Reply(SMS_CONTACTS[named.value]),)
     if second is not None and channel == SMS:
