@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flows.ports import SMS
 from flows.prisons import prison_name
@@ -53,6 +54,9 @@ QUESTION_WORDS = frozenset({
 })  # fmt: skip
 # the topics a second answer may be about: not the situation (first_steps) or a feeling (feeling_low)
 SECOND_TOPICS = frozenset(FOLLOW_UPS) - {"first_steps", "feeling_low"}
+# the topics a follow-up naming a prison stays on (flows.followup); after the contacts answer, "bet ja viņš ir
+# Olainē?" is a contacts question again, as it was
+REMEMBERED_TOPICS = SECOND_TOPICS - {"prison_contacts", "useful_links"}
 
 MAIN_MENU: tuple[str, ...] = (
     "visit_rules",
@@ -114,6 +118,6 @@ def answer(state: ConversationState, turn: UserTurn, channel: str, texts: Texts 
         intent, offered = second, tuple(i for i in FOLLOW_UPS[second] if i != intent)
     return Turn(
         replies=(*first, Reply(f"faq.{intent}", buttons=(*menu_buttons(offered), intent_button("help")))),
-        state=state.leave(),
+        state=replace(state.leave(), topic=intent if intent in REMEMBERED_TOPICS else None),
         flow_step=f"faq.{turn.parse.intent}",
     )

@@ -52,3 +52,98 @@ async def test_by_sms_too(make_app, classifier: EmbeddedClassifier, sender: Fake
     app = await make_app(classifier=classifier, senders={Channel.SMS: sender})
     reply = said(await say(app, sender, "адрес Олайнской тюрьмы", user="+37120000001", channel=Channel.SMS))
     assert "Олайнская тюрьма (Olaines cietums)" in reply
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected", "not_expected"),
+    [
+        # the topic again, for that prison, and where to ask there; not the general contacts block
+        (
+            "kā aizsūtīt paku dēlam",
+            "bet ja viņš ir Olainē?",
+            ["LV15TREL8190468041000", "„Olaines cietums”"],
+            ["Stabu iela 89"],
+        ),
+        (
+            "как отправить посылку сыну",
+            "а если он в Олайне?",
+            ["LV15TREL8190468041000", "Олайнская тюрьма (Olaines cietums)"],
+            ["Stabu iela 89"],
+        ),
+        (
+            "how can I visit my husband",
+            "and if he's in Jelgava?",
+            ["Mondays, Wednesdays and Thursdays", "Palīdzības iela 3"],
+            ["Stabu iela 89"],
+        ),
+        (
+            "kā var satikt vīru cietumā",
+            "un ja viņš ir Iļģuciemā?",
+            ["Latvija.lv", "„Iļģuciema cietums”"],
+            ["Stabu iela 89"],
+        ),
+        # closed: only that
+        ("vai drīkst zvanīt dēlam", "a ja viņš ir Brasā?", ["slēgts"], ["Stabu iela 89"]),
+    ],
+)
+async def test_a_prison_named_after_an_answer_stays_on_its_topic(
+    make_app,
+    classifier: EmbeddedClassifier,
+    sender: FakeSender,
+    first: str,
+    follow_up: str,
+    expected: list[str],
+    not_expected: list[str],
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, first, user="topic-1")
+    reply = said(await say(app, sender, follow_up, user="topic-1"))
+    assert all(e in reply for e in expected), reply
+    assert not any(n in reply for n in not_expected), reply
+
+
+async def test_with_no_topic_just_answered_a_prison_gets_its_contacts_as_before(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, "kā aizsūtīt paku dēlam", user="topic-2")
+    await say(app, sender, "sveiki", user="topic-2")  # another turn: parcels is no longer the topic
+    reply = said(await say(app, sender, "bet ja viņš ir Olainē?", user="topic-2"))
+    assert "Stabu iela 89" in reply and "„Olaines cietums”" in reply and "LV15TREL" not in reply
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "next_question"),
+    [
+        ("kā aizsūtīt paku dēlam", "un?", "Vēstules"),
+        ("kā aizsūtīt paku dēlam", "kas vēl?", "Vēstules"),
+        ("как отправить посылку сыну", "и?", "Письма"),
+        ("как отправить посылку сыну", "а что ещё?", "Письма"),
+        ("how do I send a parcel", "and?", "Letters"),
+        ("how do I send a parcel", "what else?", "Letters"),
+    ],
+)
+async def test_and_what_else_after_an_answer_offers_its_next_questions(
+    make_app,
+    classifier: EmbeddedClassifier,
+    sender: FakeSender,
+    first: str,
+    follow_up: str,
+    next_question: str,
+):
+    app = await make_app(classifier=classifier)
+    await say(app, sender, first, user="else-1")
+    answers = await say(app, sender, follow_up, user="else-1")
+    labels = [b.label for a in answers for b in a.buttons]
+    assert labels[:1] == [next_question], said(answers)  # the parcels answer's next question, not the menu
+    assert "116123" not in said(answers)  # not the crisis block, not the kind word for hard feelings
+
+
+@pytest.mark.parametrize("text", ["and?", "и?", "un?", "а что ещё?"])
+async def test_and_as_a_first_message_gets_the_menu_never_a_crisis(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+):
+    app = await make_app(classifier=classifier)
+    answers = await say(app, sender, text, user="else-2")
+    reply = said(answers)
+    assert "116123" not in reply and len([b for a in answers for b in a.buttons]) >= 9, reply  # the menu

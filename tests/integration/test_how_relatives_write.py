@@ -351,7 +351,7 @@ async def test_one_question_gets_one_answer(
 @pytest.mark.parametrize(
     ("follow_up", "expected"),
     [
-        ("un vēl?", "Tikšanās"),  # the topics, not the crisis block and a priority hand-off
+        ("un vēl?", "Vēstules"),  # the parcels answer's next questions, not the crisis block and a hand-off
         ("paldies, un kā ar zvaniem?", "Ieslodzītais var zvanīt"),
         (
             "bet ja viņš ir Olainē?",
