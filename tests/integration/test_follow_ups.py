@@ -10,7 +10,10 @@ import pytest
 from aiohttp import web
 
 from bot import keys
+from bot.channels.sms_render import SmsRenderer, indiscreet
+from bot.channels.sms_segments import count_segments
 from bot.messages import Channel, OutboundMessage
+from flows.texts import Texts
 from nlu.embedded import EmbeddedClassifier
 from tests.factories import inbound
 from tests.fakes import FakeSender
@@ -147,3 +150,27 @@ async def test_and_as_a_first_message_gets_the_menu_never_a_crisis(
     answers = await say(app, sender, text, user="else-2")
     reply = said(answers)
     assert "116123" not in reply and len([b for a in answers for b in a.buttons]) >= 9, reply  # the menu
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("kā aizsūtīt paku dēlam", "bet ja viņš ir Olainē?"),
+        ("как отправить посылку сыну", "а если он в Олайне?"),
+        ("как записаться на свидание с мужем", "а если он в Елгаве?"),
+        ("kā pieteikt tikšanos ar vīru", "bet ja viņš ir Jelgavā?"),
+        ("how do I send a parcel", "and if he's in Liepaja?"),
+    ],
+)
+async def test_by_sms_a_follow_up_fits_in_two_segments_a_message(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, first: str, follow_up: str
+):
+    app = await make_app(classifier=classifier, senders={Channel.SMS: sender})
+    await say(app, sender, first, user="+37120000002", channel=Channel.SMS)
+    answers = await say(app, sender, follow_up, user="+37120000002", channel=Channel.SMS)
+    assert answers
+    renderer = SmsRenderer(Texts.load())
+    for answer in answers:
+        body = renderer.render(answer)
+        assert count_segments(body).segments <= 2, body
+        assert indiscreet(body) is None, body  # nothing on the lock screen says prison
