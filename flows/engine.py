@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import booking, conversation, faq, handoff, language, privacy
+from flows import booking, conversation, faq, followup, handoff, language, privacy
 from flows.ports import FlowContext
 from flows.registry import FLOWS
 from flows.state import ConversationState, Turn, UserTurn
@@ -118,10 +118,13 @@ def _finish(result: Turn, ctx: FlowContext) -> Turn:
     understood = result.flow_step not in ("fallback.retry", "fallback.offer")
     buttons = [b for r in result.replies for b in r.buttons]
     texts: Texts = ctx.texts or default_texts()
+    # the topic stays only while the person is on it: its answer, a follow-up on it, or a thank-you
+    on_topic = result.flow_step.startswith(("faq.", "followup.")) or result.flow_step == "thanks"
     return replace(
         result,
         state=replace(
             result.state,
+            topic=result.state.topic if on_topic else None,
             misses=result.state.misses if not understood else 0,
             options=tuple(b.payload for b in buttons),
             # a topic button's label is understood by the NLU anyway; only the flows' own options (modes,
@@ -134,6 +137,9 @@ def _finish(result: Turn, ctx: FlowContext) -> Turn:
 async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     intent = turn.parse.intent
     if intent in INTERRUPTS and not (intent == "help" and booking.holds_on(state, turn)):
+        if intent == "help" and state.topic in faq.FOLLOW_UPS and turn.payload is None and not turn.menu_word:
+            # "un vēl?" right after an answer: that topic's next questions
+            return followup.what_else(state, state.topic)
         return await FLOWS[intent](state, turn, ctx)
     if turn.payload == handoff.LEAVE_QUEUE:
         return await handoff.leave_queue(state, ctx)
@@ -152,6 +158,10 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     if intent == "affirm" and state.misses >= 2 and f"/{handoff.HUMAN_HANDOFF}" in state.options:
         # "yes" to the offer of a person after two misunderstandings
         return await handoff.request_human(state, turn, ctx)
+    named = followup.prison_only(turn) if state.topic in faq.FOLLOW_UPS else None
+    if state.topic is not None and named is not None:
+        # "а если он в Олайне?" right after the parcels answer: parcels there, not the general contacts
+        return followup.about_prison(state, state.topic, named.value, ctx.texts)
     if intent in FLOWS and intent != FALLBACK:
         answered = await FLOWS[intent](state, turn, ctx)
         # a question on a topic in the middle of a booking: answered, and the booking kept to go on with

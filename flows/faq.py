@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flows.ports import SMS
+from flows.prisons import prison_name
 from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
+from flows.texts import Texts, default_texts
 
 # intent -> follow-up intents offered as buttons after the answer
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
@@ -51,6 +54,9 @@ QUESTION_WORDS = frozenset({
 })  # fmt: skip
 # the topics a second answer may be about: not the situation (first_steps) or a feeling (feeling_low)
 SECOND_TOPICS = frozenset(FOLLOW_UPS) - {"first_steps", "feeling_low"}
+# the topics a follow-up naming a prison stays on (flows.followup); after the contacts answer, "bet ja viņš ir
+# Olainē?" is a contacts question again, as it was
+REMEMBERED_TOPICS = SECOND_TOPICS - {"prison_contacts", "useful_links"}
 
 MAIN_MENU: tuple[str, ...] = (
     "visit_rules",
@@ -88,7 +94,7 @@ def also_asked(turn: UserTurn) -> str | None:
     return second.name if asks >= 2 and JOINING_WORDS.intersection(words) else None
 
 
-def answer(state: ConversationState, turn: UserTurn, channel: str) -> Turn:
+def answer(state: ConversationState, turn: UserTurn, channel: str, texts: Texts | None = None) -> Turn:
     intent = turn.parse.intent
     offered = FOLLOW_UPS[intent]
     second = also_asked(turn) if intent in SECOND_TOPICS else None
@@ -99,7 +105,8 @@ def answer(state: ConversationState, turn: UserTurn, channel: str) -> Turn:
             # asked for one prison whose contacts are not sourced: say so plainly before the general block,
             # rather than leave the person to look for a name that is not there (QA: "Daugavgrīvas cietuma
             # adrese")
-            first = (Reply("contacts.not_known", {"prison": named.value}),)
+            name = prison_name(texts or default_texts(), state.lang or "lv", named.value)
+            first = (Reply("contacts.not_known", {"prison": name}),)
         elif channel == SMS and named.value in SMS_CONTACTS:
             first = (Reply(SMS_CONTACTS[named.value]),)
     if second is not None and channel == SMS:
@@ -111,6 +118,6 @@ def answer(state: ConversationState, turn: UserTurn, channel: str) -> Turn:
         intent, offered = second, tuple(i for i in FOLLOW_UPS[second] if i != intent)
     return Turn(
         replies=(*first, Reply(f"faq.{intent}", buttons=(*menu_buttons(offered), intent_button("help")))),
-        state=state.leave(),
+        state=replace(state.leave(), topic=intent if intent in REMEMBERED_TOPICS else None),
         flow_step=f"faq.{turn.parse.intent}",
     )

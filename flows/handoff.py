@@ -214,7 +214,7 @@ def _message_saved(state: ConversationState, turn: UserTurn, ctx: FlowContext) -
     saved = Reply("handoff.after_hours.message_saved")
     told: dict[str, JSONValue] = {TOLD_AT: ctx.now.isoformat()}  # so the next lines wait for the pause
     if turn.payload is None and answerable_while_waiting(turn):
-        answered = answer(state, turn, ctx.channel)
+        answered = answer(state, turn, ctx.channel, ctx.texts)
         told_state = replace(answered.state, slots=told)
         return replace(answered, replies=(saved, *answered.replies), state=told_state)
     return Turn((saved,), replace(state.leave(), slots=told), "handoff.message")

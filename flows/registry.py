@@ -13,7 +13,7 @@ Flow = Callable[[ConversationState, UserTurn, FlowContext], Awaitable[Turn]]
 
 def _faq(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Awaitable[Turn]:
     async def run() -> Turn:
-        return faq.answer(state, turn, ctx.channel)
+        return faq.answer(state, turn, ctx.channel, ctx.texts)
 
     return run()
 

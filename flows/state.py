@@ -26,6 +26,9 @@ class ConversationState:
     # True when the person chose the language by name or button: then only another script moves it, not
     # Latin letters (flows.engine.conversation_language)
     lang_chosen: bool = False
+    # the informational topic answered last, while the person is still on it: "а если он в Олайне?" right
+    # after the parcels answer is about parcels there (flows.followup); cleared by a turn on anything else
+    topic: str | None = None
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -49,6 +52,7 @@ class ConversationState:
                 options=tuple(str(o) for o in data.get("options") or ()),
                 choices=tuple(tuple(str(w) for w in words) for words in data.get("choices") or ()),
                 lang_chosen=bool(data.get("lang_chosen", False)),
+                topic=data.get("topic") or None,
             )
         except (ValueError, TypeError, AttributeError):
             return cls()

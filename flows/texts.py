@@ -116,6 +116,11 @@ class Texts:
             text += "\n\n" + self.render(SOURCE_KEY, lang, {"source": entry.source, "checked": when})
         return text
 
+    def plain(self, key: str, lang: str) -> str:
+        """A name or phrase to put into another text (a prison's name): its text alone, without the source
+        line that `render` adds, which would land in the middle of the sentence."""
+        return self.entry(key, lang).text
+
     def sms_variant(self, key: str, lang: str, params: dict[str, str] | None = None) -> str | None:
         """The text's own SMS wording, or None when it has none (the SMS then renders the text)."""
         return self.render(key, lang, params, sms=True) if self.entry(key, lang).sms else None

@@ -52,6 +52,7 @@ class Rules:
         self._menu = _words(_strings(config, "menu_words"))
         self._yes = _words(_strings(config, "yes_words"))
         self._hesitation = _words(_strings(config, "hesitation_words"))
+        self._what_else = _words(_strings(config, "what_else"))
         self._greetings = PhraseMatcher(_strings(config, "greetings"), max_gap=0)
         self._farewells = PhraseMatcher(_strings(config, "farewells"), max_gap=0)
         feelings = config.get("feelings_emoji", {})
@@ -131,6 +132,8 @@ class Rules:
             return RuleMatch("help", "menu")
         if content and " ".join(t.norm for t in content) in self._yes:
             return RuleMatch("affirm", "yes")  # "gribu", "vajag", "sure, why not": a whole message only
+        if content and " ".join(t.norm for t in content) in self._what_else:
+            return RuleMatch("help", "what_else")  # "and?", "и?", "kas vēl?": never hard feelings or a crisis
         if self._greeting_then_farewell(content):
             return RuleMatch("goodbye", "farewell")
         language = self.language_mention(text, tokens)

@@ -632,3 +632,21 @@ def test_a_thinking_sound_alone_is_not_understood(rules: Rules, text: str) -> No
 def test_a_yes_sound_or_words_after_a_thinking_sound_are_not_taken_as_one(rules: Rules, text: str) -> None:
     match = rules.match(text)
     assert match is None or match.intent != FALLBACK, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["and?", "И?", "un?", "un vēl?", "kas vēl?", "а что ещё?", "и еще?", "what else?", "anything else?"],
+)
+def test_and_what_else_alone_asks_for_more(rules: Rules, text: str) -> None:
+    """QA s9: the model read "and?" as hard feelings (0.64) and "и?" as a crisis (0.88)."""
+    match = rules.match(text)
+    assert match is not None and match.intent == "help", text
+
+
+@pytest.mark.parametrize(
+    "text", ["un vēl negribu dzīvot", "и еще я не хочу жить", "and i want to die", "а ещё я хочу умереть"]
+)
+def test_and_before_a_crisis_wording_is_still_a_crisis(rules: Rules, text: str) -> None:
+    match = rules.match(text)
+    assert match is not None and match.intent == "crisis", text
