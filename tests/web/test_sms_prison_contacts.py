@@ -45,7 +45,7 @@ class ContactsClassifier:
     [
         # Jelgava: the address and the duty office, and that it was to close (facts.md §9, prisons.csv)
         ("Jelgavas cietuma adrese", ("Palīdzības iela 3", "+371 63024619", "slēgt")),
-        ("адрес Елгавской тюрьмы", ("Palīdzības iela 3", "+371 63024619", "закрыть")),
+        ("адрес Елгавской тюрьмы", ("Palīdzības iela 3", "+371 63024619", "Закрыть планировали")),
         ("what is the address of Jelgava prison", ("Palidzibas iela 3", "+371 63024619", "due to close")),
         # Liepāja: the new prison's address, and that the old one is closed
         ("Liepājas cietuma adrese", ("Alsungas iela 29", "vecais slēgts")),
