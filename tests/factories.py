@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import func, select
 
 from bot import keys
 from bot.db.models import Conversation, HandoffRequest, OutboxItem, TranscriptEntry
-from bot.messages import Channel, InboundKind, InboundMessage
+from bot.messages import Channel, InboundKind, InboundMessage, OutboundMessage
 
 
 def inbound(
@@ -56,3 +57,13 @@ async def conversations(app: web.Application) -> list[Conversation]:
 async def handoffs(app: web.Application) -> list[HandoffRequest]:
     async with app[keys.sessionmaker]() as session:
         return list((await session.execute(select(HandoffRequest).order_by(HandoffRequest.id))).scalars())
+
+
+async def replies_to(
+    app: web.Application, sender: Any, text: str, user: str, channel: Channel = Channel.CLI
+) -> list[OutboundMessage]:
+    """What the person is sent for one message: the turn, then the outbox drained into `sender`."""
+    before = len(sender.sent)
+    await app[keys.pipeline].handle(inbound(text, user=user, channel=channel))
+    await app[keys.outbox].drain()
+    return list(sender.sent[before:])

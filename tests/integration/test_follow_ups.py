@@ -7,27 +7,19 @@ Russian and English replies named the prison in Latvian («Olaines cietums» ins
 from __future__ import annotations
 
 import pytest
-from aiohttp import web
 
-from bot import keys
 from bot.channels.sms_render import SmsRenderer, indiscreet
 from bot.channels.sms_segments import count_segments
 from bot.messages import Channel, OutboundMessage
 from flows.texts import Texts
 from nlu.embedded import EmbeddedClassifier
-from tests.factories import inbound
+from tests.factories import replies_to
 from tests.fakes import FakeSender
 
 pytestmark = pytest.mark.slow
 
 
-async def say(
-    app: web.Application, sender: FakeSender, text: str, user: str, channel: Channel = Channel.CLI
-) -> list[OutboundMessage]:
-    before = len(sender.sent)
-    await app[keys.pipeline].handle(inbound(text, user=user, channel=channel))
-    await app[keys.outbox].drain()
-    return sender.sent[before:]
+say = replies_to  # one message in, what the person is sent
 
 
 def said(answers: list[OutboundMessage]) -> str:

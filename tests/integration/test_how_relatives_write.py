@@ -11,12 +11,9 @@ ielaiž uz satikšanos" too, and "paldies, un kā ar zvaniem?" only a "you're we
 from __future__ import annotations
 
 import pytest
-from aiohttp import web
 
-from bot import keys
-from bot.messages import Channel, OutboundMessage
 from nlu.embedded import EmbeddedClassifier
-from tests.factories import inbound
+from tests.factories import replies_to
 from tests.fakes import FakeSender
 
 pytestmark = pytest.mark.slow
@@ -300,13 +297,7 @@ def test_how_relatives_write_is_understood(classifier: EmbeddedClassifier) -> No
     assert not wrong, f"{len(wrong)} of {len(HELD_OUT)} misrouted:\n" + "\n".join(wrong)
 
 
-async def say(
-    app: web.Application, sender: FakeSender, text: str, user: str, channel: Channel = Channel.CLI
-) -> list[OutboundMessage]:
-    before = len(sender.sent)
-    await app[keys.pipeline].handle(inbound(text, user=user, channel=channel))
-    await app[keys.outbox].drain()
-    return sender.sent[before:]
+say = replies_to  # one message in, what the person is sent
 
 
 @pytest.mark.parametrize(
