@@ -118,10 +118,7 @@ class DateFinder:
         self._months, self._month_values = _matcher(table("months"))
         self._hour_markers = words("hour_markers")
         self._sure_markers = words("sure_hour_markers")
-        openers = config.get("hour_openers", [])
-        if not isinstance(openers, list):
-            raise ValueError("calendar: `hour_openers` must be a list")
-        self._hour_openers = frozenset(normalize(str(w)) for w in openers)
+        self._hour_openers = _openers_of(config)
         self._am = words("am_words")
         self._pm = words("pm_words")
         self._rel_markers = words("relative_markers")
@@ -480,11 +477,19 @@ def _resolve(reading: _Reading, now: datetime) -> datetime:
     return datetime.combine(day, clock, ZONE)
 
 
+def _openers_of(config: Mapping[str, object]) -> frozenset[str]:
+    """The calendar's `hour_openers`, normalised: read by DateFinder and by the module's readers below."""
+    openers = config.get("hour_openers", [])
+    if not isinstance(openers, list):
+        raise ValueError("calendar: `hour_openers` must be a list")
+    return frozenset(normalize(str(w)) for w in openers)
+
+
 @lru_cache(maxsize=1)
 def _hour_openers() -> frozenset[str]:
+    """For only_openers and opened_number, which the flows call without a DateFinder."""
     config = yaml.safe_load(CALENDAR_FILE.read_text(encoding="utf-8"))
-    openers = config.get("hour_openers", []) if isinstance(config, dict) else []
-    return frozenset(normalize(str(w)) for w in openers)
+    return _openers_of(config if isinstance(config, dict) else {})
 
 
 def only_openers(text: str) -> bool:
