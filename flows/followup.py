@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from flows.faq import FOLLOW_UPS, intent_button, menu_buttons
+from flows.faq import FOLLOW_UPS, SMS_CONTACTS, intent_button, menu_buttons
 from flows.prisons import NAME_PREFIX, name_key, prison_name
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
@@ -36,11 +36,8 @@ WORDS_AROUND_A_NAME = frozenset(normalize(w) for w in _AROUND_A_NAME.split())
 PRISON_NOUNS = ("cietum", "tjurm", "tyurm", "tiurm", "prison", "jail")
 # a prison whose own answer replaces the topic: it is closed, there is nothing to visit or send to
 CLOSED = frozenset({"Brasas cietums"})
-CONTACTS: dict[str, str] = {
-    "Jelgavas cietums": "contacts.jelgava",
-    "Liepājas cietums": "contacts.liepaja",
-    "Brasas cietums": "contacts.brasa",
-}
+# a prison's own contacts text, where the facts have one: the SMS's short ones, and the new Liepāja prison's
+CONTACTS: dict[str, str] = {**SMS_CONTACTS, "Liepājas cietums": "contacts.liepaja"}
 # a topic whose prison facts are another topic's: the visits' timetable holds the long visits' too
 SAME_FACTS_AS: dict[str, str] = {"visit_long": "visit_rules"}
 
