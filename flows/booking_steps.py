@@ -309,9 +309,8 @@ def too_late(
 ) -> Turn:
     params = session_params(texts_of(ctx), lang_of(state), info, zone_of(ctx))
     params["hours"] = str(bookings.cutoff_hours)
-    if (
-        ctx.now >= info.starts_at
-    ):  # under way (a session is "upcoming" until it ends), not "less than 24 h away"
+    if ctx.now >= info.starts_at:
+        # under way (a session is "upcoming" until it ends), not "less than 24 h away"
         key = "booking.too_late_started"
     buttons = (intent_button("human_handoff"), intent_button("help"))
     return Turn((Reply(key, params, buttons),), state.leave(), key)
