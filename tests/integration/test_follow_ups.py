@@ -79,6 +79,26 @@ async def test_by_sms_too(make_app, classifier: EmbeddedClassifier, sender: Fake
         ),
         # closed: only that
         ("vai drīkst zvanīt dēlam", "a ja viņš ir Brasā?", ["slēgts"], ["Stabu iela 89"]),
+        # Liepāja: the letters rules there, and only the new prison's address (the old one is closed); the
+        # town was never recognised ("j" before a vowel folds to "y"), so the topic was lost (facts audit 2)
+        (
+            "kā uzrakstīt vēstuli vīram",
+            "a ja viņš ir Liepājā?",
+            ["bez skaita ierobežojuma", "Alsungas iela 29", "vecais cietums ir slēgts"],
+            ["Stabu iela 89"],
+        ),
+        (
+            "как написать письмо мужу",
+            "а если он в Лиепае?",
+            ["без ограничения", "Alsungas iela 29", "старая тюрьма закрыта"],
+            ["Stabu iela 89"],
+        ),
+        (
+            "how do I write a letter to my husband",
+            "and if he's in Liepaja?",
+            ["without limit", "Alsungas iela 29", "the old prison is closed"],
+            ["Stabu iela 89"],
+        ),
     ],
 )
 async def test_a_prison_named_after_an_answer_stays_on_its_topic(
