@@ -1,0 +1,111 @@
+"""The numbers a relative copies from an answer are the ones the knowledge files give (facts audit 2).
+
+A wrong phone strands a relative; a wrong payee can have a payment held. These tests read every text and SMS
+variant in lv, ru and en and hold them to `shared/knowledge/facts.md` and `prisons.csv`: each phone number,
+e-mail address and account number must be there, Jelgava's duty office and records office must be the
+numbers the CSV gives for each, and the prison account always comes with its exact, labelled payee.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from flows.texts import Texts
+
+ROOT = Path(__file__).resolve().parents[2]
+KNOWLEDGE = ROOT.parent / "shared" / "knowledge"
+ACCOUNT = "LV15TREL8190468041000"
+PAYEE = "Ieslodzījuma vietu pārvalde"
+PAYEE_LABEL = {"lv": "saņēmēj", "ru": "получател", "en": "payee"}
+PHONE = re.compile(r"\+371 ?\d{8}|(?<![\d+])(?:8000\d{4}|8020\d{4}|116\d{3}|11[0-4])(?!\d)")
+EMAIL = re.compile(r"[\w.-]+@[\w-]+(?:\.[\w-]+)+")
+# a number right after the office it belongs to, in any of the three languages
+DUTY_OFFICE = re.compile(
+    r"(?:dežūrdaļ\w*|дежурн\w* част\w*|duty office)\D{0,20}?(\+371 \d{8})", re.IGNORECASE
+)
+RECORDS_OFFICE = re.compile(
+    r"(?:lietvedīb\w*|канцеляри\w*|records office)\D{0,20}?(\+371 \d{8})", re.IGNORECASE
+)
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    return Texts.load()
+
+
+def _all_variants(texts: Texts) -> list[tuple[str, str, str]]:
+    """(lang, key, wording) for every text and every SMS variant, as they are written."""
+    found = []
+    for lang, table in texts.entries.items():
+        for key, entry in table.items():
+            found.append((lang, key, entry.text))
+            if entry.sms:
+                found.append((lang, f"{key} (sms)", entry.sms))
+    return found
+
+
+def _knowledge() -> str:
+    if not KNOWLEDGE.exists():
+        pytest.skip("shared/knowledge is not beside the project")
+    return (KNOWLEDGE / "facts.md").read_text() + (KNOWLEDGE / "prisons.csv").read_text()
+
+
+def _jelgava_row() -> dict[str, str]:
+    if not KNOWLEDGE.exists():
+        pytest.skip("shared/knowledge is not beside the project")
+    with (KNOWLEDGE / "prisons.csv").open(encoding="utf-8") as f:
+        return next(row for row in csv.DictReader(f) if row["name_lv"] == "Jelgavas cietums")
+
+
+def test_every_account_number_comes_with_the_exact_payee_and_its_label(texts: Texts):
+    """The follow-up's English SMS gave 'Ieslodzijuma vietu parvalde' and the Latvian and Russian ones the
+    name with no 'payee' before it; banks now check the payee's name against the account's."""
+    wrong = [
+        f"{lang}:{key}"
+        for lang, key, wording in _all_variants(texts)
+        if ACCOUNT in wording and (PAYEE not in wording or PAYEE_LABEL[lang] not in wording.casefold())
+    ]
+    assert wrong == []
+
+
+def test_every_phone_email_and_account_in_the_texts_is_in_the_knowledge_files(texts: Texts):
+    known = _knowledge()
+    unknown = set()
+    for lang, key, wording in _all_variants(texts):
+        for number in PHONE.findall(wording):
+            if number.removeprefix("+371").strip() not in known:
+                unknown.add(f"{lang}:{key}: {number}")
+        for address in EMAIL.findall(wording):
+            if address not in known:
+                unknown.add(f"{lang}:{key}: {address}")
+        for account in re.findall(r"LV\d\d[A-Z]{4}\d{13}", wording):
+            if account not in known:
+                unknown.add(f"{lang}:{key}: {account}")
+    assert sorted(unknown) == []
+
+
+def test_jelgava_duty_and_records_office_numbers_are_the_ones_prisons_csv_gives(texts: Texts):
+    phones = _jelgava_row()["phone"]
+    duty = re.search(r"duty office[^+]*(\+371 \d{8})", phones)
+    records = re.search(r"records office[^+]*(\+371 \d{8})", phones)
+    assert duty and records, phones
+    said_duty, said_records = set(), set()
+    for _, _, wording in _all_variants(texts):
+        said_duty.update(DUTY_OFFICE.findall(wording))
+        said_records.update(RECORDS_OFFICE.findall(wording))
+    assert said_duty == {duty.group(1)}
+    assert said_records == {records.group(1)}
+
+
+def test_jelgava_appointment_line_is_the_one_prisons_csv_gives(texts: Texts):
+    notes = _jelgava_row()["notes"]
+    appointment = re.search(r"by appointment \((\+371 \d{8})\)", notes)
+    assert appointment, notes
+    for lang in texts.languages:
+        contacts = texts.render("faq.prison_contacts", lang)
+        line = next(row for row in contacts.splitlines() if "14:00–16:00" in row)
+        assert line.endswith(appointment.group(1)), (lang, line)
