@@ -109,3 +109,37 @@ def test_jelgava_appointment_line_is_the_one_prisons_csv_gives(texts: Texts):
         contacts = texts.render("faq.prison_contacts", lang)
         line = next(row for row in contacts.splitlines() if "14:00–16:00" in row)
         assert line.endswith(appointment.group(1)), (lang, line)
+
+
+@pytest.mark.parametrize(
+    ("key", "condition"),
+    [
+        # facts.md §4: the child goes to relatives or a foster family at 4 only if the mother is not released
+        (
+            "followup.visit_children.ilguciema_cietums",
+            {"lv": "netiek atbrīvota", "ru": "не освобождают", "en": "not released"},
+        ),
+        # facts.md §3: a convict in the prison hospital, at the place where short visits are held; the Latvian
+        # "īslaicīgo tikšanos vietā" read as "instead of short visits"
+        (
+            "followup.visit_video.olaines_cietums",
+            {
+                "lv": "kur notiek īslaicīgās tikšanās",
+                "ru": "где проходят краткосрочные свидания",
+                "en": "where short visits are held",
+            },
+        ),
+        (
+            "followup.visit_video.olaines_cietums",
+            {"lv": "Notiesātais", "ru": "Осуждённый", "en": "convicted prisoner"},
+        ),
+        # facts.md §1: the online form is one way; the usual way through the prison still works
+        (
+            "followup.visit_rules.same",
+            {"lv": "parastajā kārtībā", "ru": "обычным порядком", "en": "usual way"},
+        ),
+    ],
+)
+def test_a_follow_up_keeps_the_condition_the_facts_attach(texts: Texts, key: str, condition: dict[str, str]):
+    missing = [lang for lang, words in condition.items() if words not in texts.render(key, lang)]
+    assert missing == []
