@@ -172,6 +172,10 @@ async def test_and_as_a_first_message_gets_the_menu_never_a_crisis(
         ("как записаться на свидание с мужем", "а если он в Елгаве?"),
         ("kā pieteikt tikšanos ar vīru", "bet ja viņš ir Jelgavā?"),
         ("how do I send a parcel", "and if he's in Liepaja?"),
+        ("как написать письмо мужу", "а если он в Лиепае?"),
+        # closed: its own note, with the menu, took three segments in Latvian (facts audit 2)
+        ("vai drīkst zvanīt dēlam", "a ja viņš ir Brasā?"),
+        ("можно ли звонить сыну", "а если он в Брасе?"),
     ],
 )
 async def test_by_sms_a_follow_up_fits_in_two_segments_a_message(
