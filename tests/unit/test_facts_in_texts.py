@@ -143,3 +143,23 @@ def test_jelgava_appointment_line_is_the_one_prisons_csv_gives(texts: Texts):
 def test_a_follow_up_keeps_the_condition_the_facts_attach(texts: Texts, key: str, condition: dict[str, str]):
     missing = [lang for lang, words in condition.items() if words not in texts.render(key, lang)]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "misread"),
+    [
+        # "laikus" alone is also the adverb "in good time": "Laikus jautājiet tur" read as "ask there early"
+        ("lv", "Laikus jautājiet"),
+        ("lv", "Laikus zinām"),
+        ("lv", "Laikus un skaitu"),
+        ("lv", "noteikumi ir vieni"),  # spoken; "vienādi" in writing
+        ("ru", "выбрав место"),  # a gerund with no subject: "Заявка на Latvija.lv, выбрав место"
+        ("ru", "Как заказать"),  # a video call with a relative is not ordered like goods
+        ("ru", "Правила писем"),
+    ],
+)
+def test_wording_a_native_speaker_misreads_is_gone(texts: Texts, lang: str, misread: str):
+    found = [
+        key for key, entry in texts.entries[lang].items() if misread in f"{entry.text}\n{entry.sms or ''}"
+    ]
+    assert found == []
