@@ -79,6 +79,19 @@ async def test_by_sms_too(make_app, classifier: EmbeddedClassifier, sender: Fake
         ),
         # closed: only that
         ("vai drīkst zvanīt dēlam", "a ja viņš ir Brasā?", ["slēgts"], ["Stabu iela 89"]),
+        # benefits come from the municipality whatever the prison: not "ask the prison" (facts audit 2)
+        (
+            "kādi pabalsti pienākas ģimenei, ja vīrs ir cietumā?",
+            "a ja viņš ir Olainē?",
+            ["pašvaldības sociālais dienests"],
+            ["jautājiet pašā iestādē", "Stabu iela 89"],
+        ),
+        (
+            "какие пособия положены семье, если муж в тюрьме?",
+            "а если он в Олайне?",
+            ["социальная служба вашего самоуправления"],
+            ["спросите в самом учреждении", "Stabu iela 89"],
+        ),
         # Liepāja: the letters rules there, and only the new prison's address (the old one is closed); the
         # town was never recognised ("j" before a vowel folds to "y"), so the topic was lost (facts audit 2)
         (

@@ -163,3 +163,16 @@ def test_wording_a_native_speaker_misreads_is_gone(texts: Texts, lang: str, misr
         key for key, entry in texts.entries[lang].items() if misread in f"{entry.text}\n{entry.sms or ''}"
     ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "topic",
+    ["benefits_family", "psych_info", "children_support", "legal_help", "release_preparation", "employment",
+     "probation"],
+)  # fmt: skip
+def test_a_topic_the_prison_does_not_decide_says_so_when_a_prison_is_named(texts: Texts, topic: str):
+    """'a ja viņš ir Olainē?' after the benefits answer got 'ask the prison itself' (followup.nothing_known),
+    though benefits come from the municipality and VSAA: a call to the prison for nothing."""
+    assert texts.has(f"followup.{topic}.same")
+    for lang in texts.languages:
+        assert texts.entry(f"followup.{topic}.same", lang).source, lang
