@@ -25,12 +25,14 @@ from nlu.parse import Entity
 # outside this list ("kā nosūtīt paku uz Olaini") makes it a question of its own, for the model.
 _AROUND_A_NAME = """
     bet un ja nu a vai kā ka kas ar par tad tagad ir atrodas sēž sez tur tas tā šajā tajā uz no
+    bija būs bus tiks pārvests pārvesta pārveda viņu vinu
     viņš viņa vins vina mans mana mūsu dēls vīrs meita sieva brālis māsa tētis tēvs mamma
     а но и или если он она в во на сидит находится там тогда как что про насчёт насчет мой моя наш
+    был была будет перевели переведут
     сын муж дочь жена брат сестра отец папа мама его её ее
-    a no i ili esli on ona v vo na sidit tam kak cto pro nascet moj moja
+    a no i ili esli on ona v vo na sidit tam kak cto pro nascet moj moja byl byla
     and but or if what about how is he she s hes shes in at there then my our son husband daughter wife
-    brother sister dad father mum mom case for the was moved
+    brother sister dad father mum mom case for the was moved to will be
 """
 WORDS_AROUND_A_NAME = frozenset(normalize(w) for w in _AROUND_A_NAME.split())
 PRISON_NOUNS = ("cietum", "tjurm", "tyurm", "tiurm", "prison", "jail")
