@@ -111,6 +111,8 @@ def test_naive_now_is_refused(extractor: EntityExtractor) -> None:
         ("письмо в Лиепайскую тюрьму", "Liepājas cietums"),
         ("из Лиепаи", "Liepājas cietums"),
         ("and if he's in Liepaja?", "Liepājas cietums"),
+        # Cēsis in Russian as the Latvian Russian press names it: not a 'колония' (an RF term)
+        ("в воспитательном учреждении для несовершеннолетних", "Cēsu Audzināšanas iestāde nepilngadīgajiem"),
     ],
 )
 def test_prisons_in_inflected_forms(extractor: EntityExtractor, text: str, prison: str) -> None:

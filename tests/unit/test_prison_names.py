@@ -37,7 +37,7 @@ def test_every_prison_the_nlu_knows_has_its_name_in_every_language(texts: Texts)
         ("Iļģuciema cietums", "Ильгюциемская тюрьма", "Iļģuciems Prison"),
         ("Liepājas cietums", "Лиепайская тюрьма", "Liepāja Prison"),
         ("Valmieras cietums", "Валмиерская тюрьма", "Valmiera Prison"),
-        ("Cēsu Audzināšanas iestāde nepilngadīgajiem", "Цесисская воспитательная колония", "Cēsis"),
+        ("Cēsu Audzināšanas iestāde nepilngadīgajiem", "Цесисское воспитательное учреждение", "Cēsis"),
     ],
 )
 def test_the_usual_russian_and_english_forms(texts: Texts, prison: str, ru: str, en: str):
