@@ -106,6 +106,14 @@ async def test_by_sms_too(make_app, classifier: EmbeddedClassifier, sender: Fake
             ["без ограничения", "Alsungas iela 29", "старая тюрьма закрыта"],
             ["Stabu iela 89"],
         ),
+        # Brasa, a prison named least in the data: "and if he is in Brasa?" was a crisis (0.41), with 112
+        # and a priority hand-off
+        (
+            "how do I write a letter to my husband",
+            "and if he is in Brasa?",
+            ["closed since 1 April 2019"],
+            ["112", "116123"],
+        ),
         (
             "how do I write a letter to my husband",
             "and if he's in Liepaja?",
