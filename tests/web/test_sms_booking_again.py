@@ -60,3 +60,22 @@ async def test_the_confirmation_asked_again_says_send_a_number(sms: SmsHarness):
     (again,) = await sms.say("paldies", PERSON)
     assert again.startswith("Lūdzu, atbildiet „jā” vai „nē” vai atsūtiet numuru:\n1 ")
     assert not any(word in again for word in BELOW)
+
+
+@pytest.mark.parametrize(
+    ("hello", "speaks"), [("Здравствуйте", "lv,en"), ("Hello", "lv,ru"), ("Sveiki", "ru,en")]
+)
+async def test_times_with_other_speakers_are_announced_without_below(
+    make_sms: SmsFactory, hello: str, speaks: str
+):
+    """Nobody free speaks the person's language: the notice is an SMS of its own, before the days."""
+    keywords = {**FakeClassifier().keywords, "здравствуйте": "greet"}
+    sms = await make_sms(classifier=FakeClassifier(keywords), demo_data=False)
+    await add_counsellor(sms.app[keys.sessionmaker], HOURS, languages=speaks, modes="video,phone")
+    await sms.say(hello, PERSON)
+    await sms.say("5", PERSON)
+    await sms.say("1", PERSON)
+    notice, days = await sms.say("2", PERSON)  # by phone
+    assert not any(word in notice.casefold() for word in BELOW), notice
+    assert count_segments(notice).segments <= 2
+    assert "\n1 " in days
