@@ -80,6 +80,13 @@ def match_keyword(body: str) -> KeywordMatch | None:
     return _INDEX.get(fold(body))
 
 
+def reply_language(hint: str | None, known: str | None) -> str:
+    """The language to confirm a keyword in: a Latvian or Russian word ("ATTEIKTIES", "СТОП", "ПОМОЩЬ") says
+    which language the person reads; an international one ("STOP", "HELP") defers to what we know of them.
+    "СТОП" after "Sveiki" was confirmed in Latvian, though "ПОМОЩЬ" got Russian (QA, SMS pass)."""
+    return hint if hint in ("lv", "ru") else (known or hint or "lv")
+
+
 def keywords(keyword: Keyword) -> tuple[str, ...]:
     """Every word that means this keyword (for docs and tests)."""
     return tuple(word for words in _TABLE[keyword].values() for word in words)
