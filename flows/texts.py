@@ -20,6 +20,9 @@ DEFAULT_LANG = "lv"
 SOURCE_KEY = "meta.source"  # template of the line that cites a factual answer's source
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 _ANSWERS_CACHED = 4096
+ENGLISH = "en"
+# Latvian letters with marks, and the plain letters an English SMS writes instead (`Texts.render`, sms=True)
+_LATVIAN_MARKS = str.maketrans("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ", "acegiklnsuzACEGIKLNSUZ")
 WORDS_SUFFIX = ".words"  # `<label key>.words`: what else, typed, picks that button ("telefons", "лично")
 
 
@@ -110,7 +113,13 @@ class Texts:
     def render(self, key: str, lang: str, params: dict[str, str] | None = None, *, sms: bool = False) -> str:
         entry = self.entry(key, lang)
         template = entry.sms if sms and entry.sms else entry.text
-        text = string.Formatter().vformat(template, (), dict(params or {}))
+        values = dict(params or {})
+        if sms and lang == ENGLISH:
+            # a Latvian name put into an English SMS ("Riga Central Prison (Rīgas Centrālcietums)", a
+            # psychologist's name) made the whole SMS UCS-2: 134 characters for two segments instead of 306,
+            # and three segments for the contacts note (QA, SMS pass); English SMS write them without marks
+            values = {name: value.translate(_LATVIAN_MARKS) for name, value in values.items()}
+        text = string.Formatter().vformat(template, (), values)
         if entry.source and not sms:
             when = entry.checked.strftime("%d.%m.%Y") if entry.checked else "?"
             text += "\n\n" + self.render(SOURCE_KEY, lang, {"source": entry.source, "checked": when})
