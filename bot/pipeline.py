@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import store
 from bot.batching import Batcher
 from bot.bookings.service import BookingPolicy, DbBookings
+from bot.channels.sms_keywords import reply_language
 from bot.channels.sms_render import SmsRenderer
 from bot.clock import Clock
 from bot.db.errors import database_unavailable
@@ -446,7 +447,7 @@ class Pipeline:
         again = contact.opted_out and msg.kind == InboundKind.OPT_OUT  # one confirmation is enough (QA)
         contact.opted_out = msg.kind == InboundKind.OPT_OUT
         conversation = await store.open_conversation(session, contact, now)
-        lang = contact.language or msg.language_hint or "lv"
+        lang = reply_language(msg.language_hint, contact.language)  # "СТОП" is confirmed in Russian
         key = "optout.confirmed" if contact.opted_out else "optout.resumed"
         inbound = store.InboundRecord(msg.text, str(msg.kind), flow_step=str(msg.kind))
         if again:

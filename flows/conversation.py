@@ -15,6 +15,7 @@ _GUESSES = frozenset(FOLLOW_UPS) | {"book_counselling"}
 
 
 OUT_OF_RANGE = "choice.out_of_range"
+OUT_OF_RANGE_ONE = "choice.out_of_range_one"  # a list of one: "send 1", not "from 1 to 1"
 MENU = "/help"  # what "0" and a menu word pick: the main menu, offered on every SMS as "0"
 
 
@@ -34,7 +35,9 @@ def number_not_offered(state: ConversationState, turn: UserTurn) -> bool:
 
 def out_of_range(state: ConversationState) -> Turn:
     """Which numbers there are; the step and its options stay, so the next number still picks one."""
-    return Turn((Reply(OUT_OF_RANGE, {"last": str(len(state.options))}),), state, OUT_OF_RANGE)
+    count = len(state.options)
+    reply = Reply(OUT_OF_RANGE_ONE) if count == 1 else Reply(OUT_OF_RANGE, {"last": str(count)})
+    return Turn((reply,), state, OUT_OF_RANGE)
 
 
 def menu(state: ConversationState, key: str = "menu.main", step: str = "menu") -> Turn:

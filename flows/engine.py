@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows import booking, conversation, faq, followup, handoff, language, privacy
+from flows.ordinals import picked_place
 from flows.ports import FlowContext
 from flows.registry import FLOWS
 from flows.state import ConversationState, Turn, UserTurn
@@ -19,13 +20,21 @@ INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "h
 
 def resolve_choice(state: ConversationState, text: str, *, main_menu: bool = True) -> str | None:
     """A bare number picks an option of the last menu ("0" is the main menu), as on SMS; so does
-    typing an option's label or one of its words (`Texts.answers_to`), in any of our languages.
+    typing an option's label or one of its words (`Texts.answers_to`), in any of our languages, or its
+    place in words (`flows.ordinals`: "pirmais", "второй", "the 2nd one").
 
     Typed, "Pa tālruni" or "cita diena" went to the model, which took them for other topics
     (the prisons' addresses, "you have no session") and the booking was lost (QA).
     """
     number = conversation.bare_number(text)
     if number is None:
+        place = picked_place(text)  # "pirmais", "otro", "второй вариант", "the 2nd one"
+        if (
+            place is not None
+            and place <= len(state.options)
+            and state.options[place - 1] != conversation.MENU
+        ):
+            return state.options[place - 1]  # not the menu: by SMS it is "0", whatever its place
         return _picked_by_words(state, normalize(text))
     if number == 0:
         return conversation.MENU

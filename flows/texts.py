@@ -20,6 +20,10 @@ DEFAULT_LANG = "lv"
 SOURCE_KEY = "meta.source"  # template of the line that cites a factual answer's source
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 _ANSWERS_CACHED = 4096
+ENGLISH = "en"
+PRISON_PREFIX = "prison."  # a prison's name (flows/texts/*.prisons.yml), put into other texts as {prison}
+# Latvian letters with marks, and the plain letters an English SMS writes instead (`Texts.render`, sms=True)
+_LATVIAN_MARKS = str.maketrans("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ", "acegiklnsuzACEGIKLNSUZ")
 WORDS_SUFFIX = ".words"  # `<label key>.words`: what else, typed, picks that button ("telefons", "лично")
 
 
@@ -71,6 +75,11 @@ class Texts:
         self.entries = entries
         # (key, params) -> answers_to: the words are the same every time a button is offered
         self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, ...]] = {}
+        # per language, a prison's full name -> its SMS name, for a name put into an SMS (`render`)
+        self._sms_names = {
+            lang: {e.text: e.sms for key, e in table.items() if key.startswith(PRISON_PREFIX) and e.sms}
+            for lang, table in entries.items()
+        }
 
     @classmethod
     def load(cls, directory: Path = TEXTS_DIR) -> Texts:
@@ -110,7 +119,18 @@ class Texts:
     def render(self, key: str, lang: str, params: dict[str, str] | None = None, *, sms: bool = False) -> str:
         entry = self.entry(key, lang)
         template = entry.sms if sms and entry.sms else entry.text
-        text = string.Formatter().vformat(template, (), dict(params or {}))
+        values = dict(params or {})
+        if sms:
+            # a prison's SMS name where it has one: the Russian name of Cēsis with the official one in
+            # brackets made the contacts note three segments, as did six other prisons (QA, SMS pass)
+            short = self._sms_names.get(lang, {})
+            values = {name: short.get(value, value) for name, value in values.items()}
+        if sms and lang == ENGLISH:
+            # a Latvian name put into an English SMS ("Riga Central Prison (Rīgas Centrālcietums)", a
+            # psychologist's name) made the whole SMS UCS-2: 134 characters for two segments instead of 306,
+            # and three segments for the contacts note (QA, SMS pass); English SMS write them without marks
+            values = {name: value.translate(_LATVIAN_MARKS) for name, value in values.items()}
+        text = string.Formatter().vformat(template, (), values)
         if entry.source and not sms:
             when = entry.checked.strftime("%d.%m.%Y") if entry.checked else "?"
             text += "\n\n" + self.render(SOURCE_KEY, lang, {"source": entry.source, "checked": when})

@@ -30,6 +30,7 @@ from bot.channels.sms_keywords import Keyword, match_keyword
 from bot.channels.sms_render import SmsRenderer, indiscreet
 from bot.channels.sms_sender import RoutedAsyncHttpClient, TwilioSender
 from bot.channels.sms_status import record_status
+from bot.channels.sms_stop_hint import reply_stop_hint, wants_stop_hint
 from bot.db.errors import database_unavailable
 from bot.inbound_spool import InboundSpool
 from bot.messages import Channel, InboundKind, InboundMessage
@@ -180,14 +181,18 @@ async def inbound_sms(request: web.Request) -> web.Response:
 
 
 async def process(app: web.Application, msg: InboundMessage) -> None:
-    """One SMS, from the webhook or from the spool: HELP is answered by its own rule, the rest by a turn.
+    """One SMS, from the webhook or from the spool: HELP and a request in words to stop messaging are
+    answered by their own rules, the rest by a turn.
 
     Raises when the database is away (the caller keeps the message)."""
     found = match_keyword(msg.text)
     if found is not None and found.keyword is Keyword.HELP:
         await reply_help(app, msg)
-    else:
-        await app[keys.pipeline].handle(msg)
+        return
+    lang = wants_stop_hint(app, msg) if found is None else None
+    if lang is not None and await reply_stop_hint(app, msg, lang):
+        return  # "nesūtiet man vairs ziņas": how to stop, not a topic (bot/channels/sms_stop_hint.py)
+    await app[keys.pipeline].handle(msg)
 
 
 async def delivery_report(request: web.Request) -> web.Response:

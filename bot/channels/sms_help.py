@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot import keys, store
+from bot.channels.sms_keywords import reply_language
 from bot.db.models import Author
 from bot.messages import InboundMessage
 from flows.texts import Texts
@@ -41,9 +42,7 @@ async def reply_help(app: web.Application, msg: InboundMessage) -> bool:
             contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)  # unblocks too
             conversation = await store.open_conversation(session, contact, now)
             record = store.InboundRecord(msg.text, str(msg.kind), flow_step=HELP_KEY)
-            # a Latvian or Russian keyword says which language the person reads; "HELP" defers to what we know
-            hint = msg.language_hint
-            lang = hint if hint in ("lv", "ru") else (contact.language or hint or "lv")
+            lang = reply_language(msg.language_hint, contact.language)
             await store.enqueue(
                 session,
                 conversation=conversation,

@@ -7,6 +7,7 @@ are data, not sentences; they are the only non-English words in bot/ (see tests/
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,6 +80,59 @@ def match_keyword(body: str) -> KeywordMatch | None:
     return _INDEX.get(fold(body))
 
 
+def reply_language(hint: str | None, known: str | None) -> str:
+    """The language to confirm a keyword in: a Latvian or Russian word ("ATTEIKTIES", "СТОП", "ПОМОЩЬ") says
+    which language the person reads; an international one ("STOP", "HELP") defers to what we know of them.
+    "СТОП" after "Sveiki" was confirmed in Latvian, though "ПОМОЩЬ" got Russian (QA, SMS pass)."""
+    return hint if hint in ("lv", "ru") else (known or hint or "lv")
+
+
 def keywords(keyword: Keyword) -> tuple[str, ...]:
     """Every word that means this keyword (for docs and tests)."""
     return tuple(word for words in _TABLE[keyword].values() for word in words)
+
+
+# A request in a sentence to stop the messages ("lūdzu, nesūtiet man vairs ziņas", "не пишите мне больше",
+# "please stop texting me"). Only the keyword alone opts out (above); such a sentence got a bank account, an
+# offer to erase everything, or, read as "I do not want any more", the crisis numbers (QA, SMS pass). It
+# gets one clarification instead: how to stop (bot/channels/sms_stop_hint.py). Matched on `fold`ed text;
+# no "." or "?" inside the Russian pieces: tests/unit/test_content.py looks for sentences in code.
+_GAP = r".*"
+_LV_MESSAGES = r"(zin\w*|isszin\w*|sms\w*)"
+_RU_MESSAGES = r"(смс\w*|сообщен\w*|sms\w*)"
+_EN_MESSAGES = r"(messages?|texts?|texting|sms)"
+_STOP_ASKED = {
+    "lv": (
+        rf"\b(stop|beidziet|beigt|partrauciet|partraukt)\b{_GAP}\b{_LV_MESSAGES}",
+        rf"\bne(sutiet|sutit|rakstiet|rakstit)\b{_GAP}\b({_LV_MESSAGES}|man)\b",
+        rf"\b(nevelos|negribu|nevajag)\b( vairs|) (sanemt|sanemt vairs)\b{_GAP}\b{_LV_MESSAGES}",
+        rf"\b{_LV_MESSAGES}\b{_GAP}\b(vairs nevajag|nevajag vairs|nesutiet|stop)\b",
+        r"\b(atrakstiet|atsakiet|atteikt) mani\b",
+    ),
+    "ru": (
+        rf"\b(стоп|хватит|прекратите|перестаньте)\b{_GAP}\b({_RU_MESSAGES}|писать|присылать|слать)\b",
+        rf"\bне (пишите|присылаите|шлите|отправляите)\b{_GAP}\b(мне|больше|{_RU_MESSAGES})\b",
+        rf"\bне хочу\b( больше|) получать\b{_GAP}\b{_RU_MESSAGES}",
+        rf"\b(отпишите|удалите) меня\b{_GAP}\b(рассылк\w*|списк\w*)\b",
+    ),
+    "en": (
+        r"\bstop (sending|texting|messaging)\b",
+        rf"\bstop\b{_GAP}\b{_EN_MESSAGES}\b",
+        r"^(please )?(do not|dont|don t) (send|text|message)\b",
+        rf"\bno more {_EN_MESSAGES}\b",
+        r"\b(unsubscribe|opt) me\b",
+    ),
+}
+_STOP_PATTERNS = {lang: tuple(re.compile(p) for p in patterns) for lang, patterns in _STOP_ASKED.items()}
+_STOP_SENTENCE_MAX = 100  # a short request; a long story that mentions messages is a story
+
+
+def asks_to_stop(body: str) -> str | None:
+    """The language of a sentence that asks us to stop messaging (not the keyword alone), else None."""
+    if len(body) > _STOP_SENTENCE_MAX or match_keyword(body) is not None:
+        return None
+    folded = fold(body).replace("'", " ")
+    for lang, patterns in _STOP_PATTERNS.items():
+        if any(p.search(folded) for p in patterns):
+            return lang
+    return None

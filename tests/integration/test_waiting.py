@@ -177,7 +177,7 @@ async def test_a_number_slip_while_waiting_gets_the_numbers_there_are_not_a_forw
     await _say(app, "gribu runāt ar cilvēku")  # one button: leave the queue
     await _say(app, "7")
     (slip,) = await _new_replies(app, 1)
-    assert slip == app[keys.texts].render("choice.out_of_range", "lv", {"last": "1"})
+    assert slip == app[keys.texts].render("choice.out_of_range_one", "lv")  # "send 1", not "from 1 to 1"
     await _say(app, "1")  # the menu on screen still works
     (request,) = await handoffs(app)
     assert request.status == "withdrawn"

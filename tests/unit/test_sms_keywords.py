@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms_keywords import Keyword, fold, keywords, match_keyword
+from bot.channels.sms_keywords import Keyword, asks_to_stop, fold, keywords, match_keyword
 
 
 def test_the_lists_cover_the_issue():
@@ -78,3 +78,38 @@ def test_sentences_and_other_words_are_ordinary_messages(body: str):
 def test_no_word_means_two_things():
     words = [fold(w) for k in Keyword for w in keywords(k)]
     assert len(words) == len(set(words))
+
+
+@pytest.mark.parametrize(
+    ("said", "lang"),
+    [
+        ("Lūdzu stop sūtīt man ziņas", "lv"),
+        ("nevēlos vairs saņemt ziņas", "lv"),
+        ("Lūdzu, nesūtiet man vairs ziņas", "lv"),
+        ("не пишите мне больше", "ru"),
+        ("не хочу больше получать сообщения", "ru"),
+        ("please stop texting me", "en"),
+        ("Don't text me anymore", "en"),
+    ],
+)
+def test_a_sentence_asking_to_stop_messages_is_recognised(said: str, lang: str):
+    assert asks_to_stop(said) == lang
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "stop",  # the keyword itself opts out
+        "stop the visit",
+        "kā pārtraukt sodu?",
+        "vai var sūtīt ziņas uz cietumu?",
+        "vīrs nevar sūtīt ziņas",
+        "my husband stopped texting me",
+        "they do not send me messages anymore",
+        "он перестал писать",
+        "negribu vairs dzīvot",
+        "не хочу больше жить",
+    ],
+)
+def test_other_sentences_are_not_a_request_to_stop(said: str):
+    assert asks_to_stop(said) is None

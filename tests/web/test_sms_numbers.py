@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot import keys
+from bot.channels.sms_segments import count_segments
 from tests.twilio_fake import SmsHarness
 
 _LINE = re.compile(r"^(\d{1,2}) ", re.MULTILINE)
@@ -43,3 +44,20 @@ async def test_while_waiting_zero_and_the_menu_word_show_the_menu(sms: SmsHarnes
         replies = await sms.say(asked)
         assert replies, asked  # silence before
         assert numbers(replies[-1])[:3] == [1, 2, 3], asked  # the main menu's topics
+
+
+async def test_a_slip_after_a_list_of_one_says_send_1_not_from_1_to_1(sms: SmsHarness):
+    """In the queue the SMS shows "1 Iziet no rindas" alone; "7" got "no 1 līdz 1" (QA, SMS pass)."""
+    await sms.say("gribu runāt ar cilvēku")
+    (slip,) = await sms.say("7")
+    assert "1 līdz 1" not in slip
+    assert slip == "Tāda numura sarakstā nav. Atsūtiet 1 vai 0 (izvēlne)."
+    assert count_segments(slip).segments == 1
+
+
+async def test_a_slip_at_the_main_menu_costs_one_segment(sms: SmsHarness):
+    """ "11" at the main menu: the numbers there are, in one segment by SMS (it took two, QA, SMS pass)."""
+    await sms.say("Sveiki")
+    (slip,) = await sms.say("11")
+    assert slip == "Tāda numura sarakstā nav. Atsūtiet no 1 līdz 10 vai 0 (izvēlne)."
+    assert count_segments(slip).segments == 1

@@ -118,6 +118,16 @@ async def test_a_russian_stop_is_confirmed_in_russian(sms: SmsHarness):
     assert "Сообщения и напоминания отключены" in confirmation
 
 
+async def test_a_russian_stop_after_a_latvian_greeting_is_confirmed_in_russian(sms: SmsHarness):
+    """Russian speakers in Latvia often greet in Latvian: "СТОП" after "Sveiki" was confirmed in Latvian,
+    while "ПОМОЩЬ" got Russian (QA, SMS pass). The Cyrillic word says which language the person reads."""
+    await sms.say("Sveiki", PERSON)
+    (confirmation,) = await sms.say("СТОП", PERSON)
+    assert "Сообщения и напоминания отключены" in confirmation
+    (resumed,) = await sms.say("СТАРТ", PERSON)
+    assert resumed == sms.app[keys.texts].render("optout.resumed", "ru")
+
+
 async def test_a_sentence_with_stop_in_it_is_an_ordinary_message(sms: SmsHarness):
     (answer,) = await sms.say("stop the visit please", PERSON)
     assert "START" not in answer
