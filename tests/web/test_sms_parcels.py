@@ -2,8 +2,9 @@
 
 The SMS of faq.parcels_money had room for the money transfer only: "kā aizsūtīt paku?", "как отправить
 посылку?" and "how do I send the parcel?" got the account and nothing about parcels, though the chat
-answer starts with them (ask the prison first: facts.md §8). In English the payee's Latvian letters
-also made the whole SMS UCS-2, 134 characters for two segments instead of 306 (QA, SMS pass).
+answer starts with them (ask the prison first: facts.md §8). The payee is written exactly in every
+language, though its Latvian letters make the English SMS UCS-2: banks check the payee's name against the
+account's, and a near match warns the payer or holds the payment (facts audit 2).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ ASKED = {"paku": "parcels_money", "посылку": "parcels_money", "parcel": "
     ("asked", "parcels", "encoding"),
     [
         ("kā aizsūtīt paku?", "Pakas: jautājiet cietumā.", Encoding.UCS2),
-        ("как отправить посылку?", "О посылках спросите в тюрьме.", Encoding.UCS2),
-        ("how do I send the parcel?", "ask the prison before sending anything", Encoding.GSM7),
+        ("как отправить посылку?", "Посылки: спросите в тюрьме.", Encoding.UCS2),
+        ("how do I send the parcel?", "Parcels: ask the prison.", Encoding.UCS2),
     ],
 )
 async def test_a_parcel_question_by_sms_is_told_about_parcels_and_the_account(
@@ -33,6 +34,7 @@ async def test_a_parcel_question_by_sms_is_told_about_parcels_and_the_account(
     (reply,) = await sms.say(asked)
     assert parcels in reply, reply
     assert "LV15TREL8190468041000" in reply and "TRELLV22" in reply
+    assert "Ieslodzījuma vietu pārvalde" in reply, reply
     counted = count_segments(reply)
     assert counted.encoding is encoding, reply
     assert counted.segments <= MAX_SEGMENTS and indiscreet(reply) is None, reply
