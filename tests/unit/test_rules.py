@@ -462,6 +462,13 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("меня бьёт муж", "violence"),
         ("муж бьёт детей", "violence"),
         ("viņš sit bērnus", "violence"),
+        # QA, tenth pass: a threat from prison in the writer's own word order got the numbers, no advice
+        ("viņš man draud no cietuma", "violence"),
+        ("vins mani draud", "violence"),
+        ("он мне угрожает из тюрьмы", "violence"),
+        ("on mne ugrozhaet iz tyurmy", "violence"),
+        ("he threatens me from prison", "violence"),
+        ("my ex keeps threatening me from jail", "violence"),
     ],
 )
 def test_which_crisis_the_words_say(rules: Rules, text: str, kind: str | None) -> None:
