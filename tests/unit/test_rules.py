@@ -287,6 +287,12 @@ MISSED_CRISIS = [
     "I won't be around much longer",
     "nevarēšu to izturēt",
     "es to vairs nevaresu izturet",
+    # QA, tenth pass: crisis wording beside shame, once shame was taught as hard feelings (or already)
+    "man ir tik kauns, labāk nebūtu dzimusi",
+    "man ir tik kauns, labak nebutu dzimis",
+    "мне так стыдно, лучше бы я не родилась",
+    "i am so ashamed i want to end it",
+    "im so ashamed i wish i was never born",
 ]
 
 
