@@ -318,7 +318,7 @@ HELD_OUT: list[tuple[str, str]] = [
     ("нет денег даже на еду", "benefits_family"),
     ("net deneg na dorogu do tyurmy", "benefits_family"),
     ("we have no money for the trip", "benefits_family"),
-    ("nav naudas aizbraukt pie vīra", "benefits_family"),
+    ("nav naudas aizbraukt pie vīra", "benefits_family|visit_rules"),
     ("jūs visi esat vienādi", "human_handoff"),
     ("jus neko nezinat", "human_handoff"),
     ("вы все одинаковые никто не помогает", "human_handoff"),
@@ -327,6 +327,13 @@ HELD_OUT: list[tuple[str, str]] = [
     ("useless bot", "human_handoff"),
     ("you people never help", "human_handoff"),
     ("тупой бот", "human_handoff"),
+    ("viņš man raksta ka grib šķirties", "legal_help"),  # read as a crisis (0.74)
+    ("он хочет развестись со мной из тюрьмы", "legal_help"),
+    ("mums atņems dzīvokli ja nemaksāsim", "benefits_family"),
+    ("нас выселят за долги мужа", "benefits_family"),  # read as a crisis (0.38)
+    ("это я виновата что он сел", "feeling_low"),
+    ("its my fault hes in there", "feeling_low"),
+    ("nu kāpēc tas notika ar mums", "feeling_low"),
     ("vins nezvana jau nedelu un es vairs nevaru izturēt", "crisis"),
     ("он не звонит неделю я больше не хочу жить", "crisis"),
     ("he hasnt called in a week and i want to die", "crisis"),

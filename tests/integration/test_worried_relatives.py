@@ -59,6 +59,18 @@ async def test_shame_and_a_hard_relationship_get_a_kind_word_not_the_crisis_bloc
 
 
 @pytest.mark.parametrize(
+    "text", ["viņš man raksta ka grib šķirties", "он хочет развестись со мной из тюрьмы"]
+)
+async def test_a_divorce_from_prison_is_legal_aid_not_a_crisis(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+):
+    app = await make_app(classifier=classifier)
+    said = " ".join(a.text for a in await say(app, sender, text, user="divorce-1"))
+    assert "80001801" in said  # the Legal Aid Administration: divorce is among the cases it covers
+    assert await handoffs(app) == []
+
+
+@pytest.mark.parametrize(
     "text", ["jūs visi esat vienādi", "вы все одинаковые никто не помогает", "you people never help"]
 )
 async def test_anger_at_the_helpline_gets_a_person(
