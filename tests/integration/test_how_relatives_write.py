@@ -334,6 +334,11 @@ HELD_OUT: list[tuple[str, str]] = [
     ("это я виновата что он сел", "feeling_low"),
     ("its my fault hes in there", "feeling_low"),
     ("nu kāpēc tas notika ar mums", "feeling_low"),
+    ("ничего не понимаю что происходит", "first_steps|help"),  # "didn't understand"
+    ("es neko nesaprotu kas notiek", "first_steps|help"),  # "Sapratu" (the reply to "no")
+    ("viņš ir slims un cietumā neārstē", "legal_help"),  # complaints: IeVP, then the court; the Ombudsman
+    ("сын болеет а в тюрьме не лечат", "legal_help"),
+    ("he is sick and they dont treat him in prison", "legal_help|first_steps"),
     ("vins nezvana jau nedelu un es vairs nevaru izturēt", "crisis"),
     ("он не звонит неделю я больше не хочу жить", "crisis"),
     ("he hasnt called in a week and i want to die", "crisis"),
