@@ -173,6 +173,28 @@ def test_language_switch_phrases(rules: Rules, text: str, language: str) -> None
     assert [(e.entity, e.value) for e in match.entities] == [("language", language)]
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # QA, tenth pass: the language named as the one not known was taken as the one asked for
+        ("Sorry, I do not understand Latvian, can we speak English?", "en"),
+        ("can you write in english, i dont understand latvian", "en"),
+        ("es nerunāju krieviski, var latviski?", "lv"),
+        ("ne latviski, bet krieviski", "ru"),
+        ("я не понимаю по-латышски", None),  # none asked for: the bot asks which
+        ("ya ne ponimayu po latyshski", None),
+        ("I don't speak Latvian", None),
+        ("es slikti saprotu latviski", None),
+        ("cannot understand, english please", "en"),  # another clause: English is asked for
+    ],
+)
+def test_a_language_the_person_does_not_know_is_not_the_one_asked_for(
+    rules: Rules, text: str, language: str | None
+) -> None:
+    named = rules.language_mention(text)
+    assert (named.value if named else None) == language
+
+
 def test_a_question_about_letters_in_russian_is_not_a_language_switch(rules: Rules) -> None:
     assert rules.match("Vai vēstules drīkst rakstīt krieviski?") is None
 
