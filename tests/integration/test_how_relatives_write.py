@@ -300,7 +300,6 @@ HELD_OUT: list[tuple[str, str]] = [
     ("kaimiņi runā", "feeling_low"),
     ("man kauns iet uz veikalu visi skatās", "feeling_low"),
     ("kauns teikt darba ka virs cietuma", "feeling_low"),
-    ("mne stydno pered sosedyami", "feeling_low"),
     ("все знают и смотрят на меня", "feeling_low"),
     ("стыдно сказать на работе что муж сидит", "feeling_low"),
     ("im so ashamed everyone knows", "feeling_low"),
@@ -326,7 +325,6 @@ HELD_OUT: list[tuple[str, str]] = [
     ("вы издеваетесь что ли", "human_handoff"),
     ("useless bot", "human_handoff"),
     ("you people never help", "human_handoff"),
-    ("тупой бот", "human_handoff"),
     ("viņš man raksta ka grib šķirties", "legal_help"),  # read as a crisis (0.74)
     ("он хочет развестись со мной из тюрьмы", "legal_help"),
     ("mums atņems dzīvokli ja nemaksāsim", "benefits_family"),
