@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flows import booking, conversation, faq, followup, handoff, language, privacy
@@ -14,6 +15,9 @@ from nlu.language import cue_language, script_language
 from nlu.normalize import normalize
 from nlu.parse import FALLBACK
 
+# At a flow's step, a reply of at most this many words in plain Latin letters keeps the conversation's
+# language
+SHORT_MIXED_WORDS = 4
 # Interrupts win over whatever flow is active, in this order.
 INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "help")
 
@@ -74,9 +78,18 @@ def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowCon
         return replace(state, lang=written or ctx.language_hint or weak or "lv")
     if written is None or written == state.lang:
         return state
-    if state.lang_chosen and _script_language(turn) != written:
+    script = _script_language(turn)
+    if state.lang_chosen and script != written:
         return state  # chose English, then typed "ka var satikt viru cietuma?": the choice holds
+    if state.flow is not None and script is None and _words(turn.text) <= SHORT_MIXED_WORDS:
+        # "how about 11?" at a Latvian booking's confirmation is an answer to its question, not a new
+        # language: the booking went on in English (QA, tenth pass). Cyrillic or diacritics still move it.
+        return state
     return replace(state, lang=written, lang_chosen=False)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]+", text))
 
 
 def _typed(turn: UserTurn) -> bool:

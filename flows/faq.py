@@ -31,6 +31,7 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "useful_links": ("prison_contacts", "legal_help", "human_handoff"),
     "first_steps": ("visit_rules", "prison_contacts", "parcels_money", "psych_info", "human_handoff"),
     "feeling_low": ("book_counselling", "human_handoff", "psych_info"),
+    "lost_contact": ("prison_contacts", "letters", "human_handoff", "psych_info"),
 }
 
 # the prisons (nlu/prisons.yml names) that faq.prison_contacts itself covers (knowledge/prisons.csv)
@@ -52,8 +53,9 @@ QUESTION_WORDS = frozenset({
     "как", "когда", "сколько", "можно", "где", "куда", "ли", "kak", "kogda", "skolko", "mozhno", "gde",
     "how", "when", "can", "what", "where", "which", "may",
 })  # fmt: skip
-# the topics a second answer may be about: not the situation (first_steps) or a feeling (feeling_low)
-SECOND_TOPICS = frozenset(FOLLOW_UPS) - {"first_steps", "feeling_low"}
+# the topics a second answer may be about: not the situation (first_steps, lost_contact) or a feeling
+# (feeling_low)
+SECOND_TOPICS = frozenset(FOLLOW_UPS) - {"first_steps", "feeling_low", "lost_contact"}
 # the topics a follow-up naming a prison stays on (flows.followup); after the contacts answer, "bet ja viņš ir
 # Olainē?" is a contacts question again, as it was
 REMEMBERED_TOPICS = SECOND_TOPICS - {"prison_contacts", "useful_links"}

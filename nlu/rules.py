@@ -72,6 +72,9 @@ class Rules:
         for candidates in self._language_names.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._verbs = _words(_strings(switch, "verbs"))
+        self._not_words = _words(_strings(switch, "not_words"))
+        self._knowing = _words(_strings(switch, "knowing"))
+        self._not_knowing = _words(_strings(switch, "not_knowing"))
         self._blockers = tuple(normalize(b) for b in _strings(switch, "blockers"))
         crisis = config.get("crisis")
         if not isinstance(crisis, dict):
@@ -139,6 +142,8 @@ class Rules:
         language = self.language_mention(text, tokens)
         if language is not None and self._asks_to_switch(content):
             return RuleMatch("change_language", "language", (language,))
+        if language is None and self._refused_language(text, tokens) and self._asks_to_switch(content):
+            return RuleMatch("change_language", "language_refused")  # which one, then, is asked
         return None
 
     def after_greeting(self, text: str, tokens: list[Token] | None = None) -> str | None:
@@ -212,15 +217,50 @@ class Rules:
         return self._after_crisis.find(words)
 
     def language_mention(self, text: str, tokens: list[Token] | None = None) -> Entity | None:
-        """A named language ("krieviski", "in English", "по-русски") as a `language` entity."""
+        """A named language ("krieviski", "in English", "по-русски") as a `language` entity; not one named
+        as the language the person does not know ("I don't speak Latvian, English please": English)."""
         tokens = tokenize(text) if tokens is None else tokens
+        for start, end, lang in self._named_languages(tokens):
+            if not self._not_known(text, tokens, start):
+                return Entity(
+                    "language",
+                    lang,
+                    tokens[start].start,
+                    tokens[end].end,
+                    text[tokens[start].start : tokens[end].end],
+                )
+        return None
+
+    def _refused_language(self, text: str, tokens: list[Token]) -> bool:
+        """Only a language the person does not know is named ("я не понимаю по-латышски")."""
+        return any(self._not_known(text, tokens, start) for start, _, _ in self._named_languages(tokens))
+
+    def _named_languages(self, tokens: list[Token]) -> list[tuple[int, int, str]]:
         norms = [t.norm for t in tokens]
+        found: list[tuple[int, int, str]] = []
         for i, norm in enumerate(norms):
+            if found and i <= found[-1][1]:
+                continue  # "латышски" inside "по-латышски", already found from "по"
             for phrase, lang in self._language_names.get(norm, ()):
                 if tuple(norms[i : i + len(phrase)]) == phrase:
-                    start, end = tokens[i].start, tokens[i + len(phrase) - 1].end
-                    return Entity("language", lang, start, end, text[start:end])
-        return None
+                    found.append((i, i + len(phrase) - 1, lang))
+                    break
+        return found
+
+    def _not_known(self, text: str, tokens: list[Token], i: int) -> bool:
+        """The name at token `i` follows "not" (with at most a verb of knowing between) or a negated verb,
+        in the same clause: "cannot understand, English please" still asks for English."""
+
+        def joined(a: int, b: int) -> bool:  # no comma or full stop between tokens a and b
+            return not re.search(r"[,.;:!?]", text[tokens[a].end : tokens[b].start])
+
+        before = [t.norm for t in tokens[max(0, i - 2) : i]]
+        if before and joined(i - 1, i):
+            if before[-1] in self._not_words or before[-1] in self._not_knowing:
+                return True
+            if len(before) == 2 and before[-1] in self._knowing and before[0] in self._not_words:
+                return joined(i - 2, i - 1)
+        return False
 
     def _asks_to_switch(self, content: list[Token]) -> bool:
         if len(content) <= _SHORT_SWITCH:

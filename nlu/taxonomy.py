@@ -16,7 +16,7 @@ INTENTS: tuple[str, ...] = (
     # not understood
     "out_of_scope",
     # added here (the spec allows more, never fewer): see ADDED
-    "first_steps", "feeling_low",
+    "first_steps", "feeling_low", "lost_contact",
 )  # fmt: skip
 
 # Intents this project added to the shared spec's list, each for a message the spec's names would misroute.
@@ -24,7 +24,9 @@ INTENTS: tuple[str, ...] = (
 # or "I did not understand" (QA), where the person needs where to start.
 # feeling_low: "man ir ļoti smagi", "я так устала" are not a crisis, yet got the reply to "thank you", "yes"
 # or goodbye (QA); they need a kind word and the psychologist, a person and 116123 on offer.
-ADDED: tuple[str, ...] = ("first_steps", "feeling_low")
+# lost_contact: "viņš nezvana jau nedēļu", "он не звонит уже неделю", "I haven't heard from him in 10 days"
+# got the general calls answer (QA, tenth pass); a worried relative needs what they can do and whom to ask.
+ADDED: tuple[str, ...] = ("first_steps", "feeling_low", "lost_contact")
 
 FEELING_LOW = "feeling_low"  # named where the flows and the NLU treat it apart from other topics
 OUT_OF_SCOPE = "out_of_scope"

@@ -332,3 +332,30 @@ def test_helpline_chat_books_shows_and_cancels(tmp_path: Path):
         "Konsultācija ir atcelta",
     ):
         assert expected in out
+
+
+async def test_a_short_english_phrase_at_a_latvian_booking_keeps_latvian(
+    make_app, classifier: EmbeddedClassifier
+):
+    """QA, tenth pass: "how about 11?" at a Latvian booking's confirmation went on in English ("11:00 is not
+    free that day"); a short phrase answers the step's question and keeps the conversation's language."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "lv-how-about")
+    await chat.say(ASK["lv"])
+    await chat.say("1")  # video
+    assert "Vai pieteikt šo laiku?" in await chat.say("piektdien 10")
+    answer = await chat.say("how about 11?")
+    assert "11:00" in answer and ("Vai pieteikt šo laiku?" in answer or "Izvēlieties" in answer), answer
+    assert "free" not in answer and "Sorry" not in answer
+
+
+async def test_not_knowing_latvian_is_asked_which_language_not_answered_in_latvian(
+    make_app, classifier: EmbeddedClassifier
+):
+    """QA, tenth pass: "я не понимаю по-латышски" got "Labi, turpināsim latviski." (the named language)."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "ru-no-latvian")
+    await chat.say("Labdien")
+    answer = await chat.say("я не понимаю по-латышски")
+    assert "latviski" not in answer.split("\n")[0] and "Labi" not in answer
+    assert "English" in answer and "Русский" in answer  # the choice of language, its buttons

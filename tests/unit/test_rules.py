@@ -173,6 +173,28 @@ def test_language_switch_phrases(rules: Rules, text: str, language: str) -> None
     assert [(e.entity, e.value) for e in match.entities] == [("language", language)]
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # QA, tenth pass: the language named as the one not known was taken as the one asked for
+        ("Sorry, I do not understand Latvian, can we speak English?", "en"),
+        ("can you write in english, i dont understand latvian", "en"),
+        ("es nerunāju krieviski, var latviski?", "lv"),
+        ("ne latviski, bet krieviski", "ru"),
+        ("я не понимаю по-латышски", None),  # none asked for: the bot asks which
+        ("ya ne ponimayu po latyshski", None),
+        ("I don't speak Latvian", None),
+        ("es slikti saprotu latviski", None),
+        ("cannot understand, english please", "en"),  # another clause: English is asked for
+    ],
+)
+def test_a_language_the_person_does_not_know_is_not_the_one_asked_for(
+    rules: Rules, text: str, language: str | None
+) -> None:
+    named = rules.language_mention(text)
+    assert (named.value if named else None) == language
+
+
 def test_a_question_about_letters_in_russian_is_not_a_language_switch(rules: Rules) -> None:
     assert rules.match("Vai vēstules drīkst rakstīt krieviski?") is None
 
@@ -287,6 +309,12 @@ MISSED_CRISIS = [
     "I won't be around much longer",
     "nevarēšu to izturēt",
     "es to vairs nevaresu izturet",
+    # QA, tenth pass: crisis wording beside shame, once shame was taught as hard feelings (or already)
+    "man ir tik kauns, labāk nebūtu dzimusi",
+    "man ir tik kauns, labak nebutu dzimis",
+    "мне так стыдно, лучше бы я не родилась",
+    "i am so ashamed i want to end it",
+    "im so ashamed i wish i was never born",
 ]
 
 
@@ -462,6 +490,13 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("меня бьёт муж", "violence"),
         ("муж бьёт детей", "violence"),
         ("viņš sit bērnus", "violence"),
+        # QA, tenth pass: a threat from prison in the writer's own word order got the numbers, no advice
+        ("viņš man draud no cietuma", "violence"),
+        ("vins mani draud", "violence"),
+        ("он мне угрожает из тюрьмы", "violence"),
+        ("on mne ugrozhaet iz tyurmy", "violence"),
+        ("he threatens me from prison", "violence"),
+        ("my ex keeps threatening me from jail", "violence"),
     ],
 )
 def test_which_crisis_the_words_say(rules: Rules, text: str, kind: str | None) -> None:
