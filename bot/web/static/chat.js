@@ -5,6 +5,7 @@
   const form = document.getElementById("form");
   const input = document.getElementById("text");
   const status = document.getElementById("status");
+  const announce = document.getElementById("announce");
   let user = localStorage.getItem("helpline-user");
   if (!user) { user = crypto.randomUUID().replace(/-/g, ""); localStorage.setItem("helpline-user", user); }
   let after = Number(sessionStorage.getItem("helpline-after") || "0");
@@ -18,12 +19,16 @@
     document.title = words.title;
     input.placeholder = words.placeholder;
     document.getElementById("send").setAttribute("aria-label", words.send);
+    document.querySelectorAll("#langs button").forEach((b) =>
+      b.setAttribute("aria-pressed", String(b.dataset.lang === words.lang)));
   }
 
-  // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now
-  function show(text, who, buttons, label) {
+  // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now;
+  // `lang` is the reply's language (a Russian reply on a Latvian page is read with a Russian voice)
+  function show(text, who, buttons, label, lang) {
     const div = document.createElement("div");
     div.className = "msg " + who;
+    if (lang) div.lang = lang;
     if (label) {
       const name = document.createElement("div");
       name.className = "who";
@@ -38,13 +43,31 @@
         const btn = document.createElement("button");
         btn.type = "button";
         btn.textContent = b.label;
-        btn.addEventListener("click", () => send(b.label, b.payload));
+        btn.addEventListener("click", (ev) => {
+          send(b.label, b.payload);
+          // pressed from the keyboard (no pointer: detail 0), the keyboard goes on in the text box, just
+          // after the next reply's buttons (Shift+Tab); a tap leaves focus alone, so no phone keyboard pops up
+          if (ev.detail === 0) input.focus();
+        });
         row.appendChild(btn);
       }
       div.appendChild(row);
     }
     log.appendChild(div);
     log.scrollTop = log.scrollHeight;
+    return div;
+  }
+
+  // Screen readers hear each new reply once, from a polite live region that holds only the replies since
+  // the person last wrote (not their own words, nor the whole history again); the log itself stays quiet.
+  // Added, never replaced, so that a second reply a moment later does not cut the first one short.
+  function announceReplies(texts) {
+    announce.append(...texts.map(([words, lang]) => {
+      const p = document.createElement("p");
+      if (lang) p.lang = lang;
+      p.textContent = words;
+      return p;
+    }));
   }
 
   // What the person sent and the server has not yet taken: kept over a reload, sent in order, and sent
@@ -56,6 +79,7 @@
 
   function send(text, payload) {
     show(text, "me");
+    announce.replaceChildren(); // a removal is not read out
     const body = { user: user, text: text, id: crypto.randomUUID() };
     if (payload) body.payload = payload;
     pending.push(body);
@@ -96,10 +120,13 @@
       try {
         const r = await fetch("/api/chat/replies?user=" + user + "&after=" + after);
         const data = await r.json();
+        const heard = [];
         for (const m of data.messages) {
-          show(m.text, m.label ? "bot coordinator" : "bot", m.buttons, m.label);
+          show(m.text, m.label ? "bot coordinator" : "bot", m.buttons, m.label, m.lang);
+          heard.push([(m.label ? m.label + ": " : "") + m.text, m.lang]);
           after = Math.max(after, m.id);
         }
+        if (heard.length) announceReplies(heard);
         sessionStorage.setItem("helpline-after", String(after));
         status.hidden = true;
       } catch (e) {
@@ -115,6 +142,7 @@
     if (!text) return;
     input.value = "";
     send(text);
+    input.focus(); // sent with the button: the next message is typed in the same box
   });
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); form.requestSubmit(); }
