@@ -53,7 +53,8 @@ LOW_CONTRAST_JS = """
     const need = large ? 3 : 4.5;
     const r = ratio(fg, bg);
     if (r < need) {
-      failures.push({ text: text.slice(0, 40), fg: hex(fg), bg: hex(bg), ratio: Math.round(r * 100) / 100, need });
+      const rounded = Math.round(r * 100) / 100;
+      failures.push({ text: text.slice(0, 40), fg: hex(fg), bg: hex(bg), ratio: rounded, need });
     }
   };
   for (const el of document.querySelectorAll("body *")) {
