@@ -39,6 +39,10 @@ async def _say(page: Any, text: str, replies: int) -> None:
     await page.locator(".msg.bot").nth(replies - 1).wait_for(timeout=20_000)
 
 
+# a message's own words, without the words only a screen reader hears ("Atbilde:")
+OWN_WORDS = "el => [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim()"
+
+
 async def _announced(page: Any) -> str:
     texts = await page.locator(LIVE).all_text_contents()
     return " ".join(texts)
@@ -47,7 +51,7 @@ async def _announced(page: Any) -> str:
 async def test_a_new_reply_is_announced_once_and_in_its_own_language(server: TestServer, browser: Any):
     page = await _chat(browser, server)
     await _say(page, "Как увидеть мужа?", 1)  # Russian, on the Latvian page
-    first = (await page.locator(".msg.bot").first.text_content() or "").strip()
+    first = await page.locator(".msg.bot").first.evaluate(OWN_WORDS)
     heard = await _announced(page)
     assert first[:40] in heard
     assert "Как увидеть мужа?" not in heard  # their own words are not read back to them
@@ -59,8 +63,19 @@ async def test_a_new_reply_is_announced_once_and_in_its_own_language(server: Tes
     heard = await _announced(page)
     assert first[:40] not in heard  # the earlier reply is not announced again
     second = page.locator(".msg.bot").nth(1)
-    assert (await second.text_content() or "").strip()[:30] in heard
+    assert (await second.evaluate(OWN_WORDS))[:30] in heard
     assert await second.evaluate("el => el.closest('[lang]').lang") == "lv"
+
+
+async def test_a_screen_reader_hears_who_wrote_each_message(server: TestServer, browser: Any):
+    page = await _chat(browser, server)
+    await _say(page, "kā var satikt vīru?", 1)
+    log = await page.locator("#log").aria_snapshot()
+    assert "Jūs rakstījāt: kā var satikt vīru?" in log
+    assert "Atbilde: Tikšanās ir divu veidu" in log
+    await page.click("#langs button[data-lang=en]")  # the page's words follow the language chosen
+    await page.locator("html[lang=en]").wait_for(state="attached")
+    assert "You wrote: kā var satikt vīru?" in await page.locator("#log").aria_snapshot()
 
 
 async def test_the_keyboard_goes_on_from_the_text_box_after_a_reply_button(server: TestServer, browser: Any):

@@ -19,9 +19,14 @@
     document.title = words.title;
     input.placeholder = words.placeholder;
     document.getElementById("send").setAttribute("aria-label", words.send);
+    document.querySelectorAll(".who-wrote").forEach((span) => { span.lang = words.lang; span.textContent = whoWrote(span.dataset.who) + " "; });
     document.querySelectorAll("#langs button").forEach((b) =>
       b.setAttribute("aria-pressed", String(b.dataset.lang === words.lang)));
   }
+
+  // Read by screen readers only, before each message: who wrote it ("Jūs rakstījāt:", "Atbilde:"); a
+  // coordinator's words have their visible label instead.
+  function whoWrote(who) { return (who === "me" ? words.you : words.reply) || ""; }
 
   // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now;
   // `lang` is the reply's language (a Russian reply on a Latvian page is read with a Russian voice)
@@ -29,6 +34,14 @@
     const div = document.createElement("div");
     div.className = "msg " + who;
     if (lang) div.lang = lang;
+    if (!label) {
+      const hidden = document.createElement("span");
+      hidden.className = "who-wrote visually-hidden";
+      hidden.dataset.who = who;
+      if (words.lang) hidden.lang = words.lang;
+      hidden.textContent = whoWrote(who) + " ";
+      div.appendChild(hidden);
+    }
     if (label) {
       const name = document.createElement("div");
       name.className = "who";
