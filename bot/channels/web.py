@@ -157,7 +157,8 @@ async def ui_texts(request: web.Request) -> web.Response:
     lang = request.query.get("lang", "lv")
     texts = request.app[keys.texts]
     lang = lang if lang in texts.languages else "lv"
-    words = {k: texts.render(f"webchat.{k}", lang) for k in ("title", "placeholder", "send", "offline", "you", "reply")}
+    keys_shown = ("title", "placeholder", "send", "offline", "you", "reply")
+    words = {k: texts.render(f"webchat.{k}", lang) for k in keys_shown}
     return web.json_response({"lang": lang, **words})
 
 
