@@ -49,6 +49,9 @@ async def test_the_queue_from_the_keyboard_with_its_state_in_words(server: TestS
 
     assert await low_contrast(page) == []
     assert await page.evaluate(SMALL_TARGETS_JS, ".top a, .top button") == []
+    # every column of the queue has a name a screen reader can say ("blank" before)
+    headers = await page.locator("#waiting th").all_text_contents()
+    assert headers[0] == "Atzīmes" and headers[-1] == "Darbības" and all(h.strip() for h in headers)
 
 
 async def test_the_persons_words_are_marked_with_their_language_and_new_ones_announced(
@@ -67,6 +70,7 @@ async def test_the_persons_words_are_marked_with_their_language_and_new_ones_ann
     )
     assert langs and set(langs) == {"lv"}  # the person's and the bot's words, both Latvian
     assert await page.get_attribute("#reply", "lang") == "lv"  # spell-checked and read as Latvian
+    assert await page.get_by_role("textbox", name="Internal notes").count() == 1  # not its placeholder
 
     await person(app, "Vīrs man vairs neatbild.", "crisis-lv-2")
     line = page.locator("#transcript .entry.in .text", has_text="neatbild")
