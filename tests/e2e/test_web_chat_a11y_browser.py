@@ -109,3 +109,14 @@ async def test_the_chat_fits_a_small_phone_with_big_enough_buttons(server: TestS
     assert await ru.get_attribute("lang") == "ru"
     assert "русский" in (await ru.get_attribute("aria-label") or "")
     assert await page.locator("#langs button[data-lang=lv]").get_attribute("aria-pressed") == "true"
+
+
+async def test_a_screen_reader_is_told_once_when_the_message_has_not_gone(server: TestServer, browser: Any):
+    page = await _chat(browser, server)
+    await page.route("**/api/chat/messages", lambda route: route.fulfill(status=503, body="{}"))
+    await page.fill("#text", "Sveiki")
+    await page.press("#text", "Enter")
+    await page.locator("#status").wait_for(state="visible")
+    offline = await page.text_content("#status")
+    await page.wait_for_timeout(2_500)  # a retry or two
+    assert (await _announced(page)).count(offline or "?") == 1

@@ -100,6 +100,14 @@
     flush();
   }
 
+  // Told once when the server cannot be reached (a screen reader does not see the notice appear), not on
+  // every retry.
+  function showOffline() {
+    if (status.hidden) announceReplies([[words.offline || "…", words.lang]]);
+    status.textContent = words.offline || "…";
+    status.hidden = false;
+  }
+
   async function flush() {
     if (flushing) return;
     flushing = true;
@@ -121,7 +129,7 @@
         wait = 1000;
         continue;
       }
-      status.textContent = words.offline || "…"; status.hidden = false;
+      showOffline();
       await new Promise((ok) => setTimeout(ok, wait));
       wait = Math.min(wait * 2, 30000);
     }
@@ -143,7 +151,7 @@
         sessionStorage.setItem("helpline-after", String(after));
         status.hidden = true;
       } catch (e) {
-        status.textContent = words.offline || "…"; status.hidden = false;
+        showOffline();
         await new Promise((ok) => setTimeout(ok, 3000));
       }
     }
