@@ -120,3 +120,19 @@ async def test_a_screen_reader_is_told_once_when_the_message_has_not_gone(server
     offline = await page.text_content("#status")
     await page.wait_for_timeout(2_500)  # a retry or two
     assert (await _announced(page)).count(offline or "?") == 1
+
+
+# a long reply (visits: types, how to apply, sources) on a phone, and on a laptop zoomed to 400 %
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 320, "height": 256}])
+async def test_a_long_reply_is_shown_from_its_first_line(server: TestServer, browser: Any, viewport: Any):
+    page = await _chat(browser, server, viewport=viewport)
+    await _say(page, "kā var satikt vīru?", 1)
+    await page.wait_for_timeout(200)
+    reply = page.locator(".msg.bot").first
+    top = await reply.evaluate("el => el.getBoundingClientRect().top")
+    log_top = await page.locator("#log").evaluate("el => Math.max(el.getBoundingClientRect().top, 0)")
+    assert log_top - 1 <= top < viewport["height"] / 2  # its first line is on the screen
+    assert await page.evaluate(SIDEWAYS_JS) == 0
+    # zoomed in, the conversation gets the screen, not a sliver between the header and the text box
+    shown = "el => { const r = el.getBoundingClientRect(); return Math.min(r.bottom, innerHeight) - Math.max(r.top, 0); }"
+    assert await reply.evaluate(shown) > viewport["height"] * 0.6

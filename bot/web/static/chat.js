@@ -67,8 +67,16 @@
       div.appendChild(row);
     }
     log.appendChild(div);
-    log.scrollTop = log.scrollHeight;
+    div.scrollIntoView({ block: "end" });
     return div;
+  }
+
+  // New replies that do not fit on the screen (a long answer on a phone, or zoomed in) are shown from their
+  // first line, not from the sources at their end, which left the person to scroll back up to find it.
+  function reveal(first) {
+    const seen = Math.min(log.clientHeight, window.innerHeight);
+    const tall = log.lastElementChild.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
+    if (tall > seen) first.scrollIntoView({ block: "start" });
   }
 
   // Screen readers hear each new reply once, from a polite live region that holds only the replies since
@@ -142,12 +150,15 @@
         const r = await fetch("/api/chat/replies?user=" + user + "&after=" + after);
         const data = await r.json();
         const heard = [];
+        let first = null;
         for (const m of data.messages) {
-          show(m.text, m.label ? "bot coordinator" : "bot", m.buttons, m.label, m.lang);
+          const div = show(m.text, m.label ? "bot coordinator" : "bot", m.buttons, m.label, m.lang);
+          first = first || div;
           heard.push([(m.label ? m.label + ": " : "") + m.text, m.lang]);
           after = Math.max(after, m.id);
         }
         if (heard.length) announceReplies(heard);
+        if (first) reveal(first);
         sessionStorage.setItem("helpline-after", String(after));
         status.hidden = true;
       } catch (e) {
