@@ -98,6 +98,8 @@ async def test_the_chat_fits_a_small_phone_with_big_enough_buttons(server: TestS
     page = await _chat(browser, server, viewport={"width": 320, "height": 640})
     await _say(page, "kā var satikt vīru?", 1)
     assert await page.evaluate(SIDEWAYS_JS) == 0
+    # only the conversation scrolls; the page itself (header, text box) stays put
+    assert await page.evaluate("document.documentElement.scrollHeight <= innerHeight")
     assert await page.evaluate(SMALL_TARGETS_JS, "button, textarea") == []
     sizes = await page.locator(".choices button").evaluate_all(
         "els => els.map(el => parseFloat(getComputedStyle(el).fontSize))"
