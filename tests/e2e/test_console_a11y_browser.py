@@ -108,3 +108,23 @@ async def test_a_queue_update_keeps_the_keyboards_place(server: TestServer, brow
     await page.wait_for_timeout(300)
     place = "el => [el.closest('tr')?.dataset.id, el.className]"
     assert await page.evaluate(f"({place})(document.activeElement)") == [str(first), "primary claim"]
+
+
+async def test_after_sending_a_reply_the_keyboard_is_back_in_the_reply_box(server: TestServer, browser: Any):
+    """The page comes back from the server after each reply; the focus was at its top, and a coordinator on
+    the keyboard Tabbed through the header and the transcript to write the next line."""
+    app, base = server.app, str(server.make_url("")).rstrip("/")
+    conversation = await person(app, "Gribu runāt ar cilvēku", "keys-lv-1")
+    page = await login(browser, base, ANNA)
+    await page.goto(f"{base}/console/conversations/{conversation}")
+    await page.focus("#claim")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#reply")
+    assert await page.evaluate("document.activeElement.id") == "reply"  # taken over: write
+    await page.keyboard.type("Labdien! Esmu koordinatore.")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "send"
+    await page.keyboard.press("Enter")
+    await page.locator("#transcript .entry.coordinator").wait_for()
+    assert await page.evaluate("document.activeElement.id") == "reply"
+    assert await page.input_value("#reply") == ""

@@ -385,6 +385,27 @@
   const crisisShow = document.getElementById("crisis-show");
   if (crisisShow) crisisShow.addEventListener("click", toBottom);
 
+  // After a reply, a note or a take-over the page comes back from the server with the focus at its top; the
+  // keyboard is put back where the next thing is written (the reply box, the notes box) on that page.
+  const FOCUS_AFTER = { reply: "#reply", claim: "#reply", note: ".notes textarea" };
+  function rememberFocus(form) {
+    const match = /^(\/console\/conversations\/\d+)\/(reply|claim|note)$/.exec(new URL(form.action).pathname);
+    if (!match) return;
+    try {
+      sessionStorage.setItem("console-focus", JSON.stringify({ path: match[1], target: FOCUS_AFTER[match[2]] }));
+    } catch (e) { /* storage off: the focus stays at the top */ }
+  }
+  (function restoreFocus() {
+    let saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem("console-focus") || "null");
+      sessionStorage.removeItem("console-focus");
+    } catch (e) { return; }
+    if (!saved || saved.path !== window.location.pathname) return;
+    const target = document.querySelector(saved.target);
+    if (target && !target.readOnly && !target.disabled) target.focus();
+  })();
+
   // A form is sent once: a second click (or Enter) while the first is on its way does nothing.
   document.addEventListener("submit", function (event) {
     const form = event.target;
@@ -394,6 +415,7 @@
       return;
     }
     form.dataset.sending = "1";
+    rememberFocus(form);
     // after this task: the form's data (with a named button's value) is taken before the buttons go grey
     window.setTimeout(function () {
       form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
