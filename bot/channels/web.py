@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.db.errors import database_unavailable
-from bot.db.models import OutboxItem, OutboxStatus
+from bot.db.models import Contact, OutboxItem, OutboxStatus
 from bot.ids import query_id
 from bot.messages import Channel, InboundKind, InboundMessage, OutboundMessage
 
@@ -120,17 +120,22 @@ async def get_replies(request: web.Request) -> web.Response:
                     "buttons": [{"payload": p, "label": lb} for p, lb in r.buttons or []],
                     # "Координатор" over a coordinator's words (the page marks them), None for the bot
                     "label": r.label,
+                    # the page marks the reply with it (lang=), for screen readers and translation
+                    "lang": lang,
                 }
-                for r in rows
+                for r, lang in rows
             ]
         }
     )
 
 
-async def _sent_after(request: web.Request, user: str, after: int) -> list[OutboxItem]:
+async def _sent_after(request: web.Request, user: str, after: int) -> list[tuple[OutboxItem, str | None]]:
+    """The replies sent after `after`, each with the person's language: written with the reply in the same
+    transaction (bot.store.write_turns), it is the reply's language when the page reads it moments later."""
     async with request.app[keys.sessionmaker]() as session:
         query = (
-            select(OutboxItem)
+            select(OutboxItem, Contact.language)
+            .outerjoin(Contact, Contact.id == OutboxItem.contact_id)
             .where(
                 OutboxItem.channel == Channel.WEB,
                 OutboxItem.recipient_id == user,
@@ -140,7 +145,7 @@ async def _sent_after(request: web.Request, user: str, after: int) -> list[Outbo
             .order_by(OutboxItem.id)
             .limit(50)
         )
-        return list((await session.execute(query)).scalars())
+        return [(item, lang) for item, lang in await session.execute(query)]
 
 
 async def index(request: web.Request) -> web.FileResponse:
@@ -152,7 +157,8 @@ async def ui_texts(request: web.Request) -> web.Response:
     lang = request.query.get("lang", "lv")
     texts = request.app[keys.texts]
     lang = lang if lang in texts.languages else "lv"
-    words = {k: texts.render(f"webchat.{k}", lang) for k in ("title", "placeholder", "send", "offline")}
+    keys_shown = ("title", "placeholder", "send", "offline", "you", "reply")
+    words = {k: texts.render(f"webchat.{k}", lang) for k in keys_shown}
     return web.json_response({"lang": lang, **words})
 
 

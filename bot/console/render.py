@@ -66,6 +66,9 @@ JS_TEXTS = {
     "lockKept": i18n.N_("Your text was not sent; it stays below so that you can copy it."),
     "lockNoReply": i18n.N_("You can no longer reply here."),
     "formerStaff": i18n.N_("former staff"),
+    # the live updates' state in words, not only its colour
+    "live": i18n.N_("live"),
+    "offline": i18n.N_("offline"),
 }
 # the delivery status of a message sent to the person, and who wrote a transcript line: the stored values
 # stay as CSS classes, these are what the coordinator reads

@@ -118,6 +118,15 @@ async def test_the_coordinator_holding_the_hand_off_sees_it_unmasked_and_only_th
     assert (f"staff:{ops['ids']['anna']}", "search.view", "hits:3") in actions
 
 
+async def test_a_persons_words_are_marked_with_their_language_for_screen_readers(ops):
+    """An English-speaking operator's page of Latvian messages: a screen reader read them with an English
+    voice; the cell now says its language (lang="lv")."""
+    await _as(ops, OLGA)
+    page = await _search(ops, direction="in", channel="sms")
+    assert '<html lang="en">' in page
+    assert '<td class="text" lang="lv">Kā pieteikt tikšanos cietumā?</td>' in page
+
+
 async def test_filters_and_paging(ops):
     await _as(ops, OLGA)
     sms = await _search(ops, channel="sms")

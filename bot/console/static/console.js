@@ -162,10 +162,27 @@
     });
   }
 
+  // The rows are built again on every update; a keyboard user's place (the link or button they were on) is
+  // found again in the new rows, instead of focus dropping to the top of the page with each update.
+  const CONTROLS = ["button.claim", "a.button", "a:not(.button)"];
+  function focusedPlace(tbody) {
+    const active = document.activeElement;
+    const row = active && tbody.contains(active) ? active.closest("tr[data-id]") : null;
+    if (!row) return null;
+    return { id: row.dataset.id, control: CONTROLS.find(function (c) { return active.matches(c); }) || "a" };
+  }
+  function refocus(tbody, place) {
+    if (!place) return;
+    const again = tbody.querySelector('tr[data-id="' + place.id + '"] ' + place.control) ||
+      tbody.querySelector(place.control);  // the row has gone (taken, closed): the same control nearby
+    if (again) again.focus();
+  }
+
   function fillTable(key, items) {
     const table = document.getElementById(key);
     if (!table) return;
     const tbody = table.tBodies[0];
+    const place = focusedPlace(tbody);
     const claim = table.dataset.claim === "1";
     const rows = items.map(function (item) { return queueRow(item, claim); });
     if (rows.length === 0) {
@@ -176,6 +193,7 @@
       rows.push(empty);
     }
     tbody.replaceChildren.apply(tbody, rows);
+    refocus(tbody, place);
   }
 
   async function refreshQueue() {
@@ -217,7 +235,9 @@
       status.dataset.status = String(entry.id);
       meta.append(status);
     }
-    li.append(meta, el("div", "text", entry.text));
+    const text = el("div", "text", entry.text);
+    text.lang = entry.language || transcript.dataset.lang || "";  // the person's language, not the console's
+    li.append(meta, text);
     return li;
   }
 
@@ -365,6 +385,27 @@
   const crisisShow = document.getElementById("crisis-show");
   if (crisisShow) crisisShow.addEventListener("click", toBottom);
 
+  // After a reply, a note or a take-over the page comes back from the server with the focus at its top; the
+  // keyboard is put back where the next thing is written (the reply box, the notes box) on that page.
+  const FOCUS_AFTER = { reply: "#reply", claim: "#reply", note: ".notes textarea" };
+  function rememberFocus(form) {
+    const match = /^(\/console\/conversations\/\d+)\/(reply|claim|note)$/.exec(new URL(form.action).pathname);
+    if (!match) return;
+    try {
+      sessionStorage.setItem("console-focus", JSON.stringify({ path: match[1], target: FOCUS_AFTER[match[2]] }));
+    } catch (e) { /* storage off: the focus stays at the top */ }
+  }
+  (function restoreFocus() {
+    let saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem("console-focus") || "null");
+      sessionStorage.removeItem("console-focus");
+    } catch (e) { return; }
+    if (!saved || saved.path !== window.location.pathname) return;
+    const target = document.querySelector(saved.target);
+    if (target && !target.readOnly && !target.disabled) target.focus();
+  })();
+
   // A form is sent once: a second click (or Enter) while the first is on its way does nothing.
   document.addEventListener("submit", function (event) {
     const form = event.target;
@@ -374,6 +415,7 @@
       return;
     }
     form.dataset.sending = "1";
+    rememberFocus(form);
     // after this task: the form's data (with a named button's value) is taken before the buttons go grey
     window.setTimeout(function () {
       form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
@@ -405,12 +447,12 @@
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + window.location.host + "/console/ws");
     socket.addEventListener("open", function () {
-      if (live) live.className = "live on";
+      if (live) { live.className = "live on"; live.textContent = t("live"); }
       scheduleRefresh();  // anything missed while disconnected
     });
     socket.addEventListener("message", scheduleRefresh);
     socket.addEventListener("close", function (event) {
-      if (live) live.className = "live off";
+      if (live) { live.className = "live off"; live.textContent = t("offline"); }
       if (event.code === 4401) {
         window.location.assign("/console/login");
         return;

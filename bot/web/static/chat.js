@@ -5,6 +5,7 @@
   const form = document.getElementById("form");
   const input = document.getElementById("text");
   const status = document.getElementById("status");
+  const announce = document.getElementById("announce");
   let user = localStorage.getItem("helpline-user");
   if (!user) { user = crypto.randomUUID().replace(/-/g, ""); localStorage.setItem("helpline-user", user); }
   let after = Number(sessionStorage.getItem("helpline-after") || "0");
@@ -18,12 +19,29 @@
     document.title = words.title;
     input.placeholder = words.placeholder;
     document.getElementById("send").setAttribute("aria-label", words.send);
+    document.querySelectorAll(".who-wrote").forEach((span) => { span.lang = words.lang; span.textContent = whoWrote(span.dataset.who) + " "; });
+    document.querySelectorAll("#langs button").forEach((b) =>
+      b.setAttribute("aria-pressed", String(b.dataset.lang === words.lang)));
   }
 
-  // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now
-  function show(text, who, buttons, label) {
+  // Read by screen readers only, before each message: who wrote it ("Jūs rakstījāt:", "Atbilde:"); a
+  // coordinator's words have their visible label instead.
+  function whoWrote(who) { return (who === "me" ? words.you : words.reply) || ""; }
+
+  // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now;
+  // `lang` is the reply's language (a Russian reply on a Latvian page is read with a Russian voice)
+  function show(text, who, buttons, label, lang) {
     const div = document.createElement("div");
     div.className = "msg " + who;
+    if (lang) div.lang = lang;
+    if (!label) {
+      const hidden = document.createElement("span");
+      hidden.className = "who-wrote visually-hidden";
+      hidden.dataset.who = who;
+      if (words.lang) hidden.lang = words.lang;
+      hidden.textContent = whoWrote(who) + " ";
+      div.appendChild(hidden);
+    }
     if (label) {
       const name = document.createElement("div");
       name.className = "who";
@@ -38,13 +56,39 @@
         const btn = document.createElement("button");
         btn.type = "button";
         btn.textContent = b.label;
-        btn.addEventListener("click", () => send(b.label, b.payload));
+        btn.addEventListener("click", (ev) => {
+          send(b.label, b.payload);
+          // pressed from the keyboard (no pointer: detail 0), the keyboard goes on in the text box, just
+          // after the next reply's buttons (Shift+Tab); a tap leaves focus alone, so no phone keyboard pops up
+          if (ev.detail === 0) input.focus();
+        });
         row.appendChild(btn);
       }
       div.appendChild(row);
     }
     log.appendChild(div);
-    log.scrollTop = log.scrollHeight;
+    div.scrollIntoView({ block: "end" });
+    return div;
+  }
+
+  // New replies that do not fit on the screen (a long answer on a phone, or zoomed in) are shown from their
+  // first line, not from the sources at their end, which left the person to scroll back up to find it.
+  function reveal(first) {
+    const seen = Math.min(log.clientHeight, window.innerHeight);
+    const tall = log.lastElementChild.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
+    if (tall > seen) first.scrollIntoView({ block: "start" });
+  }
+
+  // Screen readers hear each new reply once, from a polite live region that holds only the replies since
+  // the person last wrote (not their own words, nor the whole history again); the log itself stays quiet.
+  // Added, never replaced, so that a second reply a moment later does not cut the first one short.
+  function announceReplies(texts) {
+    announce.append(...texts.map(([words, lang]) => {
+      const p = document.createElement("p");
+      if (lang) p.lang = lang;
+      p.textContent = words;
+      return p;
+    }));
   }
 
   // What the person sent and the server has not yet taken: kept over a reload, sent in order, and sent
@@ -56,11 +100,20 @@
 
   function send(text, payload) {
     show(text, "me");
+    announce.replaceChildren(); // a removal is not read out
     const body = { user: user, text: text, id: crypto.randomUUID() };
     if (payload) body.payload = payload;
     pending.push(body);
     remember();
     flush();
+  }
+
+  // Told once when the server cannot be reached (a screen reader does not see the notice appear), not on
+  // every retry.
+  function showOffline() {
+    if (status.hidden) announceReplies([[words.offline || "…", words.lang]]);
+    status.textContent = words.offline || "…";
+    status.hidden = false;
   }
 
   async function flush() {
@@ -84,7 +137,7 @@
         wait = 1000;
         continue;
       }
-      status.textContent = words.offline || "…"; status.hidden = false;
+      showOffline();
       await new Promise((ok) => setTimeout(ok, wait));
       wait = Math.min(wait * 2, 30000);
     }
@@ -96,14 +149,20 @@
       try {
         const r = await fetch("/api/chat/replies?user=" + user + "&after=" + after);
         const data = await r.json();
+        const heard = [];
+        let first = null;
         for (const m of data.messages) {
-          show(m.text, m.label ? "bot coordinator" : "bot", m.buttons, m.label);
+          const div = show(m.text, m.label ? "bot coordinator" : "bot", m.buttons, m.label, m.lang);
+          first = first || div;
+          heard.push([(m.label ? m.label + ": " : "") + m.text, m.lang]);
           after = Math.max(after, m.id);
         }
+        if (heard.length) announceReplies(heard);
+        if (first) reveal(first);
         sessionStorage.setItem("helpline-after", String(after));
         status.hidden = true;
       } catch (e) {
-        status.textContent = words.offline || "…"; status.hidden = false;
+        showOffline();
         await new Promise((ok) => setTimeout(ok, 3000));
       }
     }
@@ -115,6 +174,7 @@
     if (!text) return;
     input.value = "";
     send(text);
+    input.focus(); // sent with the button: the next message is typed in the same box
   });
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); form.requestSubmit(); }
