@@ -265,10 +265,26 @@ def confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offe
 
 
 async def taken(state: ConversationState, ctx: FlowContext, bookings: Bookings, starts: datetime) -> Turn:
+    """The time asked for is no longer free: the nearest free ones, and why it is not.
+
+    A time can be gone because another person took it, or because time went on: a "jā" typed days after
+    the confirmation, or hours before a session nearer than the booking lead, was told "someone else has
+    just taken this time" (calendar QA), which was not true and sent people to look for a culprit."""
     near = await bookings.nearest(str(state.slots["mode"]), starts, lang_of(state), NEAREST)
+    if starts <= ctx.now:
+        why: Reply | None = Reply("booking.time_passed")
+    elif starts < ctx.now + timedelta(hours=bookings.lead_hours):
+        why = Reply("booking.too_soon", {"hours": str(bookings.lead_hours)})
+    else:
+        why = None
     if not near:
+        if why is not None:
+            return prepend((why,), replace(no_slots(state), flow_step="booking.taken"))
         buttons = (intent_button("human_handoff"), intent_button("help"))
         return Turn((Reply("booking.taken_none", buttons=buttons),), state.leave(), "booking.taken")
+    if why is not None:
+        turn = offer_slots(state, ctx, near, "booking.nearest_free", {})
+        return prepend((why,), replace(turn, flow_step="booking.taken"))
     turn = offer_slots(state, ctx, near, "booking.taken", {})
     return replace(turn, flow_step="booking.taken")
 

@@ -80,11 +80,13 @@ class FakeBookings:
         quota: int = 5,
         used: int = 0,
         cutoff_hours: int = 24,
+        lead_hours: int = 12,
     ) -> None:
         self.now = now
         self.free = list(free)
         self.limit, self.used = quota, used
         self._cutoff = cutoff_hours
+        self._lead = lead_hours
         self.current: BookingInfo | None = None
         self.booked: list[BookingInfo] = []
         self.cancelled: list[int] = []
@@ -93,6 +95,10 @@ class FakeBookings:
     @property
     def cutoff_hours(self) -> int:
         return self._cutoff
+
+    @property
+    def lead_hours(self) -> int:
+        return self._lead
 
     def _zone(self) -> tzinfo:
         assert self.now.tzinfo is not None

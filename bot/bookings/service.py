@@ -128,6 +128,10 @@ class DbBookings:
     def cutoff_hours(self) -> int:
         return int(self.policy.cutoff.total_seconds() // 3600)
 
+    @property
+    def lead_hours(self) -> int:
+        return int(self.policy.lead.total_seconds() // 3600)
+
     # --- reading free times ---
 
     async def _free(self, mode: str | None, first: date, last: date, lang: str | None = None) -> list[Slot]:
