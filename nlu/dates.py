@@ -116,6 +116,7 @@ class DateFinder:
         self._weekdays, self._weekday_values = _matcher(table("weekdays"))
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))
+        self._halves, self._half_values = _matcher(table("half_past"))
         self._hour_markers = words("hour_markers")
         self._sure_markers = words("sure_hour_markers")
         self._hour_openers = _openers_of(config)
@@ -145,6 +146,7 @@ class DateFinder:
         reading = _Reading()
         day_end = self._read_days(text, tokens, words, now, reading, has_digit)
         self._read_parts(tokens, words, reading)
+        self._read_half_past(tokens, words, reading)
         if reading.weekday is not None:
             week = self.week(text, now, tokens)
             if week is not None:
@@ -307,6 +309,14 @@ class DateFinder:
     def _read_parts(self, tokens: list[Token], words: list[str], reading: _Reading) -> None:
         for found in self._parts.find_all(words):
             reading.part_hour = self._part_values[found.phrase]
+            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+            return
+
+    def _read_half_past(self, tokens: list[Token], words: list[str], reading: _Reading) -> None:
+        """ "pusdivos", "ap pusdiviem", "полвторого", "в половине второго": half past the hour before (1:30),
+        an hour without digits, so read whether or not the message has any."""
+        for found in self._halves.find_all(words):
+            reading.hour, reading.minute = self._half_values[found.phrase], 30
             reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
             return
 

@@ -51,6 +51,30 @@ def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -
 
 
 @pytest.mark.parametrize(
+    ("text", "expected", "clock"),
+    [
+        # calendar QA: half past the hour BEFORE, as Latvian and Russian say it; these were no time at all
+        ("pusdivos", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("ap pusdiviem", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("rīt pusčetros", "2026-03-12T15:30:00+02:00", None),
+        ("pusdeviņos vakarā", "2026-03-11T20:30:00+02:00", "20:30"),
+        ("pusdesmitos no rīta", "2026-03-12T09:30:00+02:00", "09:30"),  # 09:30 today is now
+        ("pusvienos", "2026-03-11T12:30:00+02:00", "12:30"),
+        ("полвторого", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("пол-второго", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("в пятницу в половине третьего", "2026-03-13T14:30:00+02:00", None),
+        ("polvtorogo", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("tomorrow half past one", "2026-03-12T13:30:00+02:00", None),
+    ],
+)
+def test_half_past_is_half_past_the_hour_before(
+    extractor: EntityExtractor, text: str, expected: str, clock: str | None
+) -> None:
+    assert values(extractor, text, "time") == [expected]
+    assert values(extractor, text, "clock") == ([clock] if clock else [])
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # QA, fourth pass: the day that does not suit is not the day meant (it booked "rīt")
