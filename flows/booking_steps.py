@@ -80,14 +80,17 @@ def prepend(lead: tuple[Reply, ...], turn: Turn) -> Turn:
 
 
 async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str) -> Turn:
-    want, week = state.slots.get("want"), state.slots.get("week")
+    want, week, span = state.slots.get("want"), state.slots.get("week"), state.slots.get("span")
     state = at_step(state, "day", mode=mode)
-    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in ("want", "week")})
+    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in ("want", "week", "span")})
     lead = await language_notice(state, ctx, bookings, mode)
     if isinstance(want, str):
         return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
     if isinstance(week, str):
         return prepend(lead, await offer_week(state, ctx, bookings, date.fromisoformat(week)))
+    days = _span_of(span) if isinstance(span, str) else None
+    if days is not None:
+        return prepend(lead, await offer_span(state, ctx, bookings, *days))
     return prepend(lead, await offer_days(state, ctx, bookings))
 
 
@@ -184,6 +187,20 @@ async def offer_week(state: ConversationState, ctx: FlowContext, bookings: Booki
     if not inside:
         return await offer_nearest_days(state, ctx, bookings, monday, sunday, "booking.week_none", params)
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.week_days", params)
+
+
+async def offer_span(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, first: date, last: date
+) -> Turn:
+    """The days on offer from `first` to `last` (a month or a part of it: "janvāra sākumā"), else the
+    nearest ones, as for a week."""
+    texts, lang, mode = texts_of(ctx), lang_of(state), str(state.slots["mode"])
+    params = {"first": day_month(texts, lang, first), "last": day_month(texts, lang, last)}
+    days = await bookings.days(mode, first, DAYS_SHOWN + 1, lang)
+    inside = [d for d in days if d <= last][:DAYS_SHOWN]
+    if not inside:
+        return await offer_nearest_days(state, ctx, bookings, first, last, "booking.span_none", params)
+    return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
 
 
 async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Bookings, day: date) -> Turn:
@@ -386,6 +403,21 @@ def week_wanted(turn: UserTurn) -> date | None:
         return None
 
 
+def days_wanted(turn: UserTurn) -> tuple[date, date] | None:
+    """The stretch of days the person typed ("janvārī", "janvāra sākumā", "в начале января"; the NLU's
+    `days` entity, first and last), on the same terms as `wanted`."""
+    entity = _typed(turn, "days")
+    return None if entity is None else _span_of(entity.value)
+
+
+def _span_of(value: str) -> tuple[date, date] | None:
+    first, _, last = value.partition("/")
+    try:
+        return date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        return None
+
+
 def hour_alone(turn: UserTurn) -> bool:
     """An hour said without a day or a week ("10:00", "plkst. 10", "в 10 утра"; the NLU's `clock`)."""
     return turn.parse.entity("clock") is not None and week_wanted(turn) is None
@@ -445,6 +477,14 @@ def typed_hour(state: ConversationState, turn: UserTurn, zone: tzinfo) -> dateti
     if not isinstance(day, str):
         return None
     return datetime.combine(date.fromisoformat(day), time(daytime_hour(number)), zone)
+
+
+def only_a_day(turn: UserTurn) -> bool:
+    """The message is a day, a week or a stretch of days and nothing else ("janvāra sākumā")."""
+    return any(
+        entity is not None and _only_the_time(turn.text, entity)
+        for entity in (turn.parse.entity(name) for name in ("time", "week", "days"))
+    )
 
 
 def _only_the_time(text: str, entity: Entity) -> bool:

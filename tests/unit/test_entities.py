@@ -236,3 +236,26 @@ def test_bare_numbers_are_left_to_the_flows(extractor: EntityExtractor, text: st
     """A number alone may be a menu number: only the booking flow, which knows its list, reads it as a day
     or an hour (flows.booking_steps.typed_day_of_month, typed_hour)."""
     assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # calendar QA: a month said without a day is its days (from today), or its start, middle or end
+        ("janvāra sākumā", "2027-01-01/2027-01-10"),
+        ("в начале января", "2027-01-01/2027-01-10"),
+        ("early January", "2027-01-01/2027-01-10"),
+        ("in January", "2027-01-01/2027-01-31"),
+        ("марта", "2026-03-11/2026-03-31"),  # the month under way: from today
+        ("в середине апреля", "2026-04-11/2026-04-20"),
+        ("februāra beigās", "2027-02-21/2027-02-28"),
+    ],
+)
+def test_a_month_without_a_day_is_its_days(extractor: EntityExtractor, text: str, days: str) -> None:
+    assert values(extractor, text, "days") == [days]
+    assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize("text", ["2. janvārī", "15 марта", "may I book a session", "ne janvārī", "Maija"])
+def test_no_month_of_days_when_a_date_or_another_word_is_meant(extractor: EntityExtractor, text: str) -> None:
+    assert values(extractor, text, "days") == []

@@ -1,0 +1,64 @@
+"""A month, or a part of it, said at a booking's days, through the terminal channel, the real NLU and store.
+
+Calendar QA, on Monday 7 December: "janvāra sākumā" at the days was read as a wish for the menu (help, 0.99:
+"sākums" is the start page), the menu came up and the booking was gone; "janvārī", "в начале января" and
+"early January" were "I did not understand" or a question about legal help.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.clock import ManualClock
+from nlu.embedded import EmbeddedClassifier
+from tests.conftest import RIGA
+from tests.integration.test_booking_chat import Terminal
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 12, 7, 14, 0, tzinfo=RIGA))  # Monday; bookable until 4 January
+
+
+@pytest.mark.parametrize(
+    ("opening", "month", "stretch", "offered"),
+    [
+        ("Gribu pieteikties pie psihologa", "janvāra sākumā", "No 1.01. līdz 10.01. brīvs laiks", "Se 2.01."),
+        ("Gribu pieteikties pie psihologa", "janvārī", "No 1.01. līdz 31.01. brīvs laiks", "Pr 4.01."),
+        ("Хочу записаться к психологу", "в начале января", "С 1.01 по 10.01 свободное время", "Пн 4.01"),
+        (
+            "I want to book a psychologist",
+            "early January",
+            "From 1.01 to 10.01 there is free time",
+            "Sat 2.01",
+        ),
+    ],
+)
+async def test_a_month_at_the_days_offers_its_days_and_keeps_the_booking(
+    make_app, classifier: EmbeddedClassifier, opening: str, month: str, stretch: str, offered: str
+):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "month-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(month)
+    assert stretch in answer and offered in answer
+    assert "1.01" not in answer.split(stretch)[1]  # 1 January is a public holiday: not offered
+    confirm = await chat.say("1")  # the first of its days: still booking
+    assert "2. janvāris" in confirm or "4 января" in confirm or "2 January" in confirm
+
+
+async def test_the_end_of_december_offers_no_public_holiday(make_app, classifier: EmbeddedClassifier):
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "december-person")
+    await chat.say("Gribu pieteikties pie psihologa")
+    await chat.say("1")  # video
+    answer = await chat.say("decembra beigās")
+    assert "No 21.12. līdz 31.12. brīvs laiks" in answer
+    assert "Pr 28.12." in answer
+    for holiday in ("Ce 24.12.", "Pk 25.12.", "Se 26.12.", "Ce 31.12."):  # Christmas, New Year's Eve
+        assert holiday not in answer
