@@ -125,6 +125,11 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
     if payload == steps.RESUME and state.step in CONTINUABLE:
         return await steps.ask_again(state, ctx, bookings, lead=())
+    if state.step in CONTINUABLE and _greeting(turn):
+        # "labdien", often days after the booking was left half-way: it was "Sorry, I did not understand",
+        # or "please answer yes or no" at the confirmation (calendar QA); greeted back, asked to go on
+        buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+        return Turn((Reply("booking.hello_again", buttons=buttons),), state, "booking.hello_again")
     if (
         not payload
         and turn.parse.intent == CANCEL
@@ -231,6 +236,12 @@ def _week(turn: UserTurn) -> date | None:
     week = steps.week_wanted(turn)
     no_day = turn.parse.entity("time") is None or turn.parse.entity("clock") is not None
     return week if no_day else None
+
+
+def _greeting(turn: UserTurn) -> bool:
+    """A greeting the model is sure of, with no day or time in it and no button."""
+    sure = turn.parse.intent == "greet" and turn.parse.confidence >= steps.SURE
+    return sure and not turn.payload and not steps.only_a_day(turn) and turn.parse.entity("time") is None
 
 
 def _sure_no(turn: UserTurn) -> bool:

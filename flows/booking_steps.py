@@ -517,9 +517,11 @@ async def ask_again(
         if not modes:
             return no_slots(state)
         return prepend(lead, ask_mode(state, modes, await bookings.quota()))
-    if state.step == "time" and isinstance(day, str):
+    if state.step == "time" and isinstance(day, str) and date.fromisoformat(day) >= ctx.now.date():
         return prepend(lead, await offer_times(state, ctx, bookings, date.fromisoformat(day)))
-    return prepend(lead, await offer_days(state, ctx, bookings))
+    # the day on screen has gone by (the booking was left for days): the days from today, not "that day
+    # has no free time" about a day that is over (calendar QA)
+    return prepend(lead, await offer_days(at_step(state, "day"), ctx, bookings))
 
 
 def yes_or_no_again(state: ConversationState, buttons: tuple[ButtonSpec, ...]) -> Turn:

@@ -70,3 +70,43 @@ async def test_a_yes_when_the_time_is_too_near_to_book_says_so_not_that_someone_
     answer = await chat.say(yes)
     assert taken not in answer
     assert too_near in answer
+
+
+@pytest.mark.parametrize(
+    ("opening", "hello", "greeted", "go_on"),
+    [
+        ("Gribu pieteikties pie psihologa", "labdien", "Sveiki! Jūsu pieteikšanās", "Turpināt pieteikšanos"),
+        ("Хочу записаться к психологу", "здравствуйте", "Здравствуйте! Ваша запись", "Продолжить запись"),
+        ("I want to book a psychologist", "hello", "Hello! Your booking", "Continue booking"),
+    ],
+)
+async def test_a_greeting_days_later_at_the_times_is_greeted_and_goes_on_from_today(
+    make_app, clock: ManualClock, opening: str, hello: str, greeted: str, go_on: str
+):
+    app = await make_app(classifier=FakeClassifier({**KEYWORDS, **YES, hello: "greet"}))
+    chat = Terminal(app, "returning-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    await chat.say("1")  # the first day's times are on screen
+    clock.advance(days=3)  # back on Thursday 26 November
+    answer = await chat.say(hello)
+    assert greeted in answer and go_on in answer  # it was "Sorry, I did not understand"
+    days = await chat.say("1")  # go on
+    # the days from today, not "no free time on that day" about a day gone by
+    assert "24.11" not in days and "25.11" not in days and "1. " in days
+
+
+async def test_a_greeting_days_later_at_the_confirmation_is_no_request_for_yes_or_no(
+    make_app, clock: ManualClock
+):
+    opening, day = LANGUAGES[0][0], LANGUAGES[0][2]
+    app = await make_app(classifier=FakeClassifier({**KEYWORDS, **YES, "labdien": "greet"}))
+    chat = Terminal(app, "returning-person")
+    await chat.say(opening)
+    await chat.say("1")
+    await chat.say("1")
+    assert day in await chat.say("1")
+    clock.advance(days=3)
+    answer = await chat.say("labdien")
+    assert "Sveiki! Jūsu pieteikšanās" in answer and "atbildiet „jā” vai „nē”" not in answer
+    assert "jau ir pagājis" in await chat.say("1")  # go on: the time has gone by meanwhile
