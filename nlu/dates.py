@@ -398,7 +398,11 @@ class DateFinder:
                 and hour < 24
                 and minute < 60
                 and len(match.group(2)) == 2
-                and (self._marked_as_hour(text[: match.start()]) or reading.day is not None)
+                and (
+                    self._marked_as_hour(text[: match.start()])
+                    or reading.day is not None
+                    or not 1 <= minute <= 12  # no month: "15.00", "14.30" can only be a time
+                )
             ):
                 reading.hour, reading.minute = hour, minute
                 reading.mark(match.start(), match.end())

@@ -34,3 +34,25 @@ async def test_half_past_one_in_words_is_13_30_of_the_day_on_screen(
     answer = await chat.say(half_past_one)
     assert not_free in answer  # understood: 13:30 is not a session start, the nearest are offered
     assert "13:00" in answer and "14:00" in answer
+
+
+@pytest.mark.parametrize(
+    ("opening", "hour", "understood"),
+    [
+        ("Gribu pieteikties pie psihologa", "15.00", "plkst. 15:00"),
+        ("Хочу записаться к психологу", "15.00", "15:00"),
+        ("Gribu pieteikties pie psihologa", "14.30", "plkst. 14:30"),
+    ],
+)
+async def test_an_hour_with_a_dot_at_the_days_is_the_hour_as_with_a_colon(
+    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, understood: str
+):
+    # calendar QA: "15:00" at the days was read, "15.00" (as Latvians and Russians often write it) was
+    # "Atvainojiet, nesapratu"; a dotted number whose second part is no month can only be a time
+    app = await make_app(classifier=classifier)  # Monday 23 November 2026, 10:00
+    chat = Terminal(app, "dotted-hour-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(hour)
+    assert understood in answer
+    assert "nesapratu" not in answer and "не понял" not in answer

@@ -44,6 +44,9 @@ def values(extractor: EntityExtractor, text: str, kind: str) -> list[str]:
         ("15.03. в 14", "2026-03-15T14:00:00+02:00"),
         ("15.03", "2026-03-15T00:00:00+02:00"),
         ("15.03 14.30", "2026-03-15T14:30:00+02:00"),
+        # calendar QA: a dotted number whose second part is no month is a time, said without a marker too
+        ("15.00", "2026-03-11T15:00:00+02:00"),
+        ("14.30", "2026-03-11T14:30:00+02:00"),
     ],
 )
 def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -> None:
