@@ -10,6 +10,7 @@ from flows.booking_text import clock, day_label, day_month, day_short, moment_la
 from flows.conversation import bare_number
 from flows.faq import intent_button
 from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
+from flows.public_days import is_public_holiday
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
 from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number
@@ -208,7 +209,9 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
     slots = await bookings.slots(str(state.slots["mode"]), day, lang)
     label = day_label(texts, lang, day)
     if not slots:
-        return await offer_nearest_days(state, ctx, bookings, day, day, "booking.day_full", {"date": label})
+        # a public holiday is closed, not full (nobody should think every time was taken)
+        key = "booking.day_holiday" if is_public_holiday(day) else "booking.day_full"
+        return await offer_nearest_days(state, ctx, bookings, day, day, key, {"date": label})
     buttons = [
         ButtonSpec(slot_payload(s, zone), "booking.button.time", {"time": clock(s.starts_at, zone)})
         for s in slots[:TIMES_SHOWN]

@@ -62,3 +62,40 @@ async def test_the_end_of_december_offers_no_public_holiday(make_app, classifier
     assert "Pr 28.12." in answer
     for holiday in ("Ce 24.12.", "Pk 25.12.", "Se 26.12.", "Ce 31.12."):  # Christmas, New Year's Eve
         assert holiday not in answer
+
+
+@pytest.mark.parametrize(
+    ("opening", "holiday", "said", "not_said"),
+    [
+        (
+            "Gribu pieteikties pie psihologa",
+            "24.12",
+            "(ceturtdiena, 24. decembris) ir svētku diena",
+            "brīva laika nav",
+        ),
+        (
+            "Хочу записаться к психологу",
+            "25 декабря",
+            "(пятница, 25 декабря) — праздничный",
+            "свободного времени нет",
+        ),
+        (
+            "I want to book a psychologist",
+            "31 December",
+            "(Thursday 31 December) is a public holiday",
+            "no free time",
+        ),
+    ],
+)
+async def test_a_public_holiday_asked_for_is_said_to_be_one_not_full(
+    make_app, classifier: EmbeddedClassifier, opening: str, holiday: str, said: str, not_said: str
+):
+    # calendar QA: Christmas and New Year's Eve were "there is no free time on that day" (by SMS "that day is
+    # full"), as if every time had been taken
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "holiday-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(holiday)
+    assert said in answer and not_said not in answer
+    assert "1. " in answer  # the nearest days with free times
