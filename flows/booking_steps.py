@@ -186,7 +186,8 @@ async def offer_week(state: ConversationState, ctx: FlowContext, bookings: Booki
     days = await bookings.days(mode, monday, DAYS_SHOWN + 1, lang)
     inside = [d for d in days if d <= sunday][:DAYS_SHOWN]
     if not inside:
-        return await offer_nearest_days(state, ctx, bookings, monday, sunday, "booking.week_none", params)
+        key, params = too_far(ctx, bookings, lang, monday) or ("booking.week_none", params)
+        return await offer_nearest_days(state, ctx, bookings, monday, sunday, key, params)
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.week_days", params)
 
 
@@ -200,8 +201,20 @@ async def offer_span(
     days = await bookings.days(mode, first, DAYS_SHOWN + 1, lang)
     inside = [d for d in days if d <= last][:DAYS_SHOWN]
     if not inside:
-        return await offer_nearest_days(state, ctx, bookings, first, last, "booking.span_none", params)
+        key, params = too_far(ctx, bookings, lang, first) or ("booking.span_none", params)
+        return await offer_nearest_days(state, ctx, bookings, first, last, key, params)
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
+
+
+def too_far(
+    ctx: FlowContext, bookings: Bookings, lang: str, first: date
+) -> tuple[str, dict[str, str]] | None:
+    """When the days asked for begin after the last day that can be booked yet: what to say instead of
+    "no free time" ("15. janvārī" asked on 7 December was "that day is full"; it is only not open yet)."""
+    open_until = ctx.now.date() + timedelta(days=bookings.horizon_days)
+    if first <= open_until:
+        return None
+    return "booking.too_far", {"last": day_month(texts_of(ctx), lang, open_until)}
 
 
 async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Bookings, day: date) -> Turn:
@@ -211,7 +224,8 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
     if not slots:
         # a public holiday is closed, not full (nobody should think every time was taken)
         key = "booking.day_holiday" if is_public_holiday(day) else "booking.day_full"
-        return await offer_nearest_days(state, ctx, bookings, day, day, key, {"date": label})
+        key, params = too_far(ctx, bookings, lang, day) or (key, {"date": label})
+        return await offer_nearest_days(state, ctx, bookings, day, day, key, params)
     buttons = [
         ButtonSpec(slot_payload(s, zone), "booking.button.time", {"time": clock(s.starts_at, zone)})
         for s in slots[:TIMES_SHOWN]
@@ -257,6 +271,12 @@ async def pick_by_time(
     day = state.slots.get("day")
     if bare and isinstance(day, str):
         moment = datetime.combine(date.fromisoformat(day), local.time(), zone)
+    far = too_far(ctx, bookings, lang, moment.astimezone(zone).date())
+    if far is not None:
+        # "15. janvārī plkst. 10" beyond the horizon: nothing near it is open yet, and it was "there is no
+        # free time here at the moment" with the booking gone (calendar QA); the open days nearest to it
+        asked = moment.astimezone(zone).date()
+        return await offer_nearest_days(state, ctx, bookings, asked, asked, *far)
     near = await bookings.nearest(mode, moment, lang, NEAREST)
     if near and near[0].starts_at == moment:
         return confirm(state, ctx, bookings, near[0])
@@ -265,6 +285,7 @@ async def pick_by_time(
     if bare and isinstance(day, str):
         # the day is on screen: only the hour needs saying ("10:00 is not free that day")
         return offer_slots(state, ctx, near, "booking.hour_not_free", {"time": clock(moment, zone)})
+
     return offer_slots(
         state, ctx, near, "booking.nearest", {"asked": moment_label(texts, lang, moment, zone)}
     )

@@ -81,12 +81,14 @@ class FakeBookings:
         used: int = 0,
         cutoff_hours: int = 24,
         lead_hours: int = 12,
+        horizon_days: int = 28,
     ) -> None:
         self.now = now
         self.free = list(free)
         self.limit, self.used = quota, used
         self._cutoff = cutoff_hours
         self._lead = lead_hours
+        self._horizon = horizon_days
         self.current: BookingInfo | None = None
         self.booked: list[BookingInfo] = []
         self.cancelled: list[int] = []
@@ -99,6 +101,10 @@ class FakeBookings:
     @property
     def lead_hours(self) -> int:
         return self._lead
+
+    @property
+    def horizon_days(self) -> int:
+        return self._horizon
 
     def _zone(self) -> tzinfo:
         assert self.now.tzinfo is not None

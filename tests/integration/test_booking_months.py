@@ -99,3 +99,32 @@ async def test_a_public_holiday_asked_for_is_said_to_be_one_not_full(
     answer = await chat.say(holiday)
     assert said in answer and not_said not in answer
     assert "1. " in answer  # the nearest days with free times
+
+
+@pytest.mark.parametrize(
+    ("opening", "later", "said"),
+    [
+        ("Gribu pieteikties pie psihologa", "15. janvārī", "var izvēlēties dienas līdz 4.01. (ieskaitot)"),
+        (
+            "Gribu pieteikties pie psihologa",
+            "15. janvārī plkst. 10",
+            "var izvēlēties dienas līdz 4.01. (ieskaitot)",
+        ),
+        ("Хочу записаться к психологу", "в середине января", "можно выбрать дни по 4.01 включительно"),
+        ("I want to book a psychologist", "20 January", "days up to 4.01 can be chosen now"),
+    ],
+)
+async def test_a_day_beyond_the_booking_horizon_is_not_yet_open_neither_full_nor_offered(
+    make_app, classifier: EmbeddedClassifier, opening: str, later: str, said: str
+):
+    # calendar QA on 7 December (sessions are offered 28 days ahead, to 4 January): "15. janvārī" had its
+    # times offered and booked, "15. janvārī plkst. 10" was "no free time here at the moment" and the
+    # booking was gone, "в середине января" and "20 January" were "no free time" as if all were taken
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "early-planner")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(later)
+    assert said in answer
+    assert "janvāris" not in answer and "января" not in answer and "January" not in answer
+    assert "1. " in answer  # the nearest open days
