@@ -39,9 +39,15 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     modes = await bookings.modes()
     if not modes:
         return steps.no_slots(state)
-    week = _week(turn)
+    week, span = _week(turn), steps.days_wanted(turn)
     want = steps.wanted(turn) if week is None else None
-    state = steps.at_step(state.leave(), "mode", want=want, week=None if week is None else week.isoformat())
+    state = steps.at_step(
+        state.leave(),
+        "mode",
+        want=want,
+        week=None if week is None else week.isoformat(),
+        span=None if span is None else "/".join(d.isoformat() for d in span),
+    )
     if len(modes) == 1:
         return await steps.after_mode(state, ctx, bookings, modes[0])
     return steps.ask_mode(state, modes, quota)
@@ -95,9 +101,11 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
     local = info.starts_at.astimezone(zone)
     when = {"date": day_label(texts, lang, local.date()), "time": clock(local, zone)}
     lead = (Reply("booking.move_intro", when), *await steps.language_notice(state, ctx, bookings, info.mode))
-    week, want = _week(turn), steps.wanted(turn)
+    week, want, span = _week(turn), steps.wanted(turn), steps.days_wanted(turn)
     if week is not None:
         return steps.prepend(lead, await steps.offer_week(state, ctx, bookings, week))
+    if span is not None:
+        return steps.prepend(lead, await steps.offer_span(state, ctx, bookings, *span))
     if want is not None:
         return steps.prepend(
             lead, await steps.pick_by_time(state, ctx, bookings, datetime.fromisoformat(want))
@@ -117,6 +125,11 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
     if payload == steps.RESUME and state.step in CONTINUABLE:
         return await steps.ask_again(state, ctx, bookings, lead=())
+    if state.step in CONTINUABLE and _greeting(turn):
+        # "labdien", often days after the booking was left half-way: it was "Sorry, I did not understand",
+        # or "please answer yes or no" at the confirmation (calendar QA); greeted back, asked to go on
+        buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+        return Turn((Reply("booking.hello_again", buttons=buttons),), state, "booking.hello_again")
     if (
         not payload
         and turn.parse.intent == CANCEL
@@ -144,7 +157,11 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             return await _book(state, ctx, bookings)
         if answer is False:
             return await _declined(state, ctx, bookings)
-        if not payload and (steps.wanted(turn) is not None or steps.week_wanted(turn) is not None):
+        if not payload and (
+            steps.wanted(turn) is not None
+            or steps.week_wanted(turn) is not None
+            or steps.days_wanted(turn) is not None
+        ):
             # "labāk piektdien": read below as the day or time wanted; an hour alone ("labāk 13:00", "а
             # можно в 10?") is that hour of the day being confirmed, as at its times: the NLU put it
             # today or tomorrow, and "tomorrow 10:00" was offered for confirming instead (QA, eighth pass)
@@ -178,6 +195,17 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
                 await bookings.quota(),
             )
         return await steps.offer_week(state, ctx, bookings, week)
+    span = steps.days_wanted(turn)
+    if span is not None and state.step in ("mode", "day", "time"):
+        # "janvāra sākumā" at the days was read as a wish for the menu and the booking was gone, "janvārī"
+        # was not understood (calendar QA): the days of that stretch
+        if "mode" not in state.slots:
+            return steps.ask_mode(
+                steps.at_step(state, "mode", span="/".join(d.isoformat() for d in span)),
+                await bookings.modes(),
+                await bookings.quota(),
+            )
+        return await steps.offer_span(steps.at_step(state, "day"), ctx, bookings, *span)
     want = steps.wanted(turn)
     if want is not None and state.step in ("mode", "day", "time"):
         if "mode" not in state.slots:
@@ -208,6 +236,12 @@ def _week(turn: UserTurn) -> date | None:
     week = steps.week_wanted(turn)
     no_day = turn.parse.entity("time") is None or turn.parse.entity("clock") is not None
     return week if no_day else None
+
+
+def _greeting(turn: UserTurn) -> bool:
+    """A greeting the model is sure of, with no day or time in it and no button."""
+    sure = turn.parse.intent == "greet" and turn.parse.confidence >= steps.SURE
+    return sure and not turn.payload and not steps.only_a_day(turn) and turn.parse.entity("time") is None
 
 
 def _sure_no(turn: UserTurn) -> bool:
@@ -243,8 +277,11 @@ def offer_to_continue(before: ConversationState, answered: Turn) -> Turn:
 def holds_on(state: ConversationState, turn: UserTurn) -> bool:
     """In the middle of a booking, typed words the model only guesses to be a wish for the menu are not
     one: "what does it cost?" (help, 0.44) at the times put the menu up and the booking was gone (QA)."""
-    unsure = turn.payload is None and turn.parse.confidence < steps.SURE
-    return state.flow == FLOW and state.step in CONTINUABLE and unsure
+    if state.flow != FLOW or state.step not in CONTINUABLE or turn.payload is not None:
+        return False
+    # a day and nothing else is the answer, however sure the model is: "janvāra sākumā" was the menu
+    # (help, 0.99: "sākums" is the start page) and the booking was gone (calendar QA)
+    return turn.parse.confidence < steps.SURE or steps.only_a_day(turn)
 
 
 def _not_a_choice(state: ConversationState, turn: UserTurn) -> bool:

@@ -10,6 +10,7 @@ from flows.booking_text import clock, day_label, day_month, day_short, moment_la
 from flows.conversation import bare_number
 from flows.faq import intent_button
 from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
+from flows.public_days import is_public_holiday
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
 from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number
@@ -80,14 +81,17 @@ def prepend(lead: tuple[Reply, ...], turn: Turn) -> Turn:
 
 
 async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str) -> Turn:
-    want, week = state.slots.get("want"), state.slots.get("week")
+    want, week, span = state.slots.get("want"), state.slots.get("week"), state.slots.get("span")
     state = at_step(state, "day", mode=mode)
-    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in ("want", "week")})
+    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in ("want", "week", "span")})
     lead = await language_notice(state, ctx, bookings, mode)
     if isinstance(want, str):
         return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
     if isinstance(week, str):
         return prepend(lead, await offer_week(state, ctx, bookings, date.fromisoformat(week)))
+    days = _span_of(span) if isinstance(span, str) else None
+    if days is not None:
+        return prepend(lead, await offer_span(state, ctx, bookings, *days))
     return prepend(lead, await offer_days(state, ctx, bookings))
 
 
@@ -182,8 +186,35 @@ async def offer_week(state: ConversationState, ctx: FlowContext, bookings: Booki
     days = await bookings.days(mode, monday, DAYS_SHOWN + 1, lang)
     inside = [d for d in days if d <= sunday][:DAYS_SHOWN]
     if not inside:
-        return await offer_nearest_days(state, ctx, bookings, monday, sunday, "booking.week_none", params)
+        key, params = too_far(ctx, bookings, lang, monday) or ("booking.week_none", params)
+        return await offer_nearest_days(state, ctx, bookings, monday, sunday, key, params)
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.week_days", params)
+
+
+async def offer_span(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, first: date, last: date
+) -> Turn:
+    """The days on offer from `first` to `last` (a month or a part of it: "janvāra sākumā"), else the
+    nearest ones, as for a week."""
+    texts, lang, mode = texts_of(ctx), lang_of(state), str(state.slots["mode"])
+    params = {"first": day_month(texts, lang, first), "last": day_month(texts, lang, last)}
+    days = await bookings.days(mode, first, DAYS_SHOWN + 1, lang)
+    inside = [d for d in days if d <= last][:DAYS_SHOWN]
+    if not inside:
+        key, params = too_far(ctx, bookings, lang, first) or ("booking.span_none", params)
+        return await offer_nearest_days(state, ctx, bookings, first, last, key, params)
+    return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
+
+
+def too_far(
+    ctx: FlowContext, bookings: Bookings, lang: str, first: date
+) -> tuple[str, dict[str, str]] | None:
+    """When the days asked for begin after the last day that can be booked yet: what to say instead of
+    "no free time" ("15. janvārī" asked on 7 December was "that day is full"; it is only not open yet)."""
+    open_until = ctx.now.date() + timedelta(days=bookings.horizon_days)
+    if first <= open_until:
+        return None
+    return "booking.too_far", {"last": day_month(texts_of(ctx), lang, open_until)}
 
 
 async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Bookings, day: date) -> Turn:
@@ -191,7 +222,10 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
     slots = await bookings.slots(str(state.slots["mode"]), day, lang)
     label = day_label(texts, lang, day)
     if not slots:
-        return await offer_nearest_days(state, ctx, bookings, day, day, "booking.day_full", {"date": label})
+        # a public holiday is closed, not full (nobody should think every time was taken)
+        key = "booking.day_holiday" if is_public_holiday(day) else "booking.day_full"
+        key, params = too_far(ctx, bookings, lang, day) or (key, {"date": label})
+        return await offer_nearest_days(state, ctx, bookings, day, day, key, params)
     buttons = [
         ButtonSpec(slot_payload(s, zone), "booking.button.time", {"time": clock(s.starts_at, zone)})
         for s in slots[:TIMES_SHOWN]
@@ -237,6 +271,12 @@ async def pick_by_time(
     day = state.slots.get("day")
     if bare and isinstance(day, str):
         moment = datetime.combine(date.fromisoformat(day), local.time(), zone)
+    far = too_far(ctx, bookings, lang, moment.astimezone(zone).date())
+    if far is not None:
+        # "15. janvārī plkst. 10" beyond the horizon: nothing near it is open yet, and it was "there is no
+        # free time here at the moment" with the booking gone (calendar QA); the open days nearest to it
+        asked = moment.astimezone(zone).date()
+        return await offer_nearest_days(state, ctx, bookings, asked, asked, *far)
     near = await bookings.nearest(mode, moment, lang, NEAREST)
     if near and near[0].starts_at == moment:
         return confirm(state, ctx, bookings, near[0])
@@ -245,6 +285,7 @@ async def pick_by_time(
     if bare and isinstance(day, str):
         # the day is on screen: only the hour needs saying ("10:00 is not free that day")
         return offer_slots(state, ctx, near, "booking.hour_not_free", {"time": clock(moment, zone)})
+
     return offer_slots(
         state, ctx, near, "booking.nearest", {"asked": moment_label(texts, lang, moment, zone)}
     )
@@ -265,10 +306,26 @@ def confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offe
 
 
 async def taken(state: ConversationState, ctx: FlowContext, bookings: Bookings, starts: datetime) -> Turn:
+    """The time asked for is no longer free: the nearest free ones, and why it is not.
+
+    A time can be gone because another person took it, or because time went on: a "jā" typed days after
+    the confirmation, or hours before a session nearer than the booking lead, was told "someone else has
+    just taken this time" (calendar QA), which was not true and sent people to look for a culprit."""
     near = await bookings.nearest(str(state.slots["mode"]), starts, lang_of(state), NEAREST)
+    if starts <= ctx.now:
+        why: Reply | None = Reply("booking.time_passed")
+    elif starts < ctx.now + timedelta(hours=bookings.lead_hours):
+        why = Reply("booking.too_soon", {"hours": str(bookings.lead_hours)})
+    else:
+        why = None
     if not near:
+        if why is not None:
+            return prepend((why,), replace(no_slots(state), flow_step="booking.taken"))
         buttons = (intent_button("human_handoff"), intent_button("help"))
         return Turn((Reply("booking.taken_none", buttons=buttons),), state.leave(), "booking.taken")
+    if why is not None:
+        turn = offer_slots(state, ctx, near, "booking.nearest_free", {})
+        return prepend((why,), replace(turn, flow_step="booking.taken"))
     turn = offer_slots(state, ctx, near, "booking.taken", {})
     return replace(turn, flow_step="booking.taken")
 
@@ -370,6 +427,21 @@ def week_wanted(turn: UserTurn) -> date | None:
         return None
 
 
+def days_wanted(turn: UserTurn) -> tuple[date, date] | None:
+    """The stretch of days the person typed ("janvārī", "janvāra sākumā", "в начале января"; the NLU's
+    `days` entity, first and last), on the same terms as `wanted`."""
+    entity = _typed(turn, "days")
+    return None if entity is None else _span_of(entity.value)
+
+
+def _span_of(value: str) -> tuple[date, date] | None:
+    first, _, last = value.partition("/")
+    try:
+        return date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        return None
+
+
 def hour_alone(turn: UserTurn) -> bool:
     """An hour said without a day or a week ("10:00", "plkst. 10", "в 10 утра"; the NLU's `clock`)."""
     return turn.parse.entity("clock") is not None and week_wanted(turn) is None
@@ -431,6 +503,14 @@ def typed_hour(state: ConversationState, turn: UserTurn, zone: tzinfo) -> dateti
     return datetime.combine(date.fromisoformat(day), time(daytime_hour(number)), zone)
 
 
+def only_a_day(turn: UserTurn) -> bool:
+    """The message is a day, a week or a stretch of days and nothing else ("janvāra sākumā")."""
+    return any(
+        entity is not None and _only_the_time(turn.text, entity)
+        for entity in (turn.parse.entity(name) for name in ("time", "week", "days"))
+    )
+
+
 def _only_the_time(text: str, entity: Entity) -> bool:
     """The message is the day or time and nothing else: then it is the answer, whatever the model thought
     ("svētdien" was read as a greeting, and the booking started over with "Sveiki!")."""
@@ -461,9 +541,11 @@ async def ask_again(
         if not modes:
             return no_slots(state)
         return prepend(lead, ask_mode(state, modes, await bookings.quota()))
-    if state.step == "time" and isinstance(day, str):
+    if state.step == "time" and isinstance(day, str) and date.fromisoformat(day) >= ctx.now.date():
         return prepend(lead, await offer_times(state, ctx, bookings, date.fromisoformat(day)))
-    return prepend(lead, await offer_days(state, ctx, bookings))
+    # the day on screen has gone by (the booking was left for days): the days from today, not "that day
+    # has no free time" about a day that is over (calendar QA)
+    return prepend(lead, await offer_days(at_step(state, "day"), ctx, bookings))
 
 
 def yes_or_no_again(state: ConversationState, buttons: tuple[ButtonSpec, ...]) -> Turn:

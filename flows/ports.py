@@ -100,6 +100,18 @@ class Bookings(Protocol):
     @property
     def cutoff_hours(self) -> int: ...
 
+    @property
+    def horizon_days(self) -> int:
+        """How many days ahead of today sessions can be booked: a later day has no times yet, though it
+        is not full."""
+        ...
+
+    @property
+    def lead_hours(self) -> int:
+        """How long before its start a session can still be booked: a time nearer than this is no longer
+        offered, though nobody took it."""
+        ...
+
     async def modes(self) -> tuple[str, ...]:
         """Session modes that have at least one free time."""
         ...

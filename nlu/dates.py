@@ -14,6 +14,7 @@ found apart (`DateFinder.week`, its Monday) and a flow offers what is free in it
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,6 +52,15 @@ class Week(NamedTuple):
     """A calendar week named in a message: its Monday (Europe/Riga weeks start on Monday) and the words."""
 
     monday: date
+    start: int
+    end: int
+
+
+class DaySpan(NamedTuple):
+    """Days named as a stretch, not one day: a month or a part of it ("janvāra sākumā"), first to last."""
+
+    first: date
+    last: date
     start: int
     end: int
 
@@ -116,6 +126,10 @@ class DateFinder:
         self._weekdays, self._weekday_values = _matcher(table("weekdays"))
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))
+        self._halves, self._half_values = _matcher(table("half_past"))
+        self._month_parts, self._month_part_values = _matcher(table("month_parts"))
+        self._month_leads = frozenset(normalize(str(w)) for w in _list(config, "month_lead_words"))
+        self._month_not_alone = frozenset(normalize(str(w)) for w in _list(config, "month_alone_not"))
         self._hour_markers = words("hour_markers")
         self._sure_markers = words("sure_hour_markers")
         self._hour_openers = _openers_of(config)
@@ -145,6 +159,7 @@ class DateFinder:
         reading = _Reading()
         day_end = self._read_days(text, tokens, words, now, reading, has_digit)
         self._read_parts(tokens, words, reading)
+        self._read_half_past(tokens, words, reading)
         if reading.weekday is not None:
             week = self.week(text, now, tokens)
             if week is not None:
@@ -202,6 +217,44 @@ class DateFinder:
             this_monday = today - timedelta(days=today.weekday())
             monday = this_monday + timedelta(weeks=self._week_values[found.phrase])
             return Week(monday, tokens[found.start].start, tokens[found.end - 1].end)
+        return None
+
+    def month(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
+        """The days of a month said without a day ("janvārī", "janvāra sākumā", "в начале января", "early
+        January"), from today at the earliest; None when a day number beside it makes it a date, or when it
+        is said not to suit ("ne janvārī")."""
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        today = now.astimezone(ZONE).date()
+        for found in self._months.find_all(words):
+            if words[found.start] in self._month_not_alone or _day_number_near(words, found) is not None:
+                continue
+            if self._negated(text, tokens, words, found):
+                continue
+            year = today.year if self._month_values[found.phrase] >= today.month else today.year + 1
+            has_year = found.end < len(words) and re.fullmatch(r"20\d\d", words[found.end])
+            if has_year:
+                year = int(words[found.end])
+            month = self._month_values[found.phrase]
+            first_pos, last_pos = found.start, found.end - (0 if has_year else 1)
+            first_day, last_day = 1, calendar.monthrange(year, month)[1]
+            for part in self._month_parts.find_all(words):
+                before = part.end == first_pos or _only(words[part.end : first_pos], "of")
+                if before:
+                    first_pos = part.start
+                elif part.start == last_pos + 1:
+                    last_pos = part.end - 1
+                else:
+                    continue
+                first_day = self._month_part_values[part.phrase]
+                last_day = min(last_day, first_day + 9) if first_day < 21 else last_day
+                break
+            while first_pos > 0 and words[first_pos - 1] in self._month_leads:
+                first_pos -= 1
+            first, last = date(year, month, first_day), date(year, month, last_day)
+            if last < today:
+                continue  # "janvāra sākumā" said on 20 January: this year's start has passed
+            return DaySpan(max(first, today), last, tokens[first_pos].start, tokens[last_pos].end)
         return None
 
     def _only_an_hour(self, words: list[str]) -> bool:
@@ -310,6 +363,14 @@ class DateFinder:
             reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
             return
 
+    def _read_half_past(self, tokens: list[Token], words: list[str], reading: _Reading) -> None:
+        """ "pusdivos", "ap pusdiviem", "полвторого", "в половине второго": half past the hour before (1:30),
+        an hour without digits, so read whether or not the message has any."""
+        for found in self._halves.find_all(words):
+            reading.hour, reading.minute = self._half_values[found.phrase], 30
+            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+            return
+
     def _read_clock(
         self, text: str, tokens: list[Token], words: list[str], reading: _Reading, has_context: bool
     ) -> None:
@@ -337,7 +398,11 @@ class DateFinder:
                 and hour < 24
                 and minute < 60
                 and len(match.group(2)) == 2
-                and (self._marked_as_hour(text[: match.start()]) or reading.day is not None)
+                and (
+                    self._marked_as_hour(text[: match.start()])
+                    or reading.day is not None
+                    or not 1 <= minute <= 12  # no month: "15.00", "14.30" can only be a time
+                )
             ):
                 reading.hour, reading.minute = hour, minute
                 reading.mark(match.start(), match.end())
@@ -387,6 +452,17 @@ class DateFinder:
                 start = text.find(phrase)
                 return aware, max(start, 0), max(start, 0) + len(phrase)
         return None
+
+
+def _only(words: list[str], word: str) -> bool:
+    return bool(words) and all(w == word for w in words)
+
+
+def _list(config: Mapping[str, object], key: str) -> list[object]:
+    value = config.get(key)
+    if not isinstance(value, list):
+        raise ValueError(f"calendar: `{key}` must be a list")
+    return value
 
 
 def _clause_break(text: str, left: Token, right: Token) -> bool:

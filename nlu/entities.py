@@ -25,6 +25,7 @@ PRISONS_FILE = Path(__file__).with_name("prisons.yml")
 PHONE_REGION = "LV"
 CLOCK = "clock"  # an hour said without a day ("plkst. 10"), beside its "time" entity
 WEEK = "week"  # a calendar week ("nākamnedēļ"), its Monday; not when a day in it was said
+DAYS = "days"  # a month or a part of it said without a day ("janvāra sākumā"): "first/last" ISO days
 DAY_REFUSED = "day_refused"  # a day said not to suit ("rīt nevaru", "не в пятницу")
 _NO_FUZZ = 99  # prison stems are short; a typo allowance would let "plain" meet "olain"
 _MIN_PHONE_DIGITS = 7
@@ -122,6 +123,12 @@ class EntityExtractor:
             # "nākamnedēļ": seven days, not one moment; with a weekday the "time" above is that day
             monday, start, end = week
             entities.append(Entity(WEEK, monday.isoformat(), start, end, text[start:end]))
+        month = self._dates.month(blanked, now, None if phones else tokens)
+        if month is not None and found is None and week is None:
+            first, last, start, end = month
+            entities.append(
+                Entity(DAYS, f"{first.isoformat()}/{last.isoformat()}", start, end, text[start:end])
+            )
         if self._dates.refuses_a_day(text, tokens):
             # "rīt nevaru": a booking then offers other days instead of "I did not understand"
             entities.append(Entity(DAY_REFUSED, "true", 0, 0, ""))

@@ -80,11 +80,15 @@ class FakeBookings:
         quota: int = 5,
         used: int = 0,
         cutoff_hours: int = 24,
+        lead_hours: int = 12,
+        horizon_days: int = 28,
     ) -> None:
         self.now = now
         self.free = list(free)
         self.limit, self.used = quota, used
         self._cutoff = cutoff_hours
+        self._lead = lead_hours
+        self._horizon = horizon_days
         self.current: BookingInfo | None = None
         self.booked: list[BookingInfo] = []
         self.cancelled: list[int] = []
@@ -93,6 +97,14 @@ class FakeBookings:
     @property
     def cutoff_hours(self) -> int:
         return self._cutoff
+
+    @property
+    def lead_hours(self) -> int:
+        return self._lead
+
+    @property
+    def horizon_days(self) -> int:
+        return self._horizon
 
     def _zone(self) -> tzinfo:
         assert self.now.tzinfo is not None

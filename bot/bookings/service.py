@@ -128,10 +128,24 @@ class DbBookings:
     def cutoff_hours(self) -> int:
         return int(self.policy.cutoff.total_seconds() // 3600)
 
+    @property
+    def horizon_days(self) -> int:
+        return self.policy.horizon_days
+
+    @property
+    def lead_hours(self) -> int:
+        return int(self.policy.lead.total_seconds() // 3600)
+
     # --- reading free times ---
 
     async def _free(self, mode: str | None, first: date, last: date, lang: str | None = None) -> list[Slot]:
-        """Free slots; with `lang`, only of psychologists who speak it, if any of them is free at all."""
+        """Free slots within the horizon; with `lang`, only of psychologists who speak it, if any of them is
+        free at all. A day typed beyond the horizon ("15. janvārī" on 7 December) had its times offered and
+        booked, while the lists, weeks and months stopped at the horizon (calendar QA)."""
+        opens, closes = self._horizon()
+        first, last = max(first, opens), min(last, closes)
+        if first > last:
+            return []
         plans = await load_plans(self.session, mode)
         if lang is not None:
             plans = await self._speakers_if_free(plans, lang)

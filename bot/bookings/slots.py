@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from flows.public_days import public_holidays
 
 Span = tuple[time, time]
 
@@ -53,11 +52,6 @@ class Busy:
 class Slot:
     plan: Plan
     starts_at: datetime  # UTC
-
-
-@lru_cache(maxsize=8)
-def public_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("LV", years=year))
 
 
 def spans_on(plan: Plan, day: date) -> list[Span]:

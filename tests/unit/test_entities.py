@@ -44,10 +44,37 @@ def values(extractor: EntityExtractor, text: str, kind: str) -> list[str]:
         ("15.03. в 14", "2026-03-15T14:00:00+02:00"),
         ("15.03", "2026-03-15T00:00:00+02:00"),
         ("15.03 14.30", "2026-03-15T14:30:00+02:00"),
+        # calendar QA: a dotted number whose second part is no month is a time, said without a marker too
+        ("15.00", "2026-03-11T15:00:00+02:00"),
+        ("14.30", "2026-03-11T14:30:00+02:00"),
     ],
 )
 def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -> None:
     assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "clock"),
+    [
+        # calendar QA: half past the hour BEFORE, as Latvian and Russian say it; these were no time at all
+        ("pusdivos", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("ap pusdiviem", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("rīt pusčetros", "2026-03-12T15:30:00+02:00", None),
+        ("pusdeviņos vakarā", "2026-03-11T20:30:00+02:00", "20:30"),
+        ("pusdesmitos no rīta", "2026-03-12T09:30:00+02:00", "09:30"),  # 09:30 today is now
+        ("pusvienos", "2026-03-11T12:30:00+02:00", "12:30"),
+        ("полвторого", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("пол-второго", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("в пятницу в половине третьего", "2026-03-13T14:30:00+02:00", None),
+        ("polvtorogo", "2026-03-11T13:30:00+02:00", "13:30"),
+        ("tomorrow half past one", "2026-03-12T13:30:00+02:00", None),
+    ],
+)
+def test_half_past_is_half_past_the_hour_before(
+    extractor: EntityExtractor, text: str, expected: str, clock: str | None
+) -> None:
+    assert values(extractor, text, "time") == [expected]
+    assert values(extractor, text, "clock") == ([clock] if clock else [])
 
 
 @pytest.mark.parametrize(
@@ -223,3 +250,26 @@ def test_bare_numbers_are_left_to_the_flows(extractor: EntityExtractor, text: st
     """A number alone may be a menu number: only the booking flow, which knows its list, reads it as a day
     or an hour (flows.booking_steps.typed_day_of_month, typed_hour)."""
     assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # calendar QA: a month said without a day is its days (from today), or its start, middle or end
+        ("janvāra sākumā", "2027-01-01/2027-01-10"),
+        ("в начале января", "2027-01-01/2027-01-10"),
+        ("early January", "2027-01-01/2027-01-10"),
+        ("in January", "2027-01-01/2027-01-31"),
+        ("марта", "2026-03-11/2026-03-31"),  # the month under way: from today
+        ("в середине апреля", "2026-04-11/2026-04-20"),
+        ("februāra beigās", "2027-02-21/2027-02-28"),
+    ],
+)
+def test_a_month_without_a_day_is_its_days(extractor: EntityExtractor, text: str, days: str) -> None:
+    assert values(extractor, text, "days") == [days]
+    assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize("text", ["2. janvārī", "15 марта", "may I book a session", "ne janvārī", "Maija"])
+def test_no_month_of_days_when_a_date_or_another_word_is_meant(extractor: EntityExtractor, text: str) -> None:
+    assert values(extractor, text, "days") == []
