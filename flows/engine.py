@@ -19,7 +19,7 @@ from nlu.parse import FALLBACK
 # language
 SHORT_MIXED_WORDS = 4
 # Interrupts win over whatever flow is active, in this order.
-INTERRUPTS = ("crisis", "human_handoff", "delete_my_data", "change_language", "help")
+INTERRUPTS = ("crisis", "human_handoff", "complaint", "delete_my_data", "change_language", "help")
 
 
 def resolve_choice(state: ConversationState, text: str, *, main_menu: bool = True) -> str | None:

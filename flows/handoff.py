@@ -20,6 +20,7 @@ LEAVE_QUEUE = "handoff:leave"
 # status or the pause's silence, and the model read "vairs nevajag" as a crisis (QA, ninth pass)
 NO_LONGER_NEEDED = "handoff:no_longer_needed"
 HUMAN_HANDOFF = "human_handoff"
+COMPLAINT = "complaint"  # anger at the helpline: a person, as HUMAN_HANDOFF, with a word that it was heard
 # asked of someone waiting, these are answered at once with where they stand, never met with the pause's
 # silence: a person again, and their data erased ("gribu dzēst savus datus" after a crisis got nothing;
 # staff QA). Erasing is not done while they wait: it would take the hand-off, a crisis's too, from the
@@ -27,7 +28,9 @@ HUMAN_HANDOFF = "human_handoff"
 DELETE_MY_DATA = "delete_my_data"
 # moving or cancelling a session (its buttons come with the session's status, see MY_BOOKINGS) is for the
 # coordinator while they wait: told at once where they stand, never met with the pause's silence
-ASKED_WHILE_WAITING = frozenset({HUMAN_HANDOFF, DELETE_MY_DATA, "cancel_booking", "reschedule_booking"})
+ASKED_WHILE_WAITING = frozenset(
+    {HUMAN_HANDOFF, COMPLAINT, DELETE_MY_DATA, "cancel_booking", "reschedule_booking"}
+)
 # "mana konsultācija", "моя консультация", "my session": their booked session, shown as outside the queue,
 # with the place kept (it got silence or the waiting status; QA, ninth pass)
 MY_BOOKINGS = "my_bookings"
@@ -78,6 +81,13 @@ async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
     # the next message need not be told the same again at once
     told: dict[str, JSONValue] = {TOLD_AT: ctx.now.isoformat()}
     return Turn(replies=replies, state=replace(state.leave(), slots=told), flow_step="crisis")
+
+
+async def complaint(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
+    """Anger at the helpline ("jūs visi esat vienādi, neviens nepalīdz"): a person, as when asked for one, but
+    first a word that it was heard; the queue's or the after-hours reply alone read as a brush-off (QA)."""
+    asked = await request_human(state, turn, ctx)
+    return replace(asked, replies=(Reply("handoff.heard_you"), *asked.replies))
 
 
 async def request_human(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:

@@ -35,6 +35,7 @@ FLOWS: dict[str, Flow] = {
     "help": conversation.help_menu,
     "out_of_scope": conversation.out_of_scope,
     "human_handoff": handoff.request_human,
+    "complaint": handoff.complaint,
     "crisis": handoff.crisis,
     "change_language": _change_language,
     "delete_my_data": _delete_my_data,

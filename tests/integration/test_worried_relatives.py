@@ -71,13 +71,21 @@ async def test_a_divorce_from_prison_is_legal_aid_not_a_crisis(
 
 
 @pytest.mark.parametrize(
-    "text", ["jūs visi esat vienādi", "вы все одинаковые никто не помогает", "you people never help"]
+    ("text", "heard"),
+    [
+        ("jūs visi esat vienādi", "Man ļoti žēl, ka līdz šim jums nepalīdzējām"),
+        ("вы все одинаковые никто не помогает", "Мне очень жаль, что до сих пор мы вам не помогли"),
+        ("you people never help", "I'm very sorry we haven't been able to help you so far"),
+    ],
 )
-async def test_anger_at_the_helpline_gets_a_person(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+async def test_anger_at_the_helpline_gets_a_person_and_is_heard_first(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, heard: str
 ):
+    """The person, as asked; before the queue's reply, a word that the anger was heard: the queue's or the
+    after-hours reply alone ("the coordinators are not working now") read as a brush-off."""
     app = await make_app(classifier=classifier)
-    await say(app, sender, text, user="angry-1")
+    first, *rest = await say(app, sender, text, user="angry-1")
+    assert first.text.startswith(heard) and rest, [a.text for a in (first, *rest)]
     (request,) = await handoffs(app)
     assert (request.reason, request.priority) == ("asked", 10)
 
