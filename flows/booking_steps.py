@@ -82,9 +82,14 @@ def prepend(lead: tuple[Reply, ...], turn: Turn) -> Turn:
 
 async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str) -> Turn:
     want, week, span = state.slots.get("want"), state.slots.get("week"), state.slots.get("span")
+    either = state.slots.get("either")
     state = at_step(state, "day", mode=mode)
-    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in ("want", "week", "span")})
+    wishes = ("want", "week", "span", "either")
+    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in wishes})
     lead = await language_notice(state, ctx, bookings, mode)
+    two = _span_of(either) if isinstance(either, str) else None
+    if two is not None:
+        return prepend(lead, offer_either(state, ctx, *two))
     if isinstance(want, str):
         return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
     if isinstance(week, str):
@@ -204,6 +209,15 @@ async def offer_span(
         key, params = too_far(ctx, bookings, lang, first) or ("booking.span_none", params)
         return await offer_nearest_days(state, ctx, bookings, first, last, key, params)
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
+
+
+def offer_either(state: ConversationState, ctx: FlowContext, this_week: date, next_week: date) -> Turn:
+    """ "nākamajā piektdienā", "в следующую пятницу", "next Friday" said while this week's Friday is still
+    ahead: both days, named with their dates, to pick from. Guessing either way books some people a week
+    off (calendar QA: on Monday it was always this week's, without a word); asking costs one tap."""
+    texts, lang = texts_of(ctx), lang_of(state)
+    params = {"first": day_label(texts, lang, this_week), "second": day_label(texts, lang, next_week)}
+    return _days_turn(state, ctx, [this_week, next_week], [], "booking.which_day", params)
 
 
 def too_far(
@@ -431,6 +445,13 @@ def days_wanted(turn: UserTurn) -> tuple[date, date] | None:
     """The stretch of days the person typed ("janvārī", "janvāra sākumā", "в начале января"; the NLU's
     `days` entity, first and last), on the same terms as `wanted`."""
     entity = _typed(turn, "days")
+    return None if entity is None else _span_of(entity.value)
+
+
+def either_wanted(turn: UserTurn) -> tuple[date, date] | None:
+    """The two days "next Friday" may mean (the NLU's `either_day`: this week's, next week's), on the same
+    terms as `wanted`."""
+    entity = _typed(turn, "either_day")
     return None if entity is None else _span_of(entity.value)
 
 

@@ -75,6 +75,7 @@ class Moment(NamedTuple):
     start: int
     end: int
     day_said: bool
+    other_day: date | None = None  # "next Friday" said while this week's is ahead: that one, also meant?
 
 
 @dataclass
@@ -84,6 +85,7 @@ class _Reading:
     day: date | None = None
     weekday: int | None = None
     week: date | None = None  # the Monday of the week a weekday was said in ("nākamnedēļ piektdien")
+    other_day: date | None = None  # this week's day when "next Friday" may mean it too
     hour: int | None = None
     minute: int = 0
     part_hour: int | None = None
@@ -124,6 +126,8 @@ class DateFinder:
             raise ValueError("calendar: `day_of_month_marks` must be a list")
         self._day_marks = frozenset(normalize(str(m)) for m in marks)
         self._weekdays, self._weekday_values = _matcher(table("weekdays"))
+        self._next_weekdays, self._next_weekday_values = _matcher(table("next_weekdays"))
+        self._next_marks = words("next_weekday_marks")
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))
         self._halves, self._half_values = _matcher(table("half_past"))
@@ -163,7 +167,7 @@ class DateFinder:
         if reading.weekday is not None:
             week = self.week(text, now, tokens)
             if week is not None:
-                reading.week = week.monday
+                reading.week, reading.other_day = week.monday, None
                 reading.mark(week.start, week.end)
         if has_digit:
             # "в 10", "ap 10", "at 4" and nothing else: an hour, though no day is said
@@ -177,7 +181,7 @@ class DateFinder:
         start = min(s.start for s in reading.spans)
         end = max(s.end for s in reading.spans)
         day_said = reading.day is not None or reading.weekday is not None
-        return Moment(_resolve(reading, now), start, end, day_said)
+        return Moment(_resolve(reading, now), start, end, day_said, reading.other_day)
 
     def _read_days(
         self,
@@ -192,18 +196,34 @@ class DateFinder:
         if has_digit and self._read_dated(text, tokens, words, now, reading):
             return len(words)
         days = [(found, True) for found in self._relative.find_all(words)]
+        days += [(found, False) for found in self._next_weekdays.find_all(words)]
         days += [(found, False) for found in self._weekdays.find_all(words)]
         # the first day not said as the one that does not suit; relative days first, as before
         for found, relative in days:
             if self._negated(text, tokens, words, found):
                 continue
+            first = found.start
             if relative:
                 reading.day = now.date() + timedelta(days=self._relative_values[found.phrase])
+            elif found.phrase in self._next_weekday_values:
+                self._next_weekday(self._next_weekday_values[found.phrase], now.date(), reading)
             else:
                 reading.weekday = self._weekday_values[found.phrase]
-            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+                if first > 0 and self._next_marks.find_all(words[first - 1 : first]):
+                    first -= 1  # "nākamajā piektdienā", "в следующую пятницу", "next Friday"
+                    self._next_weekday(reading.weekday, now.date(), reading)
+            reading.mark(tokens[first].start, tokens[found.end - 1].end)
             return found.end
         return None
+
+    @staticmethod
+    def _next_weekday(weekday: int, today: date, reading: _Reading) -> None:
+        """ "next Friday": next week's Friday; while this week's is still ahead, that one may be meant too
+        (said on Monday, some mean the 11th and some the 18th), so it is kept as the other reading."""
+        this_monday = today - timedelta(days=today.weekday())
+        reading.weekday, reading.week = weekday, this_monday + timedelta(weeks=1)
+        if weekday > today.weekday():
+            reading.other_day = this_monday + timedelta(days=weekday)
 
     def week(self, text: str, now: datetime, tokens: list[Token] | None = None) -> Week | None:
         """The calendar week the text names ("nākamnedēļ", "на этой неделе", "next week"), or None; not a

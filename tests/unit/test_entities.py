@@ -273,3 +273,33 @@ def test_a_month_without_a_day_is_its_days(extractor: EntityExtractor, text: str
 @pytest.mark.parametrize("text", ["2. janvārī", "15 марта", "may I book a session", "ne janvārī", "Maija"])
 def test_no_month_of_days_when_a_date_or_another_word_is_meant(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "days") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "either"),
+    [
+        # calendar QA: said on a Wednesday while this week's Friday is ahead, these were this week's, silently
+        ("nākamajā piektdienā", "2026-03-13/2026-03-20"),
+        ("nākampiektdien", "2026-03-13/2026-03-20"),
+        ("в следующую пятницу", "2026-03-13/2026-03-20"),
+        ("next Friday at 3pm", "2026-03-13/2026-03-20"),
+    ],
+)
+def test_next_weekday_while_this_weeks_is_ahead_is_either_day(
+    extractor: EntityExtractor, text: str, either: str
+) -> None:
+    assert values(extractor, text, "either_day") == [either]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("next Monday", "2026-03-16T00:00:00+02:00"),  # this week's Monday is past: only one is possible
+        ("šajā piektdienā", "2026-03-13T00:00:00+02:00"),
+        ("в эту пятницу", "2026-03-13T00:00:00+02:00"),
+        ("nākamnedēļ piektdien", "2026-03-20T00:00:00+02:00"),
+    ],
+)
+def test_one_weekday_when_only_one_is_meant(extractor: EntityExtractor, text: str, day: str) -> None:
+    assert values(extractor, text, "time") == [day]
+    assert values(extractor, text, "either_day") == []
