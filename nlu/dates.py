@@ -39,6 +39,7 @@ _ORDINAL_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 _NUMBER_AND_MARK_RE = re.compile(r"(\d{1,2})([a-z]*)")  # "15", "15th", "15go" (from "15го")
 _JOINED_MARK = 4  # a shorter mark ("го", "е", "th") counts only joined to the number or by a hyphen
 _MONTHS_AHEAD = 13  # the 31st is at most a couple of months away; a year and a month covers every day
+_DECEMBER = 12
 _EVENING_BELOW = 8  # "at 3" with no am/pm means 15:00 for a daytime appointment
 
 
@@ -134,6 +135,7 @@ class DateFinder:
         self._month_parts, self._month_part_values = _matcher(table("month_parts"))
         self._month_leads = frozenset(normalize(str(w)) for w in _list(config, "month_lead_words"))
         self._month_not_alone = frozenset(normalize(str(w)) for w in _list(config, "month_alone_not"))
+        self._holidays = _holidays_of(table("holidays"))
         self._hour_markers = words("hour_markers")
         self._sure_markers = words("sure_hour_markers")
         self._hour_openers = _openers_of(config)
@@ -275,6 +277,22 @@ class DateFinder:
             if last < today:
                 continue  # "janvāra sākumā" said on 20 January: this year's start has passed
             return DaySpan(max(first, today), last, tokens[first_pos].start, tokens[last_pos].end)
+        return None
+
+    def holidays(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
+        """The days of the winter holidays' stretch the text names ("pirms Ziemassvētkiem", "после Нового
+        года", "between the holidays"), the coming one, from today at the earliest; None when none is named
+        or it is said not to suit ("ne pirms Ziemassvētkiem")."""
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        today = now.astimezone(ZONE).date()
+        for span in self._holidays:
+            matcher = span.december if today.month == _DECEMBER else span.words
+            for found in matcher.find_all(words):
+                if self._negated(text, tokens, words, found):
+                    continue
+                first, last = span.days(today)
+                return DaySpan(first, last, tokens[found.start].start, tokens[found.end - 1].end)
         return None
 
     def _only_an_hour(self, words: list[str]) -> bool:
@@ -472,6 +490,46 @@ class DateFinder:
                 start = text.find(phrase)
                 return aware, max(start, 0), max(start, 0) + len(phrase)
         return None
+
+
+@dataclass(frozen=True)
+class _HolidaySpan:
+    """One stretch of the winter holidays (calendar.yml `holidays`): its words and its days."""
+
+    words: PhraseMatcher
+    december: PhraseMatcher  # its words and the ones that name the winter holidays only in December
+    first: tuple[int, int]  # month, day (0: today)
+    last: tuple[int, int]
+
+    def days(self, today: date) -> tuple[date, date]:
+        """The coming stretch: this year's, or next year's when this year's is over; from today at the
+        earliest."""
+        for year in (today.year, today.year + 1):
+            last = date(year, *self.last)
+            if last >= today:
+                month, day = self.first
+                first = date(year, month, day or 1)  # 0: from today, said in that month (max below)
+                return max(first, today), last
+        raise AssertionError("a stretch of next year's is never over")
+
+
+def _holidays_of(config: Mapping[object, object]) -> tuple[_HolidaySpan, ...]:
+    spans = []
+    for name, entry in config.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("days"), list):
+            raise ValueError(f"calendar: holiday `{name}` needs `days` and `words`")
+        first_month, first_day, last_month, last_day = (int(n) for n in entry["days"])
+        words = [str(w) for w in entry.get("words") or []]
+        december = [*words, *(str(w) for w in entry.get("december_words") or [])]
+        spans.append(
+            _HolidaySpan(
+                PhraseMatcher(words, max_gap=0, fuzzy_min_len=_NO_FUZZ),
+                PhraseMatcher(december, max_gap=0, fuzzy_min_len=_NO_FUZZ),
+                (first_month, first_day),
+                (last_month, last_day),
+            )
+        )
+    return tuple(spans)
 
 
 def _only(words: list[str], word: str) -> bool:

@@ -129,6 +129,9 @@ class EntityExtractor:
             monday, start, end = week
             entities.append(Entity(WEEK, monday.isoformat(), start, end, text[start:end]))
         month = self._dates.month(blanked, now, None if phones else tokens)
+        if month is None:
+            # "pirms Ziemassvētkiem", "после Нового года": the days of that stretch, as for a month
+            month = self._dates.holidays(blanked, now, None if phones else tokens)
         if month is not None and found is None and week is None:
             first, last, start, end = month
             entities.append(

@@ -303,3 +303,32 @@ def test_next_weekday_while_this_weeks_is_ahead_is_either_day(
 def test_one_weekday_when_only_one_is_meant(extractor: EntityExtractor, text: str, day: str) -> None:
     assert values(extractor, text, "time") == [day]
     assert values(extractor, text, "either_day") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # calendar QA: the winter holidays named instead of days were no days at all
+        ("pirms Ziemassvētkiem", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2026-12-07/2026-12-23"),
+        ("до Рождества", datetime(2026, 5, 7, 14, tzinfo=RIGA), "2026-12-01/2026-12-23"),
+        ("между праздниками", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2026-12-27/2026-12-30"),
+        ("starp svētkiem", datetime(2026, 12, 28, 9, tzinfo=RIGA), "2026-12-28/2026-12-30"),
+        ("pēc Jaunā gada", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+        ("after New Year", datetime(2027, 1, 5, 14, tzinfo=RIGA), "2027-01-05/2027-01-10"),
+        ("после праздников", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+    ],
+)
+def test_the_winter_holidays_are_their_days(
+    extractor: EntityExtractor, text: str, now: datetime, days: str
+) -> None:
+    assert [e.value for e in extractor.extract(text, now) if e.entity == "days"] == [days]
+
+
+@pytest.mark.parametrize("text", ["после праздников", "starp svētkiem", "after the holidays"])
+def test_holidays_unnamed_outside_december_are_not_the_winter_ones(
+    extractor: EntityExtractor, text: str
+) -> None:
+    # in May "starp svētkiem" is between 1 and 4 May, in April "после праздников" after Easter
+    assert [
+        e for e in extractor.extract(text, datetime(2026, 5, 2, 9, tzinfo=RIGA)) if e.entity == "days"
+    ] == []
