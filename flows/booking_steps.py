@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flows.booking_text import clock, day_label, day_month, day_short, moment_label, session_params
 from flows.conversation import bare_number
@@ -279,12 +279,16 @@ async def pick_by_time(
     NLU resolved it to.
     """
     texts, lang, zone, mode = texts_of(ctx), lang_of(state), zone_of(ctx), str(state.slots["mode"])
+    if missing_time(moment, zone):
+        return await no_such_time(state, ctx, bookings, moment)
     local = moment.astimezone(zone)
     if local.time() == time(0, 0):  # a day without an hour ("rīt", "в пятницу")
         return await offer_times(state, ctx, bookings, local.date())
     day = state.slots.get("day")
     if bare and isinstance(day, str):
         moment = datetime.combine(date.fromisoformat(day), local.time(), zone)
+        if missing_time(moment, zone):
+            return await no_such_time(state, ctx, bookings, moment)
     far = too_far(ctx, bookings, lang, moment.astimezone(zone).date())
     if far is not None:
         # "15. janvārī plkst. 10" beyond the horizon: nothing near it is open yet, and it was "there is no
@@ -303,6 +307,28 @@ async def pick_by_time(
     return offer_slots(
         state, ctx, near, "booking.nearest", {"asked": moment_label(texts, lang, moment, zone)}
     )
+
+
+def missing_time(moment: datetime, zone: tzinfo) -> bool:
+    """Whether the wall-clock time typed does not exist in `zone`: 03:30 on the last Sunday of March in Riga,
+    when the clocks go from 03:00 straight to 04:00. Such a moment (as the NLU writes it, or combined with
+    the day on screen) reads back an hour later, and "03:30" was offered as the nearest times to "04:30"
+    without a word (calendar QA)."""
+    real = moment.astimezone(UTC).astimezone(zone)
+    return real.replace(tzinfo=None) != moment.replace(tzinfo=None)
+
+
+async def no_such_time(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, moment: datetime
+) -> Turn:
+    """The typed time does not exist that night (the clocks move forward): said so, with the free times
+    nearest to it; never that time an hour later as if it had been asked."""
+    texts, lang = texts_of(ctx), lang_of(state)
+    near = await bookings.nearest(str(state.slots["mode"]), moment, lang, NEAREST)
+    if not near:
+        return no_slots(state)
+    params = {"date": day_label(texts, lang, moment.date()), "time": f"{moment:%H:%M}"}
+    return offer_slots(state, ctx, near, "booking.no_such_time", params)
 
 
 def confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offer: SlotOffer) -> Turn:
