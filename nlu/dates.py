@@ -425,6 +425,10 @@ class DateFinder:
             return
         if clock is not None:
             reading.hour, reading.minute = int(clock.group(1)), int(clock.group(2))
+            if clock.group(1).startswith("0"):
+                # "07:00", "03:30": a 24-hour clock, the morning; "7:00" stays a daytime 19:00 (calendar QA:
+                # "28. martā 03:30" was 15:30, "07:00" 19:00)
+                reading.meridiem = "a"
             reading.mark(clock.start(), clock.end())
             return
         for match in _DOTTED_RE.finditer(text):

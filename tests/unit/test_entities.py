@@ -47,6 +47,12 @@ def values(extractor: EntityExtractor, text: str, kind: str) -> list[str]:
         # calendar QA: a dotted number whose second part is no month is a time, said without a marker too
         ("15.00", "2026-03-11T15:00:00+02:00"),
         ("14.30", "2026-03-11T14:30:00+02:00"),
+        # calendar QA: a leading zero is a 24-hour clock, the morning; these were 19:00 and 15:30
+        ("rīt 07:00", "2026-03-12T07:00:00+02:00"),
+        ("15. martā 03:30", "2026-03-15T03:30:00+02:00"),
+        # on the spring change night 03:30 does not exist: written as typed, the flow says so
+        ("29. martā 03:30", "2026-03-29T03:30:00+02:00"),
+        ("rīt 7:00", "2026-03-12T19:00:00+02:00"),
     ],
 )
 def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -> None:
