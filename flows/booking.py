@@ -39,14 +39,15 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     modes = await bookings.modes()
     if not modes:
         return steps.no_slots(state)
-    week, span = _week(turn), steps.days_wanted(turn)
-    want = steps.wanted(turn) if week is None else None
+    week, span, either = _week(turn), steps.days_wanted(turn), steps.either_wanted(turn)
+    want = steps.wanted(turn) if week is None and either is None else None
     state = steps.at_step(
         state.leave(),
         "mode",
         want=want,
         week=None if week is None else week.isoformat(),
         span=None if span is None else "/".join(d.isoformat() for d in span),
+        either=None if either is None else "/".join(d.isoformat() for d in either),
     )
     if len(modes) == 1:
         return await steps.after_mode(state, ctx, bookings, modes[0])
@@ -102,6 +103,9 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
     when = {"date": day_label(texts, lang, local.date()), "time": clock(local, zone)}
     lead = (Reply("booking.move_intro", when), *await steps.language_notice(state, ctx, bookings, info.mode))
     week, want, span = _week(turn), steps.wanted(turn), steps.days_wanted(turn)
+    either = steps.either_wanted(turn)
+    if either is not None:
+        return steps.prepend(lead, steps.offer_either(state, ctx, *either))
     if week is not None:
         return steps.prepend(lead, await steps.offer_week(state, ctx, bookings, week))
     if span is not None:
@@ -195,6 +199,9 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
                 await bookings.quota(),
             )
         return await steps.offer_week(state, ctx, bookings, week)
+    either = await _either(state, turn, ctx, bookings)
+    if either is not None:
+        return either
     span = steps.days_wanted(turn)
     if span is not None and state.step in ("mode", "day", "time"):
         # "janvāra sākumā" at the days was read as a wish for the menu and the booking was gone, "janvārī"
@@ -228,6 +235,23 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
             return steps.prepend(lead, await steps.offer_days(steps.at_step(state, "day"), ctx, bookings))
         return await steps.ask_again(state, ctx, bookings)
     return None
+
+
+async def _either(
+    state: ConversationState, turn: UserTurn, ctx: FlowContext, bookings: Bookings
+) -> Turn | None:
+    """ "nākamajā piektdienā" on a Monday: this Friday or next week's? Both, with their dates (calendar QA:
+    it was this week's without a word); the mode first when it is not chosen yet."""
+    either = steps.either_wanted(turn)
+    if either is None or state.step not in ("mode", "day", "time"):
+        return None
+    if "mode" not in state.slots:
+        return steps.ask_mode(
+            steps.at_step(state, "mode", either="/".join(d.isoformat() for d in either)),
+            await bookings.modes(),
+            await bookings.quota(),
+        )
+    return steps.offer_either(steps.at_step(state, "day"), ctx, *either)
 
 
 def _week(turn: UserTurn) -> date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flows.booking_text import clock, day_label, day_month, day_short, moment_label, session_params
 from flows.conversation import bare_number
@@ -82,9 +82,14 @@ def prepend(lead: tuple[Reply, ...], turn: Turn) -> Turn:
 
 async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Bookings, mode: str) -> Turn:
     want, week, span = state.slots.get("want"), state.slots.get("week"), state.slots.get("span")
+    either = state.slots.get("either")
     state = at_step(state, "day", mode=mode)
-    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in ("want", "week", "span")})
+    wishes = ("want", "week", "span", "either")
+    state = replace(state, slots={k: v for k, v in state.slots.items() if k not in wishes})
     lead = await language_notice(state, ctx, bookings, mode)
+    two = _span_of(either) if isinstance(either, str) else None
+    if two is not None:
+        return prepend(lead, offer_either(state, ctx, *two))
     if isinstance(want, str):
         return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
     if isinstance(week, str):
@@ -206,6 +211,15 @@ async def offer_span(
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
 
 
+def offer_either(state: ConversationState, ctx: FlowContext, this_week: date, next_week: date) -> Turn:
+    """ "nākamajā piektdienā", "в следующую пятницу", "next Friday" said while this week's Friday is still
+    ahead: both days, named with their dates, to pick from. Guessing either way books some people a week
+    off (calendar QA: on Monday it was always this week's, without a word); asking costs one tap."""
+    texts, lang = texts_of(ctx), lang_of(state)
+    params = {"first": day_label(texts, lang, this_week), "second": day_label(texts, lang, next_week)}
+    return _days_turn(state, ctx, [this_week, next_week], [], "booking.which_day", params)
+
+
 def too_far(
     ctx: FlowContext, bookings: Bookings, lang: str, first: date
 ) -> tuple[str, dict[str, str]] | None:
@@ -265,12 +279,16 @@ async def pick_by_time(
     NLU resolved it to.
     """
     texts, lang, zone, mode = texts_of(ctx), lang_of(state), zone_of(ctx), str(state.slots["mode"])
+    if missing_time(moment, zone):
+        return await no_such_time(state, ctx, bookings, moment)
     local = moment.astimezone(zone)
     if local.time() == time(0, 0):  # a day without an hour ("rīt", "в пятницу")
         return await offer_times(state, ctx, bookings, local.date())
     day = state.slots.get("day")
     if bare and isinstance(day, str):
         moment = datetime.combine(date.fromisoformat(day), local.time(), zone)
+        if missing_time(moment, zone):
+            return await no_such_time(state, ctx, bookings, moment)
     far = too_far(ctx, bookings, lang, moment.astimezone(zone).date())
     if far is not None:
         # "15. janvārī plkst. 10" beyond the horizon: nothing near it is open yet, and it was "there is no
@@ -289,6 +307,28 @@ async def pick_by_time(
     return offer_slots(
         state, ctx, near, "booking.nearest", {"asked": moment_label(texts, lang, moment, zone)}
     )
+
+
+def missing_time(moment: datetime, zone: tzinfo) -> bool:
+    """Whether the wall-clock time typed does not exist in `zone`: 03:30 on the last Sunday of March in Riga,
+    when the clocks go from 03:00 straight to 04:00. Such a moment (as the NLU writes it, or combined with
+    the day on screen) reads back an hour later, and "03:30" was offered as the nearest times to "04:30"
+    without a word (calendar QA)."""
+    real = moment.astimezone(UTC).astimezone(zone)
+    return real.replace(tzinfo=None) != moment.replace(tzinfo=None)
+
+
+async def no_such_time(
+    state: ConversationState, ctx: FlowContext, bookings: Bookings, moment: datetime
+) -> Turn:
+    """The typed time does not exist that night (the clocks move forward): said so, with the free times
+    nearest to it; never that time an hour later as if it had been asked."""
+    texts, lang = texts_of(ctx), lang_of(state)
+    near = await bookings.nearest(str(state.slots["mode"]), moment, lang, NEAREST)
+    if not near:
+        return no_slots(state)
+    params = {"date": day_label(texts, lang, moment.date()), "time": f"{moment:%H:%M}"}
+    return offer_slots(state, ctx, near, "booking.no_such_time", params)
 
 
 def confirm(state: ConversationState, ctx: FlowContext, bookings: Bookings, offer: SlotOffer) -> Turn:
@@ -431,6 +471,13 @@ def days_wanted(turn: UserTurn) -> tuple[date, date] | None:
     """The stretch of days the person typed ("janvārī", "janvāra sākumā", "в начале января"; the NLU's
     `days` entity, first and last), on the same terms as `wanted`."""
     entity = _typed(turn, "days")
+    return None if entity is None else _span_of(entity.value)
+
+
+def either_wanted(turn: UserTurn) -> tuple[date, date] | None:
+    """The two days "next Friday" may mean (the NLU's `either_day`: this week's, next week's), on the same
+    terms as `wanted`."""
+    entity = _typed(turn, "either_day")
     return None if entity is None else _span_of(entity.value)
 
 

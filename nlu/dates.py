@@ -39,6 +39,7 @@ _ORDINAL_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 _NUMBER_AND_MARK_RE = re.compile(r"(\d{1,2})([a-z]*)")  # "15", "15th", "15go" (from "15го")
 _JOINED_MARK = 4  # a shorter mark ("го", "е", "th") counts only joined to the number or by a hyphen
 _MONTHS_AHEAD = 13  # the 31st is at most a couple of months away; a year and a month covers every day
+_DECEMBER = 12
 _EVENING_BELOW = 8  # "at 3" with no am/pm means 15:00 for a daytime appointment
 
 
@@ -75,6 +76,7 @@ class Moment(NamedTuple):
     start: int
     end: int
     day_said: bool
+    other_day: date | None = None  # "next Friday" said while this week's is ahead: that one, also meant?
 
 
 @dataclass
@@ -84,6 +86,7 @@ class _Reading:
     day: date | None = None
     weekday: int | None = None
     week: date | None = None  # the Monday of the week a weekday was said in ("nākamnedēļ piektdien")
+    other_day: date | None = None  # this week's day when "next Friday" may mean it too
     hour: int | None = None
     minute: int = 0
     part_hour: int | None = None
@@ -124,12 +127,15 @@ class DateFinder:
             raise ValueError("calendar: `day_of_month_marks` must be a list")
         self._day_marks = frozenset(normalize(str(m)) for m in marks)
         self._weekdays, self._weekday_values = _matcher(table("weekdays"))
+        self._next_weekdays, self._next_weekday_values = _matcher(table("next_weekdays"))
+        self._next_marks = words("next_weekday_marks")
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))
         self._halves, self._half_values = _matcher(table("half_past"))
         self._month_parts, self._month_part_values = _matcher(table("month_parts"))
         self._month_leads = frozenset(normalize(str(w)) for w in _list(config, "month_lead_words"))
         self._month_not_alone = frozenset(normalize(str(w)) for w in _list(config, "month_alone_not"))
+        self._holidays = _holidays_of(table("holidays"))
         self._hour_markers = words("hour_markers")
         self._sure_markers = words("sure_hour_markers")
         self._hour_openers = _openers_of(config)
@@ -163,7 +169,7 @@ class DateFinder:
         if reading.weekday is not None:
             week = self.week(text, now, tokens)
             if week is not None:
-                reading.week = week.monday
+                reading.week, reading.other_day = week.monday, None
                 reading.mark(week.start, week.end)
         if has_digit:
             # "в 10", "ap 10", "at 4" and nothing else: an hour, though no day is said
@@ -177,7 +183,7 @@ class DateFinder:
         start = min(s.start for s in reading.spans)
         end = max(s.end for s in reading.spans)
         day_said = reading.day is not None or reading.weekday is not None
-        return Moment(_resolve(reading, now), start, end, day_said)
+        return Moment(_resolve(reading, now), start, end, day_said, reading.other_day)
 
     def _read_days(
         self,
@@ -192,18 +198,34 @@ class DateFinder:
         if has_digit and self._read_dated(text, tokens, words, now, reading):
             return len(words)
         days = [(found, True) for found in self._relative.find_all(words)]
+        days += [(found, False) for found in self._next_weekdays.find_all(words)]
         days += [(found, False) for found in self._weekdays.find_all(words)]
         # the first day not said as the one that does not suit; relative days first, as before
         for found, relative in days:
             if self._negated(text, tokens, words, found):
                 continue
+            first = found.start
             if relative:
                 reading.day = now.date() + timedelta(days=self._relative_values[found.phrase])
+            elif found.phrase in self._next_weekday_values:
+                self._next_weekday(self._next_weekday_values[found.phrase], now.date(), reading)
             else:
                 reading.weekday = self._weekday_values[found.phrase]
-            reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+                if first > 0 and self._next_marks.find_all(words[first - 1 : first]):
+                    first -= 1  # "nākamajā piektdienā", "в следующую пятницу", "next Friday"
+                    self._next_weekday(reading.weekday, now.date(), reading)
+            reading.mark(tokens[first].start, tokens[found.end - 1].end)
             return found.end
         return None
+
+    @staticmethod
+    def _next_weekday(weekday: int, today: date, reading: _Reading) -> None:
+        """ "next Friday": next week's Friday; while this week's is still ahead, that one may be meant too
+        (said on Monday, some mean the 11th and some the 18th), so it is kept as the other reading."""
+        this_monday = today - timedelta(days=today.weekday())
+        reading.weekday, reading.week = weekday, this_monday + timedelta(weeks=1)
+        if weekday > today.weekday():
+            reading.other_day = this_monday + timedelta(days=weekday)
 
     def week(self, text: str, now: datetime, tokens: list[Token] | None = None) -> Week | None:
         """The calendar week the text names ("nākamnedēļ", "на этой неделе", "next week"), or None; not a
@@ -255,6 +277,22 @@ class DateFinder:
             if last < today:
                 continue  # "janvāra sākumā" said on 20 January: this year's start has passed
             return DaySpan(max(first, today), last, tokens[first_pos].start, tokens[last_pos].end)
+        return None
+
+    def holidays(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
+        """The days of the winter holidays' stretch the text names ("pirms Ziemassvētkiem", "после Нового
+        года", "between the holidays"), the coming one, from today at the earliest; None when none is named
+        or it is said not to suit ("ne pirms Ziemassvētkiem")."""
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        today = now.astimezone(ZONE).date()
+        for span in self._holidays:
+            matcher = span.december if today.month == _DECEMBER else span.words
+            for found in matcher.find_all(words):
+                if self._negated(text, tokens, words, found):
+                    continue
+                first, last = span.days(today)
+                return DaySpan(first, last, tokens[found.start].start, tokens[found.end - 1].end)
         return None
 
     def _only_an_hour(self, words: list[str]) -> bool:
@@ -387,6 +425,10 @@ class DateFinder:
             return
         if clock is not None:
             reading.hour, reading.minute = int(clock.group(1)), int(clock.group(2))
+            if clock.group(1).startswith("0"):
+                # "07:00", "03:30": a 24-hour clock, the morning; "7:00" stays a daytime 19:00 (calendar QA:
+                # "28. martā 03:30" was 15:30, "07:00" 19:00)
+                reading.meridiem = "a"
             reading.mark(clock.start(), clock.end())
             return
         for match in _DOTTED_RE.finditer(text):
@@ -452,6 +494,46 @@ class DateFinder:
                 start = text.find(phrase)
                 return aware, max(start, 0), max(start, 0) + len(phrase)
         return None
+
+
+@dataclass(frozen=True)
+class _HolidaySpan:
+    """One stretch of the winter holidays (calendar.yml `holidays`): its words and its days."""
+
+    words: PhraseMatcher
+    december: PhraseMatcher  # its words and the ones that name the winter holidays only in December
+    first: tuple[int, int]  # month, day (0: today)
+    last: tuple[int, int]
+
+    def days(self, today: date) -> tuple[date, date]:
+        """The coming stretch: this year's, or next year's when this year's is over; from today at the
+        earliest."""
+        for year in (today.year, today.year + 1):
+            last = date(year, *self.last)
+            if last >= today:
+                month, day = self.first
+                first = date(year, month, day or 1)  # 0: from today, said in that month (max below)
+                return max(first, today), last
+        raise AssertionError("a stretch of next year's is never over")
+
+
+def _holidays_of(config: Mapping[object, object]) -> tuple[_HolidaySpan, ...]:
+    spans = []
+    for name, entry in config.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("days"), list):
+            raise ValueError(f"calendar: holiday `{name}` needs `days` and `words`")
+        first_month, first_day, last_month, last_day = (int(n) for n in entry["days"])
+        words = [str(w) for w in entry.get("words") or []]
+        december = [*words, *(str(w) for w in entry.get("december_words") or [])]
+        spans.append(
+            _HolidaySpan(
+                PhraseMatcher(words, max_gap=0, fuzzy_min_len=_NO_FUZZ),
+                PhraseMatcher(december, max_gap=0, fuzzy_min_len=_NO_FUZZ),
+                (first_month, first_day),
+                (last_month, last_day),
+            )
+        )
+    return tuple(spans)
 
 
 def _only(words: list[str], word: str) -> bool:

@@ -26,6 +26,7 @@ PHONE_REGION = "LV"
 CLOCK = "clock"  # an hour said without a day ("plkst. 10"), beside its "time" entity
 WEEK = "week"  # a calendar week ("nākamnedēļ"), its Monday; not when a day in it was said
 DAYS = "days"  # a month or a part of it said without a day ("janvāra sākumā"): "first/last" ISO days
+EITHER_DAY = "either_day"  # "next Friday" that may be this week's or next week's: "this/next" ISO days
 DAY_REFUSED = "day_refused"  # a day said not to suit ("rīt nevaru", "не в пятницу")
 _NO_FUZZ = 99  # prison stems are short; a typo allowance would let "plain" meet "olain"
 _MIN_PHONE_DIGITS = 7
@@ -113,8 +114,12 @@ class EntityExtractor:
         blanked = _blank_spans(text, phones)
         found = self._dates.find(blanked, now, None if phones else tokens)
         if found is not None:
-            moment, start, end, day_said = found
+            moment, start, end, day_said, other_day = found
             entities.append(Entity("time", moment.isoformat(), start, end, text[start:end]))
+            if other_day is not None:
+                # "nākamajā piektdienā" on a Monday: this Friday or next week's; a booking asks which
+                either = f"{other_day.isoformat()}/{moment.date().isoformat()}"
+                entities.append(Entity(EITHER_DAY, either, start, end, text[start:end]))
             if not day_said and (moment.hour, moment.minute) != (0, 0):
                 # the hour alone: a flow that already has a day applies it there (nlu.dates.Moment)
                 entities.append(Entity(CLOCK, f"{moment:%H:%M}", start, end, text[start:end]))
@@ -124,6 +129,9 @@ class EntityExtractor:
             monday, start, end = week
             entities.append(Entity(WEEK, monday.isoformat(), start, end, text[start:end]))
         month = self._dates.month(blanked, now, None if phones else tokens)
+        if month is None:
+            # "pirms Ziemassvētkiem", "после Нового года": the days of that stretch, as for a month
+            month = self._dates.holidays(blanked, now, None if phones else tokens)
         if month is not None and found is None and week is None:
             first, last, start, end = month
             entities.append(

@@ -27,6 +27,7 @@ from flows.booking_text import session_params
 from flows.state import ConversationState
 from flows.texts import Texts
 
+NIGHT_2H = "booking.reminder_2h_night"  # the 2 h reminder sent before midnight for a session after it
 CANCELLED = "cancel"  # booking_reminders.kind of the word that the helpline cancelled the session
 # each kind's text and its one button (payload, label key)
 NOTICES: dict[str, tuple[str, tuple[str, str]]] = {
@@ -61,6 +62,10 @@ async def send_notice(
     """Queue `reminder` now and mark it sent, keeping its outbox row's id; False while a coordinator holds
     the chat (it stays pending, for the reminder worker after the hand-back)."""
     key, button = NOTICES[reminder.kind]
+    if reminder.kind == "2h" and booking.starts_at.astimezone(zone).date() != now.astimezone(zone).date():
+        # a session between midnight and 2:00 is reminded of the evening before: "today at 01:00" was
+        # wrong by a day (calendar QA); "tonight", with the date
+        key = NIGHT_2H
     queued = await tell_about_session(
         session, texts=texts, zone=zone, booking=booking, contact=contact, key=key, button=button, now=now
     )

@@ -128,3 +128,46 @@ async def test_a_day_beyond_the_booking_horizon_is_not_yet_open_neither_full_nor
     assert said in answer
     assert "janvāris" not in answer and "января" not in answer and "January" not in answer
     assert "1. " in answer  # the nearest open days
+
+
+@pytest.mark.parametrize(
+    ("opening", "holidays", "stretch", "offered"),
+    [
+        (
+            "Gribu pieteikties pie psihologa",
+            "pirms Ziemassvētkiem",
+            "No 7.12. līdz 23.12. brīvs laiks",
+            "Ot 8.12.",
+        ),
+        ("Gribu pieteikties pie psihologa", "pēc Jaunā gada", "No 2.01. līdz 10.01. brīvs laiks", "Se 2.01."),
+        ("Хочу записаться к психологу", "между праздниками", "С 27.12 по 30.12 свободное время", "Пн 28.12"),
+        ("Хочу записаться к психологу", "после Нового года", "С 2.01 по 10.01 свободное время", "Пн 4.01"),
+        (
+            "I want to book a psychologist",
+            "before Christmas",
+            "From 7.12 to 23.12 there is free time",
+            "Tue 8.12",
+        ),
+        (
+            "I want to book a psychologist",
+            "after New Year",
+            "From 2.01 to 10.01 there is free time",
+            "Sat 2.01",
+        ),
+    ],
+)
+async def test_the_holidays_said_at_the_days_offer_the_days_of_that_stretch(
+    make_app, classifier: EmbeddedClassifier, opening: str, holidays: str, stretch: str, offered: str
+):
+    # calendar QA: "pirms Ziemassvētkiem" was "I did not understand" and the days again, "между праздниками"
+    # the answer about family days with the booking put aside
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "holidays-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(holidays)
+    assert stretch in answer and offered in answer
+    for closed in ("24.12", "25.12", "26.12", "31.12", "1.01"):  # public holidays are not offered
+        assert closed not in answer.split(stretch)[1]
+    for beyond in ("5.01", "6.01", "7.01", "8.01", "9.01"):  # the booking window ends on 4 January
+        assert beyond not in answer.split(stretch)[1]

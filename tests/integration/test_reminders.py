@@ -14,7 +14,7 @@ from bot.bookings.service import DbBookings
 from bot.clock import ManualClock
 from bot.console import actions
 from bot.console.auth import Staff, StaffRole
-from bot.db.models import Contact, Conversation, OutboxItem, Owner, Reminder, StaffMember
+from bot.db.models import Contact, Conversation, OutboxItem, Owner, Reminder, ReminderStatus, StaffMember
 from bot.messages import Channel
 from bot.outbox import OutboxWorker
 from flows.texts import Texts
@@ -234,4 +234,33 @@ async def test_a_reminder_queued_just_before_a_coordinator_takes_over_goes_after
         assert [m.text for m in sender.sent][1:] == [
             "Atgādinājums par psihologa konsultāciju videozvanā: otrdiena, 24. novembris, plkst. 10:00. "
             "Ja nevarat piedalīties, uzrakstiet šeit."
+        ]
+
+
+async def test_the_2h_reminder_of_a_session_after_midnight_says_tonight_with_its_date_not_today(db_url: str):
+    """Calendar QA: a session at 01:00 on Tuesday is reminded at 23:00 on Monday, and it said "today at 01:00"
+    (on Monday evening a day wrong); a session in the daytime still says "today"."""
+    async with database(db_url) as sm:
+        counsellor = await add_counsellor(sm, {2: ("00:00", "02:00"), 3: ("10:00", "12:00")})
+        night, day, english = await add_contacts(sm, 3, language="lv")
+        now = datetime(2026, 12, 7, 9, 0, tzinfo=RIGA)  # Monday
+        await book(sm, night, counsellor.id, datetime(2026, 12, 8, 1, tzinfo=RIGA), now)
+        await book(sm, day, counsellor.id, datetime(2026, 12, 9, 10, tzinfo=RIGA), now)
+        await book(sm, english, counsellor.id, datetime(2026, 12, 8, 0, tzinfo=RIGA), now)
+        async with sm() as session, session.begin():
+            await session.execute(update(Contact).where(Contact.id == english).values(language="en"))
+            await session.execute(
+                update(Reminder).where(Reminder.kind == "24h").values(status=ReminderStatus.SENT)
+            )
+        clock = ManualClock(datetime(2026, 12, 7, 22, 0, tzinfo=RIGA))
+        assert await worker(sm, clock).drain_once() == 1  # 00:00's reminder, at 22:00 on Monday
+        clock.current = datetime(2026, 12, 7, 23, 0, tzinfo=RIGA)
+        assert await worker(sm, clock).drain_once() == 1  # 01:00's, at 23:00 on Monday
+        clock.current = datetime(2026, 12, 9, 8, 0, tzinfo=RIGA)
+        assert await worker(sm, clock).drain_once() == 1  # 10:00 on Wednesday, at 08:00 that day
+        assert await outbox_texts(sm) == [
+            "Reminder: you have a psychologist session by video call tonight at 00:00 (Tuesday 8 December).",
+            "Atgādinājums: šonakt plkst. 01:00 (otrdiena, 8. decembris) jums ir psihologa konsultācija "
+            "videozvanā.",
+            "Atgādinājums: šodien plkst. 10:00 jums ir psihologa konsultācija videozvanā.",
         ]

@@ -47,6 +47,12 @@ def values(extractor: EntityExtractor, text: str, kind: str) -> list[str]:
         # calendar QA: a dotted number whose second part is no month is a time, said without a marker too
         ("15.00", "2026-03-11T15:00:00+02:00"),
         ("14.30", "2026-03-11T14:30:00+02:00"),
+        # calendar QA: a leading zero is a 24-hour clock, the morning; these were 19:00 and 15:30
+        ("rīt 07:00", "2026-03-12T07:00:00+02:00"),
+        ("15. martā 03:30", "2026-03-15T03:30:00+02:00"),
+        # on the spring change night 03:30 does not exist: written as typed, the flow says so
+        ("29. martā 03:30", "2026-03-29T03:30:00+02:00"),
+        ("rīt 7:00", "2026-03-12T19:00:00+02:00"),
     ],
 )
 def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -> None:
@@ -273,3 +279,62 @@ def test_a_month_without_a_day_is_its_days(extractor: EntityExtractor, text: str
 @pytest.mark.parametrize("text", ["2. janvārī", "15 марта", "may I book a session", "ne janvārī", "Maija"])
 def test_no_month_of_days_when_a_date_or_another_word_is_meant(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "days") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "either"),
+    [
+        # calendar QA: said on a Wednesday while this week's Friday is ahead, these were this week's, silently
+        ("nākamajā piektdienā", "2026-03-13/2026-03-20"),
+        ("nākampiektdien", "2026-03-13/2026-03-20"),
+        ("в следующую пятницу", "2026-03-13/2026-03-20"),
+        ("next Friday at 3pm", "2026-03-13/2026-03-20"),
+    ],
+)
+def test_next_weekday_while_this_weeks_is_ahead_is_either_day(
+    extractor: EntityExtractor, text: str, either: str
+) -> None:
+    assert values(extractor, text, "either_day") == [either]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("next Monday", "2026-03-16T00:00:00+02:00"),  # this week's Monday is past: only one is possible
+        ("šajā piektdienā", "2026-03-13T00:00:00+02:00"),
+        ("в эту пятницу", "2026-03-13T00:00:00+02:00"),
+        ("nākamnedēļ piektdien", "2026-03-20T00:00:00+02:00"),
+    ],
+)
+def test_one_weekday_when_only_one_is_meant(extractor: EntityExtractor, text: str, day: str) -> None:
+    assert values(extractor, text, "time") == [day]
+    assert values(extractor, text, "either_day") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # calendar QA: the winter holidays named instead of days were no days at all
+        ("pirms Ziemassvētkiem", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2026-12-07/2026-12-23"),
+        ("до Рождества", datetime(2026, 5, 7, 14, tzinfo=RIGA), "2026-12-01/2026-12-23"),
+        ("между праздниками", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2026-12-27/2026-12-30"),
+        ("starp svētkiem", datetime(2026, 12, 28, 9, tzinfo=RIGA), "2026-12-28/2026-12-30"),
+        ("pēc Jaunā gada", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+        ("after New Year", datetime(2027, 1, 5, 14, tzinfo=RIGA), "2027-01-05/2027-01-10"),
+        ("после праздников", datetime(2026, 12, 7, 14, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+    ],
+)
+def test_the_winter_holidays_are_their_days(
+    extractor: EntityExtractor, text: str, now: datetime, days: str
+) -> None:
+    assert [e.value for e in extractor.extract(text, now) if e.entity == "days"] == [days]
+
+
+@pytest.mark.parametrize("text", ["после праздников", "starp svētkiem", "after the holidays"])
+def test_holidays_unnamed_outside_december_are_not_the_winter_ones(
+    extractor: EntityExtractor, text: str
+) -> None:
+    # in May "starp svētkiem" is between 1 and 4 May, in April "после праздников" after Easter
+    assert [
+        e for e in extractor.extract(text, datetime(2026, 5, 2, 9, tzinfo=RIGA)) if e.entity == "days"
+    ] == []

@@ -677,3 +677,50 @@ async def test_a_list_number_after_such_a_word_at_the_confirmation_is_no_hour(
     chat = await _confirming_ten_on_tuesday(texts, bookings)
     await chat.say(UserTurn(text="nu 1", parse=Parse("nu 1", FALLBACK, 0.2, (), None, ())))
     assert "Laiks: 13:00" not in chat.text() and bookings.booked == []
+
+
+def _spring_night() -> list[SlotOffer]:
+    """Free times on Sunday 28 March 2027 in Riga, the night the clocks go from 03:00 to 04:00."""
+    starts = [datetime(2027, 3, 28, 2, 0, tzinfo=RIGA), datetime(2027, 3, 28, 4, 0, tzinfo=RIGA)]
+    starts.append(datetime(2027, 3, 28, 5, 0, tzinfo=RIGA))
+    return [SlotOffer(1, "Anna Demo", ("lv", "ru", "en"), s, "video", None) for s in starts]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "said_so"),
+    [
+        ("lv", "28. martā plkst. 3:30 no rīta", "Plkst. 03:30 šajā dienā (svētdiena, 28. marts) nebūs"),
+        (
+            "ru",
+            "28 марта в 3:30 утра",
+            "(переход на летнее время), поэтому времени 03:30 не будет",
+        ),
+        ("en", "March 28 3:30am", "03:30 does not exist on Sunday 28 March"),
+    ],
+)
+async def test_a_time_that_does_not_exist_on_the_spring_change_night_is_said_not_to_exist(
+    texts: Texts, lang: str, words: str, said_so: str
+):
+    # calendar QA: 03:30 on 28 March 2027 (the NLU writes it 03:30+02:00) was "no free time at 04:30",
+    # the time asked moved an hour on without a word
+    now = datetime(2027, 3, 22, 10, 0, tzinfo=RIGA)
+    chat = Chat(context(FakeBookings(now, _spring_night()), texts, now), texts, lang=lang)
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(words, when="2027-03-28T03:30:00+02:00"))
+    assert said_so in chat.text()
+    assert "04:30" not in chat.text()
+    assert [label[-5:] for label in chat.labels()[:3]] == ["02:00", "04:00", "05:00"]
+
+
+async def test_the_missing_time_typed_at_that_days_times_is_said_not_to_exist(texts: Texts):
+    now = datetime(2027, 3, 22, 10, 0, tzinfo=RIGA)
+    chat = Chat(context(FakeBookings(now, _spring_night()), texts, now), texts, lang="en")
+    await chat.say(said(intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said(payload="bk:day:2027-03-28"))
+    clock = Entity("clock", "03:30", 0, 6, "3:30am")
+    time_entity = Entity("time", "2027-03-23T03:30:00+02:00", 0, 6, "3:30am")  # the NLU's next 03:30
+    parse = Parse("3:30am", FALLBACK, 0.2, (), None, (time_entity, clock))
+    await chat.say(UserTurn(text="3:30am", parse=parse, payload=None))
+    assert "03:30 does not exist on Sunday 28 March" in chat.text()
