@@ -71,3 +71,36 @@ async def test_a_death_beside_crisis_wording_is_still_a_crisis(
     assert "112" in first.text and "116123" in first.text
     (request,) = await handoffs(app)
     assert request.priority == 0  # first in line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "viņu cietumā sit",
+        "dels saka ka cietuma vinu apdraud citi",
+        "его там избивают",
+        "сыну угрожают другие заключенные",
+        "he says other inmates threaten him",
+        "my son is being beaten in prison",
+    ],
+)
+async def test_others_beating_or_threatening_him_inside_get_the_prison_complaints_and_the_ombudsman(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+):
+    """ "viņu cietumā sit" got the visits answer and "dels saka ka cietuma vinu apdraud citi" the children's;
+    "его там избивают" the numbers with nothing about the prison."""
+    app = await make_app(classifier=classifier)
+    said = " ".join(a.text for a in await say(app, sender, text, user="harmed-inside-1"))
+    assert "112" in said and "116123" in said  # the numbers first, as for any crisis
+    assert "pasts@ievp.gov.lv" in said and "67686768" in said  # complaints: IeVP; the Ombudsman
+    assert "116006" not in said  # the victims' line is the advice for a relative threatened herself
+    (request,) = await handoffs(app)
+    assert request.priority == 0  # a coordinator, first in line
+
+
+async def test_a_threat_to_the_writer_from_prison_is_still_the_violence_advice(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    app = await make_app(classifier=classifier)
+    said = " ".join(a.text for a in await say(app, sender, "он мне угрожает из тюрьмы", user="threat-2"))
+    assert "110" in said and "116006" in said and "67686768" not in said
