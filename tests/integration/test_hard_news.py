@@ -104,3 +104,20 @@ async def test_a_threat_to_the_writer_from_prison_is_still_the_violence_advice(
     app = await make_app(classifier=classifier)
     said = " ".join(a.text for a in await say(app, sender, "он мне угрожает из тюрьмы", user="threat-2"))
     assert "110" in said and "116006" in said and "67686768" not in said
+
+
+@pytest.mark.parametrize(
+    ("text", "social_service", "visits"),
+    [
+        ("nav naudas aizbraukt pie vīra", "sociālo dienestu", "Tikšanās ir divu veidu"),
+        ("i cant afford the trip to visit him", "social service", "There are two kinds of visit"),
+    ],
+)
+async def test_no_money_for_the_trip_gets_the_social_service_not_the_visits_answer(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, social_service: str, visits: str
+):
+    """Families of prisoners have no special package: they ask their municipal social service like anyone
+    (facts §11). Both got the whole visits answer."""
+    app = await make_app(classifier=classifier)
+    (answer,) = await say(app, sender, text, user="trip-1")
+    assert social_service in answer.text and visits not in answer.text

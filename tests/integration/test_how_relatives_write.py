@@ -317,7 +317,9 @@ HELD_OUT: list[tuple[str, str]] = [
     ("нет денег даже на еду", "benefits_family"),
     ("net deneg na dorogu do tyurmy", "benefits_family"),
     ("we have no money for the trip", "benefits_family"),
-    ("nav naudas aizbraukt pie vīra", "benefits_family|visit_rules"),
+    ("nav naudas aizbraukt pie vīra", "benefits_family"),  # the visits answer (QA, tenth pass)
+    ("man nav naudas lai aizbrauktu uz tiksanos", "benefits_family"),
+    ("i cant afford the trip to visit him", "benefits_family"),
     ("jūs visi esat vienādi", "human_handoff"),
     ("jus neko nezinat", "human_handoff"),
     ("вы все одинаковые никто не помогает", "human_handoff"),
