@@ -32,6 +32,7 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "first_steps": ("visit_rules", "prison_contacts", "parcels_money", "psych_info", "human_handoff"),
     "feeling_low": ("book_counselling", "human_handoff", "psych_info"),
     "lost_contact": ("prison_contacts", "letters", "human_handoff", "psych_info"),
+    "family_emergency": ("prison_contacts", "letters", "human_handoff", "psych_info"),
 }
 
 # the prisons (nlu/prisons.yml names) that faq.prison_contacts itself covers (knowledge/prisons.csv)
@@ -53,9 +54,9 @@ QUESTION_WORDS = frozenset({
     "как", "когда", "сколько", "можно", "где", "куда", "ли", "kak", "kogda", "skolko", "mozhno", "gde",
     "how", "when", "can", "what", "where", "which", "may",
 })  # fmt: skip
-# the topics a second answer may be about: not the situation (first_steps, lost_contact) or a feeling
-# (feeling_low)
-SECOND_TOPICS = frozenset(FOLLOW_UPS) - {"first_steps", "feeling_low", "lost_contact"}
+# the topics a second answer may be about: not the situation (first_steps, lost_contact, family_emergency) or
+# a feeling (feeling_low)
+SECOND_TOPICS = frozenset(FOLLOW_UPS) - {"first_steps", "feeling_low", "lost_contact", "family_emergency"}
 # the topics a follow-up naming a prison stays on (flows.followup); after the contacts answer, "bet ja viņš ir
 # Olainē?" is a contacts question again, as it was
 REMEMBERED_TOPICS = SECOND_TOPICS - {"prison_contacts", "useful_links"}

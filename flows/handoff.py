@@ -41,7 +41,7 @@ THIS_NUMBER = "handoff:this_number"
 MAX_PHONE_TRIES = 3
 MAX_WHEN = 200
 CRISIS_KIND = "crisis_kind"  # the NLU's entity: which crisis, when the words say (nlu/rules.yml)
-CRISIS_KINDS = frozenset({"prisoner_at_risk", "violence"})
+CRISIS_KINDS = frozenset({"prisoner_at_risk", "harmed_inside", "violence"})
 CRISIS_CLOSING_SOON = 30  # minutes before closing when a crisis is told the answer may not come today
 LONGEST_ESTIMATE = 60  # minutes; beyond it the queue says "more than an hour", not "about 1000 min"
 MAX_PHONE_TEXT = 300  # the matcher's work grows with the text; a phone number comes early
@@ -75,7 +75,7 @@ async def crisis(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         # "a coordinator will answer soon" five minutes before everyone goes home (QA, second pass)
         queued = "handoff.crisis_queued_near_closing"
     kind = turn.parse.entity(CRISIS_KIND)
-    # what to do now for the two situations a relative most often writes about (facts.md §18)
+    # what to do now for the situations a relative most often writes about (facts.md §18, §13)
     advice = (Reply(f"crisis.{kind.value}", urgent=True),) if kind and kind.value in CRISIS_KINDS else ()
     replies = (Reply("crisis.immediate", urgent=True), *advice, Reply(queued))
     # the next message need not be told the same again at once

@@ -16,7 +16,7 @@ INTENTS: tuple[str, ...] = (
     # not understood
     "out_of_scope",
     # added here (the spec allows more, never fewer): see ADDED
-    "first_steps", "feeling_low", "lost_contact", "complaint",
+    "first_steps", "feeling_low", "lost_contact", "family_emergency", "complaint",
 )  # fmt: skip
 
 # Intents this project added to the shared spec's list, each for a message the spec's names would misroute.
@@ -26,9 +26,12 @@ INTENTS: tuple[str, ...] = (
 # or goodbye (QA); they need a kind word and the psychologist, a person and 116123 on offer.
 # lost_contact: "viņš nezvana jau nedēļu", "он не звонит уже неделю", "I haven't heard from him in 10 days"
 # got the general calls answer (QA, tenth pass); a worried relative needs what they can do and whom to ask.
+# family_emergency: "nomira viņa mamma, vai viņu izlaidīs uz bērēm", "his mum is dying can he come home to see
+# her" got the legal-aid answer (JPA, divorce, complaints), the children's answer or the visits answer (QA,
+# tenth pass); the person needs the short leave's conditions, whom he asks, and how the news can reach him.
 # complaint: "jūs visi esat vienādi, neviens nepalīdz", "бесполезный бот" were a plain request for a person,
 # answered "the coordinators are not working now" and no more: an angry person first hears they were heard.
-ADDED: tuple[str, ...] = ("first_steps", "feeling_low", "lost_contact", "complaint")
+ADDED: tuple[str, ...] = ("first_steps", "feeling_low", "lost_contact", "family_emergency", "complaint")
 
 FEELING_LOW = "feeling_low"  # named where the flows and the NLU treat it apart from other topics
 OUT_OF_SCOPE = "out_of_scope"

@@ -317,7 +317,9 @@ HELD_OUT: list[tuple[str, str]] = [
     ("нет денег даже на еду", "benefits_family"),
     ("net deneg na dorogu do tyurmy", "benefits_family"),
     ("we have no money for the trip", "benefits_family"),
-    ("nav naudas aizbraukt pie vīra", "benefits_family|visit_rules"),
+    ("nav naudas aizbraukt pie vīra", "benefits_family"),  # the visits answer (QA, tenth pass)
+    ("man nav naudas lai aizbrauktu uz tiksanos", "benefits_family"),
+    ("i cant afford the trip to visit him", "benefits_family"),
     ("jūs visi esat vienādi", "complaint"),
     ("jus neko nezinat", "complaint"),
     ("вы все одинаковые никто не помогает", "complaint"),
@@ -336,7 +338,23 @@ HELD_OUT: list[tuple[str, str]] = [
     ("es neko nesaprotu kas notiek", "first_steps|help"),  # "Sapratu" (the reply to "no")
     ("viņš ir slims un cietumā neārstē", "legal_help"),  # complaints: IeVP, then the court; the Ombudsman
     ("сын болеет а в тюрьме не лечат", "legal_help"),
-    ("he is sick and they dont treat him in prison", "legal_help|first_steps"),
+    ("he is sick and they dont treat him in prison", "legal_help"),
+    # QA, tenth pass (hardnews): still "I did not understand", or release preparation
+    ("viņš ir slims un netiek ārstēts", "legal_help"),
+    ("vins ir slims un netiek arstets", "legal_help"),
+    ("его в тюрьме не лечат", "legal_help"),
+    ("my husband needs a doctor but the prison ignores him", "legal_help"),
+    # a death or a grave illness in the family: the legal-aid, children's or visits answer before
+    ("viņa tēvs nomira vai viņš var atbraukt uz bērēm", "family_emergency"),
+    ("vīra māte ir mirstoša vai viņu var palaist atvadīties", "family_emergency"),
+    ("kā paziņot ieslodzītajam par tuvinieka nāvi", "family_emergency"),
+    ("u nego umer otec otpustyat li na pohorony", "family_emergency"),
+    ("как сообщить сыну в тюрьме что умерла бабушка", "family_emergency"),
+    ("his father died can he go to the funeral", "family_emergency"),
+    ("can prisoners get leave for a funeral", "family_emergency"),
+    # others beating him inside: first steps before
+    ("vīru piekāva cietumā", "crisis"),
+    ("мужа в тюрьме избили", "crisis"),
     ("vins nezvana jau nedelu un es vairs nevaru izturēt", "crisis"),
     ("он не звонит неделю я больше не хочу жить", "crisis"),
     ("he hasnt called in a week and i want to die", "crisis"),

@@ -315,6 +315,16 @@ MISSED_CRISIS = [
     "мне так стыдно, лучше бы я не родилась",
     "i am so ashamed i want to end it",
     "im so ashamed i wish i was never born",
+    # QA, tenth pass: others beating or threatening him inside read as visits, first steps or children in
+    # Latvian, and were the model's alone in Russian and English
+    "viņu cietumā sit",
+    "vinu cietuma sit",
+    "vīru piekāva cietumā",
+    "dels saka ka cietuma vinu apdraud citi",
+    "сыну угрожают другие заключенные",
+    "мужа в тюрьме избили",
+    "he says other inmates threaten him",
+    "my son is being beaten in prison",
 ]
 
 
@@ -371,6 +381,12 @@ def test_a_method_hopelessness_and_fear_of_the_released_are_caught(rules: Rules,
         "ko vajag lai mani ielaiž uz satikšanos",
         "vai mani ielaiz pie vira ar bernu",
         "kad ielaižot apmeklētājus, jāuzrāda pase?",
+        # QA, tenth pass: "draud" is also what a sentence does ("he faces 10 years"); only "apdraud" or the
+        # other prisoners as the ones who threaten make it a crisis
+        "vīram draud 10 gadi cietumā",
+        "ieslodzītajam draud disciplinārsods",
+        "vai viņu var apciemot tur",
+        "can other inmates see my letters",
     ],
 )
 def test_cell_numbers_farewell_visits_and_everyday_errands_are_not_crisis(rules: Rules, text: str) -> None:
@@ -497,6 +513,17 @@ def test_waiting_words_do_not_carry_a_crisis_on(rules: Rules, text: str) -> None
         ("on mne ugrozhaet iz tyurmy", "violence"),
         ("he threatens me from prison", "violence"),
         ("my ex keeps threatening me from jail", "violence"),
+        # QA, tenth pass: others beating or threatening him inside got the numbers but nothing about the
+        # prison; a threat to the writer from prison stays violence (above)
+        ("viņu cietumā sit", "harmed_inside"),
+        ("dels saka ka cietuma vinu apdraud citi", "harmed_inside"),
+        ("vīru piekāva cietumā", "harmed_inside"),
+        ("его там избивают", "harmed_inside"),
+        ("сыну угрожают другие заключенные", "harmed_inside"),
+        ("ego tam izbivayut", "harmed_inside"),
+        ("he says other inmates threaten him", "harmed_inside"),
+        ("my son is being beaten in prison", "harmed_inside"),
+        ("the guards beat him", "harmed_inside"),
     ],
 )
 def test_which_crisis_the_words_say(rules: Rules, text: str, kind: str | None) -> None:
