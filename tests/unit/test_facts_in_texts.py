@@ -188,3 +188,18 @@ def test_the_projects_copy_of_the_knowledge_files_is_current(name: str):
     if not SHARED.exists():
         pytest.skip("shared/knowledge is not beside the project")
     assert (KNOWLEDGE / name).read_bytes() == (SHARED / name).read_bytes()
+
+
+# the "helpline's service terms" were cited beside facts that the families' leaflet (004) holds; no such
+# document exists where a relative, or a reviewer, could read it (facts audit 2)
+UNPUBLISHED = ("pakalpojuma noteikumi", "условия службы", "service terms")
+
+
+def test_every_source_shown_to_a_relative_is_one_they_could_read(texts: Texts):
+    cited = [
+        f"{lang}:{key}"
+        for lang, table in texts.entries.items()
+        for key, entry in table.items()
+        if entry.source and any(name in entry.source for name in UNPUBLISHED)
+    ]
+    assert cited == []
