@@ -70,7 +70,7 @@ LONG = {
 }
 LONG_DEFAULT = "Stabu iela 89, Rīga"
 # set up by the scenarios themselves or only reachable in other channels
-ORDERED_LAST = ("human_handoff", "crisis", "change_language", "delete_my_data")
+ORDERED_LAST = ("human_handoff", "complaint", "crisis", "change_language", "delete_my_data")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +126,7 @@ async def _play(sms: SmsHarness, clock) -> None:
         await person.say("/delete_my_data")
         await person.say("1")  # erase
         await (await _person(sms, lang, 2)).say("/crisis")
+        await (await _person(sms, lang, 4)).say("/complaint")  # heard, then queued
         late = await _person(sms, lang, 3)
         clock.advance(hours=10)
         await late.say("/human_handoff")  # out of hours
@@ -235,6 +236,7 @@ async def _handoff_replies() -> list[Reply]:
             ctx = FlowContext(now=now, channel=channel, handoffs=handoffs, privacy=RecordingPrivacy())
             turns = [
                 await handoff.request_human(start, _said("cilvēks", handoff.HUMAN_HANDOFF), ctx),
+                await handoff.complaint(start, _said("jūs neko nepalīdzat", handoff.COMPLAINT), ctx),
                 await handoff.crisis(start, _said("negribu dzīvot", CRISIS), ctx),
                 await handoff.leave_queue(start, ctx),
                 await handoff.after_hours(offer, _said("1", payload=handoff.CALLBACK), ctx),
