@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import greenlet
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 LIMIT = 10.0
@@ -34,17 +34,35 @@ def _where() -> str:
     return "".join(traceback.format_stack(frame, limit=LINES))
 
 
-@contextmanager
-def watched(engine: AsyncEngine, limit: float = LIMIT) -> Iterator[None]:
-    opened: dict[int, tuple[float, str]] = {}
-    reported: set[tuple[int, float]] = set()
-    done = threading.Event()
+# what each watched engine has open: connection id -> (since, stack)
+_OPEN: dict[Engine, dict[int, tuple[float, str]]] = {}
 
-    def began(conn: Any) -> None:
+
+def _began(conn: Any) -> None:
+    opened = _OPEN.get(conn.engine)
+    if opened is not None:
         opened[id(conn)] = (time.monotonic(), _where())
 
-    def ended(conn: Any) -> None:
+
+def _ended(conn: Any) -> None:
+    opened = _OPEN.get(conn.engine)
+    if opened is not None:
         opened.pop(id(conn), None)
+
+
+# Listened for once, on every engine, when this module is imported (before any test's app runs), never
+# per watch: adding or removing a hook while a transaction of the running app waits in BEGIN IMMEDIATE
+# (its outbox, its reminders) broke that transaction, as SQLAlchemy was going through the hooks.
+for _name, _hook in (("begin", _began), ("commit", _ended), ("rollback", _ended)):
+    event.listen(Engine, _name, _hook)
+
+
+@contextmanager
+def watched(engine: AsyncEngine, limit: float = LIMIT) -> Iterator[None]:
+    sync = engine.sync_engine
+    opened = _OPEN.setdefault(sync, {})
+    reported: set[tuple[int, float]] = set()
+    done = threading.Event()
 
     def watch() -> None:
         while not done.wait(min(1.0, limit / 4)):
@@ -54,10 +72,6 @@ def watched(engine: AsyncEngine, limit: float = LIMIT) -> Iterator[None]:
                     reported.add((key, since))
                     log.warning("a transaction open for %.0f s began here:\n%s", now - since, stack)
 
-    sync = engine.sync_engine
-    hooks = [("begin", began), ("commit", ended), ("rollback", ended)]
-    for name, hook in hooks:
-        event.listen(sync, name, hook)
     watcher = threading.Thread(target=watch, name="long-transactions", daemon=True)
     watcher.start()
     try:
@@ -65,5 +79,4 @@ def watched(engine: AsyncEngine, limit: float = LIMIT) -> Iterator[None]:
     finally:
         done.set()
         watcher.join()
-        for name, hook in hooks:
-            event.remove(sync, name, hook)
+        _OPEN.pop(sync, None)

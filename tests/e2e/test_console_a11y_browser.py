@@ -19,6 +19,8 @@ from tests.e2e.console_browser import ANNA, CHROMIUM, browser, login, person, se
 from tests.web.console_support import add_staff
 
 playwright_api = pytest.importorskip("playwright.async_api")
+expect = playwright_api.expect
+SETTLED = 15_000  # ms: a page that comes back from the server, on a busy 2-core CI machine
 __all__ = ["browser", "server", "settings"]  # fixtures
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
@@ -105,7 +107,7 @@ async def test_a_queue_update_keeps_the_keyboards_place(server: TestServer, brow
     clock.advance(minutes=1)
     second = await person(app, "Gribu runāt ar cilvēku", "queue-lv-2")
     await page.locator(f'#waiting tr[data-id="{second}"]').wait_for(timeout=10_000)  # the table is rebuilt
-    await page.wait_for_timeout(300)
+    await expect(claim).to_be_focused()  # the same row's button (the rows are new ones), not the page's top
     place = "el => [el.closest('tr')?.dataset.id, el.className]"
     assert await page.evaluate(f"({place})(document.activeElement)") == [str(first), "primary claim"]
 
@@ -117,14 +119,17 @@ async def test_after_sending_a_reply_the_keyboard_is_back_in_the_reply_box(serve
     conversation = await person(app, "Gribu runāt ar cilvēku", "keys-lv-1")
     page = await login(browser, base, ANNA)
     await page.goto(f"{base}/console/conversations/{conversation}")
+    # A key press does not wait for the page it sends to load (a click does), and the focus is put back by
+    # console.js, which runs only once the new page is parsed: the expectations wait for that page, so
+    # the old one (its #send, or its transcript updated live before it goes) is never the one checked.
+    reply = page.locator("#reply")
     await page.focus("#claim")
     await page.keyboard.press("Enter")
-    await page.wait_for_selector("#reply")
-    assert await page.evaluate("document.activeElement.id") == "reply"  # taken over: write
+    await expect(reply).to_be_focused(timeout=SETTLED)  # taken over: write
     await page.keyboard.type("Labdien! Esmu koordinatore.")
     await page.keyboard.press("Tab")
-    assert await page.evaluate("document.activeElement.id") == "send"
+    await expect(page.locator("#send")).to_be_focused()
     await page.keyboard.press("Enter")
-    await page.locator("#transcript .entry.coordinator").wait_for()
-    assert await page.evaluate("document.activeElement.id") == "reply"
-    assert await page.input_value("#reply") == ""
+    await page.locator("#transcript .entry.coordinator").wait_for(timeout=SETTLED)
+    await expect(reply).to_be_focused(timeout=SETTLED)
+    await expect(reply).to_have_value("")

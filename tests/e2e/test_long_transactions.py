@@ -34,3 +34,36 @@ async def test_a_transaction_held_too_long_is_logged_with_where_it_began(
     reports = [r.getMessage() for r in caplog.records]
     assert len(reports) == 1, reports
     assert "test_a_transaction_held_too_long_is_logged" in reports[0]
+
+
+async def test_watching_does_not_break_a_transaction_that_is_beginning(tmp_path: Path) -> None:
+    """The watch begins once the app runs, and ends while it still runs: its outbox or reminders may be
+    waiting for the write lock in the middle of BEGIN just then. Adding the watch's hooks at that moment
+    broke that transaction ("deque mutated during iteration": the outbox's or the reminders' pass failed
+    at the start of a browser test), and the transaction was not watched either."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'lock.db'}")
+
+    async def one_transaction() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))  # BEGIN IMMEDIATE waits for the holder
+            await connection.commit()
+
+    try:
+        for step in ("begins", "ends"):
+            watch = watched(engine)
+            if step == "ends":
+                watch.__enter__()
+            async with engine.connect() as holder:
+                await holder.execute(text("SELECT 1"))  # holds the write lock
+                waiting = asyncio.create_task(one_transaction())
+                await asyncio.sleep(0.3)  # in its BEGIN
+                if step == "begins":
+                    watch.__enter__()
+                else:
+                    watch.__exit__(None, None, None)
+                await holder.rollback()
+            await waiting  # it began and committed
+            if step == "begins":
+                watch.__exit__(None, None, None)
+    finally:
+        await engine.dispose()

@@ -22,6 +22,8 @@
     document.querySelectorAll(".who-wrote").forEach((span) => { span.lang = words.lang; span.textContent = whoWrote(span.dataset.who) + " "; });
     document.querySelectorAll("#langs button").forEach((b) =>
       b.setAttribute("aria-pressed", String(b.dataset.lang === words.lang)));
+    if (!status.hidden) status.textContent = words.offline;
+    tellOffline();
   }
 
   // Read by screen readers only, before each message: who wrote it ("Jūs rakstījāt:", "Atbilde:"); a
@@ -109,11 +111,20 @@
   }
 
   // Told once when the server cannot be reached (a screen reader does not see the notice appear), not on
-  // every retry.
+  // every retry; and in words: sent before the page's words had come (a slow network), the screen reader
+  // heard "…" and never the notice itself, so the telling waits for the words (loadWords).
+  let offlineTold = false;
+  function tellOffline() {
+    if (offlineTold || status.hidden || !words.offline) return;
+    offlineTold = true;
+    announceReplies([[words.offline, words.lang]]);
+  }
+
   function showOffline() {
-    if (status.hidden) announceReplies([[words.offline || "…", words.lang]]);
+    if (status.hidden) offlineTold = false; // a new outage is told again
     status.textContent = words.offline || "…";
     status.hidden = false;
+    tellOffline();
   }
 
   async function flush() {
