@@ -177,6 +177,9 @@ def supervise(settings: Settings, *, host: str, port: int, workers: int) -> int:
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory), "HELPLINE_WORKERS": str(workers)}
     command = [
         sys.executable,
+        # -P: not the working directory first on the module path; started in the data directory (the bench,
+        # a container), its NLU cache `nlu/` was imported as the nlu package and every worker died at start
+        "-P",
         "-m",
         "bot.cli",
         "run",
