@@ -53,6 +53,12 @@ def values(extractor: EntityExtractor, text: str, kind: str) -> list[str]:
         # on the spring change night 03:30 does not exist: written as typed, the flow says so
         ("29. martā 03:30", "2026-03-29T03:30:00+02:00"),
         ("rīt 7:00", "2026-03-12T19:00:00+02:00"),
+        # a day counted from today, read by dateparser for the words from "pēc"/"через"/"in" to the unit:
+        # Latvian was never found by its search_dates
+        ("через 2 дня", "2026-03-13T09:30:00+02:00"),
+        ("in 3 days", "2026-03-14T09:30:00+02:00"),
+        ("pēc 3 dienām", "2026-03-14T09:30:00+02:00"),
+        ("varu pec 2 nedelam", "2026-03-25T09:30:00+02:00"),
     ],
 )
 def test_dates_and_times(extractor: EntityExtractor, text: str, expected: str) -> None:
