@@ -79,8 +79,11 @@ async def test_one_after_the_helplines_cancellation_books_again_and_keeps_the_pl
 async def test_one_after_a_reminder_is_the_reminders_button(make_app, settings: Settings, clock: ManualClock):
     app = await make_app(settings=settings.model_copy(update={"working_hours": ALWAYS_OPEN}))
     chat = Terminal(app, "reminded-person")
+    starts = (clock() + timedelta(days=3)).replace(hour=10, minute=0, second=0)  # as _queued_with_a_session
     await _queued_with_a_session(app, chat, clock)
-    clock.advance(days=2, hours=1)  # the 24 h reminder is due
+    # a minute after the 24 h reminder is due ("two days and an hour later" was not yet due when the tests
+    # ran between midnight and 9:00 in Riga)
+    clock.advance(seconds=(starts - timedelta(hours=24) - clock()).total_seconds() + 60)
     reminders = ReminderWorker(
         sessionmaker=app[keys.sessionmaker], texts=app[keys.texts], clock=clock, zone=RIGA
     )
