@@ -123,7 +123,16 @@ _STOP_ASKED = {
         r"\b(unsubscribe|opt) me\b",
     ),
 }
-_STOP_PATTERNS = {lang: tuple(re.compile(p) for p in patterns) for lang, patterns in _STOP_ASKED.items()}
+# the request opens the message, after at most a greeting or a "please": "my son told me to stop texting
+# him, what do I do?" or "dēls lika nesūtīt viņam ziņas" is a question about him, not a request to us, and got
+# only how to stop our messages (review of the SMS pass)
+_OPENING = (
+    r"^(?:(?:please|pls|kindly|ludzu|пожалуиста|hi|hello|sveiki|labdien|здравствуите|привет|ok|okay|labi|man|мне)"
+    r"[\s,!.]+)*"
+)
+_STOP_PATTERNS = {
+    lang: tuple(re.compile(rf"{_OPENING}(?:{p})") for p in patterns) for lang, patterns in _STOP_ASKED.items()
+}
 _STOP_SENTENCE_MAX = 100  # a short request; a long story that mentions messages is a story
 
 

@@ -109,6 +109,10 @@ def test_a_sentence_asking_to_stop_messages_is_recognised(said: str, lang: str):
         "он перестал писать",
         "negribu vairs dzīvot",
         "не хочу больше жить",
+        # about him, not a request to us: they got only how to stop our messages
+        "my son told me to stop texting him what do i do",
+        "dēls lika nesūtīt viņam ziņas",
+        "сын сказал не пишите мне больше",
     ],
 )
 def test_other_sentences_are_not_a_request_to_stop(said: str):
