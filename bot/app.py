@@ -23,7 +23,7 @@ from bot.clock import Clock, system_clock
 from bot.console import setup_console
 from bot.console.alerts import coordinator_alert
 from bot.console.hub import ConsoleHub
-from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.engine import make_engine, make_reader, make_sessionmaker
 from bot.db.schema_version import is_current
 from bot.events import EventBridge, asyncpg_dsn
 from bot.health import setup_health
@@ -107,6 +107,7 @@ def _db_context(*, migrate: bool | None) -> Callable[[web.Application], AsyncIte
             log.warning("database schema is not current: run `helpline db upgrade`")
         app[keys.engine] = engine
         app[keys.sessionmaker] = make_sessionmaker(engine)
+        app[keys.reader] = make_reader(engine)
         yield
         await engine.dispose()
 

@@ -132,7 +132,7 @@ async def get_replies(request: web.Request) -> web.Response:
 async def _sent_after(request: web.Request, user: str, after: int) -> list[tuple[OutboxItem, str | None]]:
     """The replies sent after `after`, each with the person's language: written with the reply in the same
     transaction (bot.store.write_turns), it is the reply's language when the page reads it moments later."""
-    async with request.app[keys.sessionmaker]() as session:
+    async with request.app[keys.reader]() as session:
         query = (
             select(OutboxItem, Contact.language)
             .outerjoin(Contact, Contact.id == OutboxItem.contact_id)

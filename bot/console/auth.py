@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keys
@@ -129,7 +129,7 @@ async def load_staff(request: web.Request) -> Staff | None:
     if not token or len(token) > 128:
         return None
     now = request.config_dict[keys.clock]()
-    async with request.config_dict[keys.sessionmaker]() as session:
+    async with request.config_dict[keys.reader]() as session:
         found = await session.execute(
             select(ConsoleSession, StaffMember)
             .join(StaffMember, StaffMember.id == ConsoleSession.staff_id)
@@ -141,24 +141,27 @@ async def load_staff(request: web.Request) -> Staff | None:
         record, member = row
         if not member.active or record.expires_at <= now or record.last_seen_at + SESSION_IDLE <= now:
             return None
-        if now - record.last_seen_at >= TOUCH_EVERY and not is_background(request):
-            record.last_seen_at = now
-            await session.commit()
-        return Staff(
-            member.id,
-            member.email,
-            member.name,
-            StaffRole(member.role),
-            record.id,
-            record.csrf_token,
-            known(member.language) or DEFAULT_LANGUAGE,
-        )
+    if now - record.last_seen_at >= TOUCH_EVERY and not is_background(request):
+        # its own short write: the check above only reads, and takes no write lock on SQLite (bot.db.engine)
+        async with request.config_dict[keys.sessionmaker]() as session, session.begin():
+            await session.execute(
+                update(ConsoleSession).where(ConsoleSession.id == record.id).values(last_seen_at=now)
+            )
+    return Staff(
+        member.id,
+        member.email,
+        member.name,
+        StaffRole(member.role),
+        record.id,
+        record.csrf_token,
+        known(member.language) or DEFAULT_LANGUAGE,
+    )
 
 
 async def session_alive(request: web.Request, staff: Staff) -> bool:
     """For long-lived websockets: the session was not ended or expired meanwhile."""
     now = request.config_dict[keys.clock]()
-    async with request.config_dict[keys.sessionmaker]() as session:
+    async with request.config_dict[keys.reader]() as session:
         record = await session.get(ConsoleSession, staff.session_id)
         return record is not None and record.expires_at > now and record.last_seen_at + SESSION_IDLE > now
 

@@ -129,7 +129,7 @@ async def _tell_other_workers(session: AsyncSession, request: web.Request, conve
 async def queue_page(request: web.Request) -> web.Response:
     staff = _staff(request)
     now = request.config_dict[keys.clock]()
-    async with request.config_dict[keys.sessionmaker]() as session:
+    async with request.config_dict[keys.reader]() as session:
         view = await load_queue(session, staff.id, now)
     return render(request, "queue.html", {"view": view, "page": "queue"})
 
@@ -137,7 +137,7 @@ async def queue_page(request: web.Request) -> web.Response:
 async def queue_json(request: web.Request) -> web.Response:
     staff = _staff(request)
     now = request.config_dict[keys.clock]()
-    async with request.config_dict[keys.sessionmaker]() as session:
+    async with request.config_dict[keys.reader]() as session:
         view = await load_queue(session, staff.id, now)
         count = await waiting_count(session)
     return web.json_response({"count": count, **view.as_json(translations(request).gettext)})

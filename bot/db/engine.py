@@ -1,4 +1,12 @@
-"""Engine and session factory: SQLite (WAL, BEGIN IMMEDIATE) or PostgreSQL (asyncpg)."""
+"""Engine and session factories: SQLite (WAL, BEGIN IMMEDIATE) or PostgreSQL (asyncpg).
+
+Two session factories: `make_sessionmaker` for anything that may write, and `make_reader` for what only
+reads and runs often (the console's queue and session check, the web chat's poll). On SQLite every writing
+transaction takes the one write lock at BEGIN; a read has no need of it, and with WAL a plain (deferred)
+BEGIN neither waits for a writer nor makes one wait. (A browser test once timed out with the coordinator's
+reply and four more requests waiting 30 s for the lock; the first transaction in line was a queue refresh,
+which only reads.)
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+READ_ONLY = "helpline_read_only"  # a session's execution option: it only reads
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -23,6 +33,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn: Any) -> None:
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")  # a read: WAL gives it a snapshot without the write lock
+                return
             # a deferred BEGIN fails read-then-write transactions under concurrency ("database is locked")
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -37,3 +50,12 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def make_reader(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that only read. On PostgreSQL their transactions are READ ONLY too, so a write slipped
+    into one fails in the PostgreSQL test run instead of passing unnoticed on SQLite."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return async_sessionmaker(engine, expire_on_commit=False, execution_options=options)

@@ -13,6 +13,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.db.engine import READ_ONLY
+
 HEAD = "0014"  # the newest file in bot/db/migrations/versions
 VERSION_TABLE = "alembic_version"
 
@@ -25,4 +27,6 @@ async def is_current(engine: AsyncEngine) -> bool:
         return {str(row[0]) for row in rows}
 
     async with engine.connect() as conn:
-        return await conn.run_sync(_revisions) == {HEAD}
+        # a read: on SQLite it must not take the write lock (asked by every /readyz probe)
+        reading = await conn.execution_options(**{READ_ONLY: True})
+        return await reading.run_sync(_revisions) == {HEAD}

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from bot import keys
 from bot.messages import Channel
 from bot.settings import Settings
-from tests.e2e.long_transactions import watched
+from tests.e2e.long_transactions import armed, watched
 from tests.factories import inbound
 from tests.fakes import FakeClassifier, FakeSender
 from tests.web.console_support import PASSWORD, add_staff, console_app
@@ -55,12 +55,13 @@ def settings(tmp_path: Path) -> Settings:  # one backend is enough for a browser
 async def server(settings: Settings, clock: Any, sender: FakeSender) -> AsyncIterator[TestServer]:
     """The console with its outbox running, two coordinators (Anna, Ben) and an admin (Adam)."""
     app = console_app(settings, clock, sender, run_outbox=True, classifier=FakeClassifier())
-    async with TestServer(app, host="127.0.0.1") as srv:
-        with watched(app[keys.engine]):
-            await add_staff(app, ANNA, "coordinator", "Anna")
-            await add_staff(app, BEN, "coordinator", "Ben")
-            await add_staff(app, ADAM, "admin", "Adam")
-            yield srv
+    with armed():
+        async with TestServer(app, host="127.0.0.1") as srv:
+            with watched(app[keys.engine]):
+                await add_staff(app, ANNA, "coordinator", "Anna")
+                await add_staff(app, BEN, "coordinator", "Ben")
+                await add_staff(app, ADAM, "admin", "Adam")
+                yield srv
 
 
 async def person(app: Any, text: str, user: str, channel: Channel = Channel.TELEGRAM) -> int:

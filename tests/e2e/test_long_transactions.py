@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.db.engine import make_engine
-from tests.e2e.long_transactions import watched
+from tests.e2e.long_transactions import armed, watched
 
 
 async def test_a_transaction_held_too_long_is_logged_with_where_it_began(
@@ -34,6 +34,36 @@ async def test_a_transaction_held_too_long_is_logged_with_where_it_began(
     reports = [r.getMessage() for r in caplog.records]
     assert len(reports) == 1, reports
     assert "test_a_transaction_held_too_long_is_logged" in reports[0]
+
+
+async def test_a_holder_that_began_before_the_watch_is_named_by_where_it_took_its_connection(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A CI run timed out with five transactions waiting for the write lock and none of them its holder:
+    the holder had begun before the watch (an app's start-up tasks begin before its engine can be watched).
+    The waiter's report is followed by every connection out of the pool too long, holder included."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'lock.db'}")
+
+    async def waiter() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))  # waits in BEGIN IMMEDIATE
+            await connection.commit()
+
+    try:
+        with caplog.at_level(logging.WARNING, "tests.long_transactions"), armed():
+            async with engine.connect() as holder:
+                await holder.execute(text("SELECT 1"))  # holds the write lock, unwatched
+                with watched(engine, limit=0.2):
+                    waiting = asyncio.create_task(waiter())
+                    await asyncio.sleep(0.8)
+                await holder.rollback()
+            await waiting
+    finally:
+        await engine.dispose()
+    reports = [r.getMessage() for r in caplog.records]
+    assert any(r.startswith("a transaction open") and "waiter" in r for r in reports), reports
+    taken = [r for r in reports if r.startswith("a connection out of the pool")]
+    assert any("test_a_holder_that_began_before_the_watch" in r for r in taken), reports
 
 
 async def test_watching_does_not_break_a_transaction_that_is_beginning(tmp_path: Path) -> None:

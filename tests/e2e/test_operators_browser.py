@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 
 from bot import keys
 from bot.settings import Settings
-from tests.e2e.long_transactions import watched
+from tests.e2e.long_transactions import armed, watched
 from tests.e2e.test_console_browser import ARGS, CHROMIUM
 from tests.fakes import FakeClassifier, FakeSender
 from tests.ops_data import Msg, conversation
@@ -38,23 +38,24 @@ def settings(tmp_path: Path) -> Settings:  # one backend is enough for a browser
 @pytest.fixture
 async def server(settings: Settings, clock: Any, sender: FakeSender) -> AsyncIterator[TestServer]:
     app = console_app(settings, clock, sender, classifier=FakeClassifier())
-    async with TestServer(app, host="127.0.0.1") as srv:
-        with watched(app[keys.engine]):
-            await add_staff(app, OLGA, "operator", "Olga")
-            now = clock()
-            async with app[keys.sessionmaker]() as session, session.begin():
-                await conversation(
+    with armed():
+        async with TestServer(app, host="127.0.0.1") as srv:
+            with watched(app[keys.engine]):
+                await add_staff(app, OLGA, "operator", "Olga")
+                now = clock()
+                async with app[keys.sessionmaker]() as session, session.begin():
+                    await conversation(
                     session,
                     [Msg(WRONG, intent="visit_rules", confidence=0.38, language="lv"),
                      Msg("Īsā tikšanās notiek…", direction="out", after=timedelta(seconds=2))],
                     at=now - timedelta(hours=3), user="demo-lv-1",
                 )  # fmt: skip
-                await conversation(
+                    await conversation(
                     session,
                     [Msg("Kā pieteikt garo tikšanos?", intent="visit_long", confidence=0.93, language="lv")],
                     at=now - timedelta(hours=2), user="demo-lv-2",
                 )  # fmt: skip
-            yield srv
+                yield srv
 
 
 async def test_an_operator_searches_relabels_and_exports_in_a_real_browser(

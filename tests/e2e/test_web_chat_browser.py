@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestServer
 from bot import keys
 from bot.app import Overrides, create_app
 from bot.settings import Settings
-from tests.e2e.long_transactions import watched
+from tests.e2e.long_transactions import armed, watched
 from tests.e2e.test_console_browser import ARGS, CHROMIUM
 from tests.factories import transcript
 from tests.fakes import FakeClassifier
@@ -44,9 +44,10 @@ async def server(settings: Settings, clock: Any) -> AsyncIterator[TestServer]:
     app = create_app(
         settings, Overrides(classifier=FakeClassifier(), clock=clock, run_outbox=True, migrate=True)
     )
-    async with TestServer(app, host="127.0.0.1") as srv:
-        with watched(app[keys.engine]):
-            yield srv
+    with armed():
+        async with TestServer(app, host="127.0.0.1") as srv:
+            with watched(app[keys.engine]):
+                yield srv
 
 
 async def _said(server: TestServer) -> list[str]:

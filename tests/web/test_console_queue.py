@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot import keys
 from bot.db.models import Author, OutboxItem, Owner
 from bot.messages import Channel
-from tests.factories import conversations, handoffs, outbox
+from tests.factories import conversations, handoffs, outbox, replies_to
 from tests.web.console_support import (
     add_staff,
     audit_actions,
@@ -165,3 +165,24 @@ async def test_no_alert_without_the_setting(client):
     assert rows == []
     (request,) = await handoffs(client.app)
     assert request.status == "open"
+
+
+async def test_the_queue_and_the_web_chat_poll_answer_while_a_turn_holds_the_write_lock(client, sender):
+    """On SQLite a writing transaction holds the only write lock from its BEGIN. The console's queue
+    refresh, its session check on every request, the web chat's poll and /readyz only read, so they must answer
+    while a turn is being written, not queue behind it (a browser test once timed out with the coordinator's
+    reply and four such requests waiting 30 s for the lock)."""
+    await login(client, ANNA)
+    await says(client.app, "/human_handoff", user="first")
+    web_user = "web-0123456789abcdef"
+    assert await replies_to(client.app, sender, "Labdien", user=web_user, channel=Channel.WEB)
+    async with client.app[keys.sessionmaker]() as writer, writer.begin():
+        await writer.execute(select(OutboxItem.id).limit(1))  # BEGIN IMMEDIATE: holds the write lock now
+        queue = await asyncio.wait_for(client.get("/console/queue.json"), 10)
+        assert queue.status == 200 and (await queue.json())["count"] == 1
+        poll = await asyncio.wait_for(
+            client.get("/api/chat/replies", params={"user": web_user, "after": "0"}), 10
+        )
+        assert poll.status == 200 and (await poll.json())["messages"]
+        ready = await asyncio.wait_for(client.get("/readyz"), 10)  # probed every few seconds in production
+        assert ready.status == 200
