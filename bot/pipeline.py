@@ -262,6 +262,10 @@ class Pipeline:
         if msg.kind in _KIND_REPLIES and not await self._words_to_answer(msg):
             lang = state.lang or msg.language_hint or "lv"
             turn = Turn((Reply(_KIND_REPLIES[msg.kind]),), replace(state, lang=lang), f"kind.{msg.kind}")
+            if conversation.owner == Owner.HUMAN:
+                # the coordinator answers, and the console shows them what came (a photo, an edit): "I cannot
+                # read photos; a coordinator can help you" went out while one was already writing (QA s11)
+                turn = Turn((), state, f"human.kind.{msg.kind}")
             return (
                 turn,
                 store.InboundRecord(text=msg.text, kind=str(msg.kind), flow_step=turn.flow_step),
