@@ -33,3 +33,17 @@ def repair(text: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return text
+
+
+def well_formed(text: str) -> str:
+    """The text with any lone surrogate (half of an emoji, "\\ud83d" in a page's JSON) as U+FFFD.
+
+    Python reads such JSON into a str that no database can store: the turn failed, then the apology that
+    keeps the message failed too, the web chat got a 500 and the page sent it again every 30 seconds,
+    showing "offline", until it was closed and the message lost (QA s11). Pairs are joined as UTF-16
+    would join them, so only what cannot be a character is replaced."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text

@@ -28,7 +28,7 @@ from bot.hours import WorkingHours
 from bot.inflight import InFlight
 from bot.messages import Button, Channel, InboundKind, InboundMessage, OutboundMessage
 from bot.metrics import Metrics
-from bot.mojibake import repair
+from bot.mojibake import repair, well_formed
 from bot.retention import DbPrivacy, erase_contact
 from flows.conversation import MENU
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
@@ -114,9 +114,12 @@ class Pipeline:
         """
         start = time.perf_counter()
         # a broken encoding is undone once, for the NLU and the transcript alike ("Ð¡Ð²Ð¸Ð´..." is "Свид...")
-        repaired = repair(msg.text)
-        if repaired is not msg.text:  # repair returns the same object when there is nothing to undo
+        repaired = well_formed(repair(msg.text))
+        if repaired is not msg.text:  # both return the same object when there is nothing to undo
             msg = replace(msg, text=repaired)
+        payload = None if msg.payload is None else well_formed(msg.payload)  # a web page's, unchecked
+        if payload is not msg.payload:
+            msg = replace(msg, payload=payload)
         with self.in_flight:
             result = await self._batches.submit(msg)
         self.metrics.inbound(str(msg.channel), time.perf_counter() - start, duplicate=result.duplicate)
