@@ -58,6 +58,13 @@ async def test_words_with_a_picture_are_answered_after_one_short_sms_that_the_pi
     assert (entry.kind, entry.text, entry.intent) == ("media", words, "visit_rules")
 
 
+async def test_a_cry_for_help_with_a_picture_gets_the_emergency_numbers_first(sms: SmsHarness):
+    """The picture note must never stand before 112 and 116123."""
+    assert await sms.sms("negribu vairs dzīvot", "+37120000016", **_picture()) == 200
+    first = (await sms.deliver())[0].body
+    assert "112" in first and "116123" in first
+
+
 async def test_a_picture_alone_gets_only_the_cannot_read_answer(sms: SmsHarness):
     assert await sms.sms("", "+37120000014", **_picture()) == 200
     (answer,) = await sms.deliver()
