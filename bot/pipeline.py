@@ -32,7 +32,13 @@ from bot.mojibake import repair, well_formed
 from bot.retention import DbPrivacy, erase_contact
 from flows.conversation import MENU
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
-from flows.handoff import AFTER_HOURS, LEAVE_QUEUE, NO_LONGER_NEEDED, answered_as_waiting
+from flows.handoff import (
+    AFTER_HOURS,
+    CALLBACK_PHONE,
+    LEAVE_QUEUE,
+    NO_LONGER_NEEDED,
+    answered_as_waiting,
+)
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
@@ -262,7 +268,7 @@ class Pipeline:
             bookings=bookings,
             texts=self.texts,
         )
-        if msg.kind in _KIND_REPLIES and not await self._words_to_answer(msg):
+        if msg.kind in _KIND_REPLIES and not await self._words_to_answer(msg, state):
             lang = state.lang or msg.language_hint or "lv"
             turn = Turn((Reply(_KIND_REPLIES[msg.kind]),), replace(state, lang=lang), f"kind.{msg.kind}")
             if conversation.owner == Owner.HUMAN:
@@ -333,14 +339,19 @@ class Pipeline:
             turn = replace(turn, replies=(Reply("media.caption"), *turn.replies))
         return turn, replace(record, flow_step=turn.flow_step), privacy.requested
 
-    async def _words_to_answer(self, msg: InboundMessage) -> bool:
+    async def _words_to_answer(self, msg: InboundMessage, state: ConversationState) -> bool:
         """A photo's caption is what the person wrote, and is answered like a text; an edit, only when it is a
         cry for help. Both got the fixed "I cannot read photos" / "I only answer new messages" reply, also to
-        "negribu vairs dzīvot" in a caption or an edit (channels QA)."""
+        "negribu vairs dzīvot" in a caption or an edit (channels QA).
+
+        The person's own contact card (its number, in E.164) answers "which number should we call?": it got
+        "thank you; if you ask for a call-back a coordinator can use it" and the question again (QA s11)."""
         if not msg.text.strip():
             return False
         if msg.kind == InboundKind.MEDIA:
             return True
+        if msg.kind == InboundKind.CONTACT:
+            return state.flow == AFTER_HOURS and state.step == CALLBACK_PHONE
         if msg.kind == InboundKind.EDITED:
             return (await self._understand(msg.text, None)).intent == CRISIS
         return False
