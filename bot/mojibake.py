@@ -33,3 +33,20 @@ def repair(text: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return text
+
+
+def well_formed(text: str) -> str:
+    """The text with any lone surrogate (half of an emoji, "\\ud83d" in a page's JSON) and any NUL as U+FFFD.
+
+    Neither can be stored: Python reads a lone surrogate from JSON into a str that is not UTF-8, and
+    PostgreSQL's text refuses NUL. The turn failed, then the apology that keeps the message failed too,
+    the web chat got a 500 and the page sent it again every 30 seconds, showing "offline", until it was
+    closed and the message lost (QA s11). Surrogate pairs are joined as UTF-16 joins them, so only what
+    cannot be a character is replaced."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text

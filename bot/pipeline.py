@@ -28,11 +28,17 @@ from bot.hours import WorkingHours
 from bot.inflight import InFlight
 from bot.messages import Button, Channel, InboundKind, InboundMessage, OutboundMessage
 from bot.metrics import Metrics
-from bot.mojibake import repair
+from bot.mojibake import repair, well_formed
 from bot.retention import DbPrivacy, erase_contact
 from flows.conversation import MENU
 from flows.engine import conversation_language, resolve_choice, step, step_waiting
-from flows.handoff import AFTER_HOURS, LEAVE_QUEUE, NO_LONGER_NEEDED, answered_as_waiting
+from flows.handoff import (
+    AFTER_HOURS,
+    CALLBACK_PHONE,
+    LEAVE_QUEUE,
+    NO_LONGER_NEEDED,
+    answered_as_waiting,
+)
 from flows.ports import FlowContext
 from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts
@@ -114,9 +120,12 @@ class Pipeline:
         """
         start = time.perf_counter()
         # a broken encoding is undone once, for the NLU and the transcript alike ("Ð¡Ð²Ð¸Ð´..." is "Свид...")
-        repaired = repair(msg.text)
-        if repaired is not msg.text:  # repair returns the same object when there is nothing to undo
+        repaired = well_formed(repair(msg.text))
+        if repaired is not msg.text:  # both return the same object when there is nothing to undo
             msg = replace(msg, text=repaired)
+        payload = None if msg.payload is None else well_formed(msg.payload)  # a web page's, unchecked
+        if payload is not msg.payload:
+            msg = replace(msg, payload=payload)
         with self.in_flight:
             result = await self._batches.submit(msg)
         self.metrics.inbound(str(msg.channel), time.perf_counter() - start, duplicate=result.duplicate)
@@ -259,9 +268,13 @@ class Pipeline:
             bookings=bookings,
             texts=self.texts,
         )
-        if msg.kind in _KIND_REPLIES and not await self._words_to_answer(msg):
+        if msg.kind in _KIND_REPLIES and not await self._words_to_answer(msg, state):
             lang = state.lang or msg.language_hint or "lv"
             turn = Turn((Reply(_KIND_REPLIES[msg.kind]),), replace(state, lang=lang), f"kind.{msg.kind}")
+            if conversation.owner == Owner.HUMAN:
+                # the coordinator answers, and the console shows them what came (a photo, an edit): "I cannot
+                # read photos; a coordinator can help you" went out while one was already writing (QA s11)
+                turn = Turn((), state, f"human.kind.{msg.kind}")
             return (
                 turn,
                 store.InboundRecord(text=msg.text, kind=str(msg.kind), flow_step=turn.flow_step),
@@ -326,14 +339,19 @@ class Pipeline:
             turn = replace(turn, replies=(Reply("media.caption"), *turn.replies))
         return turn, replace(record, flow_step=turn.flow_step), privacy.requested
 
-    async def _words_to_answer(self, msg: InboundMessage) -> bool:
+    async def _words_to_answer(self, msg: InboundMessage, state: ConversationState) -> bool:
         """A photo's caption is what the person wrote, and is answered like a text; an edit, only when it is a
         cry for help. Both got the fixed "I cannot read photos" / "I only answer new messages" reply, also to
-        "negribu vairs dzīvot" in a caption or an edit (channels QA)."""
+        "negribu vairs dzīvot" in a caption or an edit (channels QA).
+
+        The person's own contact card (its number, in E.164) answers "which number should we call?": it got
+        "thank you; if you ask for a call-back a coordinator can use it" and the question again (QA s11)."""
         if not msg.text.strip():
             return False
         if msg.kind == InboundKind.MEDIA:
             return True
+        if msg.kind == InboundKind.CONTACT:
+            return state.flow == AFTER_HOURS and state.step == CALLBACK_PHONE
         if msg.kind == InboundKind.EDITED:
             return (await self._understand(msg.text, None)).intent == CRISIS
         return False

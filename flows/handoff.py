@@ -35,6 +35,7 @@ ASKED_WHILE_WAITING = frozenset(
 # with the place kept (it got silence or the waiting status; QA, ninth pass)
 MY_BOOKINGS = "my_bookings"
 AFTER_HOURS = "handoff"  # the flow that holds the out-of-hours choices while the person waits
+CALLBACK_PHONE = "phone"  # its step that asks for the call-back number (a shared contact answers it too)
 CALLBACK = "handoff:callback"
 LEAVE_MESSAGE = "handoff:message"
 THIS_NUMBER = "handoff:this_number"
@@ -198,14 +199,14 @@ def _after_hours_offer(state: ConversationState) -> Turn:
 
 async def after_hours(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn:
     """Out of hours: a call-back (number, then a time) or a message for the morning; nobody falls through."""
-    if state.step == "phone":
+    if state.step == CALLBACK_PHONE:
         return await _phone(state, turn, ctx)
     if state.step == "when":
         return await _when(state, turn, ctx)
     if state.step == "message":
         return _message_saved(state, turn, ctx)
     if turn.payload == CALLBACK:
-        return _ask_phone(state.enter(AFTER_HOURS, "phone", tries=0), ctx)
+        return _ask_phone(state.enter(AFTER_HOURS, CALLBACK_PHONE, tries=0), ctx)
     if number_not_offered(state, turn):
         return out_of_range(state)  # "4" among three choices is a slip, not the message for the morning
     await ctx.handoffs.leave_message()
@@ -259,7 +260,7 @@ async def _phone(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
                 # do not keep the person in a loop: what they wrote stays for the coordinator
                 await ctx.handoffs.leave_message()
                 return Turn((Reply("handoff.after_hours.phone_gave_up"),), state.leave(), "handoff.message")
-            retry = state.enter(AFTER_HOURS, "phone", tries=tries)
+            retry = state.enter(AFTER_HOURS, CALLBACK_PHONE, tries=tries)
             return _ask_phone(retry, ctx, "handoff.after_hours.bad_phone")
         phone = found
     ask = Reply("handoff.after_hours.ask_time")

@@ -127,19 +127,33 @@ def e164(raw: str, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def has_media(form: MultiDict[str]) -> bool:
+    """Whether the message came as an MMS with attachments (a picture, a card, a recording).
+
+    Only the count is read. The attachments are never downloaded, and MediaUrlN / MediaContentTypeN are
+    neither kept nor logged: what a relative photographs (a letter from the prison, a court decision, an
+    ID) is the most personal thing they could send, we cannot read it, and the URL itself names the
+    account and the message, so leads back to the person (minimal data). The person is
+    asked to write it in words instead; the coordinator sees that something was attached (kind "media")."""
+    count = form.get("NumMedia", "0").strip()
+    return count.isdigit() and int(count) > 0
+
+
 def to_inbound(form: MultiDict[str], request: web.Request) -> InboundMessage | None:
-    """Twilio's inbound-message form as our InboundMessage; None for what is not an SMS from a phone."""
+    """Twilio's inbound-message form as our InboundMessage; None for what is not an SMS from a phone.
+
+    A picture with words is MEDIA too, with the words as its text: they are answered, after a note that
+    the picture was not seen (QA s11: it was read as plain text and the picture dropped without a word)."""
     sid = form.get("MessageSid") or form.get("SmsSid") or ""
     sender = e164(form.get("From", ""))
     if not sid or sender is None:
         return None
     body = form.get("Body", "")
-    media = form.get("NumMedia", "0")
     found = match_keyword(body)
     kind = InboundKind.TEXT
     if found is not None and found.keyword in _KEYWORD_KINDS:
         kind = _KEYWORD_KINDS[found.keyword]
-    elif media.isdigit() and int(media) > 0 and not body.strip():
+    elif has_media(form):
         kind = InboundKind.MEDIA
     return InboundMessage(
         channel=Channel.SMS,

@@ -227,6 +227,10 @@ def _label(message: Message | None, data: str) -> str | None:
 def _membership(update_id: int, change: ChatMemberUpdated) -> InboundMessage | None:
     status = change.new_chat_member.status
     hint = language_hint(change.from_user.language_code)
+    if change.chat.type == Chat.CHANNEL:
+        # a channel has readers, no one to talk to: the group explanation was posted there for all of its
+        # subscribers to read, in Latvian (QA s11). Its posts are not among ALLOWED_UPDATES either.
+        return None
     if change.chat.type != Chat.PRIVATE:
         joined = status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
         return _group(change.chat, hint) if joined else None

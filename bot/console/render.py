@@ -93,6 +93,16 @@ AUTHOR_LABELS = {
     "system": i18n.N_("system"),
 }
 
+# what the person sent that is not words: shown on their line, since its text is empty or only a caption.
+# Never the thing itself: media is not downloaded, a location or someone else's card is not kept (QA s11:
+# a picture sent by SMS left an empty line, and the coordinator did not know anything had come)
+KIND_LABELS = {
+    "media": i18n.N_("photo, voice message or file: not downloaded"),
+    "location": i18n.N_("location: not kept"),
+    "contact_other": i18n.N_("someone else's contact card: not kept"),
+    "edited": i18n.N_("an edit of an earlier message"),
+}
+
 
 def _page_language(context: jinja2.runtime.Context) -> str:
     found = context.get("lang")
@@ -198,6 +208,7 @@ def render(
         "js_texts": page_texts(staff, tr),
         "status_labels": labels(STATUS_LABELS, tr),
         "author_labels": labels(AUTHOR_LABELS, tr),
+        "kind_labels": labels(KIND_LABELS, tr),
         "role_label": tr.gettext(ROLE_LABELS.get(staff.role, staff.role)) if staff else "",
         TRANSLATIONS: tr,
         **context,

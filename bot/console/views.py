@@ -28,7 +28,7 @@ from bot.console.numbers import number
 from bot.console.operators import owners
 from bot.console.panel import MODE_LABELS, load_panel
 from bot.console.queue import language_of, load_queue, waiting_count
-from bot.console.render import page_language, render, say, translations
+from bot.console.render import KIND_LABELS, page_language, render, say, translations
 from bot.console.sms_counter import counter_words
 from bot.db.models import (
     CallbackRequest,
@@ -176,6 +176,8 @@ def _entry_json(
         "confidence_text": None if entry.confidence is None else number(entry.confidence, words, 2),
         "language": entry.language,
         "status": delivery(item),
+        # a photo, a location, an edit: the page says so on the line (render.KIND_LABELS), never more
+        "kind": entry.kind if entry.direction == "in" and entry.kind in KIND_LABELS else None,
     }
 
 

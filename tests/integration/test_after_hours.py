@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.db.models import CallbackRequest, Owner
-from bot.messages import Channel
+from bot.messages import Channel, InboundKind
 from flows import handoff
 from tests.conftest import RIGA
 from tests.factories import conversations, handoffs, inbound, outbox, transcript
@@ -210,3 +210,19 @@ async def test_a_phone_number_typed_for_the_call_back_is_the_number_not_a_crisis
     await _say(app, "116 123")  # the crisis line itself, typed: the crisis reply, first in line
     assert "112" in (await outbox(app))[-2].text or "112" in (await outbox(app))[-1].text
     assert (await conversations(app))[0].crisis
+
+
+async def test_a_telegram_contact_shared_when_asked_for_the_number_is_the_call_back_number(make_app, clock):
+    """QA s11: asked "which number should we call?", a person who shared their own contact card got "Thank
+    you for the number. If you ask for a call back, a coordinator can use it", and was asked again."""
+    app = await make_app()
+    clock.current = datetime(2026, 11, 28, 21, 30, tzinfo=RIGA)
+    telegram = {"channel": Channel.TELEGRAM, "user": "4242"}
+    await _say(app, "/human_handoff", **telegram)
+    await _say(app, "1", **telegram)  # a call-back
+    await _say(app, "+37120000042", kind=InboundKind.CONTACT, **telegram)  # the person's own, in E.164
+    asked = (await outbox(app))[-1]
+    assert asked.text == app[keys.texts].render("handoff.after_hours.ask_time", "lv")
+    await _say(app, "rīt pēc 10", **telegram)
+    (callback,) = await _callbacks(app)
+    assert (callback.phone, callback.preferred_time) == ("+37120000042", "rīt pēc 10")

@@ -29,7 +29,7 @@ from bot.db.models import (
     Owner,
     TranscriptEntry,
 )
-from bot.messages import Channel
+from bot.messages import Channel, InboundKind
 from bot.outbox import OutboxWorker
 from tests.factories import handoffs, outbox, transcript
 from tests.web.console_support import (
@@ -466,3 +466,25 @@ async def test_a_session_cancelled_while_the_coordinator_holds_the_chat_shows_on
     assert sender.sent[-1].text.startswith("Jūsu psihologa konsultācija klātienē (")
     page = await (await client.get(f"/console/conversations/{cid}")).text()
     assert "Cancelled, not told" not in page
+
+
+async def test_a_picture_shows_on_the_persons_line_as_sent_but_not_downloaded(client, sender):
+    """QA s11: a picture by SMS left an empty line in the transcript; nothing said anything had come."""
+    cid, _ = await _claimed(client, user="+37120000001", channel=Channel.SMS)
+    await client.app[keys.outbox].drain()
+    before = len(sender.sent)
+    await says(client.app, "", user="+37120000001", channel=Channel.SMS, kind=InboundKind.MEDIA)
+    await says(client.app, "šī ir vēstule", user="+37120000001", channel=Channel.SMS, kind=InboundKind.MEDIA)
+    await says(client.app, "paldies", user="+37120000001", channel=Channel.SMS)
+    data = await (await client.get(f"/console/conversations/{cid}/messages.json")).json()
+    person = [(e["text"], e["kind"]) for e in data["entries"] if e["author"] == "person"]
+    assert person[-3:] == [("", "media"), ("šī ir vēstule", "media"), ("paldies", None)]
+    page = await (await client.get(f"/console/conversations/{cid}")).text()
+    tag = '<span class="tag attachment">photo, voice message or file: not downloaded</span>'
+    assert page.count(tag) == 2
+    assert "data-kind-labels=" in page  # console.js labels the lines that arrive while the page is open
+    # the coordinator answers: the bot's "I cannot read photos; a coordinator can help you" was queued
+    # (shown on the page, held back by the outbox) while one was writing
+    assert [e["author"] for e in data["entries"]][-3:] == ["person"] * 3
+    await client.app[keys.outbox].drain()
+    assert sender.sent[before:] == []

@@ -11,6 +11,7 @@ from tests.factories import count, handoffs, transcript
 from tests.telegram_fake import (
     StartTelegram,
     TelegramEnv,
+    chat,
     fake_api,
     member_update,
     message_update,
@@ -146,6 +147,23 @@ async def test_a_group_gets_one_explanation_and_its_talk_is_not_kept(
     assert len(env.api.sent(group)) == 1  # once, not once per message
     assert [e.text for e in await transcript(env.app) if e.direction == "in"] == [""]
     assert await count(env.app, ProcessedInbound) == 1
+
+
+async def test_a_channel_that_makes_the_bot_an_admin_gets_nothing_posted_and_nothing_is_kept(
+    start_telegram: StartTelegram,
+):
+    """QA s11: the group explanation was posted into the channel, for every subscriber to read."""
+    env = await start_telegram()
+    channel = -1001917
+    assert await env.post(member_update(channel, "left", "administrator", chat_type="channel")) == 200
+    post = {
+        "update_id": 99917,
+        "channel_post": {"message_id": 5, "date": 0, "chat": chat(channel, "channel"), "text": "Sveiki"},
+    }
+    assert await env.post(post) == 200
+    await env.app[keys.outbox].drain()
+    assert env.api.sent(channel) == []
+    assert (await count(env.app, ProcessedInbound), await count(env.app, Contact)) == (0, 0)
 
 
 async def test_blocking_and_unblocking_the_bot_is_recorded_silently(start_telegram: StartTelegram):

@@ -8,6 +8,7 @@ from bot import keys
 from bot.app import Overrides, create_app
 from bot.channels.web import LONG_POLL_SECONDS, WebChatHub
 from bot.settings import Settings
+from tests.factories import transcript
 from tests.fakes import FakeClassifier
 
 USER = "tester-0001"
@@ -62,6 +63,23 @@ async def test_bad_input_gets_a_clear_answer(aiohttp_client, settings, clock):
     assert (await client.get("/api/chat/replies?user=../../etc")).status == 400
     too_long_id = {"user": USER, "text": "hi", "id": "x" * 200}
     assert (await client.post("/api/chat/messages", json=too_long_id)).status == 400
+
+
+async def test_half_an_emoji_is_answered_and_kept_instead_of_failing_for_ever(
+    aiohttp_client, settings, clock
+):
+    """QA s11: a lone surrogate ("\\ud83d", what JSON.stringify writes for half of an emoji in pasted text)
+    could not be stored: 500, the apology failed too, and the page sent it again every 30 s as "offline"."""
+    client = await client_for(aiohttp_client, settings, clock)
+    body = '{"user": "USER", "text": "\\ud83d sveiki", "id": "s1"}'.replace("USER", USER)
+    sent = await client.post("/api/chat/messages", data=body, headers={"Content-Type": "application/json"})
+    assert sent.status == 200 and (await sent.json())["replies"] >= 1
+    # a NUL, which PostgreSQL's text refuses, likewise
+    body = '{"user": "USER", "text": "paldies\\u0000", "id": "s2"}'.replace("USER", USER)
+    sent = await client.post("/api/chat/messages", data=body, headers={"Content-Type": "application/json"})
+    assert sent.status == 200 and (await sent.json())["replies"] >= 1
+    said = [e for e in await transcript(client.app) if e.direction == "in"]
+    assert [(e.text, e.intent) for e in said] == [("\ufffd sveiki", "greet"), ("paldies\ufffd", "thanks")]
 
 
 async def test_two_people_whose_pages_chose_the_same_message_id_are_both_answered(

@@ -15,6 +15,7 @@
   const TEXTS = jsonData(body.dataset.i18n);
   const STATUS_LABELS = jsonData(body.dataset.statusLabels);
   const AUTHOR_LABELS = jsonData(body.dataset.authorLabels);
+  const KIND_LABELS = jsonData(body.dataset.kindLabels);
   // a text by its key, with %(name)s filled in; the key itself if the page did not give it
   function t(key, values) {
     let text = Object.prototype.hasOwnProperty.call(TEXTS, key) ? String(TEXTS[key]) : key;
@@ -229,6 +230,10 @@
       // written by the server in the reader's language ("0,95" in Latvian)
       const confidence = entry.confidence_text ? " · " + entry.confidence_text : "";
       meta.append(el("span", "intent", entry.intent + confidence + (entry.language ? " · " + entry.language : "")));
+    }
+    if (entry.kind) {
+      // a photo, a location, an edit: that it came, never what it was (not downloaded, not kept)
+      meta.append(el("span", "tag attachment", label(KIND_LABELS, entry.kind)));
     }
     if (entry.direction === "out") {
       const status = el("span", "status " + entry.status.replace(" ", "-"), label(STATUS_LABELS, entry.status));
