@@ -10,7 +10,8 @@ from aiohttp import web
 
 from bot import keys, store
 from bot.channels.sms_keywords import reply_language
-from bot.db.models import Author
+from bot.channels.sms_side_turn import SideTurn, side_turn
+from bot.db.models import Author, Contact, Conversation
 from bot.messages import InboundMessage
 from flows.texts import Texts
 
@@ -30,31 +31,12 @@ def help_text(texts: Texts, configured_name: str, lang: str) -> str:
 async def reply_help(app: web.Application, msg: InboundMessage) -> bool:
     """Record the message and queue the help reply; False when this MessageSid was handled before.
 
-    A turn of its own beside Pipeline.handle, with the pipeline's hooks: other workers and the
-    coordinators' console hear about it like about any other message.
+    A turn of its own beside Pipeline.handle (bot/channels/sms_side_turn.py), answered even after STOP.
     """
-    pipeline, texts = app[keys.pipeline], app[keys.texts]
-    with pipeline.in_flight:
-        async with app[keys.sessionmaker]() as session, session.begin():
-            now = app[keys.clock]()
-            if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
-                return False
-            contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)  # unblocks too
-            conversation = await store.open_conversation(session, contact, now)
-            record = store.InboundRecord(msg.text, str(msg.kind), flow_step=HELP_KEY)
-            lang = reply_language(msg.language_hint, contact.language)
-            await store.enqueue(
-                session,
-                conversation=conversation,
-                contact=contact,
-                reply=store.QueuedReply(
-                    help_text(texts, app[keys.settings].helpline_name, lang), None, [], author=Author.SYSTEM
-                ),
-                now=now,
-                inbound=record,
-            )
-            if pipeline.in_transaction is not None:
-                await pipeline.in_transaction(session, conversation.id)
-            conversation_id = conversation.id
-    pipeline.on_commit(conversation_id)
-    return True
+    texts, name = app[keys.texts], app[keys.settings].helpline_name
+
+    def reply(contact: Contact, _conversation: Conversation) -> store.QueuedReply:
+        lang = reply_language(msg.language_hint, contact.language)
+        return store.QueuedReply(help_text(texts, name, lang), None, [], author=Author.SYSTEM)
+
+    return await side_turn(app, msg, HELP_KEY, reply) is SideTurn.ANSWERED

@@ -15,7 +15,8 @@ from aiohttp import web
 
 from bot import keys, store
 from bot.channels.sms_keywords import asks_to_stop
-from bot.db.models import Author, Owner
+from bot.channels.sms_side_turn import SideReply, SideTurn, side_turn
+from bot.db.models import Author, Contact, Conversation, Owner
 from bot.messages import InboundMessage
 
 STOP_HINT_KEY = "sms.stop_hint"
@@ -33,39 +34,13 @@ async def reply_stop_hint(app: web.Application, msg: InboundMessage, lang: str) 
     """Record the message and, unless the person opted out or a coordinator holds the conversation,
     queue how to stop. False when the conversation is a coordinator's: the caller runs the ordinary turn.
     """
-    pipeline, texts = app[keys.pipeline], app[keys.texts]
-    with pipeline.in_flight:
-        async with app[keys.sessionmaker]() as session, session.begin():
-            now = app[keys.clock]()
-            contact = await store.lock_contact(session, msg.channel, msg.sender_id, now)
-            conversation = await store.open_conversation(session, contact, now)
-            if conversation.owner == Owner.HUMAN:
-                return False  # the coordinator reads it and answers; nothing is claimed yet
-            if not await store.claim_inbound(session, str(msg.channel), msg.provider_message_id, now):
-                return True
-            record = store.InboundRecord(msg.text, str(msg.kind), flow_step=STOP_HINT_KEY)
-            if contact.opted_out:
-                await store.write_turn(
-                    session,
-                    conversation=conversation,
-                    contact=contact,
-                    inbound=record,
-                    replies=[],
-                    state=None,
-                    now=now,
-                )
-            else:
-                hint = texts.render(STOP_HINT_KEY, lang)
-                await store.enqueue(
-                    session,
-                    conversation=conversation,
-                    contact=contact,
-                    reply=store.QueuedReply(hint, None, [], author=Author.BOT),
-                    now=now,
-                    inbound=record,
-                )
-            if pipeline.in_transaction is not None:
-                await pipeline.in_transaction(session, conversation.id)
-            conversation_id = conversation.id
-    pipeline.on_commit(conversation_id)
-    return True
+    texts = app[keys.texts]
+
+    def reply(contact: Contact, conversation: Conversation) -> SideReply:
+        if conversation.owner == Owner.HUMAN:
+            return SideTurn.ORDINARY_TURN  # the coordinator reads it and answers; nothing is kept here
+        if contact.opted_out:
+            return None  # kept in the transcript, nothing sent
+        return store.QueuedReply(texts.render(STOP_HINT_KEY, lang), None, [], author=Author.BOT)
+
+    return await side_turn(app, msg, STOP_HINT_KEY, reply) is not SideTurn.ORDINARY_TURN

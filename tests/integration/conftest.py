@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from bot.clock import ManualClock
 from nlu.embedded import DEFAULT_DATA_DIR, EmbeddedClassifier, load_classifier
+from tests.conftest import AppFactory
 
 
 @pytest.fixture(scope="module")
@@ -18,3 +20,9 @@ def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def classifier(nlu_cache: Path, clock: ManualClock) -> EmbeddedClassifier:
     return load_classifier(DEFAULT_DATA_DIR, nlu_cache, now=clock)  # trains once per module, then cached
+
+
+@pytest.fixture
+async def app(make_app: AppFactory, classifier: EmbeddedClassifier) -> web.Application:
+    """The real app with the real model; its clock is the module's `clock`, its sender `sender`."""
+    return await make_app(classifier=classifier)

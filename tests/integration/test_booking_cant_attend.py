@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from aiohttp import web
 
 from bot import keys
 from bot.clock import ManualClock
-from nlu.embedded import EmbeddedClassifier
-from tests.integration.booking_setup import RIGA
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import RIGA, Terminal, at_the_days
 
 pytestmark = pytest.mark.slow
 
@@ -33,11 +32,8 @@ ONLY_A_COORDINATOR = {"lv": "vairs nevar atcelt", "ru": "отменить", "en"
 CRISIS_LINE = "116123"
 
 
-async def _booked(make_app, classifier: EmbeddedClassifier, lang: str) -> Terminal:
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, f"cannot-come-{lang}-{id(app)}")
-    await chat.say(BOOK[lang])
-    await chat.say("1")  # video
+async def _booked(app: web.Application, lang: str) -> Terminal:
+    chat = await at_the_days(app, f"cannot-come-{lang}-{id(app)}", BOOK[lang])
     assert "Olga Primer" in await chat.say(THURSDAY_9[lang])
     assert BOOKED[lang] in await chat.say("1")  # yes, book
     return chat
@@ -54,10 +50,8 @@ async def _booked(make_app, classifier: EmbeddedClassifier, lang: str) -> Termin
         ("en", "I cannot come"),
     ],
 )
-async def test_cannot_come_before_the_cut_off_asks_to_cancel(
-    make_app, classifier: EmbeddedClassifier, lang, typed
-):
-    chat = await _booked(make_app, classifier, lang)
+async def test_cannot_come_before_the_cut_off_asks_to_cancel(app: web.Application, lang, typed):
+    chat = await _booked(app, lang)
     answer = await chat.say(typed)
     assert REALLY_CANCEL[lang] in answer and CRISIS_LINE not in answer
 
@@ -67,10 +61,10 @@ async def test_cannot_come_before_the_cut_off_asks_to_cancel(
     [("lv", "nevarēšu piedalīties"), ("ru", "к сожалению, не смогу"), ("en", "I can't attend")],
 )
 async def test_cannot_come_after_the_reminder_is_for_a_coordinator_not_a_crisis(
-    make_app, classifier: EmbeddedClassifier, clock: ManualClock, lang, typed
+    app: web.Application, clock: ManualClock, lang, typed
 ):
     """At the 24 h reminder the cut-off has passed: a coordinator can still cancel, and the button says so."""
-    chat = await _booked(make_app, classifier, lang)
+    chat = await _booked(app, lang)
     clock.current = datetime(2026, 11, 25, 9, 0, tzinfo=RIGA)
     assert await chat.app[keys.reminders].drain_once() == 1
     await chat.app[keys.outbox].drain()
@@ -87,13 +81,8 @@ async def test_cannot_come_after_the_reminder_is_for_a_coordinator_not_a_crisis(
         ("en", "cancel", "nothing was booked"),
     ],
 )
-async def test_cancel_at_the_confirmation_is_a_no_to_the_booking(
-    make_app, classifier: EmbeddedClassifier, lang, typed, dropped
-):
+async def test_cancel_at_the_confirmation_is_a_no_to_the_booking(app: web.Application, lang, typed, dropped):
     """Not "you have no session booked", as if something had gone wrong: the booking being made is dropped."""
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, f"cancel-at-confirm-{lang}")
-    await chat.say(BOOK[lang])
-    await chat.say("1")
+    chat = await at_the_days(app, f"cancel-at-confirm-{lang}", BOOK[lang])
     await chat.say(THURSDAY_9[lang])
     assert dropped in await chat.say(typed)

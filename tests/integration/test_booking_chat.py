@@ -6,11 +6,9 @@ CliSender, with the demo psychologists seeded at start-up and a controllable clo
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -18,29 +16,11 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot import keys
-from bot.channels.cli import SEPARATOR, CliSender
 from bot.db.models import Booking, HandoffRequest, Reminder
-from bot.messages import Channel, InboundMessage
 from nlu.embedded import EmbeddedClassifier
+from tests.integration.booking_setup import Terminal
 
 pytestmark = pytest.mark.slow
-
-
-class Terminal:
-    def __init__(self, app: web.Application, user: str) -> None:
-        self.app, self.user = app, user
-        self.out = io.StringIO()
-        app[keys.senders][Channel.CLI] = CliSender(self.out)
-
-    async def say(self, text: str) -> str:
-        """One typed line; returns what the terminal printed in answer."""
-        start = len(self.out.getvalue())
-        msg = InboundMessage(
-            channel=Channel.CLI, sender_id=self.user, provider_message_id=uuid.uuid4().hex, text=text
-        )
-        await self.app[keys.pipeline].handle(msg)
-        await self.app[keys.outbox].drain()
-        return self.out.getvalue()[start:].replace(SEPARATOR, "")
 
 
 async def statuses(app: web.Application) -> list[tuple[str, str]]:

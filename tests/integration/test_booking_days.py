@@ -7,14 +7,22 @@ violence advice and a place at the head of the coordinators' queue; "не мог
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
 from sqlalchemy import select
 
 from bot import keys
 from bot.db.models import Conversation
-from nlu.embedded import EmbeddedClassifier
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import Terminal, at_the_days
 
 pytestmark = pytest.mark.slow
+
+
+async def _confirming_the_second_days_first_time(app: web.Application, opening: str) -> Terminal:
+    """At "Apstiprināt …?" for the first time of the second day shown (video)."""
+    chat = await at_the_days(app, "confirming-person", opening)
+    await chat.say("2")  # the second day
+    await chat.say("1")  # its first time
+    return chat
 
 
 @pytest.mark.parametrize(
@@ -26,12 +34,9 @@ pytestmark = pytest.mark.slow
     ],
 )
 async def test_the_day_that_does_not_suit_is_not_a_crisis_and_the_other_day_is_offered(
-    make_app, classifier: EmbeddedClassifier, opening: str, refusal: str, day_offered: str
+    app: web.Application, opening: str, refusal: str, day_offered: str
 ):
-    app = await make_app(classifier=classifier)  # Monday 23 November 2026, 10:00
-    chat = Terminal(app, "day-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "day-person", opening)  # Monday 23 November 2026, 10:00
     answer = await chat.say(refusal)
     assert "112" not in answer and "116123" not in answer
     assert day_offered in answer
@@ -48,14 +53,11 @@ async def test_the_day_that_does_not_suit_is_not_a_crisis_and_the_other_day_is_o
     ],
 )
 async def test_an_hour_typed_after_the_day_is_that_days_hour(
-    make_app, classifier: EmbeddedClassifier, opening: str, day: str, hour: str, confirmed: str
+    app: web.Application, opening: str, day: str, hour: str, confirmed: str
 ):
     # QA, fifth pass: "piektdien", then "plkst. 10", confirmed Tuesday 10:00 (tomorrow), inside the 24 h
     # within which the person can no longer move it themselves
-    app = await make_app(classifier=classifier)  # Monday 23 November 2026, 10:00
-    chat = Terminal(app, "hour-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "hour-person", opening)  # Monday 23 November 2026, 10:00
     await chat.say(day)
     confirm = await chat.say(hour)
     assert confirmed in confirm and "10:00" in confirm
@@ -70,25 +72,19 @@ async def test_an_hour_typed_after_the_day_is_that_days_hour(
     ],
 )
 async def test_only_a_day_that_does_not_suit_keeps_the_booking_and_asks_for_the_day(
-    make_app, classifier: EmbeddedClassifier, opening: str, refusal: str, asked_again: str
+    app: web.Application, opening: str, refusal: str, asked_again: str
 ):
     # QA, fifth pass: "rīt nevaru" answered "you have no session booked" and the booking was gone (then
     # "sorry, I did not understand"); "man neder rīt" booked tomorrow
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "refusing-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "refusing-person", opening)
     answer = await chat.say(refusal)
     assert asked_again in answer
     assert "Datums:" not in answer and "Дата:" not in answer  # no day taken, tomorrow least of all
 
 
-async def test_no_while_choosing_a_new_time_keeps_the_session(make_app, classifier: EmbeddedClassifier):
+async def test_no_while_choosing_a_new_time_keeps_the_session(app: web.Application):
     # QA, fifth pass: "нет, оставьте как есть" at the days of a move asked again, and again
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "keeping-person")
-    await chat.say("Хочу записаться к психологу")
-    await chat.say("1")
+    chat = await at_the_days(app, "keeping-person", "Хочу записаться к психологу")
     await chat.say("в пятницу в 10")
     await chat.say("да")
     await chat.say("перенести")
@@ -119,12 +115,9 @@ async def test_no_while_choosing_a_new_time_keeps_the_session(make_app, classifi
     ],
 )
 async def test_a_day_of_the_month_typed_at_the_days(
-    make_app, classifier: EmbeddedClassifier, opening: str, typed: str, answer: str
+    app: web.Application, opening: str, typed: str, answer: str
 ):
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "day-of-month-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "day-of-month-person", opening)
     reply = await chat.say(typed)
     assert answer in reply
     assert "no such number" not in reply and "нет в списке" not in reply
@@ -157,12 +150,9 @@ async def test_a_day_of_the_month_typed_at_the_days(
     ],
 )
 async def test_an_hour_not_offered_typed_at_the_times(
-    make_app, classifier: EmbeddedClassifier, opening: str, typed: str, answer: str, nearest: str
+    app: web.Application, opening: str, typed: str, answer: str, nearest: str
 ):
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "hour-not-offered-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "hour-not-offered-person", opening)
     await chat.say("1")  # the first day
     reply = await chat.say(typed)
     assert answer in reply and nearest in reply
@@ -204,12 +194,9 @@ async def test_an_hour_not_offered_typed_at_the_times(
     ],
 )
 async def test_next_week_offers_that_weeks_days(
-    make_app, classifier: EmbeddedClassifier, opening: str, typed: str, answer: str, first_day: str
+    app: web.Application, opening: str, typed: str, answer: str, first_day: str
 ):
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "next-week-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "next-week-person", opening)
     reply = await chat.say(typed)
     assert answer in reply
     assert "24.11" not in reply  # this week's days are not among them
@@ -230,14 +217,11 @@ async def test_next_week_offers_that_weeks_days(
     ],
 )
 async def test_a_crisis_said_with_a_day_or_a_week_at_the_days_gets_the_crisis_reply(
-    make_app, classifier: EmbeddedClassifier, opening: str, typed: str
+    app: web.Application, opening: str, typed: str
 ):
     # QA, eighth pass: "next week I'll kill myself" at the days got next week's days, "on Monday I'll kill
     # myself" Monday's times: the model read the day and not the rest, and no crisis phrase had these words
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "crisis-with-a-date-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "crisis-with-a-date-person", opening)
     reply = await chat.say(typed)
     assert "112" in reply and "116123" in reply
     assert "Datums:" not in reply and "Дата:" not in reply and "30.11" not in reply
@@ -259,17 +243,12 @@ async def test_a_crisis_said_with_a_day_or_a_week_at_the_days_gets_the_crisis_re
     ],
 )
 async def test_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
-    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, confirmed: tuple[str, str]
+    app: web.Application, opening: str, hour: str, confirmed: tuple[str, str]
 ):
     # QA, eighth pass: at the confirmation of Wednesday 12:00, "labāk 13:00" got "no free time on Monday
     # 23 November at 13:00" (the NLU's day for an hour alone: today or tomorrow), and in the chat a free
     # hour tomorrow was put up for confirming instead of the day the person had chosen
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "confirming-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
-    await chat.say("2")  # the second day
-    await chat.say("1")  # its first time
+    chat = await _confirming_the_second_days_first_time(app, opening)
     reply = await chat.say(hour)
     assert all(part in reply for part in confirmed), reply
 
@@ -289,17 +268,12 @@ async def test_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_being_c
     ],
 )
 async def test_about_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
-    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, confirmed: tuple[str, str]
+    app: web.Application, opening: str, hour: str, confirmed: tuple[str, str]
 ):
     # QA, ninth pass: "labāk 10:00" was that hour of the day being confirmed, but "labāk ap 10", "лучше
     # около 10", "better around 10" were no time at all (the NLU reads "ap 10" alone as an hour, not after
     # another word), and the booking started over with "how would you like to talk?"
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "confirming-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
-    await chat.say("2")  # the second day
-    await chat.say("1")  # its first time
+    chat = await _confirming_the_second_days_first_time(app, opening)
     reply = await chat.say(hour)
     assert all(part in reply for part in confirmed), reply
 
@@ -319,16 +293,11 @@ async def test_about_an_hour_typed_at_the_confirmation_is_that_hour_of_the_day_b
     ],
 )
 async def test_another_hour_asked_at_the_confirmation_is_that_hour_of_the_day_being_confirmed(
-    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, confirmed: tuple[str, str]
+    app: web.Application, opening: str, hour: str, confirmed: tuple[str, str]
 ):
     # QA, tenth pass: at "Apstiprināt … piektdien 10:00?", "a ja 11?", "how about 11?", "а в 11?", "varbūt
     # 11?" were read as other questions ("how about 11?" as one about children), "a ja 11?" as a yes that
     # booked the time on screen
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "confirming-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
-    await chat.say("2")  # the second day
-    await chat.say("1")  # its first time
+    chat = await _confirming_the_second_days_first_time(app, opening)
     reply = await chat.say(hour)
     assert all(part in reply for part in confirmed), reply

@@ -7,21 +7,18 @@ Calendar QA, on Monday 7 December: "janvāra sākumā" at the days was read as a
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
+from aiohttp import web
 
 from bot.clock import ManualClock
-from nlu.embedded import EmbeddedClassifier
-from tests.conftest import RIGA
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import DECEMBER_7, at_the_days
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 12, 7, 14, 0, tzinfo=RIGA))  # Monday; bookable until 4 January
+    return ManualClock(DECEMBER_7)
 
 
 @pytest.mark.parametrize(
@@ -39,12 +36,9 @@ def clock() -> ManualClock:
     ],
 )
 async def test_a_month_at_the_days_offers_its_days_and_keeps_the_booking(
-    make_app, classifier: EmbeddedClassifier, opening: str, month: str, stretch: str, offered: str
+    app: web.Application, opening: str, month: str, stretch: str, offered: str
 ):
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "month-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "month-person", opening)
     answer = await chat.say(month)
     assert stretch in answer and offered in answer
     assert "1.01" not in answer.split(stretch)[1]  # 1 January is a public holiday: not offered
@@ -52,11 +46,8 @@ async def test_a_month_at_the_days_offers_its_days_and_keeps_the_booking(
     assert "2. janvāris" in confirm or "4 января" in confirm or "2 January" in confirm
 
 
-async def test_the_end_of_december_offers_no_public_holiday(make_app, classifier: EmbeddedClassifier):
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "december-person")
-    await chat.say("Gribu pieteikties pie psihologa")
-    await chat.say("1")  # video
+async def test_the_end_of_december_offers_no_public_holiday(app: web.Application):
+    chat = await at_the_days(app, "december-person", "Gribu pieteikties pie psihologa")
     answer = await chat.say("decembra beigās")
     assert "No 21.12. līdz 31.12. brīvs laiks" in answer
     assert "Pr 28.12." in answer
@@ -88,14 +79,11 @@ async def test_the_end_of_december_offers_no_public_holiday(make_app, classifier
     ],
 )
 async def test_a_public_holiday_asked_for_is_said_to_be_one_not_full(
-    make_app, classifier: EmbeddedClassifier, opening: str, holiday: str, said: str, not_said: str
+    app: web.Application, opening: str, holiday: str, said: str, not_said: str
 ):
     # calendar QA: Christmas and New Year's Eve were "there is no free time on that day" (by SMS "that day is
     # full"), as if every time had been taken
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "holiday-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "holiday-person", opening)
     answer = await chat.say(holiday)
     assert said in answer and not_said not in answer
     assert "1. " in answer  # the nearest days with free times
@@ -115,15 +103,12 @@ async def test_a_public_holiday_asked_for_is_said_to_be_one_not_full(
     ],
 )
 async def test_a_day_beyond_the_booking_horizon_is_not_yet_open_neither_full_nor_offered(
-    make_app, classifier: EmbeddedClassifier, opening: str, later: str, said: str
+    app: web.Application, opening: str, later: str, said: str
 ):
     # calendar QA on 7 December (sessions are offered 28 days ahead, to 4 January): "15. janvārī" had its
     # times offered and booked, "15. janvārī plkst. 10" was "no free time here at the moment" and the
     # booking was gone, "в середине января" and "20 January" were "no free time" as if all were taken
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "early-planner")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "early-planner", opening)
     answer = await chat.say(later)
     assert said in answer
     assert "janvāris" not in answer and "января" not in answer and "January" not in answer
@@ -157,14 +142,11 @@ async def test_a_day_beyond_the_booking_horizon_is_not_yet_open_neither_full_nor
     ],
 )
 async def test_the_holidays_said_at_the_days_offer_the_days_of_that_stretch(
-    make_app, classifier: EmbeddedClassifier, opening: str, holidays: str, stretch: str, offered: str
+    app: web.Application, opening: str, holidays: str, stretch: str, offered: str
 ):
     # calendar QA: "pirms Ziemassvētkiem" was "I did not understand" and the days again, "между праздниками"
     # the answer about family days with the booking put aside
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "holidays-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "holidays-person", opening)
     answer = await chat.say(holidays)
     assert stretch in answer and offered in answer
     for closed in ("24.12", "25.12", "26.12", "31.12", "1.01"):  # public holidays are not offered

@@ -8,21 +8,18 @@ and "this Friday" stay this week's.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
+from aiohttp import web
 
 from bot.clock import ManualClock
-from nlu.embedded import EmbeddedClassifier
-from tests.conftest import RIGA
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import DECEMBER_7, Terminal, at_the_days
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 12, 7, 14, 0, tzinfo=RIGA))  # Monday
+    return ManualClock(DECEMBER_7)
 
 
 @pytest.mark.parametrize(
@@ -51,12 +48,9 @@ def clock() -> ManualClock:
     ],
 )
 async def test_next_friday_said_on_monday_offers_both_fridays_by_date(
-    make_app, classifier: EmbeddedClassifier, opening: str, friday: str, both: tuple[str, str]
+    app: web.Application, opening: str, friday: str, both: tuple[str, str]
 ):
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "friday-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "friday-person", opening)
     answer = await chat.say(friday)
     assert both[0] in answer and both[1] in answer
     times = await chat.say("2")  # next week's
@@ -64,8 +58,7 @@ async def test_next_friday_said_on_monday_offers_both_fridays_by_date(
     assert "11. decembris" not in times and "11 декабря" not in times and "11 December" not in times
 
 
-async def test_next_friday_in_the_first_message_asks_after_the_mode(make_app, classifier: EmbeddedClassifier):
-    app = await make_app(classifier=classifier)
+async def test_next_friday_in_the_first_message_asks_after_the_mode(app: web.Application):
     chat = Terminal(app, "friday-first")
     await chat.say("Gribu pieteikties pie psihologa nākamajā piektdienā")
     answer = await chat.say("1")  # video
@@ -80,12 +73,7 @@ async def test_next_friday_in_the_first_message_asks_after_the_mode(make_app, cl
         ("I want to book a psychologist", "this Friday", "Friday 11 December"),
     ],
 )
-async def test_this_friday_is_this_weeks(
-    make_app, classifier: EmbeddedClassifier, opening: str, friday: str, day: str
-):
-    app = await make_app(classifier=classifier)
-    chat = Terminal(app, "this-friday")
-    await chat.say(opening)
-    await chat.say("1")  # video
+async def test_this_friday_is_this_weeks(app: web.Application, opening: str, friday: str, day: str):
+    chat = await at_the_days(app, "this-friday", opening)
     answer = await chat.say(friday)
     assert day in answer and "18" not in answer.split(day)[0]

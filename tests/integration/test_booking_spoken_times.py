@@ -7,9 +7,9 @@ were no time at all: "Atvainojiet, nesapratu" and the same times again.
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
 
-from nlu.embedded import EmbeddedClassifier
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import at_the_days
 
 pytestmark = pytest.mark.slow
 
@@ -24,12 +24,9 @@ pytestmark = pytest.mark.slow
     ],
 )
 async def test_half_past_one_in_words_is_13_30_of_the_day_on_screen(
-    make_app, classifier: EmbeddedClassifier, opening: str, half_past_one: str, not_free: str
+    app: web.Application, opening: str, half_past_one: str, not_free: str
 ):
-    app = await make_app(classifier=classifier)  # Monday 23 November 2026, 10:00
-    chat = Terminal(app, "half-past-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "half-past-person", opening)  # Monday 23 November 2026, 10:00
     await chat.say("1")  # the first day offered; its sessions start on the hour
     answer = await chat.say(half_past_one)
     assert not_free in answer  # understood: 13:30 is not a session start, the nearest are offered
@@ -45,14 +42,11 @@ async def test_half_past_one_in_words_is_13_30_of_the_day_on_screen(
     ],
 )
 async def test_an_hour_with_a_dot_at_the_days_is_the_hour_as_with_a_colon(
-    make_app, classifier: EmbeddedClassifier, opening: str, hour: str, understood: str
+    app: web.Application, opening: str, hour: str, understood: str
 ):
     # calendar QA: "15:00" at the days was read, "15.00" (as Latvians and Russians often write it) was
     # "Atvainojiet, nesapratu"; a dotted number whose second part is no month can only be a time
-    app = await make_app(classifier=classifier)  # Monday 23 November 2026, 10:00
-    chat = Terminal(app, "dotted-hour-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "dotted-hour-person", opening)  # Monday 23 November 2026, 10:00
     answer = await chat.say(hour)
     assert understood in answer
     assert "nesapratu" not in answer and "не понял" not in answer

@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import ManualClock
 from tests.fakes import FakeClassifier
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import Terminal, at_the_days
 
 KEYWORDS = {
     "psihologa": "book_counselling",
@@ -40,9 +40,7 @@ TOO_NEAR = {"otrdiena, 24. novembris": 15, "среда, 25 ноября": 39, "T
 
 async def _at_the_confirmation(make_app, opening: str, day: str) -> Terminal:  # type: ignore[no-untyped-def]
     app = await make_app(classifier=FakeClassifier({**KEYWORDS, **YES}))  # Monday 23 November 2026, 10:00
-    chat = Terminal(app, "slow-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "slow-person", opening)
     await chat.say("1")  # the first day
     confirm = await chat.say("1")  # its first time
     assert day in confirm
@@ -84,9 +82,7 @@ async def test_a_greeting_days_later_at_the_times_is_greeted_and_goes_on_from_to
     make_app, clock: ManualClock, opening: str, hello: str, greeted: str, go_on: str
 ):
     app = await make_app(classifier=FakeClassifier({**KEYWORDS, **YES, hello: "greet"}))
-    chat = Terminal(app, "returning-person")
-    await chat.say(opening)
-    await chat.say("1")  # video
+    chat = await at_the_days(app, "returning-person", opening)
     await chat.say("1")  # the first day's times are on screen
     clock.advance(days=3)  # back on Thursday 26 November
     answer = await chat.say(hello)
@@ -101,9 +97,7 @@ async def test_a_greeting_days_later_at_the_confirmation_is_no_request_for_yes_o
 ):
     opening, day = LANGUAGES[0][0], LANGUAGES[0][2]
     app = await make_app(classifier=FakeClassifier({**KEYWORDS, **YES, "labdien": "greet"}))
-    chat = Terminal(app, "returning-person")
-    await chat.say(opening)
-    await chat.say("1")
+    chat = await at_the_days(app, "returning-person", opening)
     await chat.say("1")
     assert day in await chat.say("1")
     clock.advance(days=3)

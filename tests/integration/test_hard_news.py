@@ -9,8 +9,8 @@ that he asks the prison head in writing, where the prison's contacts are and how
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
 
-from nlu.embedded import EmbeddedClassifier
 from tests.factories import handoffs, replies_to
 from tests.fakes import FakeSender
 
@@ -37,14 +37,12 @@ SAID = {
     ],
 )
 async def test_a_death_or_grave_illness_gets_the_short_leave_and_how_to_tell_him(
-    make_app,
-    classifier: EmbeddedClassifier,
+    app: web.Application,
     sender: FakeSender,
     text: str,
     lang: str,
 ):
     opening, head, coordinator = SAID[lang]
-    app = await make_app(classifier=classifier)
     (answer,) = await say(app, sender, text, user="hard-news-1")
     assert answer.text.startswith(opening)
     assert head in answer.text and "5" in answer.text and "49.2" in answer.text  # the leave, as sourced
@@ -64,9 +62,8 @@ async def test_a_death_or_grave_illness_gets_the_short_leave_and_how_to_tell_him
     ],
 )
 async def test_a_death_beside_crisis_wording_is_still_a_crisis(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+    app: web.Application, sender: FakeSender, text: str
 ):
-    app = await make_app(classifier=classifier)
     first, *_ = await say(app, sender, text, user="hard-news-crisis-1")
     assert "112" in first.text and "116123" in first.text
     (request,) = await handoffs(app)
@@ -85,11 +82,10 @@ async def test_a_death_beside_crisis_wording_is_still_a_crisis(
     ],
 )
 async def test_others_beating_or_threatening_him_inside_get_the_prison_complaints_and_the_ombudsman(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+    app: web.Application, sender: FakeSender, text: str
 ):
     """ "viņu cietumā sit" got the visits answer and "dels saka ka cietuma vinu apdraud citi" the children's;
     "его там избивают" the numbers with nothing about the prison."""
-    app = await make_app(classifier=classifier)
     said = " ".join(a.text for a in await say(app, sender, text, user="harmed-inside-1"))
     assert "112" in said and "116123" in said  # the numbers first, as for any crisis
     assert "pasts@ievp.gov.lv" in said and "67686768" in said  # complaints: IeVP; the Ombudsman
@@ -99,9 +95,8 @@ async def test_others_beating_or_threatening_him_inside_get_the_prison_complaint
 
 
 async def test_a_threat_to_the_writer_from_prison_is_still_the_violence_advice(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+    app: web.Application, sender: FakeSender
 ):
-    app = await make_app(classifier=classifier)
     said = " ".join(a.text for a in await say(app, sender, "он мне угрожает из тюрьмы", user="threat-2"))
     assert "110" in said and "116006" in said and "67686768" not in said
 
@@ -114,10 +109,9 @@ async def test_a_threat_to_the_writer_from_prison_is_still_the_violence_advice(
     ],
 )
 async def test_no_money_for_the_trip_gets_the_social_service_not_the_visits_answer(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, social_service: str, visits: str
+    app: web.Application, sender: FakeSender, text: str, social_service: str, visits: str
 ):
     """Families of prisoners have no special package: they ask their municipal social service like anyone
     (facts §11). Both got the whole visits answer."""
-    app = await make_app(classifier=classifier)
     (answer,) = await say(app, sender, text, user="trip-1")
     assert social_service in answer.text and visits not in answer.text

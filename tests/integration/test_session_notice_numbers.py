@@ -23,8 +23,7 @@ from bot.bookings.service import DbBookings
 from bot.clock import ManualClock
 from bot.db.models import Contact, Conversation, Owner
 from bot.settings import Settings
-from tests.integration.booking_setup import POLICY, RIGA, add_counsellor
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import POLICY, RIGA, Terminal, add_counsellor
 from tests.integration.test_booking_cli import helpline
 
 __all__ = ["helpline"]  # fixture

@@ -8,9 +8,9 @@ vienādi" the visits answer. Crisis wording in the same kind of message still ge
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
 
 from bot import keys
-from nlu.embedded import EmbeddedClassifier
 from tests.factories import handoffs, replies_to
 from tests.fakes import FakeSender
 
@@ -28,9 +28,8 @@ say = replies_to  # one message in, what the person is sent
     ],
 )
 async def test_no_news_from_him_gets_what_to_do_and_whom_to_ask(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, opening: str, coordinator: str
+    app: web.Application, sender: FakeSender, text: str, opening: str, coordinator: str
 ):
-    app = await make_app(classifier=classifier)
     (answer,) = await say(app, sender, text, user="no-news-1")
     assert answer.text.startswith(opening)
     assert "pasts@ievp.gov.lv" in answer.text and "ievp.gov.lv" in answer.text  # whom to ask
@@ -48,9 +47,8 @@ async def test_no_news_from_him_gets_what_to_do_and_whom_to_ask(
     ],
 )
 async def test_shame_and_a_hard_relationship_get_a_kind_word_not_the_crisis_block(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+    app: web.Application, sender: FakeSender, text: str
 ):
-    app = await make_app(classifier=classifier)
     texts = " ".join(a.text for a in await say(app, sender, text, user="shame-1"))
     assert await handoffs(app) == []  # no crisis hand-off
     assert "116123" in texts  # the line is on offer, in the kind word, not as an alarm
@@ -62,9 +60,8 @@ async def test_shame_and_a_hard_relationship_get_a_kind_word_not_the_crisis_bloc
     "text", ["viņš man raksta ka grib šķirties", "он хочет развестись со мной из тюрьмы"]
 )
 async def test_a_divorce_from_prison_is_legal_aid_not_a_crisis(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+    app: web.Application, sender: FakeSender, text: str
 ):
-    app = await make_app(classifier=classifier)
     said = " ".join(a.text for a in await say(app, sender, text, user="divorce-1"))
     assert "80001801" in said  # the Legal Aid Administration: divorce is among the cases it covers
     assert await handoffs(app) == []
@@ -79,11 +76,10 @@ async def test_a_divorce_from_prison_is_legal_aid_not_a_crisis(
     ],
 )
 async def test_anger_at_the_helpline_gets_a_person_and_is_heard_first(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, heard: str
+    app: web.Application, sender: FakeSender, text: str, heard: str
 ):
     """The person, as asked; before the queue's reply, a word that the anger was heard: the queue's or the
     after-hours reply alone ("the coordinators are not working now") read as a brush-off."""
-    app = await make_app(classifier=classifier)
     first, *rest = await say(app, sender, text, user="angry-1")
     assert first.text.startswith(heard) and rest, [a.text for a in (first, *rest)]
     (request,) = await handoffs(app)
@@ -100,9 +96,8 @@ async def test_anger_at_the_helpline_gets_a_person_and_is_heard_first(
     ],
 )
 async def test_crisis_wording_in_a_worried_message_still_gets_the_numbers(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str
+    app: web.Application, sender: FakeSender, text: str
 ):
-    app = await make_app(classifier=classifier)
     first, *_ = await say(app, sender, text, user="crisis-1")
     assert "112" in first.text and "116123" in first.text
     (request,) = await handoffs(app)
@@ -110,8 +105,7 @@ async def test_crisis_wording_in_a_worried_message_still_gets_the_numbers(
 
 
 async def test_a_threat_from_prison_gets_the_police_and_the_victims_line(
-    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+    app: web.Application, sender: FakeSender
 ):
-    app = await make_app(classifier=classifier)
     said = " ".join(a.text for a in await say(app, sender, "viņš man draud no cietuma", user="threat-1"))
     assert "112" in said and "110" in said and "116006" in said

@@ -167,6 +167,15 @@ async def test_help_is_answered_even_after_stop_and_says_how_to_start_again(sms:
     assert await sms.say("Sveiki", PERSON) == []  # still silent otherwise
 
 
+async def test_help_delivered_twice_is_answered_once(sms: SmsHarness):
+    sid = "SM" + "a" * 32
+    assert await sms.sms("HELP", PERSON, sid=sid) == 200
+    assert await sms.sms("HELP", PERSON, sid=sid) == 200  # Twilio retried the webhook
+    (answer,) = [m.body for m in await sms.deliver()]
+    assert "To talk to a person" in answer
+    assert [e.direction for e in await transcript(sms.app)] == ["in", "out"]
+
+
 async def test_when_twilio_says_the_number_unsubscribed_the_row_dies_and_the_contact_is_marked(
     sms: SmsHarness,
 ):

@@ -9,9 +9,12 @@ someone who had sent STOP. The fake classifier below reads them as the model did
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
+from bot import keys
 from bot.channels.sms_render import indiscreet
 from bot.channels.sms_segments import count_segments
+from bot.db.models import Conversation, Owner
 from tests.factories import handoffs, transcript
 from tests.fakes import FakeClassifier
 from tests.twilio_fake import SmsFactory, SmsHarness
@@ -67,3 +70,25 @@ async def test_crisis_words_in_the_same_sentence_still_win(sms: SmsHarness):
     replies = await sms.say("negribu vairs dzīvot, nesūtiet man ziņas", PERSON)
     assert "116123" in replies[0] and "112" in replies[0]
     assert [h.priority for h in await handoffs(sms.app)] == [0]  # first in the queue
+
+
+async def test_the_same_sentence_delivered_twice_is_answered_once(sms: SmsHarness):
+    sid = "SM" + "e" * 32
+    assert await sms.sms("nevēlos vairs saņemt ziņas", PERSON, sid=sid) == 200
+    assert await sms.sms("nevēlos vairs saņemt ziņas", PERSON, sid=sid) == 200  # Twilio retried the webhook
+    assert [m.body for m in await sms.deliver()] == [LV_HINT]
+    assert [e.direction for e in await transcript(sms.app)] == ["in", "out"]
+
+
+async def test_under_a_coordinator_such_a_sentence_is_theirs_and_kept_once(sms: SmsHarness):
+    """The coordinator who holds the conversation reads it and answers: no hint from the bot, and the
+    ordinary turn (not a duplicate) records it with what it is about. Twilio's retry changes nothing."""
+    await sms.say("Sveiki", PERSON)
+    async with sms.app[keys.sessionmaker]() as session, session.begin():
+        await session.execute(update(Conversation).values(owner=Owner.HUMAN))
+    sid = "SM" + "f" * 32
+    assert await sms.sms("please stop texting me", PERSON, sid=sid) == 200
+    assert await sms.sms("please stop texting me", PERSON, sid=sid) == 200
+    assert await sms.deliver() == []
+    (entry,) = [e for e in await transcript(sms.app) if e.text == "please stop texting me"]
+    assert (entry.intent, entry.flow_step) == ("delete_my_data", "human")  # not STOP_HINT_KEY
