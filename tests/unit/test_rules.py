@@ -589,7 +589,21 @@ def test_only_sad_emoji_is_how_the_person_feels(rules: Rules, text: str, intent:
     assert match is not None and match.intent == intent
 
 
-@pytest.mark.parametrize("text", ["🙂", "👍", "😢 paldies"])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("👍", "affirm"), ("👌👌", "affirm"), ("🙏", "thanks"), ("❤️", "thanks"), ("🙏🙏🙏", "thanks"),
+     ("😊", "thanks"), ("😢🙏", "feeling_low"), ("🙏 😭", "feeling_low")],
+)  # fmt: skip
+def test_a_thumbs_up_is_a_yes_and_folded_hands_or_a_heart_a_thank_you(
+    rules: Rules, text: str, intent: str
+) -> None:
+    """After an answer, "👍" and "🙏" got "I did not understand", then the offer of a coordinator (QA s11);
+    a sad emoji among them is still how the person feels."""
+    match = rules.match(text)
+    assert match is not None and match.intent == intent
+
+
+@pytest.mark.parametrize("text", ["🤔", "😐", "😢 paldies", "👍 bet kā aizsūtīt paku?"])
 def test_other_emoji_or_words_with_a_sad_emoji_are_left_to_the_model(rules: Rules, text: str) -> None:
     assert rules.match(text) is None
 
