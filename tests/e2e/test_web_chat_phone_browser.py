@@ -1,0 +1,82 @@
+"""The web chat on a phone (about 360 x 640), as a frightened relative uses it: in a real headless Chromium.
+
+A turn's reply is often several messages (the answer, then a menu of buttons). The answer's first line must
+stay on the screen when the menu comes: scrolled to the bottom, the menu pushed the answer above the screen
+and the person saw only buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot import keys
+from bot.app import Overrides, create_app
+from bot.settings import Settings
+from tests.e2e.console_browser import CHROMIUM, browser
+from tests.e2e.long_transactions import armed, watched
+from tests.fakes import FakeClassifier
+
+playwright_api = pytest.importorskip("playwright.async_api")
+__all__ = ["browser"]  # fixtures
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+
+PHONE = {"width": 360, "height": 640}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
+
+
+@pytest.fixture
+async def server(settings: Settings, clock: Any) -> AsyncIterator[TestServer]:
+    """The real web sender and outbox (replies reach the page as in production); "ko jūs varat" asks what
+    the bot can do: an answer of several lines, then the menu as a second message."""
+    classifier = FakeClassifier()
+    classifier.keywords["ko jūs varat"] = "help"
+    app = create_app(settings, Overrides(classifier=classifier, clock=clock, run_outbox=True, migrate=True))
+    with armed():
+        async with TestServer(app, host="127.0.0.1") as srv:
+            with watched(app[keys.engine]):
+                yield srv
+
+
+async def _phone(browser: Any, server: TestServer) -> Any:
+    context = await browser.new_context(locale="lv-LV", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    await page.goto(f"http://127.0.0.1:{server.port}/")
+    await page.locator("#langs button[aria-pressed=true]").wait_for(state="attached")
+    return page
+
+
+# where a message's first line is, and where the conversation is seen (the log's box, within the screen)
+FIRST_LINE_JS = """
+el => {
+  const range = document.createRange();
+  const text = [...el.childNodes].find(n => n.nodeType === 3);
+  range.setStart(text, 0);
+  range.setEnd(text, 1);
+  const line = range.getBoundingClientRect();
+  const log = document.getElementById('log').getBoundingClientRect();
+  const from = Math.max(log.top, 0), to = Math.min(log.bottom, innerHeight);
+  return {top: line.top, bottom: line.bottom, from: from, to: to};
+}
+"""
+
+
+async def test_the_answer_stays_in_view_when_its_menu_comes_after_it(server: TestServer, browser: Any):
+    page = await _phone(browser, server)
+    await page.fill("#text", "Ko jūs varat pastāstīt?")
+    await page.press("#text", "Enter")
+    # the answer, then the menu with its buttons as the newest message
+    await page.locator("#log > .msg.bot:last-child .choices").wait_for(timeout=20_000)
+    answer = page.locator(".msg.bot").first
+    assert await answer.locator(".choices").count() == 0  # the answer and the menu are two messages
+    seen = await answer.evaluate(FIRST_LINE_JS)
+    assert seen["from"] - 1 <= seen["top"] and seen["bottom"] <= seen["to"] + 1, seen
