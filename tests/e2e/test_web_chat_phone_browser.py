@@ -19,6 +19,7 @@ from bot.app import Overrides, create_app
 from bot.settings import Settings
 from tests.e2e.console_browser import CHROMIUM, browser
 from tests.e2e.long_transactions import armed, watched
+from tests.factories import outbox, transcript
 from tests.fakes import FakeClassifier
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -80,3 +81,57 @@ async def test_the_answer_stays_in_view_when_its_menu_comes_after_it(server: Tes
     assert await answer.locator(".choices").count() == 0  # the answer and the menu are two messages
     seen = await answer.evaluate(FIRST_LINE_JS)
     assert seen["from"] - 1 <= seen["top"] and seen["bottom"] <= seen["to"] + 1, seen
+
+
+async def _said(server: TestServer) -> list[str]:
+    return [e.text for e in await transcript(server.app) if e.direction == "in"]
+
+
+async def _ask(page: Any, text: str, replies: int) -> None:
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+    await page.locator(".msg.bot").nth(replies - 1).wait_for(timeout=20_000)
+
+
+async def test_a_double_tap_sends_once(server: TestServer, browser: Any):
+    """A shaky finger taps twice: on Send, and on a reply's button (which sent the choice twice, and the long
+    answer came twice)."""
+    page = await _phone(browser, server)
+    await page.fill("#text", "kā var satikt vīru?")
+    await page.tap("#send")
+    await page.tap("#send")
+    await page.locator(".msg.bot").first.wait_for(timeout=20_000)
+    button = page.locator(".msg.bot .choices button").first
+    choice = (await button.text_content()) or ""
+    await button.tap()
+    await button.tap()
+    assert await page.locator(".msg.me").all_text_contents() == [
+        "Jūs rakstījāt: kā var satikt vīru?",
+        f"Jūs rakstījāt: {choice}",
+    ]
+    await page.locator(".msg.bot").nth(1).wait_for(timeout=20_000)
+    assert await _said(server) == ["kā var satikt vīru?", choice]
+    # another choice from the same menu goes as usual
+    other = page.locator(".msg.bot").first.locator(".choices button").nth(1)
+    second = (await other.text_content()) or ""
+    await other.tap()
+    await page.locator(".msg.bot").nth(2).wait_for(timeout=20_000)
+    assert await _said(server) == ["kā var satikt vīru?", choice, second]
+
+
+async def test_a_reload_keeps_the_conversation_and_repeats_nothing(server: TestServer, browser: Any):
+    """A phone drops a tab the person left (to ring the prison, say) and loads it again when they come back:
+    the conversation was gone, an empty page in its place."""
+    page = await _phone(browser, server)
+    await _ask(page, "kā var satikt vīru?", 1)
+    answer = await page.locator(".msg.bot").first.text_content()
+    await page.reload()
+    await page.locator("#langs button[aria-pressed=true]").wait_for(state="attached")
+    assert await page.locator(".msg.me").all_text_contents() == ["Jūs rakstījāt: kā var satikt vīru?"]
+    assert await page.locator(".msg.bot").all_text_contents() == [answer]
+    assert await page.locator(".msg.bot .choices button").count() > 0  # its buttons still work
+    assert await page.text_content("#announce") == ""  # what was said is not read out again
+    await _ask(page, "Sveiki", 2)  # the conversation goes on, with no reply twice
+    await page.locator("#log > .msg.bot:last-child .choices").wait_for(timeout=20_000)
+    texts = await page.locator(".msg.bot").all_text_contents()
+    assert texts[0] == answer and len(texts) == len(await outbox(server.app))  # each reply shown once

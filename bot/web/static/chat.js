@@ -33,6 +33,35 @@
   // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now;
   // `lang` is the reply's language (a Russian reply on a Latvian page is read with a Russian voice)
   function show(text, who, buttons, label, lang) {
+    keep({ text: text, who: who, buttons: buttons || [], label: label || null, lang: lang || null });
+    return draw(text, who, buttons, label, lang);
+  }
+
+  // What this tab has shown, drawn again after a reload. On a phone the page is often reloaded without the
+  // person asking: they switch to the dialer to ring the prison and the browser drops the tab meanwhile; the
+  // page then came back empty (`after` kept the replies from coming again), the conversation gone. Kept in
+  // sessionStorage, like the messages not yet sent: this tab only, gone when it is closed. The newest
+  // KEPT messages are enough to go on from; a full storage only stops the keeping, never the chat.
+  const KEPT = 200;
+  const shown = JSON.parse(sessionStorage.getItem("helpline-log") || "[]");
+  function keep(message) {
+    shown.push(message);
+    if (shown.length > KEPT) shown.splice(0, shown.length - KEPT);
+    try { sessionStorage.setItem("helpline-log", JSON.stringify(shown)); } catch (e) { /* full */ }
+  }
+
+  // A reply button (or a language button) pressed twice, a shaky finger's double tap, sent the choice twice
+  // and the long answer came twice. The same button pressed again with nothing else sent in between does
+  // nothing: its answer is already coming or on the screen. Not "until the reply has come": a reply can come
+  // between two taps, and the second went. Another button, or anything typed, is sent as usual.
+  let lastPressed = null;
+  function once(btn) {
+    if (lastPressed === btn) return false;
+    lastPressed = btn;
+    return true;
+  }
+
+  function draw(text, who, buttons, label, lang) {
     const div = document.createElement("div");
     div.className = "msg " + who;
     if (lang) div.lang = lang;
@@ -59,7 +88,7 @@
         btn.type = "button";
         btn.textContent = b.label;
         btn.addEventListener("click", (ev) => {
-          send(b.label, b.payload);
+          if (once(btn)) send(b.label, b.payload);
           // pressed from the keyboard (no pointer: detail 0), the keyboard goes on in the text box, just
           // after the next reply's buttons (Shift+Tab); a tap leaves focus alone, so no phone keyboard pops up
           if (ev.detail === 0) input.focus();
@@ -184,6 +213,7 @@
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
+    lastPressed = null;
     send(text);
     input.focus(); // sent with the button: the next message is typed in the same box
   });
@@ -191,8 +221,13 @@
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); form.requestSubmit(); }
   });
   document.querySelectorAll("#langs button").forEach((b) =>
-    b.addEventListener("click", () => { loadWords(b.dataset.lang); send(b.textContent, "lang:" + b.dataset.lang); }));
+    b.addEventListener("click", () => {
+      if (once(b)) { loadWords(b.dataset.lang); send(b.textContent, "lang:" + b.dataset.lang); }
+    }));
   const preferred = (navigator.language || "lv").slice(0, 2);
-  for (const body of pending) show(body.text, "me"); // sent before a reload, not yet taken
+  // the conversation so far (quietly: it is not announced again), and what was sent and not yet taken;
+  // a page from before the log was kept shows only the latter
+  for (const m of shown) draw(m.text, m.who, m.buttons, m.label, m.lang);
+  if (!shown.length) for (const body of pending) show(body.text, "me");
   loadWords(["lv", "ru", "en"].includes(preferred) ? preferred : "lv").then(() => { flush(); poll(); });
 })();
