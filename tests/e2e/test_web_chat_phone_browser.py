@@ -28,6 +28,8 @@ __all__ = ["browser"]  # fixtures
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 PHONE = {"width": 360, "height": 640}
+# a message's own words, without the words only a screen reader hears ("Atbilde:")
+OWN_WORDS = "el => [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim()"
 
 
 @pytest.fixture
@@ -135,3 +137,24 @@ async def test_a_reload_keeps_the_conversation_and_repeats_nothing(server: TestS
     await page.locator("#log > .msg.bot:last-child .choices").wait_for(timeout=20_000)
     texts = await page.locator(".msg.bot").all_text_contents()
     assert texts[0] == answer and len(texts) == len(await outbox(server.app))  # each reply shown once
+
+
+async def test_the_chat_opened_again_shows_only_what_is_new(server: TestServer, browser: Any):
+    """The person closed the tab and taps the chat's link again later: every earlier reply came again,
+    without their questions, and a screen reader read them all out. A reply that came meanwhile (here the
+    bot's, as a coordinator's would) is what they came back for: it is shown."""
+    page = await _phone(browser, server)
+    await _ask(page, "kā var satikt vīru?", 1)
+    old = (await page.locator(".msg.bot").first.evaluate(OWN_WORDS))[:40]
+    user = await page.evaluate("localStorage.getItem('helpline-user')")
+    await page.close()
+    said = await page.context.request.post(
+        f"http://127.0.0.1:{server.port}/api/chat/messages", data={"user": user, "text": "Sveiki", "id": "m2"}
+    )
+    assert said.ok
+    again = await page.context.new_page()
+    await again.goto(f"http://127.0.0.1:{server.port}/")
+    await again.locator("#log > .msg.bot:last-child .choices").wait_for(timeout=20_000)  # greeting, menu
+    shown = " ".join(await again.locator(".msg.bot").all_text_contents())
+    assert "Sveiki" in shown and old not in shown
+    assert old not in (await again.text_content("#announce") or "")

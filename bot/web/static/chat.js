@@ -8,7 +8,12 @@
   const announce = document.getElementById("announce");
   let user = localStorage.getItem("helpline-user");
   if (!user) { user = crypto.randomUUID().replace(/-/g, ""); localStorage.setItem("helpline-user", user); }
-  let after = Number(sessionStorage.getItem("helpline-after") || "0");
+  // The newest reply shown, kept with the person's id (localStorage), not per tab: a tab opened again (the
+  // chat's link tapped the next day, after the tab was closed) got every earlier reply again, without the
+  // questions, and a screen reader read them all out. Replies that came while no tab was open (a
+  // coordinator's answer) are newer than it and still shown. (sessionStorage held it once: read it too.)
+  let after = Math.max(
+    Number(localStorage.getItem("helpline-after") || "0"), Number(sessionStorage.getItem("helpline-after") || "0"));
   let words = {};
 
   async function loadWords(lang) {
@@ -199,7 +204,7 @@
         }
         if (heard.length) announceReplies(heard);
         if (first) reveal(first);
-        sessionStorage.setItem("helpline-after", String(after));
+        localStorage.setItem("helpline-after", String(after));
         status.hidden = true;
       } catch (e) {
         showOffline();
