@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 from bot import keys
 from bot.app import Overrides, create_app
 from bot.settings import Settings
-from tests.e2e.console_browser import CHROMIUM, browser
+from tests.e2e.console_browser import ARGS, CHROMIUM, browser
 from tests.e2e.long_transactions import armed, watched
 from tests.factories import outbox, transcript
 from tests.fakes import FakeClassifier
@@ -158,3 +158,23 @@ async def test_the_chat_opened_again_shows_only_what_is_new(server: TestServer, 
     shown = " ".join(await again.locator(".msg.bot").all_text_contents())
     assert "Sveiki" in shown and old not in shown
     assert old not in (await again.text_content("#announce") or "")
+
+
+async def test_the_chat_works_over_plain_http(server: TestServer):
+    """Opened at a plain http:// address that is not this machine's (a LAN address, a proxy without TLS),
+    the page stopped at its first line (crypto.randomUUID is only for secure pages): nothing could be sent.
+    The browser's resolver maps a made-up name to the test server, so the page is not a secure one."""
+    args = [*ARGS, "--host-resolver-rules=MAP chat.example 127.0.0.1"]
+    async with playwright_api.async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+        try:
+            context = await chromium.new_context(
+                locale="lv-LV", viewport=PHONE, is_mobile=True, has_touch=True
+            )
+            page = await context.new_page()
+            await page.goto(f"http://chat.example:{server.port}/")
+            assert not await page.evaluate("isSecureContext")
+            await _ask(page, "kā var satikt vīru?", 1)
+            assert await _said(server) == ["kā var satikt vīru?"]
+        finally:
+            await chromium.close()

@@ -7,7 +7,14 @@
   const status = document.getElementById("status");
   const announce = document.getElementById("announce");
   let user = localStorage.getItem("helpline-user");
-  if (!user) { user = crypto.randomUUID().replace(/-/g, ""); localStorage.setItem("helpline-user", user); }
+  // 32 random hex digits. Not crypto.randomUUID: browsers give it only to https:// (and localhost) pages,
+  // and served over plain http (a LAN address, a proxy without TLS) the page stopped at its first line:
+  // nothing could be sent. getRandomValues is there on every page.
+  function randomId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  if (!user) { user = randomId(); localStorage.setItem("helpline-user", user); }
   // The newest reply shown, kept with the person's id (localStorage), not per tab: a tab opened again (the
   // chat's link tapped the next day, after the tab was closed) got every earlier reply again, without the
   // questions, and a screen reader read them all out. Replies that came while no tab was open (a
@@ -137,7 +144,7 @@
   function send(text, payload) {
     show(text, "me");
     announce.replaceChildren(); // a removal is not read out
-    const body = { user: user, text: text, id: crypto.randomUUID() };
+    const body = { user: user, text: text, id: randomId() };
     if (payload) body.payload = payload;
     pending.push(body);
     remember();
