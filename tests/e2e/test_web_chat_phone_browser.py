@@ -178,3 +178,17 @@ async def test_the_chat_works_over_plain_http(server: TestServer):
             assert await _said(server) == ["kā var satikt vīru?"]
         finally:
             await chromium.close()
+
+
+async def test_the_language_chosen_stays_over_a_reload(server: TestServer, browser: Any):
+    """A Russian-speaking mother on a Latvian phone presses RU; the phone reloads the page later: its own
+    words (title, the text box's hint, the buttons' names) went back to Latvian."""
+    page = await _phone(browser, server)
+    await page.tap("#langs button[data-lang=ru]")
+    await page.locator(".msg.bot").first.wait_for(timeout=20_000)
+    placeholder = await page.get_attribute("#text", "placeholder")
+    await page.reload()
+    await page.locator("#langs button[aria-pressed=true]").wait_for(state="attached")
+    assert await page.get_attribute("#langs button[aria-pressed=true]", "data-lang") == "ru"
+    assert await page.evaluate("document.documentElement.lang") == "ru"
+    assert await page.get_attribute("#text", "placeholder") == placeholder

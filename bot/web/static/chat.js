@@ -20,7 +20,9 @@
   // questions, and a screen reader read them all out. Replies that came while no tab was open (a
   // coordinator's answer) are newer than it and still shown. (sessionStorage held it once: read it too.)
   let after = Math.max(
-    Number(localStorage.getItem("helpline-after") || "0"), Number(sessionStorage.getItem("helpline-after") || "0"));
+    Number(localStorage.getItem("helpline-after") || "0"),
+    Number(sessionStorage.getItem("helpline-after") || "0"),
+  );
   let words = {};
 
   async function loadWords(lang) {
@@ -234,9 +236,14 @@
   });
   document.querySelectorAll("#langs button").forEach((b) =>
     b.addEventListener("click", () => {
-      if (once(b)) { loadWords(b.dataset.lang); send(b.textContent, "lang:" + b.dataset.lang); }
+      if (!once(b)) return;
+      localStorage.setItem("helpline-lang", b.dataset.lang);
+      loadWords(b.dataset.lang);
+      send(b.textContent, "lang:" + b.dataset.lang);
     }));
-  const preferred = (navigator.language || "lv").slice(0, 2);
+  // the language the person chose with LV/RU/EN, over a reload and the next visit: the page's own words went
+  // back to the phone's language while the replies stayed in the chosen one
+  const preferred = localStorage.getItem("helpline-lang") || (navigator.language || "lv").slice(0, 2);
   // the conversation so far (quietly: it is not announced again), and what was sent and not yet taken;
   // a page from before the log was kept shows only the latter
   for (const m of shown) draw(m.text, m.who, m.buttons, m.label, m.lang);
