@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 from bot import keys
 from bot.app import Overrides, create_app
 from bot.settings import Settings
+from tests.e2e.a11y import SIDEWAYS_JS, low_contrast
 from tests.e2e.console_browser import ARGS, CHROMIUM, browser
 from tests.e2e.long_transactions import armed, watched
 from tests.factories import outbox, transcript
@@ -192,3 +193,19 @@ async def test_the_language_chosen_stays_over_a_reload(server: TestServer, brows
     assert await page.get_attribute("#langs button[aria-pressed=true]", "data-lang") == "ru"
     assert await page.evaluate("document.documentElement.lang") == "ru"
     assert await page.get_attribute("#text", "placeholder") == placeholder
+
+
+async def test_the_crisis_numbers_can_be_tapped_to_ring(server: TestServer, browser: Any):
+    """In the worst moment on a phone, 112 and 116123 were plain text: to ring, the person had to copy the
+    number out of the bubble by hand."""
+    page = await _phone(browser, server)
+    await _ask(page, "es negribu vairs dzīvot", 1)
+    reply = page.locator(".msg.bot").first
+    links = await reply.locator("a").evaluate_all("els => els.map(a => [a.textContent, a.href])")
+    assert ["112", "tel:112"] in links and ["116123", "tel:116123"] in links
+    assert "zvaniet 112" in (await reply.text_content() or "")  # the words read as before
+    assert await page.evaluate(SIDEWAYS_JS) == 0
+    assert await low_contrast(page) == []
+    await page.fill("#text", "mans numurs ir 112")  # the person's own words are not made links
+    await page.press("#text", "Enter")
+    assert await page.locator(".msg.me a").count() == 0

@@ -93,7 +93,7 @@
       name.textContent = label;
       div.appendChild(name);
     }
-    div.appendChild(document.createTextNode(text));
+    appendText(div, text, who !== "me");
     if (buttons && buttons.length) {
       const row = document.createElement("div");
       row.className = "choices";
@@ -114,6 +114,24 @@
     log.appendChild(div);
     div.scrollIntoView({ block: "end" });
     return div;
+  }
+
+  // Phone numbers in a reply (the crisis lines 112 and 116123, a prison's duty office) are links a finger can
+  // tap to ring: on a phone the person had to copy the number by hand, shaken, from a chat bubble. Only
+  // +371 numbers and the few short numbers the replies give (not any 3 digits: 119 is an article's number,
+  // 1009 a postcode); the person's own words are left as they are. Links made here, never HTML from a message.
+  const PHONE = /\+371[ \u00a0]?\d{8}\b|\b(?:112|110|116123|116111|116006)\b/g;
+  function appendText(div, text, linked) {
+    let at = 0;
+    for (const m of linked ? text.matchAll(PHONE) : []) {
+      div.appendChild(document.createTextNode(text.slice(at, m.index)));
+      const a = document.createElement("a");
+      a.href = "tel:" + m[0].replace(/[^+\d]/g, "");
+      a.textContent = m[0];
+      div.appendChild(a);
+      at = m.index + m[0].length;
+    }
+    div.appendChild(document.createTextNode(text.slice(at)));
   }
 
   // New replies that do not fit on the screen (a long answer on a phone, or zoomed in) are shown from their
