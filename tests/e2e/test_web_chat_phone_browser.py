@@ -134,6 +134,8 @@ async def test_a_reload_keeps_the_conversation_and_repeats_nothing(server: TestS
     assert await page.locator(".msg.bot").all_text_contents() == [answer]
     assert await page.locator(".msg.bot .choices button").count() > 0  # its buttons still work
     assert await page.text_content("#announce") == ""  # what was said is not read out again
+    seen = await page.locator(".msg.bot").first.evaluate(FIRST_LINE_JS)  # and the answer from its first line
+    assert seen["from"] - 1 <= seen["top"] and seen["bottom"] <= seen["to"] + 1, seen
     await _ask(page, "Sveiki", 2)  # the conversation goes on, with no reply twice
     await page.locator("#log > .msg.bot:last-child .choices").wait_for(timeout=20_000)
     texts = await page.locator(".msg.bot").all_text_contents()

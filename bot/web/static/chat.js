@@ -265,6 +265,10 @@
   // the conversation so far (quietly: it is not announced again), and what was sent and not yet taken;
   // a page from before the log was kept shows only the latter
   for (const m of shown) draw(m.text, m.who, m.buttons, m.label, m.lang);
+  // from the first line of the newest reply, as when it came (the menu after it pushed it off the screen)
+  const mine = log.querySelectorAll(".msg.me");
+  const newest = mine.length ? mine[mine.length - 1].nextElementSibling : log.firstElementChild;
+  if (newest) reveal(newest);
   if (!shown.length) for (const body of pending) show(body.text, "me");
   loadWords(["lv", "ru", "en"].includes(preferred) ? preferred : "lv").then(() => { flush(); poll(); });
 })();
