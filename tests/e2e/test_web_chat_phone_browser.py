@@ -211,3 +211,18 @@ async def test_the_crisis_numbers_can_be_tapped_to_ring(server: TestServer, brow
     await page.fill("#text", "mans numurs ir 112")  # the person's own words are not made links
     await page.press("#text", "Enter")
     assert await page.locator(".msg.me a").count() == 0
+
+
+async def test_the_text_box_grows_with_a_long_message(server: TestServer, browser: Any):
+    """A long message typed on a phone showed in two lines: the person saw only its end as they wrote."""
+    page = await _phone(browser, server)
+    box = page.locator("#text")
+    empty = await box.evaluate("el => el.offsetHeight")
+    story = "Mans dēls ir cietumā jau otro mēnesi, un es nezinu, ko darīt. " * 4
+    await box.fill(story)
+    size = await box.evaluate("el => [el.offsetHeight, el.scrollHeight, el.clientHeight]")
+    assert size[0] > empty * 2 and size[1] <= size[2] + 1  # all of it is seen
+    await box.fill(story * 10)  # a very long one: the box scrolls, the conversation keeps most of the screen
+    assert await box.evaluate("el => el.offsetHeight") <= PHONE["height"] / 3 + 1
+    await page.press("#text", "Enter")
+    assert await box.evaluate("el => el.offsetHeight") == empty

@@ -240,11 +240,22 @@
     }
   }
 
+  // The text box grows with what is typed, up to a third of the screen (then it scrolls), and back after
+  // Send: two fixed lines showed a phone user only the end of a long message as they wrote it. Set from here
+  // (not CSS field-sizing, which Safari lacks); the page's CSP allows styles set by a script.
+  function fit() {
+    input.style.height = "auto";
+    const room = Math.max(window.innerHeight / 3, input.offsetHeight);
+    input.style.height = Math.min(input.scrollHeight + input.offsetHeight - input.clientHeight, room) + "px";
+  }
+  input.addEventListener("input", fit);
+
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
+    fit();
     lastPressed = null;
     send(text);
     input.focus(); // sent with the button: the next message is typed in the same box
