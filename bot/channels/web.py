@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.db.errors import database_unavailable
-from bot.db.models import Contact, OutboxItem, OutboxStatus
+from bot.db.models import Contact, OutboxItem, OutboxStatus, waiting
 from bot.ids import query_id
 from bot.messages import Channel, InboundKind, InboundMessage, OutboundMessage
 
@@ -20,6 +20,10 @@ _USER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,63}$")  # with the user id, within processed_inbound's 128
 MAX_BODY = 16_000
 LONG_POLL_SECONDS = 20.0
+# how long a poll waits for the rest of a turn's reply once its first message is there (the outbox sends a
+# conversation's messages one at a time; a reply still not complete after this goes out in parts, as before)
+TURN_SECONDS = 5.0
+REPLIES_LIMIT = 50
 
 
 class WebChatHub:
@@ -111,6 +115,7 @@ async def get_replies(request: web.Request) -> web.Response:
         if rows or attempt:
             break
         await hub.wait(LONG_POLL_SECONDS, since=seen)
+    rows = await _with_rest_of_turn(request, user, after, rows)
     return web.json_response(
         {
             "messages": [
@@ -129,6 +134,51 @@ async def get_replies(request: web.Request) -> web.Response:
     )
 
 
+async def _with_rest_of_turn(
+    request: web.Request, user: str, after: int, rows: list[tuple[OutboxItem, str | None]]
+) -> list[tuple[OutboxItem, str | None]]:
+    """`rows`, and the rest of the turn their last one belongs to, once the outbox has sent it.
+
+    A turn's reply is often several messages (the answer, then a menu of buttons), and the outbox sends them
+    one at a time: the page got them in separate polls and, on a phone, scrolled to the menu, which pushed
+    the answer itself above the screen; the person saw only buttons. Given together, the page shows the
+    reply from its first line when it is taller than the screen (chat.js `reveal`) and announces it once.
+    Done here rather than in the page, because only the server knows which messages are one turn's: they
+    are written in one statement (bot.store.write_turns), with the same `created_at`, to the same person.
+    Waits at most TURN_SECONDS: a message stuck in the outbox (retried later) must not hold back the rest.
+    """
+    hub = request.app[keys.web_hub]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TURN_SECONDS
+    while rows and len(rows) < REPLIES_LIMIT:
+        seen = hub.generation  # before reading: a message sent meanwhile wakes the wait below at once
+        if not await _turn_unsent(request, user, rows[-1][0]):
+            break
+        left = deadline - loop.time()
+        if left <= 0:
+            break
+        await hub.wait(left, since=seen)
+        rows = await _sent_after(request, user, after)
+    return rows
+
+
+async def _turn_unsent(request: web.Request, user: str, last: OutboxItem) -> bool:
+    """Whether a later message of `last`'s turn is still waiting in the outbox."""
+    async with request.app[keys.reader]() as session:
+        query = (
+            select(OutboxItem.id)
+            .where(
+                OutboxItem.channel == Channel.WEB,
+                OutboxItem.recipient_id == user,
+                waiting(OutboxItem),
+                OutboxItem.id > last.id,
+                OutboxItem.created_at == last.created_at,
+            )
+            .limit(1)
+        )
+        return (await session.execute(query)).first() is not None
+
+
 async def _sent_after(request: web.Request, user: str, after: int) -> list[tuple[OutboxItem, str | None]]:
     """The replies sent after `after`, each with the person's language: written with the reply in the same
     transaction (bot.store.write_turns), it is the reply's language when the page reads it moments later."""
@@ -143,7 +193,7 @@ async def _sent_after(request: web.Request, user: str, after: int) -> list[tuple
                 OutboxItem.id > after,
             )
             .order_by(OutboxItem.id)
-            .limit(50)
+            .limit(REPLIES_LIMIT)
         )
         return [(item, lang) for item, lang in await session.execute(query)]
 

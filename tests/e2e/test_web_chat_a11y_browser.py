@@ -90,9 +90,9 @@ async def test_the_keyboard_goes_on_from_the_text_box_after_a_reply_button(serve
     assert await focused.evaluate("el => !!el.closest('.choices')")
     assert await focused.evaluate("el => getComputedStyle(el).outlineStyle") != "none"  # focus is visible
     await page.keyboard.press("Enter")
-    # the menu comes as two messages, the buttons with the second, and each message in its own poll (the
-    # outbox sends a conversation's messages one at a time, in order): with only the first shown, Shift+Tab
-    # went back to the earlier reply's buttons (a busy machine widens the gap between the two)
+    # the menu comes as two messages, the buttons with the second; the outbox sends them one at a time and a
+    # poll waits a few seconds at most for the rest of a turn (bot/channels/web.py), so they can still come
+    # apart: with only the first shown, Shift+Tab went back to the earlier reply's buttons
     await page.locator(".msg.bot").nth(1).wait_for(timeout=20_000)
     await page.locator("#log > .msg.bot:last-child .choices").wait_for(timeout=20_000)
     # the focus is back in the text box, the new reply's buttons one Shift+Tab away

@@ -121,3 +121,22 @@ async def test_a_reply_delivered_while_a_page_reads_the_table_still_wakes_it():
     seen = hub.generation  # the page reads the table
     await hub.notify()  # meanwhile a reply is marked sent
     await asyncio.wait_for(hub.wait(LONG_POLL_SECONDS, since=seen), 1)  # returns at once
+
+
+async def test_a_reply_of_several_messages_reaches_the_page_in_one_poll(aiohttp_client, settings, clock):
+    """Phone QA: the answer and its menu (two messages of one turn, sent by the outbox one at a time) came in
+    two polls; the page scrolled to the menu and a phone's screen lost the answer. The poll that finds the
+    first waits for the rest of its turn."""
+    app = create_app(
+        settings, Overrides(classifier=FakeClassifier(), clock=clock, migrate=True, run_outbox=False)
+    )
+    client = await aiohttp_client(app)
+    sent = await client.post("/api/chat/messages", json={"user": USER, "text": "Sveiki", "id": "g1"})
+    assert (await sent.json())["replies"] == 2  # the greeting, then the menu
+    assert await app[keys.outbox].drain_once() == 1  # the greeting is sent; the menu waits its turn
+    poll = asyncio.create_task(client.get(f"/api/chat/replies?user={USER}&after=0"))
+    await asyncio.wait({poll}, timeout=0.5)  # the page has found the greeting (and, before, went with it)
+    await app[keys.outbox].drain()
+    greeting, menu = (await (await asyncio.wait_for(poll, 5)).json())["messages"]
+    assert greeting["text"].startswith("Sveiki") and not greeting["buttons"]
+    assert menu["buttons"]

@@ -7,8 +7,22 @@
   const status = document.getElementById("status");
   const announce = document.getElementById("announce");
   let user = localStorage.getItem("helpline-user");
-  if (!user) { user = crypto.randomUUID().replace(/-/g, ""); localStorage.setItem("helpline-user", user); }
-  let after = Number(sessionStorage.getItem("helpline-after") || "0");
+  // 32 random hex digits. Not crypto.randomUUID: browsers give it only to https:// (and localhost) pages,
+  // and served over plain http (a LAN address, a proxy without TLS) the page stopped at its first line:
+  // nothing could be sent. getRandomValues is there on every page.
+  function randomId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  if (!user) { user = randomId(); localStorage.setItem("helpline-user", user); }
+  // The newest reply shown, kept with the person's id (localStorage), not per tab: a tab opened again (the
+  // chat's link tapped the next day, after the tab was closed) got every earlier reply again, without the
+  // questions, and a screen reader read them all out. Replies that came while no tab was open (a
+  // coordinator's answer) are newer than it and still shown. (sessionStorage held it once: read it too.)
+  let after = Math.max(
+    Number(localStorage.getItem("helpline-after") || "0"),
+    Number(sessionStorage.getItem("helpline-after") || "0"),
+  );
   let words = {};
 
   async function loadWords(lang) {
@@ -33,6 +47,35 @@
   // `label` marks a coordinator's words ("Koordinators"): the person must see that a human writes now;
   // `lang` is the reply's language (a Russian reply on a Latvian page is read with a Russian voice)
   function show(text, who, buttons, label, lang) {
+    keep({ text: text, who: who, buttons: buttons || [], label: label || null, lang: lang || null });
+    return draw(text, who, buttons, label, lang);
+  }
+
+  // What this tab has shown, drawn again after a reload. On a phone the page is often reloaded without the
+  // person asking: they switch to the dialer to ring the prison and the browser drops the tab meanwhile; the
+  // page then came back empty (`after` kept the replies from coming again), the conversation gone. Kept in
+  // sessionStorage, like the messages not yet sent: this tab only, gone when it is closed. The newest
+  // KEPT messages are enough to go on from; a full storage only stops the keeping, never the chat.
+  const KEPT = 200;
+  const shown = JSON.parse(sessionStorage.getItem("helpline-log") || "[]");
+  function keep(message) {
+    shown.push(message);
+    if (shown.length > KEPT) shown.splice(0, shown.length - KEPT);
+    try { sessionStorage.setItem("helpline-log", JSON.stringify(shown)); } catch (e) { /* full */ }
+  }
+
+  // A reply button (or a language button) pressed twice, a shaky finger's double tap, sent the choice twice
+  // and the long answer came twice. The same button pressed again with nothing else sent in between does
+  // nothing: its answer is already coming or on the screen. Not "until the reply has come": a reply can come
+  // between two taps, and the second went. Another button, or anything typed, is sent as usual.
+  let lastPressed = null;
+  function once(btn) {
+    if (lastPressed === btn) return false;
+    lastPressed = btn;
+    return true;
+  }
+
+  function draw(text, who, buttons, label, lang) {
     const div = document.createElement("div");
     div.className = "msg " + who;
     if (lang) div.lang = lang;
@@ -50,7 +93,7 @@
       name.textContent = label;
       div.appendChild(name);
     }
-    div.appendChild(document.createTextNode(text));
+    appendText(div, text, who !== "me");
     if (buttons && buttons.length) {
       const row = document.createElement("div");
       row.className = "choices";
@@ -59,7 +102,7 @@
         btn.type = "button";
         btn.textContent = b.label;
         btn.addEventListener("click", (ev) => {
-          send(b.label, b.payload);
+          if (once(btn)) send(b.label, b.payload);
           // pressed from the keyboard (no pointer: detail 0), the keyboard goes on in the text box, just
           // after the next reply's buttons (Shift+Tab); a tap leaves focus alone, so no phone keyboard pops up
           if (ev.detail === 0) input.focus();
@@ -71,6 +114,24 @@
     log.appendChild(div);
     div.scrollIntoView({ block: "end" });
     return div;
+  }
+
+  // Phone numbers in a reply (the crisis lines 112 and 116123, a prison's duty office) are links a finger can
+  // tap to ring: on a phone the person had to copy the number by hand, shaken, from a chat bubble. Only
+  // +371 numbers and the few short numbers the replies give (not any 3 digits: 119 is an article's number,
+  // 1009 a postcode); the person's own words are left as they are. Links made here, never HTML from a message.
+  const PHONE = /\+371[ \u00a0]?\d{8}\b|\b(?:112|110|116123|116111|116006)\b/g;
+  function appendText(div, text, linked) {
+    let at = 0;
+    for (const m of linked ? text.matchAll(PHONE) : []) {
+      div.appendChild(document.createTextNode(text.slice(at, m.index)));
+      const a = document.createElement("a");
+      a.href = "tel:" + m[0].replace(/[^+\d]/g, "");
+      a.textContent = m[0];
+      div.appendChild(a);
+      at = m.index + m[0].length;
+    }
+    div.appendChild(document.createTextNode(text.slice(at)));
   }
 
   // New replies that do not fit on the screen (a long answer on a phone, or zoomed in) are shown from their
@@ -103,7 +164,7 @@
   function send(text, payload) {
     show(text, "me");
     announce.replaceChildren(); // a removal is not read out
-    const body = { user: user, text: text, id: crypto.randomUUID() };
+    const body = { user: user, text: text, id: randomId() };
     if (payload) body.payload = payload;
     pending.push(body);
     remember();
@@ -170,7 +231,7 @@
         }
         if (heard.length) announceReplies(heard);
         if (first) reveal(first);
-        sessionStorage.setItem("helpline-after", String(after));
+        localStorage.setItem("helpline-after", String(after));
         status.hidden = true;
       } catch (e) {
         showOffline();
@@ -179,11 +240,23 @@
     }
   }
 
+  // The text box grows with what is typed, up to a third of the screen (then it scrolls), and back after
+  // Send: two fixed lines showed a phone user only the end of a long message as they wrote it. Set from here
+  // (not CSS field-sizing, which Safari lacks); the page's CSP allows styles set by a script.
+  function fit() {
+    input.style.height = "auto";
+    const room = Math.max(window.innerHeight / 3, input.offsetHeight);
+    input.style.height = Math.min(input.scrollHeight + input.offsetHeight - input.clientHeight, room) + "px";
+  }
+  input.addEventListener("input", fit);
+
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
+    fit();
+    lastPressed = null;
     send(text);
     input.focus(); // sent with the button: the next message is typed in the same box
   });
@@ -191,8 +264,22 @@
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); form.requestSubmit(); }
   });
   document.querySelectorAll("#langs button").forEach((b) =>
-    b.addEventListener("click", () => { loadWords(b.dataset.lang); send(b.textContent, "lang:" + b.dataset.lang); }));
-  const preferred = (navigator.language || "lv").slice(0, 2);
-  for (const body of pending) show(body.text, "me"); // sent before a reload, not yet taken
+    b.addEventListener("click", () => {
+      if (!once(b)) return;
+      localStorage.setItem("helpline-lang", b.dataset.lang);
+      loadWords(b.dataset.lang);
+      send(b.textContent, "lang:" + b.dataset.lang);
+    }));
+  // the language the person chose with LV/RU/EN, over a reload and the next visit: the page's own words went
+  // back to the phone's language while the replies stayed in the chosen one
+  const preferred = localStorage.getItem("helpline-lang") || (navigator.language || "lv").slice(0, 2);
+  // the conversation so far (quietly: it is not announced again), and what was sent and not yet taken;
+  // a page from before the log was kept shows only the latter
+  for (const m of shown) draw(m.text, m.who, m.buttons, m.label, m.lang);
+  // from the first line of the newest reply, as when it came (the menu after it pushed it off the screen)
+  const mine = log.querySelectorAll(".msg.me");
+  const newest = mine.length ? mine[mine.length - 1].nextElementSibling : log.firstElementChild;
+  if (newest) reveal(newest);
+  if (!shown.length) for (const body of pending) show(body.text, "me");
   loadWords(["lv", "ru", "en"].includes(preferred) ? preferred : "lv").then(() => { flush(); poll(); });
 })();
