@@ -22,6 +22,7 @@ MODE = "bk:mode:"
 DAY = "bk:day:"
 DAYS = "bk:days"  # "bk:days" (from the start) or "bk:days:2026-12-01" (later days)
 SLOT = "bk:slot:"  # bk:slot:<counsellor id>:<local ISO time with offset>
+AT = "bk:at:"  # bk:at:<local ISO time with offset>: a day picked with its hour said ("next Friday 15:00")
 YES = "bk:yes"
 NO = "bk:no"
 RESUME = "bk:resume"  # go on with the booking after another question was answered
@@ -89,7 +90,7 @@ async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Booki
     lead = await language_notice(state, ctx, bookings, mode)
     two = _span_of(either) if isinstance(either, str) else None
     if two is not None:
-        return prepend(lead, offer_either(state, ctx, *two))
+        return prepend(lead, offer_either(state, ctx, *two, at=hour_of(want)))
     if isinstance(want, str):
         return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
     if isinstance(week, str):
@@ -211,13 +212,43 @@ async def offer_span(
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
 
 
-def offer_either(state: ConversationState, ctx: FlowContext, this_week: date, next_week: date) -> Turn:
+def offer_either(
+    state: ConversationState, ctx: FlowContext, this_week: date, next_week: date, at: time | None = None
+) -> Turn:
     """ "nākamajā piektdienā", "в следующую пятницу", "next Friday" said while this week's Friday is still
     ahead: both days, named with their dates, to pick from. Guessing either way books some people a week
-    off (calendar QA: on Monday it was always this week's, without a word); asking costs one tap."""
+    off (calendar QA: on Monday it was always this week's, without a word); asking costs one tap.
+
+    With an hour said beside it ("next Friday at 3pm"), each button is that day at that hour, and picking
+    one goes on with that moment (`pick_by_time`): the hour was dropped, and the day's times were shown as
+    if it had never been said (calendar QA)."""
     texts, lang = texts_of(ctx), lang_of(state)
     params = {"first": day_label(texts, lang, this_week), "second": day_label(texts, lang, next_week)}
-    return _days_turn(state, ctx, [this_week, next_week], [], "booking.which_day", params)
+    if at is None:
+        return _days_turn(state, ctx, [this_week, next_week], [], "booking.which_day", params)
+    zone = zone_of(ctx)
+    buttons = tuple(
+        ButtonSpec(
+            f"{AT}{datetime.combine(d, at, zone).isoformat(timespec='minutes')}",
+            "booking.button.slot",
+            {"date": day_short(texts, lang, d), "time": f"{at:%H:%M}"},
+        )
+        for d in (this_week, next_week)
+    )
+    reply = Reply("booking.which_day", params, buttons)
+    return Turn((reply,), at_step(state, "day"), "booking.day")
+
+
+def hour_of(want: object) -> time | None:
+    """The hour in a wanted moment (ISO, as `wanted` gives it), or None when only a day was said (00:00,
+    as everywhere in the booking: `pick_by_time`)."""
+    if not isinstance(want, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(want)
+    except ValueError:
+        return None
+    return None if moment.time() == time(0, 0) else moment.time()
 
 
 def too_far(
