@@ -40,6 +40,9 @@ _NUMBER_AND_MARK_RE = re.compile(r"(\d{1,2})([a-z]*)")  # "15", "15th", "15go" (
 _JOINED_MARK = 4  # a shorter mark ("го", "е", "th") counts only joined to the number or by a hyphen
 _MONTHS_AHEAD = 13  # the 31st is at most a couple of months away; a year and a month covers every day
 _DECEMBER = 12
+_SEASON_REACH = (
+    45  # days: "pēc svētkiem" from 1 December to 10 January is the winter holidays, not next year's
+)
 _EVENING_BELOW = 8  # "at 3" with no am/pm means 15:00 for a daytime appointment
 
 
@@ -280,19 +283,23 @@ class DateFinder:
         return None
 
     def holidays(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
-        """The days of the winter holidays' stretch the text names ("pirms Ziemassvētkiem", "после Нового
-        года", "between the holidays"), the coming one, from today at the earliest; None when none is named
-        or it is said not to suit ("ne pirms Ziemassvētkiem")."""
+        """The days of a holiday stretch the text names ("pirms Ziemassvētkiem", "после Нового года",
+        "between the holidays", "pēc Lieldienām", "Jāņos"), the coming one, from today at the earliest;
+        None when none is named or it is said not to suit ("ne pirms Ziemassvētkiem")."""
         tokens = tokenize(text) if tokens is None else tokens
         words = [t.norm for t in tokens]
         today = now.astimezone(ZONE).date()
         for span in self._holidays:
-            matcher = span.december if today.month == _DECEMBER else span.words
-            for found in matcher.find_all(words):
+            for found in span.season.find_all(words):
                 if self._negated(text, tokens, words, found):
                     continue
-                first, last = span.days(today)
-                return DaySpan(first, last, tokens[found.start].start, tokens[found.end - 1].end)
+                days = span.days(today)  # only now: Easter's needs the `holidays` package
+                if days is None:
+                    continue
+                in_season = today.month in span.season_months and (days[1] - today).days <= _SEASON_REACH
+                if found.phrase not in span.words and not in_season:
+                    continue
+                return DaySpan(*days, tokens[found.start].start, tokens[found.end - 1].end)
         return None
 
     def _only_an_hour(self, words: list[str]) -> bool:
@@ -506,23 +513,45 @@ class DateFinder:
 
 @dataclass(frozen=True)
 class _HolidaySpan:
-    """One stretch of the winter holidays (calendar.yml `holidays`): its words and its days."""
+    """One holiday stretch (calendar.yml `holidays`): its words and its days, either fixed in the calendar
+    (the winter holidays) or counted from a public holiday that moves or is named by the `holidays`
+    package (Easter, Midsummer)."""
 
-    words: PhraseMatcher
-    december: PhraseMatcher  # its words and the ones that name the winter holidays only in December
-    first: tuple[int, int]  # month, day (0: today)
+    words: frozenset[str]  # the phrases that name it at any time of the year
+    season: PhraseMatcher  # those and the ones that name this stretch only in `season_months`
+    season_months: frozenset[int]
+    first: tuple[int, int]  # month and day (day 0: today), or with `counted_from` days from that holiday
     last: tuple[int, int]
+    counted_from: str | None = None
 
-    def days(self, today: date) -> tuple[date, date]:
+    def days(self, today: date) -> tuple[date, date] | None:
         """The coming stretch: this year's, or next year's when this year's is over; from today at the
-        earliest."""
+        earliest. None when the holiday it is counted from is not found (the words are then not read)."""
         for year in (today.year, today.year + 1):
-            last = date(year, *self.last)
-            if last >= today:
+            if self.counted_from is not None:
+                anchor = _public_holiday_named(self.counted_from, year)
+                if anchor is None:
+                    return None
+                first = anchor + timedelta(days=self.first[1])
+                last = anchor + timedelta(days=self.last[1])
+            else:
+                last = date(year, *self.last)
                 month, day = self.first
                 first = date(year, month, day or 1)  # 0: from today, said in that month (max below)
+            if last >= today:
                 return max(first, today), last
         raise AssertionError("a stretch of next year's is never over")
+
+
+@lru_cache(maxsize=32)
+def _public_holiday_named(name: str, year: int) -> date | None:
+    """The day of a Latvian public holiday by its English name in the `holidays` package ("Easter Sunday",
+    "Midsummer Eve"): Easter moves every year, and the law, not this module, says which days are holidays.
+    Imported here, not at the top: only a message that names such a holiday needs it (workers' memory)."""
+    import holidays
+
+    days = holidays.country_holidays("LV", years=year, language="en_US").get_named(name, lookup="exact")
+    return min(days) if days else None
 
 
 def _holidays_of(config: Mapping[object, object]) -> tuple[_HolidaySpan, ...]:
@@ -530,15 +559,24 @@ def _holidays_of(config: Mapping[object, object]) -> tuple[_HolidaySpan, ...]:
     for name, entry in config.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("days"), list):
             raise ValueError(f"calendar: holiday `{name}` needs `days` and `words`")
-        first_month, first_day, last_month, last_day = (int(n) for n in entry["days"])
         words = [str(w) for w in entry.get("words") or []]
-        december = [*words, *(str(w) for w in entry.get("december_words") or [])]
+        season = [*words, *(str(w) for w in entry.get("season_words") or [])]
+        months = frozenset(int(m) for m in entry.get("season_months") or [_DECEMBER])
+        counted_from = entry.get("counted_from")
+        if counted_from is not None:
+            first_offset, last_offset = (int(n) for n in entry["days"])
+            first, last = (0, first_offset), (0, last_offset)
+        else:
+            first_month, first_day, last_month, last_day = (int(n) for n in entry["days"])
+            first, last = (first_month, first_day), (last_month, last_day)
         spans.append(
             _HolidaySpan(
-                PhraseMatcher(words, max_gap=0, fuzzy_min_len=_NO_FUZZ),
-                PhraseMatcher(december, max_gap=0, fuzzy_min_len=_NO_FUZZ),
-                (first_month, first_day),
-                (last_month, last_day),
+                frozenset(words),
+                PhraseMatcher(season, max_gap=0, fuzzy_min_len=_NO_FUZZ),
+                months,
+                first,
+                last,
+                None if counted_from is None else str(counted_from),
             )
         )
     return tuple(spans)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -344,3 +344,56 @@ def test_holidays_unnamed_outside_december_are_not_the_winter_ones(
     assert [
         e for e in extractor.extract(text, datetime(2026, 5, 2, 9, tzinfo=RIGA)) if e.entity == "days"
     ] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # said in January, "after the holidays" is after the winter ones just past (calendar QA: not read)
+        ("pēc svētkiem", datetime(2027, 1, 4, 14, tzinfo=RIGA), "2027-01-04/2027-01-10"),
+        ("после праздников", datetime(2027, 1, 2, 9, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+        ("after the holidays", datetime(2027, 1, 1, 12, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+        # Easter 2027 is 28 March (Good Friday 26th, Easter Monday 29th), as the holidays package has it
+        ("Lieldienās", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-26/2027-03-29"),
+        ("pec lieldienam", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        ("pirms Lieldienām", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-19/2027-03-25"),
+        ("на Пасху", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-26/2027-03-29"),
+        ("после Пасхи", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        ("after Easter", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        # Easter 2026 was 5 April: said the day after, this year's "after Easter" from today
+        ("pēc Lieldienām", datetime(2026, 4, 8, 9, tzinfo=RIGA), "2026-04-08/2026-04-15"),
+        ("pēc Lieldienām", datetime(2026, 4, 20, 9, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        # Midsummer: Līgo on 23 June, Jāņi on 24 June
+        ("Jāņos", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-06-23/2027-06-24"),
+        ("Līgo", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-23/2027-06-24"),
+        ("pēc Jāņiem", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-25/2027-07-04"),
+        ("pirms Jāņiem", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-16/2027-06-22"),
+        ("после Лиго", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-25/2027-07-04"),
+        ("after midsummer", datetime(2027, 6, 26, 9, tzinfo=RIGA), "2027-06-26/2027-07-04"),
+    ],
+)
+def test_easter_midsummer_and_the_holidays_just_past_are_their_days(
+    extractor: EntityExtractor, text: str, now: datetime, days: str
+) -> None:
+    assert [e.value for e in extractor.extract(text, now) if e.entity == "days"] == [days]
+
+
+def test_after_the_holidays_said_well_into_january_is_not_next_winter(extractor: EntityExtractor) -> None:
+    # on 20 January the winter holidays are long over; "after the holidays" is not next January
+    now = datetime(2027, 1, 20, 9, tzinfo=RIGA)
+    assert [e for e in extractor.extract("pēc svētkiem", now) if e.entity == "days"] == []
+
+
+@pytest.mark.parametrize("year", range(2026, 2036))
+def test_easter_and_midsummer_are_found_in_the_holidays_package_every_year(
+    extractor: EntityExtractor, year: int
+) -> None:
+    # the days are counted from the holidays package's "Easter Sunday" and "Midsummer Eve": a renamed
+    # holiday there would silently leave "Lieldienās" and "Jāņos" unread
+    now = datetime(year, 1, 1, 9, tzinfo=RIGA)
+    (easter,) = [e.value for e in extractor.extract("Lieldienās", now) if e.entity == "days"]
+    first, last = (date.fromisoformat(d) for d in easter.split("/"))
+    assert (first.isoweekday(), last.isoweekday(), (last - first).days) == (5, 1, 3)
+    assert [e.value for e in extractor.extract("Jāņos", now) if e.entity == "days"] == [
+        f"{year}-06-23/{year}-06-24"
+    ]
