@@ -32,6 +32,10 @@ from nlu.phrases import Found, PhraseMatcher
 CALENDAR_FILE = Path(__file__).with_name("calendar.yml")
 ZONE = ZoneInfo("Europe/Riga")
 _NO_FUZZ = 99
+# weekday stems this long ("piektdien", "ceturtdien", "pyatnic", "thursday") also match with one letter
+# missing, added or swapped ("piekdien", "ceturdien", "piektdein"), as phones type them (calendar QA: no day
+# at all); shorter ones ("sreda", "friday") would meet other words ("среди")
+_WEEKDAY_FUZZ = 7
 _CLOCK_RE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 _DOTTED_RE = re.compile(r"(?<![\d:./])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?![\d:/]|\.\d)")
 _AMPM_RE = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.]([0-5]\d))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
@@ -102,9 +106,11 @@ class _Reading:
         self.spans.append(_Span(start, end))
 
 
-def _matcher(phrases: Mapping[object, list[str]]) -> tuple[PhraseMatcher, dict[str, int]]:
+def _matcher(
+    phrases: Mapping[object, list[str]], fuzzy_min_len: int = _NO_FUZZ
+) -> tuple[PhraseMatcher, dict[str, int]]:
     values = {str(p): int(str(k)) for k, items in phrases.items() for p in items}
-    return PhraseMatcher(values, max_gap=0, fuzzy_min_len=_NO_FUZZ), values
+    return PhraseMatcher(values, max_gap=0, fuzzy_min_len=fuzzy_min_len), values
 
 
 class DateFinder:
@@ -129,8 +135,8 @@ class DateFinder:
         if not isinstance(marks, list):
             raise ValueError("calendar: `day_of_month_marks` must be a list")
         self._day_marks = frozenset(normalize(str(m)) for m in marks)
-        self._weekdays, self._weekday_values = _matcher(table("weekdays"))
-        self._next_weekdays, self._next_weekday_values = _matcher(table("next_weekdays"))
+        self._weekdays, self._weekday_values = _matcher(table("weekdays"), _WEEKDAY_FUZZ)
+        self._next_weekdays, self._next_weekday_values = _matcher(table("next_weekdays"), _WEEKDAY_FUZZ)
         self._next_marks = words("next_weekday_marks")
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))

@@ -397,3 +397,31 @@ def test_easter_and_midsummer_are_found_in_the_holidays_package_every_year(
     assert [e.value for e in extractor.extract("Jāņos", now) if e.entity == "days"] == [
         f"{year}-06-23/{year}-06-24"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # calendar QA: a weekday typed with one letter missing, doubled or swapped on a phone was no day
+        ("piekdien", "2026-03-13T00:00:00+02:00"),
+        ("pektdien", "2026-03-13T00:00:00+02:00"),
+        ("piektdein", "2026-03-13T00:00:00+02:00"),
+        ("piekdienā ap 10", "2026-03-13T10:00:00+02:00"),
+        ("ceturdien", "2026-03-12T00:00:00+02:00"),
+        ("cetrtdien", "2026-03-12T00:00:00+02:00"),
+        ("pirmdein", "2026-03-16T00:00:00+02:00"),
+        ("otrdein", "2026-03-17T00:00:00+02:00"),
+        ("sestdein", "2026-03-14T00:00:00+02:00"),
+        ("в пятнцу", "2026-03-13T00:00:00+02:00"),
+        ("wednsday", "2026-03-18T00:00:00+02:00"),
+    ],
+)
+def test_a_weekday_with_a_typo_is_that_day(extractor: EntityExtractor, text: str, day: str) -> None:
+    assert values(extractor, text, "time") == [day]
+
+
+@pytest.mark.parametrize(
+    "text", ["среди недели", "pirmais", "pirms", "sesto", "pyatno", "otrreiz", "вторая", "среди"]
+)
+def test_words_near_a_weekday_are_no_day(extractor: EntityExtractor, text: str) -> None:
+    assert values(extractor, text, "time") == []
