@@ -425,3 +425,9 @@ def test_a_weekday_with_a_typo_is_that_day(extractor: EntityExtractor, text: str
 )
 def test_words_near_a_weekday_are_no_day(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize("text", ["Es gribētu to pašu psihologu, bet citā dienā.", "vai var to pašu laiku?"])
+def test_latvian_pasu_is_not_easter(extractor: EntityExtractor, text: str) -> None:
+    # "пасху" folds to "pasu", as "pašu" (the same) does: only "на Пасху", "в Пасху" are Easter
+    assert values(extractor, text, "days") == []
