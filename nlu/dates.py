@@ -146,6 +146,8 @@ class DateFinder:
         self._month_not_alone = frozenset(normalize(str(w)) for w in _list(config, "month_alone_not"))
         self._holidays = _holidays_of(table("holidays"))
         self._hour_markers = words("hour_markers")
+        self._spoken, self._spoken_values = _matcher(table("spoken_hours"))
+        self._spoken_alone = frozenset(normalize(str(w)) for w in _list(config, "spoken_hours_alone"))
         self._sure_markers = words("sure_hour_markers")
         self._hour_openers = _openers_of(config)
         self._am = words("am_words")
@@ -175,6 +177,10 @@ class DateFinder:
         day_end = self._read_days(text, tokens, words, now, reading, has_digit)
         self._read_parts(tokens, words, reading)
         self._read_half_past(tokens, words, reading)
+        if reading.hour is None:
+            self._read_spoken_hour(
+                tokens, words, reading, day_end is not None or reading.part_hour is not None
+            )
         if reading.weekday is not None:
             week = self.week(text, now, tokens)
             if week is not None:
@@ -420,6 +426,31 @@ class DateFinder:
         for found in self._halves.find_all(words):
             reading.hour, reading.minute = self._half_values[found.phrase], 30
             reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
+            return
+
+    def _read_spoken_hour(
+        self, tokens: list[Token], words: list[str], reading: _Reading, has_context: bool
+    ) -> None:
+        """ "pulksten trijos", "в три часа", "at three", "rīt trijos": an hour in words (calendar.yml
+        `spoken_hours`), marked as one, or beside a day; a number word elsewhere ("в два раза") is none."""
+        for found in self._spoken.find_all(words):
+            start, end = found.start, found.end
+            marked = start > 0 and bool(self._hour_markers.find_all(words[start - 1 : start]))
+            sure_before = marked and bool(self._sure_markers.find_all(words[start - 1 : start]))
+            sure_after = end < len(words) and bool(self._sure_markers.find_all(words[end : end + 1]))
+            if sure_after:
+                end += 1
+            opened = 0
+            while opened < start - 1 and words[opened] in self._hour_openers:
+                opened += 1
+            alone = marked and opened == start - 1 and end == len(words)  # "ap trijiem", "лучше в три"
+            by_itself = has_context and words[start] in self._spoken_alone  # "rīt trijos"
+            if not (by_itself or (marked and (has_context or sure_before or sure_after or alone))):
+                continue
+            reading.hour = self._spoken_values[found.phrase]
+            first = start - 1 if marked else start
+            reading.mark(tokens[first].start, tokens[end - 1].end)
+            self._read_meridiem_after(tokens, words, reading)
             return
 
     def _read_clock(

@@ -125,6 +125,16 @@ async def test_next_friday_with_an_hour_keeps_the_hour_once_the_friday_is_picked
             "(piektdiena, 18. decembris, plkst. 15:00) brīva laika nav",
         ),
         (
+            "Gribu pieteikties pie psihologa",
+            "nākampiektdien pulksten trijos",
+            "(piektdiena, 18. decembris, plkst. 15:00) brīva laika nav",
+        ),
+        (
+            "Хочу записаться к психологу",
+            "в следующую пятницу в три часа",
+            "(пятница, 18 декабря, 15:00) свободных мест нет",
+        ),
+        (
             "Хочу записаться к психологу",
             "в следующую пятницу в 15:00",
             "(пятница, 18 декабря, 15:00) свободных мест нет",

@@ -427,6 +427,49 @@ def test_words_near_a_weekday_are_no_day(extractor: EntityExtractor, text: str) 
     assert values(extractor, text, "time") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # calendar QA: an hour said in words ("pulksten trijos", "в три часа", "at three") was no time at all
+        ("rīt pulksten trijos", "2026-03-12T15:00:00+02:00"),
+        ("rīt ap trijiem", "2026-03-12T15:00:00+02:00"),
+        ("rīt trijos", "2026-03-12T15:00:00+02:00"),
+        ("piektdien plkst. deviņos", "2026-03-13T09:00:00+02:00"),
+        ("piektdien ap vieniem", "2026-03-13T13:00:00+02:00"),
+        ("завтра в три", "2026-03-12T15:00:00+02:00"),
+        ("в пятницу в три часа", "2026-03-13T15:00:00+02:00"),
+        ("в пятницу в час", "2026-03-13T13:00:00+02:00"),
+        ("завтра в семь вечера", "2026-03-12T19:00:00+02:00"),
+        ("zavtra v odinnadcat", "2026-03-12T11:00:00+02:00"),
+        ("tomorrow at three", "2026-03-12T15:00:00+02:00"),
+        ("friday at eleven", "2026-03-13T11:00:00+02:00"),
+        ("friday at ten in the morning", "2026-03-13T10:00:00+02:00"),
+    ],
+)
+def test_an_hour_in_words_with_a_day_is_that_hour(
+    extractor: EntityExtractor, text: str, expected: str
+) -> None:
+    assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [("pulksten trijos", "15:00"), ("ap trijiem", "15:00"), ("в три часа", "15:00"), ("at three", "15:00")],
+)
+def test_an_hour_in_words_alone_is_an_hour(extractor: EntityExtractor, text: str, clock: str) -> None:
+    assert values(extractor, text, "clock") == [clock]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["в два раза больше", "at one point he said", "viņš ir trijos cietumos bijis", "ap trijiem bērniem"],
+)
+def test_numbers_in_words_are_no_hour_without_a_day_or_a_sure_mark(
+    extractor: EntityExtractor, text: str
+) -> None:
+    assert values(extractor, text, "time") == []
+
+
 @pytest.mark.parametrize("text", ["Es gribētu to pašu psihologu, bet citā dienā.", "vai var to pašu laiku?"])
 def test_latvian_pasu_is_not_easter(extractor: EntityExtractor, text: str) -> None:
     # "пасху" folds to "pasu", as "pašu" (the same) does: only "на Пасху", "в Пасху" are Easter
