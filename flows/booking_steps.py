@@ -267,9 +267,14 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
     slots = await bookings.slots(str(state.slots["mode"]), day, lang)
     label = day_label(texts, lang, day)
     if not slots:
-        # a public holiday is closed, not full (nobody should think every time was taken)
+        # a public holiday is closed, not full (nobody should think every time was taken); today is past the
+        # booking lead, not full, and someone who asks for today may need help sooner (calendar QA: "šodien"
+        # in the evening was "that day has no free time")
         key = "booking.day_holiday" if is_public_holiday(day) else "booking.day_full"
-        key, params = too_far(ctx, bookings, lang, day) or (key, {"date": label})
+        params = {"date": label}
+        if day == ctx.now.astimezone(zone).date():
+            key, params = "booking.today_closed", {"hours": str(bookings.lead_hours)}
+        key, params = too_far(ctx, bookings, lang, day) or (key, params)
         return await offer_nearest_days(state, ctx, bookings, day, day, key, params)
     buttons = [
         ButtonSpec(slot_payload(s, zone), "booking.button.time", {"time": clock(s.starts_at, zone)})
@@ -314,6 +319,11 @@ async def pick_by_time(
         return await no_such_time(state, ctx, bookings, moment)
     local = moment.astimezone(zone)
     if local.time() == time(0, 0):  # a day without an hour ("rīt", "в пятницу")
+        return await offer_times(state, ctx, bookings, local.date())
+    if local.date() == ctx.now.astimezone(zone).date() and moment < ctx.now + timedelta(
+        hours=bookings.lead_hours
+    ):
+        # "šodien vakarā" typed in the evening: today's times that are left, or why there are none
         return await offer_times(state, ctx, bookings, local.date())
     day = state.slots.get("day")
     if bare and isinstance(day, str):
