@@ -113,6 +113,42 @@ def _matcher(
     return PhraseMatcher(values, max_gap=0, fuzzy_min_len=fuzzy_min_len), values
 
 
+@dataclass(frozen=True)
+class _Weekdays:
+    """Weekday words, read exactly first and with one typo only where no word was read exactly.
+
+    A typo may bring two days equally near ("setdien" is "sestdien" and "svētdien" one letter off; with one
+    matcher "svētdien vai pirmdien" was Saturday, as "svētdien" itself is one letter from "sestdien"): a word
+    read exactly is never read again with a typo, and a typo that two days share is no day at all."""
+
+    exact: PhraseMatcher
+    fuzzy: PhraseMatcher
+    each: Mapping[int, PhraseMatcher]  # one day's words with a typo, to see whether another day's meet too
+    values: Mapping[str, int]
+
+    @classmethod
+    def of(cls, phrases: Mapping[object, list[str]]) -> tuple[_Weekdays, dict[str, int]]:
+        exact, values = _matcher(phrases)
+        fuzzy, _ = _matcher(phrases, _WEEKDAY_FUZZ)
+        each = {
+            int(str(day)): PhraseMatcher([str(w) for w in items], max_gap=0, fuzzy_min_len=_WEEKDAY_FUZZ)
+            for day, items in phrases.items()
+        }
+        return cls(exact, fuzzy, each, values), values
+
+    def find_all(self, words: list[str]) -> list[Found]:
+        found = self.exact.find_all(words)
+        taken = {pos for f in found for pos in range(f.start, f.end)}
+        for guess in self.fuzzy.find_all(words):
+            if taken.intersection(range(guess.start, guess.end)):
+                continue
+            span = words[guess.start : guess.end]
+            days = [day for day, m in self.each.items() if any(f.end == len(span) for f in m.find_all(span))]
+            if len(days) == 1:
+                found.append(guess)
+        return sorted(found, key=lambda f: f.start)
+
+
 class DateFinder:
     """Compiled calendar words; build once with `DateFinder.load()`."""
 
@@ -135,8 +171,8 @@ class DateFinder:
         if not isinstance(marks, list):
             raise ValueError("calendar: `day_of_month_marks` must be a list")
         self._day_marks = frozenset(normalize(str(m)) for m in marks)
-        self._weekdays, self._weekday_values = _matcher(table("weekdays"), _WEEKDAY_FUZZ)
-        self._next_weekdays, self._next_weekday_values = _matcher(table("next_weekdays"), _WEEKDAY_FUZZ)
+        self._weekdays, self._weekday_values = _Weekdays.of(table("weekdays"))
+        self._next_weekdays, self._next_weekday_values = _Weekdays.of(table("next_weekdays"))
         self._next_marks = words("next_weekday_marks")
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))

@@ -474,3 +474,21 @@ def test_numbers_in_words_are_no_hour_without_a_day_or_a_sure_mark(
 def test_latvian_pasu_is_not_easter(extractor: EntityExtractor, text: str) -> None:
     # "пасху" folds to "pasu", as "pašu" (the same) does: only "на Пасху", "в Пасху" are Easter
     assert values(extractor, text, "days") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("svētdien vai pirmdien", "2026-03-15T00:00:00+02:00"),  # Sunday, one letter from "sestdien"
+        ("svetdien", "2026-03-15T00:00:00+02:00"),
+        ("sestdien", "2026-03-14T00:00:00+02:00"),
+    ],
+)
+def test_a_weekday_typed_right_is_never_read_as_its_neighbour_with_a_typo(
+    extractor: EntityExtractor, text: str, day: str
+) -> None:
+    assert values(extractor, text, "time") == [day]
+
+
+def test_a_typo_two_weekdays_share_is_no_day(extractor: EntityExtractor) -> None:
+    assert values(extractor, "setdien", "time") == []  # "sestdien" or "svētdien"?
