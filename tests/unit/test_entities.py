@@ -492,3 +492,26 @@ def test_a_weekday_typed_right_is_never_read_as_its_neighbour_with_a_typo(
 
 def test_a_typo_two_weekdays_share_is_no_day(extractor: EntityExtractor) -> None:
     assert values(extractor, "setdien", "time") == []  # "sestdien" or "svētdien"?
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # calendar QA: a part of the day as relatives say it was dropped, and the whole day's times shown
+        ("piektdien vakarpusē", "2026-03-13T18:00:00+02:00"),
+        ("otrdien pēc darba", "2026-03-17T18:00:00+02:00"),
+        ("rīt pa dienu", "2026-03-12T14:00:00+02:00"),
+        ("rīt līdz pusdienām", "2026-03-12T10:00:00+02:00"),
+        ("завтра до обеда", "2026-03-12T10:00:00+02:00"),
+        ("завтра к обеду", "2026-03-12T12:00:00+02:00"),
+        ("в четверг после работы", "2026-03-12T18:00:00+02:00"),
+        ("friday before noon", "2026-03-13T10:00:00+02:00"),
+        ("friday after work", "2026-03-13T18:00:00+02:00"),
+        # "к 10": by ten, an hour as "в 10" is
+        ("в четверг к 10", "2026-03-12T10:00:00+02:00"),
+        # a month cut short in Russian, as "dec" is in English
+        ("12 дек в 15", "2026-12-12T15:00:00+02:00"),
+    ],
+)
+def test_parts_of_the_day_as_relatives_say_them(extractor: EntityExtractor, text: str, expected: str) -> None:
+    assert values(extractor, text, "time") == [expected]
