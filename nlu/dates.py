@@ -44,6 +44,7 @@ _NUMBER_AND_MARK_RE = re.compile(r"(\d{1,2})([a-z]*)")  # "15", "15th", "15go" (
 _JOINED_MARK = 4  # a shorter mark ("го", "е", "th") counts only joined to the number or by a hyphen
 _MONTHS_AHEAD = 13  # the 31st is at most a couple of months away; a year and a month covers every day
 _DECEMBER = 12
+_SATURDAY = 5
 _SEASON_REACH = (
     45  # days: "pēc svētkiem" from 1 December to 10 January is the winter holidays, not next year's
 )
@@ -167,6 +168,7 @@ class DateFinder:
 
         self._relative, self._relative_values = _matcher(table("relative_days"))
         self._weeks, self._week_values = _matcher(table("relative_weeks"))
+        self._weekends, self._weekend_values = _matcher(table("weekends"))
         marks = config.get("day_of_month_marks")
         if not isinstance(marks, list):
             raise ValueError("calendar: `day_of_month_marks` must be a list")
@@ -284,12 +286,29 @@ class DateFinder:
         tokens = tokenize(text) if tokens is None else tokens
         words = [t.norm for t in tokens]
         today = now.astimezone(ZONE).date()
+        weekends = self._weekends.find_all(words)
         for found in self._weeks.find_all(words):
-            if self._negated(text, tokens, words, found):
-                continue
+            if self._negated(text, tokens, words, found) or any(_overlap(found, w) for w in weekends):
+                continue  # "nākamajā nedēļas nogalē" is a weekend, not the week
             this_monday = today - timedelta(days=today.weekday())
             monday = this_monday + timedelta(weeks=self._week_values[found.phrase])
             return Week(monday, tokens[found.start].start, tokens[found.end - 1].end)
+        return None
+
+    def weekend(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
+        """The Saturday and Sunday the text names ("nedēļas nogalē", "на выходных", "next weekend"), from
+        today at the earliest; None when none is named or it is said not to suit ("ne nedēļas nogalē")."""
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        today = now.astimezone(ZONE).date()
+        for found in self._weekends.find_all(words):
+            if self._negated(text, tokens, words, found):
+                continue
+            saturday = today + timedelta(
+                days=_SATURDAY - today.weekday(), weeks=self._weekend_values[found.phrase]
+            )
+            sunday = saturday + timedelta(days=1)
+            return DaySpan(max(saturday, today), sunday, tokens[found.start].start, tokens[found.end - 1].end)
         return None
 
     def month(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
@@ -653,6 +672,10 @@ def _holidays_of(config: Mapping[object, object]) -> tuple[_HolidaySpan, ...]:
             )
         )
     return tuple(spans)
+
+
+def _overlap(one: Found, other: Found) -> bool:
+    return one.start < other.end and other.start < one.end
 
 
 def _only(words: list[str], word: str) -> bool:

@@ -117,3 +117,40 @@ async def test_after_the_holidays_typed_in_january_is_after_the_winter_ones(
     await chat.say("1")  # video
     answer = await chat.say(after)
     assert stretch in answer and offered in answer
+
+
+@pytest.mark.parametrize(
+    ("opening", "weekend", "said", "offered"),
+    [
+        (
+            "Gribu pieteikties pie psihologa",
+            "nedēļas nogalē",
+            "No 12.12. līdz 13.12. brīvs laiks",
+            "Se 12.12.",
+        ),
+        (
+            "Gribu pieteikties pie psihologa",
+            "nākamajā nedēļas nogalē",
+            "No 19.12. līdz 20.12. brīvs laiks",
+            "Se 19.12.",
+        ),
+        ("Хочу записаться к психологу", "на выходных", "с 12.12 по 13.12 свободного времени нет", "1. "),
+        (
+            "I want to book a psychologist",
+            "this weekend",
+            "From 12.12 to 13.12 there is free time",
+            "Sat 12.12",
+        ),
+    ],
+)
+async def test_the_weekend_at_the_days_offers_saturday_and_sunday(
+    make_app, classifier: EmbeddedClassifier, opening: str, weekend: str, said: str, offered: str
+):
+    # calendar QA: "nedēļas nogalē", "на выходных", "this weekend" were "I did not understand", and
+    # "nākamajā nedēļas nogalē" the whole of next week
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "weekend-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(weekend)
+    assert said in answer and offered in answer

@@ -515,3 +515,24 @@ def test_a_typo_two_weekdays_share_is_no_day(extractor: EntityExtractor) -> None
 )
 def test_parts_of_the_day_as_relatives_say_them(extractor: EntityExtractor, text: str, expected: str) -> None:
     assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # calendar QA: the weekend was no day at all ("nedēļas nogalē", "на выходных", "this weekend")
+        ("nedēļas nogalē", NOW, "2026-03-14/2026-03-15"),
+        ("на выходных", NOW, "2026-03-14/2026-03-15"),
+        ("в выходные", NOW, "2026-03-14/2026-03-15"),
+        ("this weekend", NOW, "2026-03-14/2026-03-15"),
+        ("nākamajā nedēļas nogalē", NOW, "2026-03-21/2026-03-22"),
+        ("на следующих выходных", NOW, "2026-03-21/2026-03-22"),
+        ("next weekend", NOW, "2026-03-21/2026-03-22"),
+        # said on Sunday, this weekend is what is left of it
+        ("weekend", datetime(2026, 3, 15, 9, tzinfo=RIGA), "2026-03-15/2026-03-15"),
+    ],
+)
+def test_the_weekend_is_its_days(extractor: EntityExtractor, text: str, now: datetime, days: str) -> None:
+    found = extractor.extract(text, now)
+    assert [e.value for e in found if e.entity == "days"] == [days]
+    assert [e for e in found if e.entity in ("week", "time")] == []
