@@ -120,7 +120,10 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
 
 async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn | None:
     """The active booking flow takes the turn; None when the person moved on to something else."""
-    payload = turn.payload or ""
+    # "nākamo" typed at "this week's Friday or next week's?" is that button, its hour kept
+    payload = (
+        turn.payload or steps.either_answer(state, turn, ctx.now.astimezone(steps.zone_of(ctx)).date()) or ""
+    )
     bookings = ctx.bookings
     if state.flow != steps.FLOW or bookings is None:
         if payload == steps.YES and bookings is not None and await bookings.upcoming() is not None:

@@ -13,7 +13,7 @@ from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
 from flows.public_days import is_public_holiday
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
-from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number
+from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number, which_of_two
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -237,6 +237,46 @@ def offer_either(
     )
     reply = Reply("booking.which_day", params, buttons)
     return Turn((reply,), at_step(state, "day"), "booking.day")
+
+
+def either_answer(state: ConversationState, turn: UserTurn, today: date) -> str | None:
+    """The button meant by words typed at "this week's Friday or next week's?" (`offer_either`): "nākamo",
+    "на следующей", "next week's" (calendar.yml `which_of_two`), "nākamās nedēļas" (a week), "18." or
+    "18. decembrī" (one of the two days, without another hour). They showed all of next week's days or that
+    day's times, and the hour already said was lost (calendar QA). None for anything else.
+
+    The question is known by its two buttons: two days a week apart, and no other days to pick from."""
+    picks = [o for o in state.options if o.startswith((DAY, AT))]
+    later = any(o.startswith(DAYS) for o in state.options)  # a list of days, not the question of two
+    if turn.payload or state.step != "day" or later or len(picks) != 2:
+        return None
+    days = [_option_day(p) for p in picks]
+    if days[0] is None or days[1] is None or (days[1] - days[0]).days != 7:
+        return None
+    which = which_of_two(turn.text)
+    if which is not None:
+        return picks[which]
+    week = week_wanted(turn)
+    if week is not None:
+        return next(
+            (p for p, d in zip(picks, days, strict=True) if d and week <= d < week + timedelta(7)), None
+        )
+    want = wanted(turn)
+    asked = datetime.fromisoformat(want) if want is not None else None
+    if asked is not None and hour_of(want) is None and asked.date() in days:
+        return picks[days.index(asked.date())]
+    number = bare_number(turn.text)
+    day = next_day_of_month(number, today) if number is not None and number > len(picks) else None
+    return picks[days.index(day)] if day in days else None
+
+
+def _option_day(option: str) -> date | None:
+    try:
+        if option.startswith(AT):
+            return datetime.fromisoformat(option.removeprefix(AT)).date()
+        return date.fromisoformat(option.removeprefix(DAY))
+    except ValueError:
+        return None
 
 
 def hour_of(want: object) -> time | None:

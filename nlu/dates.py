@@ -792,6 +792,27 @@ def _hour_openers() -> frozenset[str]:
     return _openers_of(config if isinstance(config, dict) else {})
 
 
+@lru_cache(maxsize=1)
+def _which_of_two() -> tuple[PhraseMatcher, dict[str, int]]:
+    """For which_of_two, which the booking flow calls without a DateFinder."""
+    config = yaml.safe_load(CALENDAR_FILE.read_text(encoding="utf-8"))
+    table = config.get("which_of_two") if isinstance(config, dict) else None
+    if not isinstance(table, dict):
+        raise ValueError("calendar: `which_of_two` must be a mapping")
+    return _matcher(table)
+
+
+def which_of_two(text: str) -> int | None:
+    """0 for this week's, 1 for next week's, when the whole text is a short answer to "this week's Friday or
+    next week's?" ("nākamo", "на следующей", "next week's", "šo"); None otherwise."""
+    matcher, values = _which_of_two()
+    words = [t.norm for t in tokenize(text)]
+    found = matcher.find_all(words)
+    if len(found) != 1 or (found[0].start, found[0].end) != (0, len(words)):
+        return None
+    return values[found[0].phrase]
+
+
 def only_openers(text: str) -> bool:
     """Whether every word of `text` is one that opens an hour asked instead ("how", "а", "varbūt"): the
     words left beside a time entity in "how about 11?" say nothing else, whatever the model thought."""

@@ -165,3 +165,51 @@ async def test_next_friday_with_an_hour_in_the_first_message_keeps_it_after_the_
     assert "Pk 11.12. 11:00" in answer and "Pk 18.12. 11:00" in answer
     confirm = await chat.say("1")  # this week's
     assert "piektdiena, 11. decembris" in confirm and "11:00" in confirm and "12:00" not in confirm
+
+
+@pytest.mark.parametrize(
+    ("opening", "friday_at_11", "answer", "booked_day"),
+    [
+        (
+            "Gribu pieteikties pie psihologa",
+            "nākamajā piektdienā 11:00",
+            "nākamās nedēļas",
+            "piektdiena, 18. decembris",
+        ),
+        (
+            "Gribu pieteikties pie psihologa",
+            "nākamajā piektdienā 11:00",
+            "nākamo",
+            "piektdiena, 18. decembris",
+        ),
+        ("Gribu pieteikties pie psihologa", "nākamajā piektdienā 11:00", "18.", "piektdiena, 18. decembris"),
+        (
+            "Gribu pieteikties pie psihologa",
+            "nākamajā piektdienā 11:00",
+            "šīs nedēļas",
+            "piektdiena, 11. decembris",
+        ),
+        (
+            "Gribu pieteikties pie psihologa",
+            "nākamajā piektdienā 11:00",
+            "18. decembrī",
+            "piektdiena, 18. decembris",
+        ),
+        ("Хочу записаться к психологу", "в следующую пятницу в 11", "на следующей", "пятница, 18 декабря"),
+        ("Хочу записаться к психологу", "в следующую пятницу в 11", "на этой неделе", "пятница, 11 декабря"),
+        ("I want to book a psychologist", "next Friday at 11am", "next week's", "Friday 18 December"),
+    ],
+)
+async def test_which_friday_answered_in_words_keeps_the_hour(
+    make_app, classifier: EmbeddedClassifier, opening: str, friday_at_11: str, answer: str, booked_day: str
+):
+    """Calendar QA: "nākamās nedēļas" typed to "this week's or next week's?" showed all of next week's days,
+    and "18." that day's times: the hour said, and the Friday, were both lost."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "friday-words")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    await chat.say(friday_at_11)
+    reply = await chat.say(answer)
+    assert booked_day in reply and "11:00" in reply
+    assert "12:00" not in reply  # not that day's times to pick from again: the hour said is kept
