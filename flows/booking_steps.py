@@ -360,16 +360,15 @@ async def pick_by_time(
     local = moment.astimezone(zone)
     if local.time() == time(0, 0):  # a day without an hour ("rīt", "в пятницу")
         return await offer_times(state, ctx, bookings, local.date())
-    if local.date() == ctx.now.astimezone(zone).date() and moment < ctx.now + timedelta(
-        hours=bookings.lead_hours
-    ):
-        # "šodien vakarā" typed in the evening: today's times that are left, or why there are none
-        return await offer_times(state, ctx, bookings, local.date())
     day = state.slots.get("day")
     if bare and isinstance(day, str):
         moment = datetime.combine(date.fromisoformat(day), local.time(), zone)
         if missing_time(moment, zone):
             return await no_such_time(state, ctx, bookings, moment)
+    if moment <= ctx.now and moment.astimezone(zone).date() == ctx.now.astimezone(zone).date():
+        # "šodien vakarā" typed later in the evening (an hour alone is never in the past): today's times that
+        # are left, or why there are none
+        return await offer_times(state, ctx, bookings, moment.astimezone(zone).date())
     far = too_far(ctx, bookings, lang, moment.astimezone(zone).date())
     if far is not None:
         # "15. janvārī plkst. 10" beyond the horizon: nothing near it is open yet, and it was "there is no
