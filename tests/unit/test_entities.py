@@ -536,3 +536,31 @@ def test_the_weekend_is_its_days(extractor: EntityExtractor, text: str, now: dat
     found = extractor.extract(text, now)
     assert [e.value for e in found if e.entity == "days"] == [days]
     assert [e for e in found if e.entity in ("week", "time")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "aizparīt" is in three days, the day after "parīt" (it was read as "parīt")
+        ("aizparīt", "2026-03-14T00:00:00+02:00"),
+        ("послепослезавтра", "2026-03-14T00:00:00+02:00"),
+        # weekdays cut short, as the bot's own buttons write them and as people type them
+        ("в пт в 10", "2026-03-13T10:00:00+02:00"),
+        ("во вт", "2026-03-17T00:00:00+02:00"),
+        ("piektd. ap 10", "2026-03-13T10:00:00+02:00"),
+        ("otrd", "2026-03-17T00:00:00+02:00"),
+        # "after 5" said with a day is that hour, the first one that suits
+        ("šodien pēc 5", "2026-03-11T17:00:00+02:00"),
+        ("завтра после 3", "2026-03-12T15:00:00+02:00"),
+        ("tomorrow after 4", "2026-03-12T16:00:00+02:00"),
+    ],
+)
+def test_short_and_counted_days_and_after_an_hour(
+    extractor: EntityExtractor, text: str, expected: str
+) -> None:
+    assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize("text", ["pēc 3 dienām", "через 2 дня", "in 3 days"])
+def test_days_counted_from_today_are_still_days(extractor: EntityExtractor, text: str) -> None:
+    assert [v[11:16] for v in values(extractor, text, "time")] == ["09:30"]
