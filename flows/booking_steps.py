@@ -207,7 +207,10 @@ async def offer_span(
     days = await bookings.days(mode, first, DAYS_SHOWN + 1, lang)
     inside = [d for d in days if d <= last][:DAYS_SHOWN]
     if not inside:
-        key, params = too_far(ctx, bookings, lang, first) or ("booking.span_none", params)
+        # "Ziemassvētkos", "Jāņos": every day of it a public holiday, closed rather than full
+        every = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        none = "booking.span_holiday" if all(is_public_holiday(d) for d in every) else "booking.span_none"
+        key, params = too_far(ctx, bookings, lang, first) or (none, params)
         return await offer_nearest_days(state, ctx, bookings, first, last, key, params)
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
 

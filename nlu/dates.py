@@ -619,7 +619,7 @@ class _HolidaySpan:
     def days(self, today: date) -> tuple[date, date] | None:
         """The coming stretch: this year's, or next year's when this year's is over; from today at the
         earliest. None when the holiday it is counted from is not found (the words are then not read)."""
-        for year in (today.year, today.year + 1):
+        for year in (today.year - 1, today.year, today.year + 1):  # last year's: New Year's Eve to 1 January
             if self.counted_from is not None:
                 anchor = _public_holiday_named(self.counted_from, year)
                 if anchor is None:
@@ -627,9 +627,10 @@ class _HolidaySpan:
                 first = anchor + timedelta(days=self.first[1])
                 last = anchor + timedelta(days=self.last[1])
             else:
-                last = date(year, *self.last)
                 month, day = self.first
                 first = date(year, month, day or 1)  # 0: from today, said in that month (max below)
+                wraps = self.last < self.first  # 31 December to 1 January
+                last = date(year + 1 if wraps else year, *self.last)
             if last >= today:
                 return max(first, today), last
         raise AssertionError("a stretch of next year's is never over")

@@ -154,3 +154,35 @@ async def test_the_weekend_at_the_days_offers_saturday_and_sunday(
     await chat.say("1")  # video
     answer = await chat.say(weekend)
     assert said in answer and offered in answer
+
+
+@pytest.mark.parametrize(
+    ("opening", "holiday", "said"),
+    [
+        (
+            "Gribu pieteikties pie psihologa",
+            "Ziemassvētkos",
+            "no 24.12. līdz 26.12. ir svētku dienas, un konsultāciju tajās nav.",
+        ),
+        (
+            "Хочу записаться к психологу",
+            "на Новый год",
+            "с 31.12 по 1.01 — праздничные дни, консультаций нет.",
+        ),
+        (
+            "I want to book a psychologist",
+            "at Christmas",
+            "24.12 to 26.12 are public holidays, with no sessions.",
+        ),
+    ],
+)
+async def test_christmas_or_new_year_itself_is_said_to_be_closed_with_the_nearest_days(
+    make_app, classifier: EmbeddedClassifier, opening: str, holiday: str, said: str
+):
+    # calendar QA: "Ziemassvētkos", "на Новый год", "at Christmas" were "I did not understand"
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "christmas-person")
+    await chat.say(opening)
+    await chat.say("1")  # video
+    answer = await chat.say(holiday)
+    assert said in answer and "1. " in answer

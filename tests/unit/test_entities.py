@@ -564,3 +564,21 @@ def test_short_and_counted_days_and_after_an_hour(
 @pytest.mark.parametrize("text", ["pēc 3 dienām", "через 2 дня", "in 3 days"])
 def test_days_counted_from_today_are_still_days(extractor: EntityExtractor, text: str) -> None:
     assert [v[11:16] for v in values(extractor, text, "time")] == ["09:30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # Christmas and New Year themselves: public holidays, said to be closed, with the nearest days
+        ("Ziemassvētkos", datetime(2026, 12, 8, 9, tzinfo=RIGA), "2026-12-24/2026-12-26"),
+        ("на Рождество", datetime(2026, 12, 8, 9, tzinfo=RIGA), "2026-12-24/2026-12-26"),
+        ("at Christmas", datetime(2026, 12, 25, 9, tzinfo=RIGA), "2026-12-25/2026-12-26"),
+        ("Jaungadā", datetime(2026, 12, 8, 9, tzinfo=RIGA), "2026-12-31/2027-01-01"),
+        ("на Новый год", datetime(2027, 1, 1, 9, tzinfo=RIGA), "2027-01-01/2027-01-01"),
+        ("on New Year's Day", datetime(2027, 1, 2, 9, tzinfo=RIGA), "2027-12-31/2028-01-01"),
+    ],
+)
+def test_christmas_and_new_year_themselves_are_their_days(
+    extractor: EntityExtractor, text: str, now: datetime, days: str
+) -> None:
+    assert [e.value for e in extractor.extract(text, now) if e.entity == "days"] == [days]
