@@ -40,7 +40,8 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     if not modes:
         return steps.no_slots(state)
     week, span, either = _week(turn), steps.days_wanted(turn), steps.either_wanted(turn)
-    want = steps.wanted(turn) if week is None and either is None else None
+    # with "next Friday" the wanted moment is kept for its hour ("next Friday at 3pm": after_mode)
+    want = steps.wanted(turn) if week is None else None
     state = steps.at_step(
         state.leave(),
         "mode",
@@ -105,7 +106,7 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
     week, want, span = _week(turn), steps.wanted(turn), steps.days_wanted(turn)
     either = steps.either_wanted(turn)
     if either is not None:
-        return steps.prepend(lead, steps.offer_either(state, ctx, *either))
+        return steps.prepend(lead, steps.offer_either(state, ctx, *either, at=steps.hour_of(want)))
     if week is not None:
         return steps.prepend(lead, await steps.offer_week(state, ctx, bookings, week))
     if span is not None:
@@ -119,7 +120,10 @@ async def reschedule_booking(state: ConversationState, turn: UserTurn, ctx: Flow
 
 async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn | None:
     """The active booking flow takes the turn; None when the person moved on to something else."""
-    payload = turn.payload or ""
+    # "nākamo" typed at "this week's Friday or next week's?" is that button, its hour kept
+    payload = (
+        turn.payload or steps.either_answer(state, turn, ctx.now.astimezone(steps.zone_of(ctx)).date()) or ""
+    )
     bookings = ctx.bookings
     if state.flow != steps.FLOW or bookings is None:
         if payload == steps.YES and bookings is not None and await bookings.upcoming() is not None:
@@ -245,13 +249,14 @@ async def _either(
     either = steps.either_wanted(turn)
     if either is None or state.step not in ("mode", "day", "time"):
         return None
+    want = steps.wanted(turn)  # its hour, if one was said ("next Friday at 3pm")
     if "mode" not in state.slots:
         return steps.ask_mode(
-            steps.at_step(state, "mode", either="/".join(d.isoformat() for d in either)),
+            steps.at_step(state, "mode", either="/".join(d.isoformat() for d in either), want=want),
             await bookings.modes(),
             await bookings.quota(),
         )
-    return steps.offer_either(steps.at_step(state, "day"), ctx, *either)
+    return steps.offer_either(steps.at_step(state, "day"), ctx, *either, at=steps.hour_of(want))
 
 
 def _week(turn: UserTurn) -> date | None:
@@ -341,6 +346,12 @@ async def _payload(state: ConversationState, ctx: FlowContext, bookings: Booking
             return await steps.offer_days(
                 state, ctx, bookings, date.fromisoformat(payload.removeprefix(steps.DAYS + ":"))
             )
+        elif payload.startswith(steps.AT):
+            # a day picked with the hour said before ("next Friday at 3pm"): that hour, free or the nearest
+            moment = datetime.fromisoformat(payload.removeprefix(steps.AT))
+            if moment.tzinfo is None:
+                raise ValueError("a moment without its offset")
+            return await steps.pick_by_time(steps.at_step(state, "day"), ctx, bookings, moment)
         elif payload.startswith(steps.SLOT):
             counsellor, _, iso = payload.removeprefix(steps.SLOT).partition(":")
             starts = datetime.fromisoformat(iso)

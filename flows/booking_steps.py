@@ -13,7 +13,7 @@ from flows.ports import BookingInfo, Bookings, FlowContext, Quota, SlotOffer
 from flows.public_days import is_public_holiday
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
-from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number
+from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number, which_of_two
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -22,6 +22,7 @@ MODE = "bk:mode:"
 DAY = "bk:day:"
 DAYS = "bk:days"  # "bk:days" (from the start) or "bk:days:2026-12-01" (later days)
 SLOT = "bk:slot:"  # bk:slot:<counsellor id>:<local ISO time with offset>
+AT = "bk:at:"  # bk:at:<local ISO time with offset>: a day picked with its hour said ("next Friday 15:00")
 YES = "bk:yes"
 NO = "bk:no"
 RESUME = "bk:resume"  # go on with the booking after another question was answered
@@ -89,7 +90,7 @@ async def after_mode(state: ConversationState, ctx: FlowContext, bookings: Booki
     lead = await language_notice(state, ctx, bookings, mode)
     two = _span_of(either) if isinstance(either, str) else None
     if two is not None:
-        return prepend(lead, offer_either(state, ctx, *two))
+        return prepend(lead, offer_either(state, ctx, *two, at=hour_of(want)))
     if isinstance(want, str):
         return prepend(lead, await pick_by_time(state, ctx, bookings, datetime.fromisoformat(want)))
     if isinstance(week, str):
@@ -206,18 +207,91 @@ async def offer_span(
     days = await bookings.days(mode, first, DAYS_SHOWN + 1, lang)
     inside = [d for d in days if d <= last][:DAYS_SHOWN]
     if not inside:
-        key, params = too_far(ctx, bookings, lang, first) or ("booking.span_none", params)
+        # "Ziemassvētkos", "Jāņos": every day of it a public holiday, closed rather than full
+        every = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        none = "booking.span_holiday" if all(is_public_holiday(d) for d in every) else "booking.span_none"
+        key, params = too_far(ctx, bookings, lang, first) or (none, params)
         return await offer_nearest_days(state, ctx, bookings, first, last, key, params)
     return _days_turn(state, ctx, inside, days[len(inside) :], "booking.span_days", params)
 
 
-def offer_either(state: ConversationState, ctx: FlowContext, this_week: date, next_week: date) -> Turn:
+def offer_either(
+    state: ConversationState, ctx: FlowContext, this_week: date, next_week: date, at: time | None = None
+) -> Turn:
     """ "nākamajā piektdienā", "в следующую пятницу", "next Friday" said while this week's Friday is still
     ahead: both days, named with their dates, to pick from. Guessing either way books some people a week
-    off (calendar QA: on Monday it was always this week's, without a word); asking costs one tap."""
+    off (calendar QA: on Monday it was always this week's, without a word); asking costs one tap.
+
+    With an hour said beside it ("next Friday at 3pm"), each button is that day at that hour, and picking
+    one goes on with that moment (`pick_by_time`): the hour was dropped, and the day's times were shown as
+    if it had never been said (calendar QA)."""
     texts, lang = texts_of(ctx), lang_of(state)
     params = {"first": day_label(texts, lang, this_week), "second": day_label(texts, lang, next_week)}
-    return _days_turn(state, ctx, [this_week, next_week], [], "booking.which_day", params)
+    if at is None:
+        return _days_turn(state, ctx, [this_week, next_week], [], "booking.which_day", params)
+    zone = zone_of(ctx)
+    buttons = tuple(
+        ButtonSpec(
+            f"{AT}{datetime.combine(d, at, zone).isoformat(timespec='minutes')}",
+            "booking.button.slot",
+            {"date": day_short(texts, lang, d), "time": f"{at:%H:%M}"},
+        )
+        for d in (this_week, next_week)
+    )
+    reply = Reply("booking.which_day", params, buttons)
+    return Turn((reply,), at_step(state, "day"), "booking.day")
+
+
+def either_answer(state: ConversationState, turn: UserTurn, today: date) -> str | None:
+    """The button meant by words typed at "this week's Friday or next week's?" (`offer_either`): "nākamo",
+    "на следующей", "next week's" (calendar.yml `which_of_two`), "nākamās nedēļas" (a week), "18." or
+    "18. decembrī" (one of the two days, without another hour). They showed all of next week's days or that
+    day's times, and the hour already said was lost (calendar QA). None for anything else.
+
+    The question is known by its two buttons: two days a week apart, and no other days to pick from."""
+    picks = [o for o in state.options if o.startswith((DAY, AT))]
+    later = any(o.startswith(DAYS) for o in state.options)  # a list of days, not the question of two
+    if turn.payload or state.step != "day" or later or len(picks) != 2:
+        return None
+    days = [_option_day(p) for p in picks]
+    if days[0] is None or days[1] is None or (days[1] - days[0]).days != 7:
+        return None
+    which = which_of_two(turn.text)
+    if which is not None:
+        return picks[which]
+    week = week_wanted(turn)
+    if week is not None:
+        return next(
+            (p for p, d in zip(picks, days, strict=True) if d and week <= d < week + timedelta(7)), None
+        )
+    want = wanted(turn)
+    asked = datetime.fromisoformat(want) if want is not None else None
+    if asked is not None and hour_of(want) is None and asked.date() in days:
+        return picks[days.index(asked.date())]
+    number = bare_number(turn.text)
+    day = next_day_of_month(number, today) if number is not None and number > len(picks) else None
+    return picks[days.index(day)] if day in days else None
+
+
+def _option_day(option: str) -> date | None:
+    try:
+        if option.startswith(AT):
+            return datetime.fromisoformat(option.removeprefix(AT)).date()
+        return date.fromisoformat(option.removeprefix(DAY))
+    except ValueError:
+        return None
+
+
+def hour_of(want: object) -> time | None:
+    """The hour in a wanted moment (ISO, as `wanted` gives it), or None when only a day was said (00:00,
+    as everywhere in the booking: `pick_by_time`)."""
+    if not isinstance(want, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(want)
+    except ValueError:
+        return None
+    return None if moment.time() == time(0, 0) else moment.time()
 
 
 def too_far(
@@ -236,9 +310,14 @@ async def offer_times(state: ConversationState, ctx: FlowContext, bookings: Book
     slots = await bookings.slots(str(state.slots["mode"]), day, lang)
     label = day_label(texts, lang, day)
     if not slots:
-        # a public holiday is closed, not full (nobody should think every time was taken)
+        # a public holiday is closed, not full (nobody should think every time was taken); today is past the
+        # booking lead, not full, and someone who asks for today may need help sooner (calendar QA: "šodien"
+        # in the evening was "that day has no free time")
         key = "booking.day_holiday" if is_public_holiday(day) else "booking.day_full"
-        key, params = too_far(ctx, bookings, lang, day) or (key, {"date": label})
+        params = {"date": label}
+        if day == ctx.now.astimezone(zone).date():
+            key, params = "booking.today_closed", {"hours": str(bookings.lead_hours)}
+        key, params = too_far(ctx, bookings, lang, day) or (key, params)
         return await offer_nearest_days(state, ctx, bookings, day, day, key, params)
     buttons = [
         ButtonSpec(slot_payload(s, zone), "booking.button.time", {"time": clock(s.starts_at, zone)})
@@ -289,6 +368,10 @@ async def pick_by_time(
         moment = datetime.combine(date.fromisoformat(day), local.time(), zone)
         if missing_time(moment, zone):
             return await no_such_time(state, ctx, bookings, moment)
+    if moment <= ctx.now and moment.astimezone(zone).date() == ctx.now.astimezone(zone).date():
+        # "šodien vakarā" typed later in the evening (an hour alone is never in the past): today's times that
+        # are left, or why there are none
+        return await offer_times(state, ctx, bookings, moment.astimezone(zone).date())
     far = too_far(ctx, bookings, lang, moment.astimezone(zone).date())
     if far is not None:
         # "15. janvārī plkst. 10" beyond the horizon: nothing near it is open yet, and it was "there is no

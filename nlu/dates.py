@@ -32,6 +32,10 @@ from nlu.phrases import Found, PhraseMatcher
 CALENDAR_FILE = Path(__file__).with_name("calendar.yml")
 ZONE = ZoneInfo("Europe/Riga")
 _NO_FUZZ = 99
+# weekday stems this long ("piektdien", "ceturtdien", "pyatnic", "thursday") also match with one letter
+# missing, added or swapped ("piekdien", "ceturdien", "piektdein"), as phones type them (calendar QA: no day
+# at all); shorter ones ("sreda", "friday") would meet other words ("среди")
+_WEEKDAY_FUZZ = 7
 _CLOCK_RE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 _DOTTED_RE = re.compile(r"(?<![\d:./])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?![\d:/]|\.\d)")
 _AMPM_RE = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.]([0-5]\d))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
@@ -40,6 +44,10 @@ _NUMBER_AND_MARK_RE = re.compile(r"(\d{1,2})([a-z]*)")  # "15", "15th", "15go" (
 _JOINED_MARK = 4  # a shorter mark ("го", "е", "th") counts only joined to the number or by a hyphen
 _MONTHS_AHEAD = 13  # the 31st is at most a couple of months away; a year and a month covers every day
 _DECEMBER = 12
+_SATURDAY = 5
+_SEASON_REACH = (
+    45  # days: "pēc svētkiem" from 1 December to 10 January is the winter holidays, not next year's
+)
 _EVENING_BELOW = 8  # "at 3" with no am/pm means 15:00 for a daytime appointment
 
 
@@ -99,9 +107,47 @@ class _Reading:
         self.spans.append(_Span(start, end))
 
 
-def _matcher(phrases: Mapping[object, list[str]]) -> tuple[PhraseMatcher, dict[str, int]]:
+def _matcher(
+    phrases: Mapping[object, list[str]], fuzzy_min_len: int = _NO_FUZZ
+) -> tuple[PhraseMatcher, dict[str, int]]:
     values = {str(p): int(str(k)) for k, items in phrases.items() for p in items}
-    return PhraseMatcher(values, max_gap=0, fuzzy_min_len=_NO_FUZZ), values
+    return PhraseMatcher(values, max_gap=0, fuzzy_min_len=fuzzy_min_len), values
+
+
+@dataclass(frozen=True)
+class _Weekdays:
+    """Weekday words, read exactly first and with one typo only where no word was read exactly.
+
+    A typo may bring two days equally near ("setdien" is "sestdien" and "svētdien" one letter off; with one
+    matcher "svētdien vai pirmdien" was Saturday, as "svētdien" itself is one letter from "sestdien"): a word
+    read exactly is never read again with a typo, and a typo that two days share is no day at all."""
+
+    exact: PhraseMatcher
+    fuzzy: PhraseMatcher
+    each: Mapping[int, PhraseMatcher]  # one day's words with a typo, to see whether another day's meet too
+    values: Mapping[str, int]
+
+    @classmethod
+    def of(cls, phrases: Mapping[object, list[str]]) -> tuple[_Weekdays, dict[str, int]]:
+        exact, values = _matcher(phrases)
+        fuzzy, _ = _matcher(phrases, _WEEKDAY_FUZZ)
+        each = {
+            int(str(day)): PhraseMatcher([str(w) for w in items], max_gap=0, fuzzy_min_len=_WEEKDAY_FUZZ)
+            for day, items in phrases.items()
+        }
+        return cls(exact, fuzzy, each, values), values
+
+    def find_all(self, words: list[str]) -> list[Found]:
+        found = self.exact.find_all(words)
+        taken = {pos for f in found for pos in range(f.start, f.end)}
+        for guess in self.fuzzy.find_all(words):
+            if taken.intersection(range(guess.start, guess.end)):
+                continue
+            span = words[guess.start : guess.end]
+            days = [day for day, m in self.each.items() if any(f.end == len(span) for f in m.find_all(span))]
+            if len(days) == 1:
+                found.append(guess)
+        return sorted(found, key=lambda f: f.start)
 
 
 class DateFinder:
@@ -122,12 +168,13 @@ class DateFinder:
 
         self._relative, self._relative_values = _matcher(table("relative_days"))
         self._weeks, self._week_values = _matcher(table("relative_weeks"))
+        self._weekends, self._weekend_values = _matcher(table("weekends"))
         marks = config.get("day_of_month_marks")
         if not isinstance(marks, list):
             raise ValueError("calendar: `day_of_month_marks` must be a list")
         self._day_marks = frozenset(normalize(str(m)) for m in marks)
-        self._weekdays, self._weekday_values = _matcher(table("weekdays"))
-        self._next_weekdays, self._next_weekday_values = _matcher(table("next_weekdays"))
+        self._weekdays, self._weekday_values = _Weekdays.of(table("weekdays"))
+        self._next_weekdays, self._next_weekday_values = _Weekdays.of(table("next_weekdays"))
         self._next_marks = words("next_weekday_marks")
         self._parts, self._part_values = _matcher(table("parts_of_day"))
         self._months, self._month_values = _matcher(table("months"))
@@ -137,6 +184,8 @@ class DateFinder:
         self._month_not_alone = frozenset(normalize(str(w)) for w in _list(config, "month_alone_not"))
         self._holidays = _holidays_of(table("holidays"))
         self._hour_markers = words("hour_markers")
+        self._spoken, self._spoken_values = _matcher(table("spoken_hours"))
+        self._spoken_alone = frozenset(normalize(str(w)) for w in _list(config, "spoken_hours_alone"))
         self._sure_markers = words("sure_hour_markers")
         self._hour_openers = _openers_of(config)
         self._am = words("am_words")
@@ -166,6 +215,10 @@ class DateFinder:
         day_end = self._read_days(text, tokens, words, now, reading, has_digit)
         self._read_parts(tokens, words, reading)
         self._read_half_past(tokens, words, reading)
+        if reading.hour is None:
+            self._read_spoken_hour(
+                tokens, words, reading, day_end is not None or reading.part_hour is not None
+            )
         if reading.weekday is not None:
             week = self.week(text, now, tokens)
             if week is not None:
@@ -233,12 +286,29 @@ class DateFinder:
         tokens = tokenize(text) if tokens is None else tokens
         words = [t.norm for t in tokens]
         today = now.astimezone(ZONE).date()
+        weekends = self._weekends.find_all(words)
         for found in self._weeks.find_all(words):
-            if self._negated(text, tokens, words, found):
-                continue
+            if self._negated(text, tokens, words, found) or any(_overlap(found, w) for w in weekends):
+                continue  # "nākamajā nedēļas nogalē" is a weekend, not the week
             this_monday = today - timedelta(days=today.weekday())
             monday = this_monday + timedelta(weeks=self._week_values[found.phrase])
             return Week(monday, tokens[found.start].start, tokens[found.end - 1].end)
+        return None
+
+    def weekend(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
+        """The Saturday and Sunday the text names ("nedēļas nogalē", "на выходных", "next weekend"), from
+        today at the earliest; None when none is named or it is said not to suit ("ne nedēļas nogalē")."""
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t.norm for t in tokens]
+        today = now.astimezone(ZONE).date()
+        for found in self._weekends.find_all(words):
+            if self._negated(text, tokens, words, found):
+                continue
+            saturday = today + timedelta(
+                days=_SATURDAY - today.weekday(), weeks=self._weekend_values[found.phrase]
+            )
+            sunday = saturday + timedelta(days=1)
+            return DaySpan(max(saturday, today), sunday, tokens[found.start].start, tokens[found.end - 1].end)
         return None
 
     def month(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
@@ -280,19 +350,23 @@ class DateFinder:
         return None
 
     def holidays(self, text: str, now: datetime, tokens: list[Token] | None = None) -> DaySpan | None:
-        """The days of the winter holidays' stretch the text names ("pirms Ziemassvētkiem", "после Нового
-        года", "between the holidays"), the coming one, from today at the earliest; None when none is named
-        or it is said not to suit ("ne pirms Ziemassvētkiem")."""
+        """The days of a holiday stretch the text names ("pirms Ziemassvētkiem", "после Нового года",
+        "between the holidays", "pēc Lieldienām", "Jāņos"), the coming one, from today at the earliest;
+        None when none is named or it is said not to suit ("ne pirms Ziemassvētkiem")."""
         tokens = tokenize(text) if tokens is None else tokens
         words = [t.norm for t in tokens]
         today = now.astimezone(ZONE).date()
         for span in self._holidays:
-            matcher = span.december if today.month == _DECEMBER else span.words
-            for found in matcher.find_all(words):
+            for found in span.season.find_all(words):
                 if self._negated(text, tokens, words, found):
                     continue
-                first, last = span.days(today)
-                return DaySpan(first, last, tokens[found.start].start, tokens[found.end - 1].end)
+                days = span.days(today)  # only now: Easter's needs the `holidays` package
+                if days is None:
+                    continue
+                in_season = today.month in span.season_months and (days[1] - today).days <= _SEASON_REACH
+                if found.phrase not in span.words and not in_season:
+                    continue
+                return DaySpan(*days, tokens[found.start].start, tokens[found.end - 1].end)
         return None
 
     def _only_an_hour(self, words: list[str]) -> bool:
@@ -409,6 +483,31 @@ class DateFinder:
             reading.mark(tokens[found.start].start, tokens[found.end - 1].end)
             return
 
+    def _read_spoken_hour(
+        self, tokens: list[Token], words: list[str], reading: _Reading, has_context: bool
+    ) -> None:
+        """ "pulksten trijos", "в три часа", "at three", "rīt trijos": an hour in words (calendar.yml
+        `spoken_hours`), marked as one, or beside a day; a number word elsewhere ("в два раза") is none."""
+        for found in self._spoken.find_all(words):
+            start, end = found.start, found.end
+            marked = start > 0 and bool(self._hour_markers.find_all(words[start - 1 : start]))
+            sure_before = marked and bool(self._sure_markers.find_all(words[start - 1 : start]))
+            sure_after = end < len(words) and bool(self._sure_markers.find_all(words[end : end + 1]))
+            if sure_after:
+                end += 1
+            opened = 0
+            while opened < start - 1 and words[opened] in self._hour_openers:
+                opened += 1
+            alone = marked and opened == start - 1 and end == len(words)  # "ap trijiem", "лучше в три"
+            by_itself = has_context and words[start] in self._spoken_alone  # "rīt trijos"
+            if not (by_itself or (marked and (has_context or sure_before or sure_after or alone))):
+                continue
+            reading.hour = self._spoken_values[found.phrase]
+            first = start - 1 if marked else start
+            reading.mark(tokens[first].start, tokens[end - 1].end)
+            self._read_meridiem_after(tokens, words, reading)
+            return
+
     def _read_clock(
         self, text: str, tokens: list[Token], words: list[str], reading: _Reading, has_context: bool
     ) -> None:
@@ -506,23 +605,46 @@ class DateFinder:
 
 @dataclass(frozen=True)
 class _HolidaySpan:
-    """One stretch of the winter holidays (calendar.yml `holidays`): its words and its days."""
+    """One holiday stretch (calendar.yml `holidays`): its words and its days, either fixed in the calendar
+    (the winter holidays) or counted from a public holiday that moves or is named by the `holidays`
+    package (Easter, Midsummer)."""
 
-    words: PhraseMatcher
-    december: PhraseMatcher  # its words and the ones that name the winter holidays only in December
-    first: tuple[int, int]  # month, day (0: today)
+    words: frozenset[str]  # the phrases that name it at any time of the year
+    season: PhraseMatcher  # those and the ones that name this stretch only in `season_months`
+    season_months: frozenset[int]
+    first: tuple[int, int]  # month and day (day 0: today), or with `counted_from` days from that holiday
     last: tuple[int, int]
+    counted_from: str | None = None
 
-    def days(self, today: date) -> tuple[date, date]:
+    def days(self, today: date) -> tuple[date, date] | None:
         """The coming stretch: this year's, or next year's when this year's is over; from today at the
-        earliest."""
-        for year in (today.year, today.year + 1):
-            last = date(year, *self.last)
-            if last >= today:
+        earliest. None when the holiday it is counted from is not found (the words are then not read)."""
+        for year in (today.year - 1, today.year, today.year + 1):  # last year's: New Year's Eve to 1 January
+            if self.counted_from is not None:
+                anchor = _public_holiday_named(self.counted_from, year)
+                if anchor is None:
+                    return None
+                first = anchor + timedelta(days=self.first[1])
+                last = anchor + timedelta(days=self.last[1])
+            else:
                 month, day = self.first
                 first = date(year, month, day or 1)  # 0: from today, said in that month (max below)
+                wraps = self.last < self.first  # 31 December to 1 January
+                last = date(year + 1 if wraps else year, *self.last)
+            if last >= today:
                 return max(first, today), last
         raise AssertionError("a stretch of next year's is never over")
+
+
+@lru_cache(maxsize=32)
+def _public_holiday_named(name: str, year: int) -> date | None:
+    """The day of a Latvian public holiday by its English name in the `holidays` package ("Easter Sunday",
+    "Midsummer Eve"): Easter moves every year, and the law, not this module, says which days are holidays.
+    Imported here, not at the top: only a message that names such a holiday needs it (workers' memory)."""
+    import holidays
+
+    days = holidays.country_holidays("LV", years=year, language="en_US").get_named(name, lookup="exact")
+    return min(days) if days else None
 
 
 def _holidays_of(config: Mapping[object, object]) -> tuple[_HolidaySpan, ...]:
@@ -530,18 +652,31 @@ def _holidays_of(config: Mapping[object, object]) -> tuple[_HolidaySpan, ...]:
     for name, entry in config.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("days"), list):
             raise ValueError(f"calendar: holiday `{name}` needs `days` and `words`")
-        first_month, first_day, last_month, last_day = (int(n) for n in entry["days"])
         words = [str(w) for w in entry.get("words") or []]
-        december = [*words, *(str(w) for w in entry.get("december_words") or [])]
+        season = [*words, *(str(w) for w in entry.get("season_words") or [])]
+        months = frozenset(int(m) for m in entry.get("season_months") or [_DECEMBER])
+        counted_from = entry.get("counted_from")
+        if counted_from is not None:
+            first_offset, last_offset = (int(n) for n in entry["days"])
+            first, last = (0, first_offset), (0, last_offset)
+        else:
+            first_month, first_day, last_month, last_day = (int(n) for n in entry["days"])
+            first, last = (first_month, first_day), (last_month, last_day)
         spans.append(
             _HolidaySpan(
-                PhraseMatcher(words, max_gap=0, fuzzy_min_len=_NO_FUZZ),
-                PhraseMatcher(december, max_gap=0, fuzzy_min_len=_NO_FUZZ),
-                (first_month, first_day),
-                (last_month, last_day),
+                frozenset(words),
+                PhraseMatcher(season, max_gap=0, fuzzy_min_len=_NO_FUZZ),
+                months,
+                first,
+                last,
+                None if counted_from is None else str(counted_from),
             )
         )
     return tuple(spans)
+
+
+def _overlap(one: Found, other: Found) -> bool:
+    return one.start < other.end and other.start < one.end
 
 
 def _only(words: list[str], word: str) -> bool:
@@ -656,6 +791,27 @@ def _hour_openers() -> frozenset[str]:
     """For only_openers and opened_number, which the flows call without a DateFinder."""
     config = yaml.safe_load(CALENDAR_FILE.read_text(encoding="utf-8"))
     return _openers_of(config if isinstance(config, dict) else {})
+
+
+@lru_cache(maxsize=1)
+def _which_of_two() -> tuple[PhraseMatcher, dict[str, int]]:
+    """For which_of_two, which the booking flow calls without a DateFinder."""
+    config = yaml.safe_load(CALENDAR_FILE.read_text(encoding="utf-8"))
+    table = config.get("which_of_two") if isinstance(config, dict) else None
+    if not isinstance(table, dict):
+        raise ValueError("calendar: `which_of_two` must be a mapping")
+    return _matcher(table)
+
+
+def which_of_two(text: str) -> int | None:
+    """0 for this week's, 1 for next week's, when the whole text is a short answer to "this week's Friday or
+    next week's?" ("nākamo", "на следующей", "next week's", "šo"); None otherwise."""
+    matcher, values = _which_of_two()
+    words = [t.norm for t in tokenize(text)]
+    found = matcher.find_all(words)
+    if len(found) != 1 or (found[0].start, found[0].end) != (0, len(words)):
+        return None
+    return values[found[0].phrase]
 
 
 def only_openers(text: str) -> bool:

@@ -132,6 +132,9 @@ class EntityExtractor:
         if month is None:
             # "pirms Ziemassvētkiem", "после Нового года": the days of that stretch, as for a month
             month = self._dates.holidays(blanked, now, None if phones else tokens)
+        if month is None:
+            # "nedēļas nogalē", "на выходных", "next weekend": Saturday and Sunday
+            month = self._dates.weekend(blanked, now, None if phones else tokens)
         if month is not None and found is None and week is None:
             first, last, start, end = month
             entities.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -344,3 +344,241 @@ def test_holidays_unnamed_outside_december_are_not_the_winter_ones(
     assert [
         e for e in extractor.extract(text, datetime(2026, 5, 2, 9, tzinfo=RIGA)) if e.entity == "days"
     ] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # said in January, "after the holidays" is after the winter ones just past (calendar QA: not read)
+        ("pēc svētkiem", datetime(2027, 1, 4, 14, tzinfo=RIGA), "2027-01-04/2027-01-10"),
+        ("после праздников", datetime(2027, 1, 2, 9, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+        ("after the holidays", datetime(2027, 1, 1, 12, tzinfo=RIGA), "2027-01-02/2027-01-10"),
+        # Easter 2027 is 28 March (Good Friday 26th, Easter Monday 29th), as the holidays package has it
+        ("Lieldienās", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-26/2027-03-29"),
+        ("pec lieldienam", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        ("pirms Lieldienām", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-19/2027-03-25"),
+        ("на Пасху", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-26/2027-03-29"),
+        ("после Пасхи", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        ("after Easter", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        # Easter 2026 was 5 April: said the day after, this year's "after Easter" from today
+        ("pēc Lieldienām", datetime(2026, 4, 8, 9, tzinfo=RIGA), "2026-04-08/2026-04-15"),
+        ("pēc Lieldienām", datetime(2026, 4, 20, 9, tzinfo=RIGA), "2027-03-30/2027-04-07"),
+        # Midsummer: Līgo on 23 June, Jāņi on 24 June
+        ("Jāņos", datetime(2026, 12, 8, 2, tzinfo=RIGA), "2027-06-23/2027-06-24"),
+        ("Līgo", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-23/2027-06-24"),
+        ("pēc Jāņiem", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-25/2027-07-04"),
+        ("pirms Jāņiem", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-16/2027-06-22"),
+        ("после Лиго", datetime(2027, 6, 1, 9, tzinfo=RIGA), "2027-06-25/2027-07-04"),
+        ("after midsummer", datetime(2027, 6, 26, 9, tzinfo=RIGA), "2027-06-26/2027-07-04"),
+    ],
+)
+def test_easter_midsummer_and_the_holidays_just_past_are_their_days(
+    extractor: EntityExtractor, text: str, now: datetime, days: str
+) -> None:
+    assert [e.value for e in extractor.extract(text, now) if e.entity == "days"] == [days]
+
+
+def test_after_the_holidays_said_well_into_january_is_not_next_winter(extractor: EntityExtractor) -> None:
+    # on 20 January the winter holidays are long over; "after the holidays" is not next January
+    now = datetime(2027, 1, 20, 9, tzinfo=RIGA)
+    assert [e for e in extractor.extract("pēc svētkiem", now) if e.entity == "days"] == []
+
+
+@pytest.mark.parametrize("year", range(2026, 2036))
+def test_easter_and_midsummer_are_found_in_the_holidays_package_every_year(
+    extractor: EntityExtractor, year: int
+) -> None:
+    # the days are counted from the holidays package's "Easter Sunday" and "Midsummer Eve": a renamed
+    # holiday there would silently leave "Lieldienās" and "Jāņos" unread
+    now = datetime(year, 1, 1, 9, tzinfo=RIGA)
+    (easter,) = [e.value for e in extractor.extract("Lieldienās", now) if e.entity == "days"]
+    first, last = (date.fromisoformat(d) for d in easter.split("/"))
+    assert (first.isoweekday(), last.isoweekday(), (last - first).days) == (5, 1, 3)
+    assert [e.value for e in extractor.extract("Jāņos", now) if e.entity == "days"] == [
+        f"{year}-06-23/{year}-06-24"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # calendar QA: a weekday typed with one letter missing, doubled or swapped on a phone was no day
+        ("piekdien", "2026-03-13T00:00:00+02:00"),
+        ("pektdien", "2026-03-13T00:00:00+02:00"),
+        ("piektdein", "2026-03-13T00:00:00+02:00"),
+        ("piekdienā ap 10", "2026-03-13T10:00:00+02:00"),
+        ("ceturdien", "2026-03-12T00:00:00+02:00"),
+        ("cetrtdien", "2026-03-12T00:00:00+02:00"),
+        ("pirmdein", "2026-03-16T00:00:00+02:00"),
+        ("otrdein", "2026-03-17T00:00:00+02:00"),
+        ("sestdein", "2026-03-14T00:00:00+02:00"),
+        ("в пятнцу", "2026-03-13T00:00:00+02:00"),
+        ("wednsday", "2026-03-18T00:00:00+02:00"),
+    ],
+)
+def test_a_weekday_with_a_typo_is_that_day(extractor: EntityExtractor, text: str, day: str) -> None:
+    assert values(extractor, text, "time") == [day]
+
+
+@pytest.mark.parametrize(
+    "text", ["среди недели", "pirmais", "pirms", "sesto", "pyatno", "otrreiz", "вторая", "среди"]
+)
+def test_words_near_a_weekday_are_no_day(extractor: EntityExtractor, text: str) -> None:
+    assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # calendar QA: an hour said in words ("pulksten trijos", "в три часа", "at three") was no time at all
+        ("rīt pulksten trijos", "2026-03-12T15:00:00+02:00"),
+        ("rīt ap trijiem", "2026-03-12T15:00:00+02:00"),
+        ("rīt trijos", "2026-03-12T15:00:00+02:00"),
+        ("piektdien plkst. deviņos", "2026-03-13T09:00:00+02:00"),
+        ("piektdien ap vieniem", "2026-03-13T13:00:00+02:00"),
+        ("завтра в три", "2026-03-12T15:00:00+02:00"),
+        ("в пятницу в три часа", "2026-03-13T15:00:00+02:00"),
+        ("в пятницу в час", "2026-03-13T13:00:00+02:00"),
+        ("завтра в семь вечера", "2026-03-12T19:00:00+02:00"),
+        ("zavtra v odinnadcat", "2026-03-12T11:00:00+02:00"),
+        ("tomorrow at three", "2026-03-12T15:00:00+02:00"),
+        ("friday at eleven", "2026-03-13T11:00:00+02:00"),
+        ("friday at ten in the morning", "2026-03-13T10:00:00+02:00"),
+    ],
+)
+def test_an_hour_in_words_with_a_day_is_that_hour(
+    extractor: EntityExtractor, text: str, expected: str
+) -> None:
+    assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [("pulksten trijos", "15:00"), ("ap trijiem", "15:00"), ("в три часа", "15:00"), ("at three", "15:00")],
+)
+def test_an_hour_in_words_alone_is_an_hour(extractor: EntityExtractor, text: str, clock: str) -> None:
+    assert values(extractor, text, "clock") == [clock]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["в два раза больше", "at one point he said", "viņš ir trijos cietumos bijis", "ap trijiem bērniem"],
+)
+def test_numbers_in_words_are_no_hour_without_a_day_or_a_sure_mark(
+    extractor: EntityExtractor, text: str
+) -> None:
+    assert values(extractor, text, "time") == []
+
+
+@pytest.mark.parametrize("text", ["Es gribētu to pašu psihologu, bet citā dienā.", "vai var to pašu laiku?"])
+def test_latvian_pasu_is_not_easter(extractor: EntityExtractor, text: str) -> None:
+    # "пасху" folds to "pasu", as "pašu" (the same) does: only "на Пасху", "в Пасху" are Easter
+    assert values(extractor, text, "days") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("svētdien vai pirmdien", "2026-03-15T00:00:00+02:00"),  # Sunday, one letter from "sestdien"
+        ("svetdien", "2026-03-15T00:00:00+02:00"),
+        ("sestdien", "2026-03-14T00:00:00+02:00"),
+    ],
+)
+def test_a_weekday_typed_right_is_never_read_as_its_neighbour_with_a_typo(
+    extractor: EntityExtractor, text: str, day: str
+) -> None:
+    assert values(extractor, text, "time") == [day]
+
+
+def test_a_typo_two_weekdays_share_is_no_day(extractor: EntityExtractor) -> None:
+    assert values(extractor, "setdien", "time") == []  # "sestdien" or "svētdien"?
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # calendar QA: a part of the day as relatives say it was dropped, and the whole day's times shown
+        ("piektdien vakarpusē", "2026-03-13T18:00:00+02:00"),
+        ("otrdien pēc darba", "2026-03-17T18:00:00+02:00"),
+        ("rīt pa dienu", "2026-03-12T14:00:00+02:00"),
+        ("rīt līdz pusdienām", "2026-03-12T10:00:00+02:00"),
+        ("завтра до обеда", "2026-03-12T10:00:00+02:00"),
+        ("завтра к обеду", "2026-03-12T12:00:00+02:00"),
+        ("в четверг после работы", "2026-03-12T18:00:00+02:00"),
+        ("friday before noon", "2026-03-13T10:00:00+02:00"),
+        ("friday after work", "2026-03-13T18:00:00+02:00"),
+        # "к 10": by ten, an hour as "в 10" is
+        ("в четверг к 10", "2026-03-12T10:00:00+02:00"),
+        # a month cut short in Russian, as "dec" is in English
+        ("12 дек в 15", "2026-12-12T15:00:00+02:00"),
+    ],
+)
+def test_parts_of_the_day_as_relatives_say_them(extractor: EntityExtractor, text: str, expected: str) -> None:
+    assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # calendar QA: the weekend was no day at all ("nedēļas nogalē", "на выходных", "this weekend")
+        ("nedēļas nogalē", NOW, "2026-03-14/2026-03-15"),
+        ("на выходных", NOW, "2026-03-14/2026-03-15"),
+        ("в выходные", NOW, "2026-03-14/2026-03-15"),
+        ("this weekend", NOW, "2026-03-14/2026-03-15"),
+        ("nākamajā nedēļas nogalē", NOW, "2026-03-21/2026-03-22"),
+        ("на следующих выходных", NOW, "2026-03-21/2026-03-22"),
+        ("next weekend", NOW, "2026-03-21/2026-03-22"),
+        # said on Sunday, this weekend is what is left of it
+        ("weekend", datetime(2026, 3, 15, 9, tzinfo=RIGA), "2026-03-15/2026-03-15"),
+    ],
+)
+def test_the_weekend_is_its_days(extractor: EntityExtractor, text: str, now: datetime, days: str) -> None:
+    found = extractor.extract(text, now)
+    assert [e.value for e in found if e.entity == "days"] == [days]
+    assert [e for e in found if e.entity in ("week", "time")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "aizparīt" is in three days, the day after "parīt" (it was read as "parīt")
+        ("aizparīt", "2026-03-14T00:00:00+02:00"),
+        ("послепослезавтра", "2026-03-14T00:00:00+02:00"),
+        # weekdays cut short, as the bot's own buttons write them and as people type them
+        ("в пт в 10", "2026-03-13T10:00:00+02:00"),
+        ("во вт", "2026-03-17T00:00:00+02:00"),
+        ("piektd. ap 10", "2026-03-13T10:00:00+02:00"),
+        ("otrd", "2026-03-17T00:00:00+02:00"),
+        # "after 5" said with a day is that hour, the first one that suits
+        ("šodien pēc 5", "2026-03-11T17:00:00+02:00"),
+        ("завтра после 3", "2026-03-12T15:00:00+02:00"),
+        ("tomorrow after 4", "2026-03-12T16:00:00+02:00"),
+    ],
+)
+def test_short_and_counted_days_and_after_an_hour(
+    extractor: EntityExtractor, text: str, expected: str
+) -> None:
+    assert values(extractor, text, "time") == [expected]
+
+
+@pytest.mark.parametrize("text", ["pēc 3 dienām", "через 2 дня", "in 3 days"])
+def test_days_counted_from_today_are_still_days(extractor: EntityExtractor, text: str) -> None:
+    assert [v[11:16] for v in values(extractor, text, "time")] == ["09:30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "days"),
+    [
+        # Christmas and New Year themselves: public holidays, said to be closed, with the nearest days
+        ("Ziemassvētkos", datetime(2026, 12, 8, 9, tzinfo=RIGA), "2026-12-24/2026-12-26"),
+        ("на Рождество", datetime(2026, 12, 8, 9, tzinfo=RIGA), "2026-12-24/2026-12-26"),
+        ("at Christmas", datetime(2026, 12, 25, 9, tzinfo=RIGA), "2026-12-25/2026-12-26"),
+        ("Jaungadā", datetime(2026, 12, 8, 9, tzinfo=RIGA), "2026-12-31/2027-01-01"),
+        ("на Новый год", datetime(2027, 1, 1, 9, tzinfo=RIGA), "2027-01-01/2027-01-01"),
+        ("on New Year's Day", datetime(2027, 1, 2, 9, tzinfo=RIGA), "2027-12-31/2028-01-01"),
+    ],
+)
+def test_christmas_and_new_year_themselves_are_their_days(
+    extractor: EntityExtractor, text: str, now: datetime, days: str
+) -> None:
+    assert [e.value for e in extractor.extract(text, now) if e.entity == "days"] == [days]

@@ -724,3 +724,31 @@ async def test_the_missing_time_typed_at_that_days_times_is_said_not_to_exist(te
     parse = Parse("3:30am", FALLBACK, 0.2, (), None, (time_entity, clock))
     await chat.say(UserTurn(text="3:30am", parse=parse, payload=None))
     assert "03:30 does not exist on Sunday 28 March" in chat.text()
+
+
+LATE = datetime(2026, 11, 23, 21, 30, tzinfo=RIGA)  # Monday evening: today's times are gone
+
+
+@pytest.mark.parametrize(
+    ("lang", "said_so"),
+    [
+        ("lv", "Šodien brīva laika vairs nav: konsultāciju var pieteikt ne vēlāk kā 12 h pirms tās sākuma."),
+        ("ru", "На сегодня свободного времени уже нет: записаться можно не позднее чем за 12 ч"),
+        ("en", "There is no free time left today: a session can be booked no later than 12 hours"),
+    ],
+)
+@pytest.mark.parametrize("when", ["2026-11-23T00:00:00+02:00", "2026-11-23T18:00:00+02:00"])
+async def test_today_said_late_in_the_day_says_why_and_offers_the_nearest_days(
+    texts: Texts, lang: str, said_so: str, when: str
+):
+    """Calendar QA: "šodien" (or "šodien vakarā") typed in the evening was "that day has no free time", as if
+    every time had been taken; today can no longer be booked at all, and someone asking for today may need
+    help now, so the crisis line is named as well."""
+    bookings = FakeBookings(LATE, free())
+    chat = Chat(context(bookings, texts, LATE), texts, lang)
+    await chat.say(said("psihologs", intent="book_counselling"))
+    await chat.say(said(payload="bk:mode:video"))
+    await chat.say(said("šodien", when=when))
+    assert chat.keys == ["booking.today_closed"]
+    assert chat.text().startswith(said_so) and "116123" in chat.text()
+    assert chat.payloads[0].startswith("bk:day:2026-11-2")  # the nearest days with free times
