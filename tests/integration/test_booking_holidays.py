@@ -16,7 +16,7 @@ import pytest
 from bot.clock import ManualClock
 from nlu.embedded import EmbeddedClassifier
 from tests.conftest import RIGA
-from tests.integration.test_booking_chat import Terminal
+from tests.integration.booking_setup import Terminal
 
 pytestmark = pytest.mark.slow
 

@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot.clock import ManualClock
+from nlu.embedded import EmbeddedClassifier
 from tests.integration.booking_setup import DECEMBER_7, Terminal, at_the_days
 
 pytestmark = pytest.mark.slow
