@@ -169,9 +169,9 @@ async def test_no_alert_without_the_setting(client):
 
 async def test_the_queue_and_the_web_chat_poll_answer_while_a_turn_holds_the_write_lock(client, sender):
     """On SQLite a writing transaction holds the only write lock from its BEGIN. The console's queue
-    refresh, its session check on every request, the web chat's poll and /readyz only read, so they must answer
-    while a turn is being written, not queue behind it (a browser test once timed out with the coordinator's
-    reply and four such requests waiting 30 s for the lock)."""
+    refresh, its session check on every request, the web chat's poll and /readyz only read, so they must
+    answer while a turn is being written, not queue behind it (a browser test once timed out with the
+    coordinator's reply and four such requests waiting 30 s for the lock)."""
     await login(client, ANNA)
     await says(client.app, "/human_handoff", user="first")
     web_user = "web-0123456789abcdef"
