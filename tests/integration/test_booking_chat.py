@@ -236,6 +236,36 @@ async def test_a_question_at_the_times_keeps_the_booking(
     assert PICK_TIME[lang] in reply
 
 
+@pytest.mark.parametrize(
+    ("lang", "asked", "go_on"),
+    [
+        ("en", "is it free?", "continue"),
+        ("en", "is it free?", "yes"),
+        ("ru", "а это бесплатно?", "продолжить"),
+        ("ru", "а это бесплатно?", "давайте"),
+        ("lv", "vai psihologs ir bez maksas?", "turpinām"),
+        ("lv", "vai psihologs ir bez maksas?", "jā"),
+    ],
+)
+async def test_going_on_in_ones_own_words_after_a_question_mid_booking(
+    make_app, classifier: EmbeddedClassifier, lang, asked, go_on
+):
+    """Journeys QA (s11): asked "is it free?" at the days, then asked "shall we go on where we left off?",
+    a relative typed "continue": English read it as a wish to change language ("Which language shall we
+    use?"), and the day typed next started the booking over from the mode; "продолжить", "давайте", "jā"
+    got "I did not understand". The days again, and the booking goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"goes-on-{lang}-{go_on}")
+    await chat.say(ASK[lang])
+    assert PICK_DAY[lang] in await chat.say("2")  # by phone
+    asked_reply = await chat.say(asked)
+    assert ("bez maksas" in asked_reply) or ("бесплатно" in asked_reply) or ("free" in asked_reply)
+    reply = await chat.say(go_on)
+    assert PICK_DAY[lang] in reply
+    assert "Which language" not in reply and "nesapratu" not in reply and "не понял" not in reply
+    assert PICK_TIME[lang] in await chat.say("1")  # the first day: the booking went on
+
+
 async def test_despair_at_the_confirmation_gets_a_kind_word_and_keeps_the_booking_open(
     make_app, classifier: EmbeddedClassifier
 ):
