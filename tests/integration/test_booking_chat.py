@@ -216,6 +216,8 @@ async def test_english_speakers_are_told_when_nobody_speaking_english_is_free(
     [
         # answered (psych_info), then the booking is offered to go on: the typed button goes on
         ("ru", "сколько это стоит?", "Запись к психологу ещё не закончена", "Продолжить запись"),
+        # journeys QA (s11): "is it free?" in Latvian, without diacritics, got "nesapratu" (0.56)
+        ("lv", "vai tas ir bez maksas?", "bez maksas", "1"),
         # the model only guesses "help": not the menu, the times again
         ("en", "what does it cost?", "your booking is still open", None),
     ],

@@ -453,3 +453,24 @@ async def test_what_people_write_after_an_answer(
     answers = await say(app, sender, follow_up, user="after-1")
     said = " ".join(a.text + " ".join(b.label for b in a.buttons) for a in answers)
     assert expected in said and "116123" not in said
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("kā var satikt vīru cietumā?", "ko nemt lidzi?", "pasi vai ID karti"),
+        ("как увидеть сына в тюрьме?", "а что взять с собой?", "паспорт или ID-карту"),
+        ("how can I visit my son in prison?", "what do i need to bring?", "passport or ID card"),
+    ],
+)
+async def test_what_to_bring_after_the_visits_answer(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, first: str, follow_up: str, expected: str
+):
+    """Journeys QA (s11): "а что взять с собой?" right after the visits answer got "I did not understand"
+    (the model was unsure, and weighed the crisis at 0.26 for "с собой"), and so did "what do I need to
+    bring?"; a relative packing for the trip needs the passport or ID card."""
+    app = await make_app(classifier=classifier)
+    await say(app, sender, first, user="bring-1")
+    answers = await say(app, sender, follow_up, user="bring-1")
+    said = " ".join(a.text for a in answers)
+    assert expected in said and "116123" not in said
