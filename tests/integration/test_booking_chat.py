@@ -268,6 +268,34 @@ async def test_going_on_in_ones_own_words_after_a_question_mid_booking(
     assert PICK_TIME[lang] in await chat.say("1")  # the first day: the booking went on
 
 
+THANKED = {"lv": "Lūdzu!", "ru": "Пожалуйста!", "en": "You're welcome!"}
+GO_ON = {
+    "lv": "Vai turpināsim tur, kur palikām?",
+    "ru": "Продолжим с того места, где остановились?",
+    "en": "Shall we go on where we left off?",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "thanks", "go_on"),
+    [("lv", "paldies", "jā"), ("ru", "спасибо", "да"), ("en", "thank you", "yes")],
+)
+async def test_thanks_in_the_middle_of_a_booking_is_thanked_back_and_the_booking_waits(
+    make_app, classifier: EmbeddedClassifier, lang, thanks, go_on
+):
+    """Journeys QA (s11): "paldies" at the times got "Atvainojiet, nesapratu" (sorry, I did not understand).
+    A thank-you is plain: they are thanked back and asked whether to go on, and a yes goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"thanks-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("2")  # by phone
+    assert PICK_TIME[lang] in await chat.say("1")  # the first day
+    reply = await chat.say(thanks)
+    assert THANKED[lang] in reply and GO_ON[lang] in reply
+    assert "nesapratu" not in reply and "не понял" not in reply and "did not understand" not in reply
+    assert PICK_TIME[lang] in await chat.say(go_on)
+
+
 async def test_despair_at_the_confirmation_gets_a_kind_word_and_keeps_the_booking_open(
     make_app, classifier: EmbeddedClassifier
 ):
