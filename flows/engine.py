@@ -54,10 +54,33 @@ def resolve_choice(state: ConversationState, text: str, *, main_menu: bool = Tru
     return _picked_by_words(state, f"{number} 00")
 
 
+# Words around a typed choice that do not change it: "ladno po telefonu", "labi, tad pa tālruni", "ok, by
+# phone please" got "I did not understand" at the booking's modes (journeys QA, s11). No "no" words: "nē,
+# pa tālruni" is not a yes to the phone.
+_AROUND_A_CHOICE = frozenset(
+    normalize(word)
+    for word in (
+        "labi", "nu", "tad", "jā", "lūdzu", "ok", "okay", "okey", "well", "then", "yes", "please", "fine",
+        "ладно", "хорошо", "ну", "тогда", "давайте", "давай", "да", "пожалуйста", "окей",
+    )
+)  # fmt: skip
+
+
 def _picked_by_words(state: ConversationState, said: str) -> str | None:
     # a state saved before choices were kept has options without words: nothing typed matches them
-    pairs = zip(state.options, state.choices, strict=False)
-    return next((option for option, words in pairs if said and said in words), None)
+    pairs = list(zip(state.options, state.choices, strict=False))
+    found = next((option for option, words in pairs if said and said in words), None)
+    if found is not None:
+        return found
+    typed = said.split()
+    while typed and typed[0] in _AROUND_A_CHOICE:
+        typed = typed[1:]
+    while typed and typed[-1] in _AROUND_A_CHOICE:
+        typed = typed[:-1]
+    core = " ".join(typed)
+    if not core or core == said:
+        return None
+    return next((option for option, words in pairs if core in words), None)
 
 
 def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:

@@ -140,6 +140,11 @@ PICK_TIME = {"lv": "Izvēlieties laiku", "ru": "Выберите время", "e
         ("en", "phone", "By phone"),
         ("en", "video", "Video call"),
         ("en", "In person.", "In person"),
+        # journeys QA (s11): the choice after an "ok" got "I did not understand"
+        ("ru", "ladno po telefonu", "По телефону"),
+        ("ru", "хорошо, давайте видео", "Видеозвонок"),
+        ("lv", "labi, tad pa tālruni", "Pa tālruni"),
+        ("en", "ok, by phone please", "By phone"),
     ],
 )
 async def test_a_typed_mode_is_that_choice(make_app, classifier: EmbeddedClassifier, lang, typed, mode):
