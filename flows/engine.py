@@ -209,6 +209,10 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return followup.about_prison(state, state.topic, named.value, ctx.texts)
     if intent in FLOWS and intent != FALLBACK:
         answered = await FLOWS[intent](state, turn, ctx)
+        prison = turn.parse.entity("prison")
+        if prison is not None and answered.flow_step == f"faq.{intent}" and intent in faq.REMEMBERED_TOPICS:
+            # "mans dēls ir Brasas cietumā, kā viņu apciemot?": what is known there, with the answer
+            answered = followup.with_prison_named(answered, intent, prison.value, ctx.texts)
         # a question on a topic in the middle of a booking: answered, and the booking kept to go on with
         return booking.offer_to_continue(state, answered) if intent in faq.FOLLOW_UPS else answered
     return conversation.fallback(state, turn, set(FLOWS))
