@@ -35,6 +35,7 @@ from flows.engine import conversation_language, resolve_choice, step, step_waiti
 from flows.handoff import (
     AFTER_HOURS,
     CALLBACK_PHONE,
+    HOW_LONG,
     LEAVE_QUEUE,
     NO_LONGER_NEEDED,
     answered_as_waiting,
@@ -290,6 +291,8 @@ class Pipeline:
         elif payload is None and waiting and self.rules.no_longer_needed(msg.text):
             # "paldies, vairs nevajag": out of the queue, or after a crisis kept in it (flows.handoff)
             payload = NO_LONGER_NEEDED
+        elif payload is None and waiting and self.rules.asks_how_long(msg.text):
+            payload = HOW_LONG  # "how long?" was answered with the long visits (journeys QA, s11)
         elif payload is None and waiting and self.rules.asks_for_menu(msg.text):
             payload = MENU  # "izvēlne" typed is "0": the menu, which a waiting person gets too
         parse = await self._understand(msg.text, payload)

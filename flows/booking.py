@@ -133,11 +133,9 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
     if payload == steps.RESUME and state.step in CONTINUABLE:
         return await steps.ask_again(state, ctx, bookings, lead=())
-    if state.step in CONTINUABLE and _greeting(turn):
-        # "labdien", often days after the booking was left half-way: it was "Sorry, I did not understand",
-        # or "please answer yes or no" at the confirmation (calendar QA); greeted back, asked to go on
-        buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
-        return Turn((Reply("booking.hello_again", buttons=buttons),), state, "booking.hello_again")
+    pleasantry = _greeted_or_thanked(state, turn)
+    if pleasantry is not None:
+        return pleasantry
     if (
         not payload
         and turn.parse.intent == CANCEL
@@ -271,6 +269,26 @@ def _greeting(turn: UserTurn) -> bool:
     """A greeting the model is sure of, with no day or time in it and no button."""
     sure = turn.parse.intent == "greet" and turn.parse.confidence >= steps.SURE
     return sure and not turn.payload and not steps.only_a_day(turn) and turn.parse.entity("time") is None
+
+
+def _greeted_or_thanked(state: ConversationState, turn: UserTurn) -> Turn | None:
+    """A greeting or a thank-you in the middle of a booking: answered in kind, and asked whether to go on."""
+    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+    if state.step in CONTINUABLE and _greeting(turn):
+        # "labdien", often days after the booking was left half-way: it was "Sorry, I did not understand",
+        # or "please answer yes or no" at the confirmation (calendar QA); greeted back, asked to go on
+        return Turn((Reply("booking.hello_again", buttons=buttons),), state, "booking.hello_again")
+    if state.step in ("mode", "day", "time") and _thanks(turn):
+        # "paldies" at the days or times got "Atvainojiet, nesapratu" (journeys QA, s11): thanked back, and
+        # asked whether to go on; the booking waits where it was
+        return Turn((Reply("thanks"), Reply("booking.continue", buttons=buttons)), state, "booking.thanks")
+    return None
+
+
+def _thanks(turn: UserTurn) -> bool:
+    """A thank-you the model is sure of, with no day, time or yes/no in it ("paldies, rīt" is a day)."""
+    sure = turn.parse.intent == "thanks" and turn.parse.confidence >= steps.SURE
+    return sure and not turn.payload and turn.parse.entity("time") is None and steps.yes_no(turn) is None
 
 
 def _sure_no(turn: UserTurn) -> bool:

@@ -54,10 +54,33 @@ def resolve_choice(state: ConversationState, text: str, *, main_menu: bool = Tru
     return _picked_by_words(state, f"{number} 00")
 
 
+# Words around a typed choice that do not change it: "ladno po telefonu", "labi, tad pa tālruni", "ok, by
+# phone please" got "I did not understand" at the booking's modes (journeys QA, s11). No "no" words: "nē,
+# pa tālruni" is not a yes to the phone.
+_AROUND_A_CHOICE = frozenset(
+    normalize(word)
+    for word in (
+        "labi", "nu", "tad", "jā", "lūdzu", "ok", "okay", "okey", "well", "then", "yes", "please", "fine",
+        "ладно", "хорошо", "ну", "тогда", "давайте", "давай", "да", "пожалуйста", "окей",
+    )
+)  # fmt: skip
+
+
 def _picked_by_words(state: ConversationState, said: str) -> str | None:
     # a state saved before choices were kept has options without words: nothing typed matches them
-    pairs = zip(state.options, state.choices, strict=False)
-    return next((option for option, words in pairs if said and said in words), None)
+    pairs = list(zip(state.options, state.choices, strict=False))
+    found = next((option for option, words in pairs if said and said in words), None)
+    if found is not None:
+        return found
+    typed = said.split()
+    while typed and typed[0] in _AROUND_A_CHOICE:
+        typed = typed[1:]
+    while typed and typed[-1] in _AROUND_A_CHOICE:
+        typed = typed[:-1]
+    core = " ".join(typed)
+    if not core or core == said:
+        return None
+    return next((option for option, words in pairs if core in words), None)
 
 
 def conversation_language(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> ConversationState:
@@ -186,6 +209,10 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return followup.about_prison(state, state.topic, named.value, ctx.texts)
     if intent in FLOWS and intent != FALLBACK:
         answered = await FLOWS[intent](state, turn, ctx)
+        prison = turn.parse.entity("prison")
+        if prison is not None and answered.flow_step == f"faq.{intent}" and intent in faq.REMEMBERED_TOPICS:
+            # "mans dēls ir Brasas cietumā, kā viņu apciemot?": what is known there, with the answer
+            answered = followup.with_prison_named(answered, intent, prison.value, ctx.texts)
         # a question on a topic in the middle of a booking: answered, and the booking kept to go on with
         return booking.offer_to_continue(state, answered) if intent in faq.FOLLOW_UPS else answered
     return conversation.fallback(state, turn, set(FLOWS))

@@ -12,6 +12,7 @@ questions.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flows.faq import FOLLOW_UPS, SMS_CONTACTS, intent_button, menu_buttons
 from flows.prisons import NAME_PREFIX, name_key, prison_name
@@ -83,6 +84,33 @@ def _facts_there(texts: Texts, topic: str, prison: str, name: str) -> Reply:
         if about is not None and texts.has(f"followup.{about}.same"):
             return Reply(f"followup.{about}.same")
     return Reply("followup.nothing_known", {"prison": name})
+
+
+def with_prison_named(answered: Turn, topic: str, prison: str, texts: Texts | None = None) -> Turn:
+    """An answer to a question that named the prison ("mans dēls ir Brasas cietumā, kā viņu apciemot?"):
+    a closed prison is said first, and the facts the topic has for that prison follow the answer.
+
+    The general visits answer, with not a word that Brasa closed in 2019, sent a relative on a trip for
+    nothing; Jelgava's visiting hours came only when the prison was named after the answer (journeys QA,
+    s11). Where nothing is known there, the answer stays as it was: it already says to ask the prison."""
+    texts = texts or default_texts()
+    replies = answered.replies
+    if prison in CLOSED:
+        return replace(answered, replies=(Reply(CONTACTS[prison]), *replies))
+    slug = name_key(prison).removeprefix(NAME_PREFIX)
+    own = next(
+        (
+            f"followup.{about}.{slug}"
+            for about in (topic, SAME_FACTS_AS.get(topic))
+            if about is not None and texts.has(f"followup.{about}.{slug}")
+        ),
+        None,
+    )
+    if own is None or not replies:
+        return answered
+    last = replies[-1]
+    moved = (*replies[:-1], replace(last, buttons=()), Reply(own, buttons=last.buttons))
+    return replace(answered, replies=moved)
 
 
 def what_else(state: ConversationState, topic: str) -> Turn:

@@ -9,7 +9,7 @@ from phonenumbers import Leniency
 
 from flows.conversation import MENU, number_not_offered, out_of_range
 from flows.faq import FOLLOW_UPS, answer, intent_button
-from flows.ports import SMS, FlowContext
+from flows.ports import SMS, FlowContext, HandoffTicket
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from nlu.entities import find_phone_numbers
 from nlu.taxonomy import FEELING_LOW
@@ -19,6 +19,9 @@ LEAVE_QUEUE = "handoff:leave"
 # `no_longer_needed`, read by the pipeline before the model, as the leave words are): it got the waiting
 # status or the pause's silence, and the model read "vairs nevajag" as a crisis (QA, ninth pass)
 NO_LONGER_NEEDED = "handoff:no_longer_needed"
+# "cik ilgi vēl jāgaida?", "сколько ещё ждать?", "how long?" while waiting (nlu/rules.yml `asks_how_long`):
+# where they stand and the rough wait, at once. "how long?" was read as the long visits (0.9; journeys QA)
+HOW_LONG = "handoff:how_long"
 HUMAN_HANDOFF = "human_handoff"
 COMPLAINT = "complaint"  # anger at the helpline: a person, as HUMAN_HANDOFF, with a word that it was heard
 # asked of someone waiting, these are answered at once with where they stand, never met with the pause's
@@ -121,7 +124,7 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     told = state.slots.get(TOLD_AT)
     # asking for a person again, or for the menu ("0", "izvēlne": after a crisis the answer is where they
     # stand, with 116123): told at once, not met with silence inside the pause (QA, seventh pass)
-    asked = turn.parse.intent in ASKED_WHILE_WAITING or turn.payload == MENU
+    asked = turn.parse.intent in ASKED_WHILE_WAITING or turn.payload in (MENU, HOW_LONG)
     hurting = turn.parse.intent == FEELING_LOW  # "man ir ļoti smagi": never met with silence
     pause = TELL_AGAIN_AFTER_CRISIS if crisis else TELL_AGAIN_AFTER
     if not (asked or hurting) and isinstance(told, str) and ctx.now - datetime.fromisoformat(told) < pause:
@@ -137,9 +140,18 @@ async def while_waiting(state: ConversationState, turn: UserTurn, ctx: FlowConte
     closing = ticket.minutes_to_closing
     if crisis and closing is not None and closing < CRISIS_CLOSING_SOON:
         key = "handoff.crisis_queued_near_closing"  # not "soon" when the day ends (QA, third pass)
+    params = {"position": str(ticket.position)}
+    if turn.payload == HOW_LONG and key == "handoff.still_waiting" and _estimate_holds(ticket):
+        key, params = "handoff.how_long", {**params, "minutes": str(ticket.wait_minutes)}
     buttons = () if crisis else (ButtonSpec(payload=LEAVE_QUEUE, key="button.leave_queue"),)
-    reply = Reply(key, {"position": str(ticket.position)}, buttons=buttons)
+    reply = Reply(key, params, buttons=buttons)
     return Turn((reply,), replace(state, slots={**state.slots, TOLD_AT: ctx.now.isoformat()}), "waiting")
+
+
+def _estimate_holds(ticket: HandoffTicket) -> bool:
+    """The rough wait is worth saying: under an hour, before the coordinators' day ends (as when queued)."""
+    closing = ticket.minutes_to_closing
+    return ticket.wait_minutes <= LONGEST_ESTIMATE and (closing is None or ticket.wait_minutes < closing)
 
 
 def answered_as_waiting(turn: UserTurn) -> bool:
@@ -150,7 +162,8 @@ def answered_as_waiting(turn: UserTurn) -> bool:
     (ASKED_WHILE_WAITING), so they hear where they stand, as in working hours. Saying a coordinator is no
     longer needed, or asking about one's session, is answered as in working hours too, not saved as the
     message for the morning."""
-    return turn.parse.intent == DELETE_MY_DATA or turn.payload == NO_LONGER_NEEDED or asks_for_session(turn)
+    waiting_words = turn.payload in (NO_LONGER_NEEDED, HOW_LONG)  # "how long?" too: nobody is at work yet
+    return turn.parse.intent == DELETE_MY_DATA or waiting_words or asks_for_session(turn)
 
 
 def asks_for_session(turn: UserTurn) -> bool:

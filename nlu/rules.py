@@ -94,6 +94,7 @@ class Rules:
             raise ValueError("rules: `no_longer_needed` must be a mapping")
         self._thanks = _words(_strings(no_longer, "thanks"))
         self._no_longer_needed = _words(_strings(no_longer, "phrases"))
+        self._how_long = _words(_strings(config, "asks_how_long"))
         kinds = config.get("crisis_kinds", {})
         if not isinstance(kinds, dict):
             raise ValueError("rules: `crisis_kinds` must be a mapping")
@@ -194,6 +195,16 @@ class Rules:
             return False
         content = [t.norm for t in tokens if t.norm not in self._filler and t.norm not in self._thanks]
         return bool(content) and " ".join(content) in self._no_longer_needed
+
+    def asks_how_long(self, text: str) -> bool:
+        """Asking, in a whole message, how long the wait for a coordinator is ("cik ilgi vēl jāgaida?",
+        "сколько ещё ждать?", "how long?"); never when a crisis is said too. Only the person waiting asks
+        this: the caller asks only then ("how long?" after the visits answer is the long visits)."""
+        tokens = tokenize(text)
+        if self.crisis_phrase(tokens) is not None:
+            return False
+        content = [t.norm for t in tokens if t.norm not in self._filler]
+        return bool(content) and " ".join(content) in self._how_long
 
     def crisis_kind(self, tokens: list[Token] | str) -> Entity | None:
         """Which crisis a crisis message is about, when its words say (`crisis_kinds`), as an entity."""

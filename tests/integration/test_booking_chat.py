@@ -120,6 +120,11 @@ PICK_TIME = {"lv": "Izvēlieties laiku", "ru": "Выберите время", "e
         ("en", "phone", "By phone"),
         ("en", "video", "Video call"),
         ("en", "In person.", "In person"),
+        # journeys QA (s11): the choice after an "ok" got "I did not understand"
+        ("ru", "ladno po telefonu", "По телефону"),
+        ("ru", "хорошо, давайте видео", "Видеозвонок"),
+        ("lv", "labi, tad pa tālruni", "Pa tālruni"),
+        ("en", "ok, by phone please", "By phone"),
     ],
 )
 async def test_a_typed_mode_is_that_choice(make_app, classifier: EmbeddedClassifier, lang, typed, mode):
@@ -196,6 +201,8 @@ async def test_english_speakers_are_told_when_nobody_speaking_english_is_free(
     [
         # answered (psych_info), then the booking is offered to go on: the typed button goes on
         ("ru", "сколько это стоит?", "Запись к психологу ещё не закончена", "Продолжить запись"),
+        # journeys QA (s11): "is it free?" in Latvian, without diacritics, got "nesapratu" (0.56)
+        ("lv", "vai tas ir bez maksas?", "bez maksas", "1"),
         # the model only guesses "help": not the menu, the times again
         ("en", "what does it cost?", "your booking is still open", None),
     ],
@@ -214,6 +221,64 @@ async def test_a_question_at_the_times_keeps_the_booking(
     if go_on is not None:
         reply = await chat.say(go_on)
     assert PICK_TIME[lang] in reply
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked", "go_on"),
+    [
+        ("en", "is it free?", "continue"),
+        ("en", "is it free?", "yes"),
+        ("ru", "а это бесплатно?", "продолжить"),
+        ("ru", "а это бесплатно?", "давайте"),
+        ("lv", "vai psihologs ir bez maksas?", "turpinām"),
+        ("lv", "vai psihologs ir bez maksas?", "jā"),
+    ],
+)
+async def test_going_on_in_ones_own_words_after_a_question_mid_booking(
+    make_app, classifier: EmbeddedClassifier, lang, asked, go_on
+):
+    """Journeys QA (s11): asked "is it free?" at the days, then asked "shall we go on where we left off?",
+    a relative typed "continue": English read it as a wish to change language ("Which language shall we
+    use?"), and the day typed next started the booking over from the mode; "продолжить", "давайте", "jā"
+    got "I did not understand". The days again, and the booking goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"goes-on-{lang}-{go_on}")
+    await chat.say(ASK[lang])
+    assert PICK_DAY[lang] in await chat.say("2")  # by phone
+    asked_reply = await chat.say(asked)
+    assert ("bez maksas" in asked_reply) or ("бесплатно" in asked_reply) or ("free" in asked_reply)
+    reply = await chat.say(go_on)
+    assert PICK_DAY[lang] in reply
+    assert "Which language" not in reply and "nesapratu" not in reply and "не понял" not in reply
+    assert PICK_TIME[lang] in await chat.say("1")  # the first day: the booking went on
+
+
+THANKED = {"lv": "Lūdzu!", "ru": "Пожалуйста!", "en": "You're welcome!"}
+GO_ON = {
+    "lv": "Vai turpināsim tur, kur palikām?",
+    "ru": "Продолжим с того места, где остановились?",
+    "en": "Shall we go on where we left off?",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "thanks", "go_on"),
+    [("lv", "paldies", "jā"), ("ru", "спасибо", "да"), ("en", "thank you", "yes")],
+)
+async def test_thanks_in_the_middle_of_a_booking_is_thanked_back_and_the_booking_waits(
+    make_app, classifier: EmbeddedClassifier, lang, thanks, go_on
+):
+    """Journeys QA (s11): "paldies" at the times got "Atvainojiet, nesapratu" (sorry, I did not understand).
+    A thank-you is plain: they are thanked back and asked whether to go on, and a yes goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"thanks-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("2")  # by phone
+    assert PICK_TIME[lang] in await chat.say("1")  # the first day
+    reply = await chat.say(thanks)
+    assert THANKED[lang] in reply and GO_ON[lang] in reply
+    assert "nesapratu" not in reply and "не понял" not in reply and "did not understand" not in reply
+    assert PICK_TIME[lang] in await chat.say(go_on)
 
 
 async def test_despair_at_the_confirmation_gets_a_kind_word_and_keeps_the_booking_open(

@@ -453,3 +453,46 @@ async def test_what_people_write_after_an_answer(
     answers = await say(app, sender, follow_up, user="after-1")
     said = " ".join(a.text + " ".join(b.label for b in a.buttons) for a in answers)
     assert expected in said and "116123" not in said
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("kā var satikt vīru cietumā?", "ko nemt lidzi?", "pasi vai ID karti"),
+        ("как увидеть сына в тюрьме?", "а что взять с собой?", "паспорт или ID-карту"),
+        ("how can I visit my son in prison?", "what do i need to bring?", "passport or ID card"),
+    ],
+)
+async def test_what_to_bring_after_the_visits_answer(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, first: str, follow_up: str, expected: str
+):
+    """Journeys QA (s11): "а что взять с собой?" right after the visits answer got "I did not understand"
+    (the model was unsure, and weighed the crisis at 0.26 for "с собой"), and so did "what do I need to
+    bring?"; a relative packing for the trip needs the passport or ID card."""
+    app = await make_app(classifier=classifier)
+    await say(app, sender, first, user="bring-1")
+    answers = await say(app, sender, follow_up, user="bring-1")
+    said = " ".join(a.text for a in answers)
+    assert expected in said and "116123" not in said
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "there"),
+    [
+        ("mans dels ir brasas cietuma, ka vinu apciemot?", "Tikšanās ir divu veidu", "slēgts kopš 2019"),
+        ("сын в Брасе, как с ним увидеться?", "Свидания бывают двух", "закрыта с 1 апреля 2019"),
+        ("my husband is in Jelgava prison, how can I visit him?", "two kinds of visit", "13:00–13:45"),
+        ("vīrs sēž Jelgavā, kā pieteikt tikšanos?", "Tikšanās ir divu veidu", "13:00–13:45"),
+    ],
+)
+async def test_a_prison_named_in_the_question_gets_what_is_known_there(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, text: str, topic: str, there: str
+):
+    """Journeys QA (s11): "mans dēls ir Brasas cietumā, kā viņu apciemot?" got the general visits answer and
+    not a word that Brasa closed in 2019 (a trip for nothing); Jelgava's own visiting hours came only when
+    the prison was named after the answer. Named in the question, the prison's own facts come with it."""
+    app = await make_app(classifier=classifier)
+    answers = await say(app, sender, text, user="named-1")
+    said = " ".join(a.text for a in answers)
+    assert topic in said and there in said
+    assert answers[-1].buttons  # the next questions still under the last message

@@ -102,11 +102,11 @@ async def test_a_person_who_keeps_writing_hears_from_us_again_after_a_quarter_of
         await _say(app, text)
     assert len(await outbox(app)) == 2  # queued, one "still waiting": not one per message
     clock.current += timedelta(minutes=16)
-    await _say(app, "vai vēl ilgi?")
+    await _say(app, "es joprojām gaidu")  # not "vai vēl ilgi?": asking how long is answered at once
     (again,) = await _new_replies(app, 2)
     assert again == app[keys.texts].render("handoff.still_waiting", "lv", {"position": "1"})
     said = [e.text for e in await transcript(app) if e.direction == "in"]
-    assert said == ["gribu runāt ar cilvēku", "vēl viens jautājums", "un vēl", "vai vēl ilgi?"]
+    assert said == ["gribu runāt ar cilvēku", "vēl viens jautājums", "un vēl", "es joprojām gaidu"]
 
 
 async def test_asking_for_a_person_just_before_closing_is_told_the_answer_may_come_tomorrow(make_app, clock):

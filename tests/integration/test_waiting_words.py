@@ -123,3 +123,31 @@ async def test_asking_about_ones_session_while_waiting_shows_it_and_keeps_the_pl
     assert request.status == "open" and (request.priority == 0) is crisis
     (conversation,) = await conversations(app)
     assert conversation.owner == Owner.WAITING
+
+
+HOW_LONG = [
+    ("lv", "cik ilgi vēl jāgaida?"),
+    ("lv", "cik ilgi?"),
+    ("ru", "сколько ещё ждать?"),
+    ("ru", "skolko zhdat"),
+    ("en", "how long?"),
+    ("en", "how much longer do I have to wait"),
+]
+
+
+@pytest.mark.parametrize(("lang", "words"), HOW_LONG)
+async def test_asking_how_long_while_waiting_gets_the_place_and_the_wait(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender, clock, lang: str, words: str
+):
+    """Journeys QA (s11): "how long?" a minute after being queued got the long visits answer ("A long
+    visit lasts up to 48 hours"), and "сколько ещё ждать?" silence inside the status's pause. Asked, they
+    hear their place and the rough wait at once, and stay in the queue."""
+    app = await make_app(classifier=classifier)
+    clock.current = MONDAY_MORNING
+    await say(app, sender, ASK[lang])
+    await say(app, sender, "?")  # the status once: what follows falls inside its pause
+    clock.current += timedelta(minutes=1)
+    (reply,) = await say(app, sender, words)
+    assert reply == app[keys.texts].render("handoff.how_long", lang, {"position": "1", "minutes": "10"})
+    (conversation,) = await conversations(app)
+    assert conversation.owner == Owner.WAITING

@@ -24,6 +24,7 @@ WEEK = [MONDAY + timedelta(days=n) for n in range(7)]
 # the pieces a date is built from, and the date formats themselves: not sentences of their own
 FRAGMENT = re.compile(
     r"booking\.(weekday|wd|month|mode|how|lang)\.|booking\.(date|date_short|moment|counsellor)$"
+    r"|\.words$"  # words that, typed, pick a button (Texts.answers_to): a list, not a message
 )
 # what may stand right before a nominative date: a label's colon or an opening parenthesis;
 # English has no cases and capitalises weekdays, but the preposition must fit ("on Wednesday", not "at")

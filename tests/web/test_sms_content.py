@@ -259,6 +259,7 @@ async def _handoff_replies() -> list[Reply]:
                 _said("grūti", FEELING_LOW),
                 _said("x"),
                 _said("vairs nevajag", payload=handoff.NO_LONGER_NEEDED),
+                _said("cik ilgi?", payload=handoff.HOW_LONG),
             )
             turns += [
                 await handoff.while_waiting(start, said, ctx, crisis=crisis)
