@@ -86,6 +86,11 @@ def _facts_there(texts: Texts, topic: str, prison: str, name: str) -> Reply:
     return Reply("followup.nothing_known", {"prison": name})
 
 
+# a topic's general answer that already says what is particular to a prison: Iļģuciems's mother-and-child
+# unit is in every answer about children on visits, so naming Iļģuciems in that question said it twice
+SAID_IN_THE_ANSWER = frozenset({("visit_children", "ilguciema_cietums")})
+
+
 def with_prison_named(answered: Turn, topic: str, prison: str, texts: Texts | None = None) -> Turn:
     """An answer to a question that named the prison ("mans dēls ir Brasas cietumā, kā viņu apciemot?"):
     a closed prison is said first, and the facts the topic has for that prison follow the answer.
@@ -98,6 +103,8 @@ def with_prison_named(answered: Turn, topic: str, prison: str, texts: Texts | No
     if prison in CLOSED:
         return replace(answered, replies=(Reply(CONTACTS[prison]), *replies))
     slug = name_key(prison).removeprefix(NAME_PREFIX)
+    if (topic, slug) in SAID_IN_THE_ANSWER:
+        return answered
     own = next(
         (
             f"followup.{about}.{slug}"

@@ -496,3 +496,17 @@ async def test_a_prison_named_in_the_question_gets_what_is_known_there(
     said = " ".join(a.text for a in answers)
     assert topic in said and there in said
     assert answers[-1].buttons  # the next questions still under the last message
+
+
+async def test_naming_iluciems_in_a_question_about_children_says_its_unit_once(
+    make_app, classifier: EmbeddedClassifier, sender: FakeSender
+):
+    """The answer about children on visits already says that Iļģuciems has the mother-and-child unit; with
+    Iļģuciems named in the question the prison's own note followed and said it again (review of s11)."""
+    app = await make_app(classifier=classifier)
+    answers = await say(
+        app, sender, "sieva ir Iļģuciema cietumā, vai drīkst ņemt līdzi bērnus uz tikšanos?", user="ilg-1"
+    )
+    said = " ".join(a.text for a in answers)
+    assert "Bērnus var ņemt līdzi" in said and said.count("mātes un bērna nodaļa") == 1
+    assert answers[-1].buttons
