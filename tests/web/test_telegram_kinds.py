@@ -62,6 +62,9 @@ async def test_a_photo_caption_is_answered_like_a_text_after_saying_the_photo_wa
     assert await env.post(message_update(911, photo=PHOTO, caption="kā var satikt vīru?", lang="ru")) == 200
     note, answer = await env.api.wait_sent(911, count=2)
     assert note.params["text"] == env.app[keys.texts].render("media.caption", "lv")
+    # nothing is downloaded: the note must not send a document to a coordinator who cannot see it either
+    said = str(note.params["text"])
+    assert "uzrakstiet to vārdiem" in said and "pielikumus neredz" in said
     assert str(answer.params["text"]).startswith(env.app[keys.texts].render("faq.visit_rules", "lv")[:40])
     entry = (await transcript(env.app))[0]
     assert (entry.kind, entry.text, entry.intent) == ("media", "kā var satikt vīru?", "visit_rules")
