@@ -300,6 +300,11 @@ def _not_an_answer(turn: UserTurn) -> bool:
     return not turn.payload and turn.parse.intent in steps.NOT_AN_ANSWER and turn.parse.entity("time") is None
 
 
+# answers that tell how to book, said in the middle of a booking: "press 'Book a psychologist'" named a button
+# that is not there (it would start over), under it was "Continue booking" (journeys QA, s11)
+WHILE_BOOKING = {"faq.psych_info": "faq.psych_info.while_booking"}
+
+
 def offer_to_continue(before: ConversationState, answered: Turn) -> Turn:
     """After a question answered in the middle of a booking, the booking waits where it was, and a button
     takes them back to it: "what does it cost?" at the times was answered and the booking was gone (QA).
@@ -315,7 +320,7 @@ def offer_to_continue(before: ConversationState, answered: Turn) -> Turn:
     kept = tuple(b for r in answered.replies for b in r.buttons if b.payload != again)
     buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), *kept)
     replies = (
-        *(replace(r, buttons=()) for r in answered.replies),
+        *(replace(r, key=WHILE_BOOKING.get(r.key, r.key), buttons=()) for r in answered.replies),
         Reply("booking.continue", buttons=buttons),
     )
     return Turn(replies, before, answered.flow_step)

@@ -404,3 +404,24 @@ async def test_not_knowing_latvian_is_asked_which_language_not_answered_in_latvi
     answer = await chat.say("я не понимаю по-латышски")
     assert "latviski" not in answer.split("\n")[0] and "Labi" not in answer
     assert "English" in answer and "Русский" in answer  # the choice of language, its buttons
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked", "missing", "named"),
+    [
+        ("ru", "а это бесплатно?", "«Записаться к психологу»", "«Продолжить запись»"),
+        ("lv", "vai psihologs ir bez maksas?", "„Pieteikties pie psihologa”", "„Turpināt pieteikšanos”"),
+        ("en", "is it free?", '"Book a psychologist"', '"Continue booking"'),
+    ],
+)
+async def test_the_psychologist_answer_mid_booking_names_the_button_that_is_there(
+    make_app, classifier: EmbeddedClassifier, lang, asked, missing, named
+):
+    """Journeys QA (s11): asked mid-booking, the answer said «нажмите кнопку „Записаться к психологу"», a
+    button that is not there (it would start over); the one under it is "Continue booking"."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"named-{lang}")
+    await chat.say(ASK[lang])
+    await chat.say("1")  # video
+    reply = await chat.say(asked)
+    assert "116123" in reply and missing not in reply and named in reply
