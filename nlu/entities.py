@@ -7,6 +7,7 @@ Prison names come in many inflections in three languages ("Olaines cietumÄ", "Ð
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +76,14 @@ class PrisonFinder:
         return entities
 
 
+_ISO_DATE = re.compile(r"((?:19|20)\d\d)-([01]?\d)-([0-3]?\d)")
+
+
+def _iso_dates_as_dotted(text: str) -> str:
+    """An ISO date ("2026-12-12") as "12.12.2026", which the date finder reads: same length, same offsets."""
+    return _ISO_DATE.sub(lambda m: f"{m[3]}.{m[2]}.{m[1]}", text)
+
+
 def find_phone_numbers(text: str, leniency: int = Leniency.VALID) -> list[Entity]:
     """Phone numbers written in any usual way; Latvian when no country code is given.
 
@@ -84,6 +93,8 @@ def find_phone_numbers(text: str, leniency: int = Leniency.VALID) -> list[Entity
         return []
     entities: list[Entity] = []
     for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, leniency=leniency):
+        if _ISO_DATE.fullmatch(match.raw_string.strip()):
+            continue  # "2026-12-12" was +37120261212: a date typed the ISO way is a date (calendar QA, s11)
         value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         entities.append(Entity("phone_number", value, match.start, match.end, match.raw_string))
     return entities
@@ -111,7 +122,7 @@ class EntityExtractor:
         entities = self._prisons.find(text, tokens)
         phones = find_phone_numbers(text)
         entities.extend(phones)
-        blanked = _blank_spans(text, phones)
+        blanked = _iso_dates_as_dotted(_blank_spans(text, phones))
         found = self._dates.find(blanked, now, None if phones else tokens)
         if found is not None:
             moment, start, end, day_said, other_day = found

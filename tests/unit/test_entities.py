@@ -582,3 +582,17 @@ def test_christmas_and_new_year_themselves_are_their_days(
     extractor: EntityExtractor, text: str, now: datetime, days: str
 ) -> None:
     assert [e.value for e in extractor.extract(text, now) if e.entity == "days"] == [days]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-16", "2026-03-16T00:00:00+02:00"),
+        ("vai var 2026-03-16 plkst 10?", "2026-03-16T10:00:00+02:00"),
+        ("2026-3-16", "2026-03-16T00:00:00+02:00"),
+    ],
+)
+def test_a_date_typed_the_iso_way_is_a_date_not_a_phone(extractor: EntityExtractor, text: str, expected: str):
+    """Calendar QA (s11): "2026-12-12" was read as the phone number +37120261212 and no day."""
+    assert values(extractor, text, "time") == [expected] and values(extractor, text, "phone_number") == []
+    assert values(extractor, "zvaniet uz 29123456", "phone_number") == ["+37129123456"]
