@@ -52,6 +52,9 @@ class InboundMessage:
     phone: str | None = None  # only when the person shared it on purpose (Telegram contact)
     received_at: datetime | None = None
     reply_context: str | None = None  # channel-specific id needed to acknowledge (callback query id)
+    # the chat's own number for this message, which an edit of it names again (Telegram message_id); kept
+    # with the transcript line so that an edit can be compared with what the bot read the first time
+    message_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,14 @@ class HandleResult:
 _DUPLICATE = HandleResult(duplicate=True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    """What to do with an edited message (Pipeline._reread)."""
+
+    parse: Parse | None = None  # its reading; None: the "please send it again" note
+    unchanged: bool = False  # it says what the original said, which was answered
+
+
 class Pipeline:
     def __init__(
         self,
@@ -269,7 +277,23 @@ class Pipeline:
             bookings=bookings,
             texts=self.texts,
         )
-        if msg.kind in _KIND_REPLIES and not await self._words_to_answer(msg, state):
+        reread: Parse | None = None  # an edit to answer as a new message, read once
+        if msg.kind == InboundKind.EDITED:
+            edit = await self._reread(session, msg, conversation)
+            if edit.parse is not None and edit.unchanged:
+                # a typo fixed in a question already answered: nothing to say, the console shows the edit
+                record = store.InboundRecord(
+                    text=msg.text,
+                    kind=str(msg.kind),
+                    intent=edit.parse.intent,
+                    confidence=edit.parse.confidence,
+                    language=edit.parse.language,
+                    flow_step="edited.same",
+                    message_ref=msg.message_ref,
+                )
+                return Turn((), state, "edited.same"), record, False
+            reread = edit.parse
+        if msg.kind in _KIND_REPLIES and reread is None and not await self._words_to_answer(msg, state):
             lang = state.lang or msg.language_hint or "lv"
             turn = Turn((Reply(_KIND_REPLIES[msg.kind]),), replace(state, lang=lang), f"kind.{msg.kind}")
             if conversation.owner == Owner.HUMAN:
@@ -278,7 +302,9 @@ class Pipeline:
                 turn = Turn((), state, f"human.kind.{msg.kind}")
             return (
                 turn,
-                store.InboundRecord(text=msg.text, kind=str(msg.kind), flow_step=turn.flow_step),
+                store.InboundRecord(
+                    text=msg.text, kind=str(msg.kind), flow_step=turn.flow_step, message_ref=msg.message_ref
+                ),
                 False,
             )
 
@@ -295,7 +321,10 @@ class Pipeline:
             payload = HOW_LONG  # "how long?" was answered with the long visits (journeys QA, s11)
         elif payload is None and waiting and self.rules.asks_for_menu(msg.text):
             payload = MENU  # "izvēlne" typed is "0": the menu, which a waiting person gets too
-        parse = await self._understand(msg.text, payload)
+        if reread is not None and payload is None:
+            parse = reread
+        else:
+            parse = await self._understand(msg.text, payload)
         if (
             parse.intent != CRISIS
             and payload is None
@@ -313,6 +342,7 @@ class Pipeline:
             intent=parse.intent,
             confidence=parse.confidence,
             language=parse.language,
+            message_ref=msg.message_ref,
         )
         # "izvēlne" typed asks for what "0" shows (only the rules know the menu words)
         menu_word = payload is None and parse.intent == _HELP and self.rules.asks_for_menu(msg.text)
@@ -355,9 +385,31 @@ class Pipeline:
             return True
         if msg.kind == InboundKind.CONTACT:
             return state.flow == AFTER_HOURS and state.step == CALLBACK_PHONE
-        if msg.kind == InboundKind.EDITED:
-            return (await self._understand(msg.text, None)).intent == CRISIS
         return False
+
+    async def _reread(self, session: AsyncSession, msg: InboundMessage, conversation: Conversation) -> _Edit:
+        """An edited message: answered as a new message, left unanswered, or met with the note.
+
+        Every edit, a typo fixed after the answer included, got "please send it again" (QA s11). Now the
+        edit is compared with the bot's reading of the original (the transcript line with its message_ref):
+        the same intent, understood the first time, is answered already; a new or a newly understood question
+        is answered once (Telegram sends each edit again only under its own update_id, which is deduped).
+        A cry for help is answered as one, always. The note stays when the original is not in this
+        conversation (older, erased) or was a menu number or a button, whose menu has moved on since."""
+        if not msg.text.strip():
+            return _Edit()
+        parse = await self._understand(msg.text, None)
+        if parse.intent == CRISIS:
+            return _Edit(parse)
+        if msg.message_ref is None:
+            return _Edit()
+        original = await store.last_reading(session, conversation.id, msg.message_ref)
+        if original is None or original.payload is not None:
+            return _Edit()
+        understood = original.intent not in (None, FALLBACK, CRISIS)
+        # a prison or a day named in the edit may change the answer, and the original's were not kept
+        same = understood and original.intent == parse.intent and not parse.entities
+        return _Edit(parse, unchanged=same)
 
     async def inject(
         self, session: AsyncSession, conversation: Conversation, contact: Contact, command: str

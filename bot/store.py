@@ -265,6 +265,30 @@ class InboundRecord:
     confidence: float | None = None
     language: str | None = None
     flow_step: str | None = None
+    message_ref: str | None = None  # the channel's number for the message (InboundMessage.message_ref)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the bot made of a message the person has since edited: its intent, and the button or menu
+    number it was read as (None for words)."""
+
+    intent: str | None
+    payload: str | None
+
+
+async def last_reading(session: AsyncSession, conversation_id: int, message_ref: str) -> Reading | None:
+    """The newest reading of the message `message_ref` in this conversation (the original, or its latest
+    edit), or None when it is not there: older than the conversation, erased, or from before the column."""
+    t = _TRANSCRIPT.c
+    stmt = (
+        select(t.intent, t.payload)
+        .where(t.conversation_id == conversation_id, t.direction == "in", t.message_ref == message_ref)
+        .order_by(t.id.desc())
+        .limit(1)
+    )
+    row = (await session.execute(stmt)).first()
+    return Reading(row.intent, row.payload) if row is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,6 +452,7 @@ def _line(
         "confidence": record.confidence,
         "language": record.language,
         "flow_step": record.flow_step,
+        "message_ref": record.message_ref,
         "outbox_id": outbox_id,
         "created_at": now,
     }

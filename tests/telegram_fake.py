@@ -382,6 +382,12 @@ def message_update(
     return {"update_id": update_id or next_update_id(), "edited_message" if edited else "message": message}
 
 
+def edit_of(update: dict[str, Any], text: str, *, update_id: int | None = None) -> dict[str, Any]:
+    """Telegram's update for an edit of `update`'s message: the same message_id, a new update_id."""
+    message = {**update["message"], "text": text, "edit_date": int(time.time())}
+    return {"update_id": update_id or next_update_id(), "edited_message": message}
+
+
 def text_update(chat_id: int, text: str, **kw: Any) -> dict[str, Any]:
     return message_update(chat_id, text=text, **kw)
 

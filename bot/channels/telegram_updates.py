@@ -137,6 +137,7 @@ def plain_text(data: Mapping[str, object]) -> InboundMessage | None:
         language_hint=language_hint(code),
         first_name=first_name,
         received_at=datetime.fromtimestamp(date, UTC),  # PTB's reading of `date` for a bot without Defaults
+        message_ref=str(message["message_id"]),
     )
 
 
@@ -170,6 +171,7 @@ def _message(update_id: int, message: Message, *, edited: bool) -> InboundMessag
         first_name=user.first_name if user else None,
         phone=phone,
         received_at=message.date,
+        message_ref=str(message.message_id),  # an edit carries the same message_id (and a new update_id)
     )
 
 

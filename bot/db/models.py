@@ -153,6 +153,9 @@ class TranscriptEntry(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     language: Mapped[str | None] = mapped_column(String(2))
     flow_step: Mapped[str | None] = mapped_column(String(64))
+    # the channel's number for an inbound message (Telegram message_id, unique in its chat): an edit names it
+    # again, and is compared with what the bot read the first time (bot/pipeline.py, QA s11); no content
+    message_ref: Mapped[str | None] = mapped_column(String(32))
     # the reply's outbox row (bot.store.write_turn); no database foreign key: retention removes outbox rows
     # on its own schedule
     outbox_id: Mapped[int | None] = mapped_column(BigId)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import READ_ONLY
 
-HEAD = "0014"  # the newest file in bot/db/migrations/versions
+HEAD = "0015"  # the newest file in bot/db/migrations/versions
 VERSION_TABLE = "alembic_version"
 
 

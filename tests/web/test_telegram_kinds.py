@@ -12,9 +12,11 @@ from tests.telegram_fake import (
     StartTelegram,
     TelegramEnv,
     chat,
+    edit_of,
     fake_api,
     member_update,
     message_update,
+    settled_outbox,
     start_telegram,
     text_update,
 )
@@ -123,12 +125,81 @@ async def test_someone_elses_contact_card_is_not_kept_and_the_reply_says_so(
     assert (entry.kind, entry.text) == ("contact_other", "")
 
 
-async def test_an_edited_message_is_explained_not_reprocessed(start_telegram: StartTelegram):
+async def test_an_edit_of_a_message_the_bot_never_saw_is_explained_not_reprocessed(
+    start_telegram: StartTelegram,
+):
+    """No transcript line carries the original's message_id (older, erased): "please send it again"."""
     env = await start_telegram()
     assert await env.post(message_update(915, text="kā var satikt vīru?", edited=True, lang="en")) == 200
     assert await reply_text(env, 915) == env.app[keys.texts].render("edited.note", "en")
     entry = (await transcript(env.app))[0]
     assert (entry.kind, entry.intent) == ("edited", None)
+
+
+async def test_a_typo_fixed_after_the_answer_gets_no_nagging_and_the_edit_is_kept(
+    start_telegram: StartTelegram,
+):
+    """QA s11: "kā var satikt vīru?" answered, then fixed to "Kā var satikt vīru?", got "… nosūtiet to
+    vēlreiz" (please send it again). The same question, already answered: nothing more is sent."""
+    env = await start_telegram()
+    original = text_update(930, "kā var satikt vīru?")
+    assert await env.post(original) == 200
+    answered = len(await settled_outbox(env.app))
+    edit = edit_of(original, "Kā var satikt vīru?")
+    assert await env.post(edit) == 200
+    assert await env.post(edit) == 200  # Telegram's redelivery: the same update_id
+    assert len(await settled_outbox(env.app)) == len(env.api.sent(930)) == answered
+    person = [(e.kind, e.text, e.intent) for e in await transcript(env.app) if e.direction == "in"]
+    assert person == [
+        ("text", "kā var satikt vīru?", "visit_rules"),
+        ("edited", "Kā var satikt vīru?", "visit_rules"),
+    ]
+
+
+async def test_an_edit_that_changes_the_question_gets_the_new_question_answered_once(
+    start_telegram: StartTelegram,
+):
+    env = await start_telegram()
+    texts = env.app[keys.texts]
+    original = text_update(931, "sveiki")
+    assert await env.post(original) == 200
+    greeted = len(await settled_outbox(env.app))  # the greeting, and the menu after it
+    edit = edit_of(original, "kā var satikt vīru?")
+    assert await env.post(edit) == 200
+    assert await env.post(edit) == 200  # redelivered: deduped by update_id
+    answer = await reply_text(env, 931, count=greeted + 1)
+    assert answer.startswith(texts.render("faq.visit_rules", "lv")[:40])
+    assert (
+        len(await settled_outbox(env.app)) == len(env.api.sent(931)) == greeted + 1
+    )  # the new question's answer, once
+    # a typo then fixed in the edit (a further edit of the same message) says nothing more
+    assert await env.post(edit_of(original, "Kā var satikt vīru?")) == 200
+    assert len(await settled_outbox(env.app)) == len(env.api.sent(931)) == greeted + 1
+
+
+async def test_an_edit_of_a_question_the_bot_did_not_understand_is_answered(start_telegram: StartTelegram):
+    env = await start_telegram()
+    texts = env.app[keys.texts]
+    original = text_update(932, "kā var sateikt vīru?")  # a typo the bot does not understand
+    assert await env.post(original) == 200
+    before = len(await settled_outbox(env.app))
+    assert await env.post(edit_of(original, "kā var satikt vīru?")) == 200
+    answer = await reply_text(env, 932, count=before + 1)
+    assert answer.startswith(texts.render("faq.visit_rules", "lv")[:40])
+    assert texts.render("edited.note", "lv") not in [str(c.params["text"]) for c in env.api.sent(932)]
+
+
+async def test_a_cry_for_help_edited_into_an_answered_message_gets_the_emergency_numbers(
+    start_telegram: StartTelegram,
+):
+    env = await start_telegram()
+    original = text_update(933, "kā var satikt vīru?")
+    assert await env.post(original) == 200
+    before = len(await settled_outbox(env.app))
+    assert await env.post(edit_of(original, "negribu vairs dzīvot")) == 200
+    crisis = str((await env.api.wait_sent(933, count=before + 1))[before].params["text"])
+    assert "112" in crisis and "116123" in crisis
+    assert [(r.priority, r.reason) for r in await handoffs(env.app)] == [(0, "crisis")]
 
 
 @pytest.mark.parametrize("chat_type", ["group", "supergroup"])

@@ -17,7 +17,14 @@ from bot.channels.telegram_updates import (
     to_inbound,
 )
 from bot.messages import Channel, InboundKind
-from tests.telegram_fake import callback_update, member_update, message_update, person, text_update
+from tests.telegram_fake import (
+    callback_update,
+    edit_of,
+    member_update,
+    message_update,
+    person,
+    text_update,
+)
 
 
 def inbound(data: dict[str, object]):
@@ -95,6 +102,12 @@ def test_groups_edits_and_membership():
     assert (group.text, group.provider_message_id, group.first_name) == ("", "group:-100", None)
     edited = inbound(message_update(42, text="labots", edited=True))
     assert edited is not None and (edited.kind, edited.text) == (InboundKind.EDITED, "labots")
+    # an edit names its original by message_id, under a new update_id (the dedupe key)
+    original_update = text_update(42, "labot")
+    original, edit = plain_text(original_update), inbound(edit_of(original_update, "labots"))
+    assert original is not None and edit is not None and original.message_ref is not None
+    assert edit.message_ref == original.message_ref == str(original_update["message"]["message_id"])
+    assert edit.provider_message_id != original.provider_message_id
     blocked = inbound(member_update(42, "member", "kicked"))
     unblocked = inbound(member_update(42, "kicked", "member"))
     assert blocked is not None and blocked.kind == InboundKind.BLOCKED
