@@ -27,5 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("transcript") as batch:  # SQLite drops a column by copying the table
-        batch.drop_column("message_ref")
+    # in place (SQLite 3.35+, as 0011 and 0014): a batch copy would lose the table's AUTOINCREMENT, and
+    # 0013's downgrade refuses a table without it
+    op.drop_column("transcript", "message_ref")
