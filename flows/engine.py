@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from flows import booking, conversation, faq, followup, handoff, language, privacy
 from flows.ordinals import picked_place
-from flows.ports import FlowContext
+from flows.ports import SMS, FlowContext
 from flows.registry import FLOWS
-from flows.state import ConversationState, Turn, UserTurn
+from flows.state import ConversationState, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
 from nlu.language import cue_language, script_language
 from nlu.normalize import normalize
@@ -209,13 +209,38 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return followup.about_prison(state, state.topic, named.value, ctx.texts)
     if intent in FLOWS and intent != FALLBACK:
         answered = await FLOWS[intent](state, turn, ctx)
+        also = faq.also_asked_with_booking(turn)
+        if also is not None:
+            # "man vajag psihologu un vēl gribu zināt par pabalstiem": the booking started and the benefits
+            # were not mentioned (journeys QA, s11); that answer first, its own message, and the booking's
+            # question last, so its choices are the ones under the last message
+            answered = replace(answered, replies=(Reply(f"faq.{also}"), *answered.replies))
         prison = turn.parse.entity("prison")
         if prison is not None and answered.flow_step == f"faq.{intent}" and intent in faq.REMEMBERED_TOPICS:
             # "mans dēls ir Brasas cietumā, kā viņu apciemot?": what is known there, with the answer
             answered = followup.with_prison_named(answered, intent, prison.value, ctx.texts)
+        if ctx.channel == SMS and state.flow != booking.FLOW and _wants_psychologist_too(intent, turn):
+            answered = await _then_the_booking(state, turn, ctx, answered)
         # a question on a topic in the middle of a booking: answered, and the booking kept to go on with
         return booking.offer_to_continue(state, answered) if intent in faq.FOLLOW_UPS else answered
     return conversation.fallback(state, turn, set(FLOWS))
+
+
+def _wants_psychologist_too(intent: str, turn: UserTurn) -> bool:
+    return intent in faq.SECOND_TOPICS - faq.OFFERS_A_PSYCHOLOGIST and faq.wants_psychologist(turn)
+
+
+async def _then_the_booking(
+    state: ConversationState, turn: UserTurn, ctx: FlowContext, answered: Turn
+) -> Turn:
+    """By SMS, a question asked with a psychologist wished for ("…see a psychologist and also how do I send
+    him money") gets its answer and then the booking's first question: the answer fills its two segments, so
+    the "Book a session" number offered on other channels was dropped and only "0 Menu" was left (journeys
+    QA, s11). The answer's own numbers go, so the ones shown are the booking's.
+    """
+    booked = await FLOWS[faq.BOOKING](state, turn, ctx)
+    answers = tuple(replace(reply, buttons=()) for reply in answered.replies)
+    return replace(booked, replies=(*answers, *booked.replies))
 
 
 async def _continue_active(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> Turn | None:
