@@ -133,9 +133,9 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
     if payload == steps.RESUME and state.step in CONTINUABLE:
         return await steps.ask_again(state, ctx, bookings, lead=())
-    pleasantry = _greeted_or_thanked(state, turn)
-    if pleasantry is not None:
-        return pleasantry
+    aside = await _aside(state, turn, ctx, bookings)
+    if aside is not None:
+        return aside
     if (
         not payload
         and turn.parse.intent == CANCEL
@@ -269,6 +269,22 @@ def _greeting(turn: UserTurn) -> bool:
     """A greeting the model is sure of, with no day or time in it and no button."""
     sure = turn.parse.intent == "greet" and turn.parse.confidence >= steps.SURE
     return sure and not turn.payload and not steps.only_a_day(turn) and turn.parse.entity("time") is None
+
+
+async def _aside(
+    state: ConversationState, turn: UserTurn, ctx: FlowContext, bookings: Bookings
+) -> Turn | None:
+    """Words said beside the booking's question that the booking answers itself and then waits: a greeting,
+    a thank-you, or which mode is better."""
+    pleasantry = _greeted_or_thanked(state, turn)
+    if pleasantry is not None:
+        return pleasantry
+    if state.step == "mode":
+        modes = await bookings.modes()
+        if steps.compares_modes(ctx, modes, turn):
+            # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11)
+            return steps.modes_compared(state, modes)
+    return None
 
 
 def _greeted_or_thanked(state: ConversationState, turn: UserTurn) -> Turn | None:

@@ -14,6 +14,7 @@ from flows.public_days import is_public_holiday
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
 from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number, which_of_two
+from nlu.normalize import normalize
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -116,6 +117,43 @@ async def language_notice(
 def ask_mode(state: ConversationState, modes: tuple[str, ...], quota: Quota) -> Turn:
     buttons = tuple(ButtonSpec(f"{MODE}{m}", f"booking.mode.{m}") for m in modes)
     return Turn((Reply("booking.pick_mode", {"left": str(quota.left)}, buttons),), state, "booking.mode")
+
+
+# words that ask which way is better, normalised ("labāk", "лучше" / "luchshe", "better"); with one mode named
+# they ask about it ("vai labāk pa video?"), with two the words alone do ("po telefonu ili video?")
+_COMPARING = frozenset(
+    normalize(word)
+    for word in (
+        "labāk", "labāks", "labākais", "atšķirība", "atšķiras", "лучше", "luchshe", "разница", "отличается",
+        "better", "best", "difference", "differ",
+    )
+)  # fmt: skip
+
+
+def compares_modes(ctx: FlowContext, modes: tuple[str, ...], turn: UserTurn) -> bool:
+    """Typed words that ask which of the modes is better rather than pick one: "a kak luchshe, po telefonu
+    ili video?" got the prison video-visits answer (journeys QA, s11). Two modes named, or one with a word
+    of comparing; a button or one mode alone ("pa telefonu") is a choice."""
+    if turn.payload:
+        return False
+    said = normalize(turn.text)
+    padded = f" {said} "
+    texts = texts_of(ctx)
+    named = {
+        mode
+        for mode in modes
+        if any(
+            f" {word} " in padded
+            for word in texts.answers_to(ButtonSpec(f"{MODE}{mode}", f"booking.mode.{mode}"))
+        )
+    }
+    return len(named) >= 2 or (len(named) == 1 and not _COMPARING.isdisjoint(said.split()))
+
+
+def modes_compared(state: ConversationState, modes: tuple[str, ...]) -> Turn:
+    """What is known about the modes (no advice on which is better is sourced), and the same choice again."""
+    buttons = tuple(ButtonSpec(f"{MODE}{m}", f"booking.mode.{m}") for m in modes)
+    return Turn((Reply("booking.modes_compared", buttons=buttons),), state, "booking.mode")
 
 
 async def offer_days(

@@ -425,3 +425,37 @@ async def test_the_psychologist_answer_mid_booking_names_the_button_that_is_ther
     await chat.say("1")  # video
     reply = await chat.say(asked)
     assert "116123" in reply and missing not in reply and named in reply
+
+
+COMPARED = {
+    "lv": "Kurš veids ir labāks, mēs ieteikt nevaram",
+    "ru": "Какой способ лучше, мы посоветовать не можем",
+    "en": "We cannot say that one way is better",
+}
+VIDEO_VISITS = ("Skype", "Skaip", "Скайп", "Sodu izpildes kodeks", "Sentence Execution Code")
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [
+        ("ru", "a kak luchshe, po telefonu ili video?"),
+        ("ru", "а что лучше, по телефону или по видео?"),
+        ("lv", "kas labāk, pa telefonu vai video?"),
+        ("lv", "vai labāk klātienē?"),
+        ("en", "which is better, phone or video?"),
+    ],
+)
+async def test_asking_which_mode_is_better_gets_the_modes_again_not_the_video_visits_answer(
+    make_app, classifier: EmbeddedClassifier, lang, asked
+):
+    """Journeys QA (s11): "a kak luchshe, po telefonu ili video?" at the modes got the prison video-visits
+    answer (remote visits for some convicts, Skype). It is about the session: no advice on which is better
+    is sourced, so what is known (free, confidential, the languages and address shown before booking), the
+    same three buttons, and a button goes on with the booking."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"which-mode-{lang}-{len(asked)}")
+    await chat.say(ASK[lang])
+    reply = await chat.say(asked)
+    assert COMPARED[lang] in reply and "116123" not in reply
+    assert not any(word in reply for word in VIDEO_VISITS)
+    assert PICK_DAY[lang] in await chat.say("2")  # by phone: the booking went on
