@@ -16,6 +16,8 @@ from flows.booking_text import clock, day_label, moment_label, session_params
 from flows.faq import intent_button
 from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
 from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
+from nlu.normalize import normalize
+from nlu.parse import FALLBACK
 
 FLOW = steps.FLOW
 CONTINUABLE = ("mode", "day", "time", "confirm")  # steps a booking can go on from after another question
@@ -53,6 +55,48 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     if len(modes) == 1:
         return await steps.after_mode(state, ctx, bookings, modes[0])
     return steps.ask_mode(state, modes, quota)
+
+
+# "how many are left": the person's own quota, not the general answer on sessions (journeys QA, s11: "cik man
+# vēl palika konsultāciju?" got psych_info; "how many sessions do I have left?" mid-booking got "you have no
+# session booked" and the booking was gone). Normalised words; only with an intent about sessions.
+_HOW_MANY = frozenset(normalize(word) for word in ("cik", "сколько", "skolko"))
+_LEFT = frozenset(
+    normalize(word)
+    for word in (
+        "vēl", "palika", "paliek", "palikušas", "palikusi", "atlicis", "atlikušas", "atlikusi",
+        "ещё", "еще", "осталось", "остались", "остаётся", "ostalos",
+        "left", "remaining", "remain", "more",
+    )
+)  # fmt: skip
+LEFT_INTENTS = frozenset({"psych_info", "my_bookings", "book_counselling", FALLBACK})
+
+
+def asks_what_is_left(turn: UserTurn) -> bool:
+    """Typed "how many (sessions) are left?" in any of our languages, read by the model as about sessions."""
+    if turn.payload or turn.parse.intent not in LEFT_INTENTS:
+        return False
+    words = normalize(turn.text).split()
+    how_many = not _HOW_MANY.isdisjoint(words) or any(
+        a == "how" and b == "many" for a, b in zip(words, words[1:], strict=False)
+    )
+    return how_many and not _LEFT.isdisjoint(words)
+
+
+async def sessions_left(state: ConversationState, ctx: FlowContext) -> Turn | None:
+    """How many sessions the person may still book, from their own quota; in the middle of a booking the
+    booking waits (offer_to_continue). None without a booking service (the topic's answer says it)."""
+    bookings = ctx.bookings
+    if bookings is None:
+        return None
+    quota = await bookings.quota()
+    if quota.left <= 0:
+        return offer_to_continue(state, steps.quota_used(state, quota))
+    upcoming = await bookings.upcoming()
+    first = intent_button("my_bookings") if upcoming is not None else intent_button("book_counselling")
+    params = {"left": str(quota.left), "limit": str(quota.limit)}
+    reply = Reply("booking.left", params, (first, intent_button("help")))
+    return offer_to_continue(state, Turn((reply,), state.leave(), "booking.left"))
 
 
 async def _upcoming(

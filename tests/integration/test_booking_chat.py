@@ -459,3 +459,47 @@ async def test_asking_which_mode_is_better_gets_the_modes_again_not_the_video_vi
     assert COMPARED[lang] in reply and "116123" not in reply
     assert not any(word in reply for word in VIDEO_VISITS)
     assert PICK_DAY[lang] in await chat.say("2")  # by phone: the booking went on
+
+
+LEFT = {
+    "lv": "Jūs vēl varat pieteikt 5 no 5",
+    "ru": "Вы ещё можете записаться на 5 из 5",
+    "en": "You can still book 5 of the 5",
+}
+GO_ON_BUTTON = {"lv": "Turpināt pieteikšanos", "ru": "Продолжить запись", "en": "Continue booking"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [
+        ("lv", "cik man vēl palika konsultāciju?"),
+        ("lv", "cik man vel palika konsultaciju?"),
+        ("ru", "сколько у меня ещё осталось консультаций?"),
+        ("en", "how many sessions do I have left?"),
+    ],
+)
+async def test_how_many_sessions_are_left_mid_booking_is_the_persons_own_count(
+    make_app, classifier: EmbeddedClassifier, lang, asked
+):
+    """Journeys QA (s11): "cik man vēl palika konsultāciju?" at the modes got the general answer on sessions,
+    not how many are left; in Russian and English it got "you have no session booked" and the booking was
+    gone. Their own count, and the booking goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"left-{lang}-{len(asked)}")
+    await chat.say(ASK[lang])
+    reply = await chat.say(asked)
+    assert LEFT[lang] in reply and GO_ON[lang] in reply and GO_ON_BUTTON[lang] in reply
+    await chat.say("1")  # continue booking: the modes again
+    assert PICK_DAY[lang] in await chat.say("2")  # by phone
+
+
+async def test_how_many_sessions_are_left_counts_the_booked_one(make_app, classifier: EmbeddedClassifier):
+    """Outside a booking too, and a booked session is counted: "cik vēl palika?" got the general answer."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, "left-after-booking")
+    await chat.say(ASK["lv"])
+    await chat.say("1")  # video
+    await chat.say("rīt pēc pusdienām")
+    assert "Konsultācija ir pieteikta" in await chat.say("jā")
+    reply = await chat.say("cik man vēl palika konsultāciju?")
+    assert "Jūs vēl varat pieteikt 4 no 5" in reply and "Mana konsultācija" in reply

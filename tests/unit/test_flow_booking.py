@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from flows.booking import asks_what_is_left
 from flows.engine import resolve_choice, step
 from flows.ports import FlowContext, SlotOffer
 from flows.state import ConversationState, Turn, UserTurn
@@ -752,3 +753,22 @@ async def test_today_said_late_in_the_day_says_why_and_offers_the_nearest_days(
     assert chat.keys == ["booking.today_closed"]
     assert chat.text().startswith(said_so) and "116123" in chat.text()
     assert chat.payloads[0].startswith("bk:day:2026-11-2")  # the nearest days with free times
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "asks"),
+    [
+        ("cik man vēl palika konsultāciju?", "psych_info", True),
+        ("сколько у меня ещё осталось консультаций?", "my_bookings", True),
+        ("how many more sessions can I book?", "book_counselling", True),
+        # not the count: how many sessions people get in general, waiting, or another topic
+        ("cik konsultāciju pienākas?", "psych_info", False),
+        ("how many sessions are there?", "psych_info", False),
+        ("cik ilgi vēl jāgaida?", "human_handoff", False),
+        ("сколько ещё осталось сидеть?", "visit_rules", False),
+    ],
+)
+def test_only_how_many_are_left_about_sessions_is_the_count(text: str, intent: str, asks: bool) -> None:
+    """Journeys QA (s11): the person's own count answers "how many are left?", and only that: other "how
+    many" questions keep their topic's answer."""
+    assert asks_what_is_left(UserTurn(text, Parse(text, intent, 0.9))) is asks
