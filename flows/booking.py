@@ -328,6 +328,11 @@ async def _aside(
         if steps.compares_modes(ctx, modes, turn):
             # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11)
             return steps.modes_compared(state, modes)
+    if steps.asks_where(state, turn):
+        # "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11): where the address shows
+        buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+        replies = (Reply("booking.where"), Reply("booking.continue", buttons=buttons))
+        return Turn(replies, state, "booking.where")
     return None
 
 

@@ -150,6 +150,29 @@ def compares_modes(ctx: FlowContext, modes: tuple[str, ...], turn: UserTurn) -> 
     return len(named) >= 2 or (len(named) == 1 and not _COMPARING.isdisjoint(said.split()))
 
 
+# words that ask where: "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11)
+_WHERE = frozenset(
+    normalize(word)
+    for word in ("kur", "kurā", "adrese", "adresi", "где", "куда", "адрес", "where", "address")
+)
+
+
+# stems of in person or of the session itself, normalised ("klātienes", "очная" / "ocnaya", "konsultācija")
+_IN_PERSON_OR_SESSION = ("klatien", "ocn", "licn", "person", "konsult", "session")
+
+
+def asks_where(state: ConversationState, turn: UserTurn) -> bool:
+    """Typed "where is the session in person?": a where-word, with in person or the session named, or in
+    person already chosen."""
+    if turn.payload or state.step not in ("mode", "day", "time"):
+        return False
+    words = normalize(turn.text).split()
+    if _WHERE.isdisjoint(words):
+        return False
+    named = any(word.startswith(_IN_PERSON_OR_SESSION) for word in words)
+    return named or state.slots.get("mode") == "in_person"
+
+
 def modes_compared(state: ConversationState, modes: tuple[str, ...]) -> Turn:
     """What is known about the modes (no advice on which is better is sourced), and the same choice again."""
     buttons = tuple(ButtonSpec(f"{MODE}{m}", f"booking.mode.{m}") for m in modes)

@@ -503,3 +503,33 @@ async def test_how_many_sessions_are_left_counts_the_booked_one(make_app, classi
     assert "Konsultācija ir pieteikta" in await chat.say("jā")
     reply = await chat.say("cik man vēl palika konsultāciju?")
     assert "Jūs vēl varat pieteikt 4 no 5" in reply and "Mana konsultācija" in reply
+
+
+WHERE = {
+    "lv": "Klātienes konsultācijas adresi redzēsiet",
+    "ru": "Адрес очной консультации вы увидите",
+    "en": "You will see the address of an in-person session",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [
+        ("lv", "kur notiek klātienes konsultācija?"),
+        ("ru", "где проходит очная консультация?"),
+        ("en", "where is the in person session?"),
+    ],
+)
+async def test_where_the_session_in_person_is_gets_when_the_address_is_shown(
+    make_app, classifier: EmbeddedClassifier, lang, asked
+):
+    """Bookings probe (s11): "kur notiek klātienes konsultācija?" at the modes got "sorry, I did not
+    understand". The address is shown with the time before confirming: said so, and the booking goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"where-{lang}")
+    await chat.say(ASK[lang])
+    reply = await chat.say(asked)
+    assert WHERE[lang] in reply and GO_ON[lang] in reply
+    assert "nesapratu" not in reply and "не понял" not in reply and "did not understand" not in reply
+    await chat.say("1")  # continue booking: the modes again
+    assert PICK_DAY[lang] in await chat.say("3")  # in person
