@@ -153,7 +153,7 @@ def compares_modes(ctx: FlowContext, modes: tuple[str, ...], turn: UserTurn) -> 
 # words that ask where: "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11)
 _WHERE = frozenset(
     normalize(word)
-    for word in ("kur", "kurā", "adrese", "adresi", "где", "куда", "адрес", "where", "address")
+    for word in ("kur", "adrese", "adresi", "где", "куда", "адрес", "where", "address")
 )
 
 

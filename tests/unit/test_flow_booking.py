@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.booking import asks_what_is_left
+from flows.booking_steps import asks_where
 from flows.engine import resolve_choice, step
 from flows.ports import FlowContext, SlotOffer
 from flows.state import ConversationState, Turn, UserTurn
@@ -772,3 +773,23 @@ def test_only_how_many_are_left_about_sessions_is_the_count(text: str, intent: s
     """Journeys QA (s11): the person's own count answers "how many are left?", and only that: other "how
     many" questions keep their topic's answer."""
     assert asks_what_is_left(UserTurn(text, Parse(text, intent, 0.9))) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "mode", "asks"),
+    [
+        ("kur notiek klātienes konsultācija?", "mode", None, True),
+        ("где адрес?", "day", "in_person", True),
+        ("where is it?", "time", "in_person", True),
+        # which day is no where: "kurā dienā ir brīva konsultācija?" is about the days
+        ("kurā dienā ir brīva konsultācija?", "day", "in_person", False),
+        ("где адрес?", "day", "phone", False),
+        ("where is the session?", "confirm", "in_person", False),
+    ],
+)
+def test_only_where_the_session_is_is_asking_where(
+    text: str, step: str, mode: str | None, asks: bool
+) -> None:
+    """Bookings probe (s11): "where" about the session in person is told when the address is shown."""
+    state = ConversationState(flow="booking", step=step, slots={} if mode is None else {"mode": mode})
+    assert asks_where(state, UserTurn(text, Parse(text, "psych_info", 0.9))) is asks
