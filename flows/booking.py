@@ -328,12 +328,28 @@ async def _aside(
         if steps.compares_modes(ctx, modes, turn):
             # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11)
             return steps.modes_compared(state, modes)
+    asked = steps.language_asked(state, turn)
+    if asked is not None:
+        return await _speakers(state, ctx, bookings, asked)
     if steps.asks_where(state, turn):
         # "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11): where the address shows
         buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
         replies = (Reply("booking.where"), Reply("booking.continue", buttons=buttons))
         return Turn(replies, state, "booking.where")
     return None
+
+
+async def _speakers(state: ConversationState, ctx: FlowContext, bookings: Bookings, asked: str) -> Turn:
+    """Whether a psychologist who speaks the language asked about has free times (in the mode chosen, or in
+    any), and that times are offered with those who speak the language the person writes in."""
+    mode = state.slots.get("mode")
+    modes = (str(mode),) if mode is not None else await bookings.modes()
+    speaks = any([await bookings.speaks(m, asked) for m in modes])
+    language = steps.texts_of(ctx).render(f"booking.lang.{asked}", steps.lang_of(state))
+    key = "booking.speakers_free" if speaks else "booking.speakers_none"
+    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+    replies = (Reply(key, {"language": language}), Reply("booking.continue", buttons=buttons))
+    return Turn(replies, state, "booking.speakers")
 
 
 def _greeted_or_thanked(state: ConversationState, turn: UserTurn) -> Turn | None:

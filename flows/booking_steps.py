@@ -152,8 +152,7 @@ def compares_modes(ctx: FlowContext, modes: tuple[str, ...], turn: UserTurn) -> 
 
 # words that ask where: "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11)
 _WHERE = frozenset(
-    normalize(word)
-    for word in ("kur", "adrese", "adresi", "где", "куда", "адрес", "where", "address")
+    normalize(word) for word in ("kur", "adrese", "adresi", "где", "куда", "адрес", "where", "address")
 )
 
 
@@ -171,6 +170,28 @@ def asks_where(state: ConversationState, turn: UserTurn) -> bool:
         return False
     named = any(word.startswith(_IN_PERSON_OR_SESSION) for word in words)
     return named or state.slots.get("mode") == "in_person"
+
+
+# a language named, by the stems of its normalised names ("krieviski", "по-русски" / "po ruski", "Russian")
+_LANGUAGE_STEMS = {
+    "lv": ("latvis", "latvies", "latys", "latvia"),
+    "ru": ("krievis", "krievu", "rusk", "rusi", "russ"),
+    "en": ("anglis", "anglu", "anglij", "englis"),
+}
+# and what makes it a question about the psychologist's language: speaking, the language, the psychologist
+_ABOUT_SPEAKING = ("runa", "govor", "speak", "valod", "yazyk", "languag", "psiholog", "psycolog")
+
+
+def language_asked(state: ConversationState, turn: UserTurn) -> str | None:
+    """The language asked about in "vai psihologs runā krieviski?", "психолог говорит по-русски?": they got
+    the general answer on sessions (bookings probe, s11). None when no language, or not about speaking."""
+    if turn.payload or state.step not in ("mode", "day", "time"):
+        return None
+    words = normalize(turn.text).split()
+    if not any(word.startswith(_ABOUT_SPEAKING) for word in words):
+        return None
+    named = [lang for lang, stems in _LANGUAGE_STEMS.items() if any(w.startswith(stems) for w in words)]
+    return named[0] if len(named) == 1 else None
 
 
 def modes_compared(state: ConversationState, modes: tuple[str, ...]) -> Turn:

@@ -533,3 +533,37 @@ async def test_where_the_session_in_person_is_gets_when_the_address_is_shown(
     assert "nesapratu" not in reply and "не понял" not in reply and "did not understand" not in reply
     await chat.say("1")  # continue booking: the modes again
     assert PICK_DAY[lang] in await chat.say("3")  # in person
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked", "mode", "answer"),
+    [
+        ("lv", "vai psihologs runā krieviski?", None, "Jā, ir psihologi ar brīvu laiku, kas runā krieviski"),
+        ("ru", "психолог говорит по-русски?", None, "Да, есть психологи со свободным временем"),
+        ("en", "does the psychologist speak Russian?", None, "Yes, there are psychologists with free times"),
+        # in person, only a psychologist who speaks Latvian and Russian has times (the demo's)
+        (
+            "en",
+            "does the psychologist speak English?",
+            "3",
+            "At the moment no psychologist who speaks English",
+        ),
+    ],
+)
+async def test_asking_which_language_the_psychologist_speaks_is_answered_from_their_languages(
+    make_app, classifier: EmbeddedClassifier, lang, asked, mode, answer
+):
+    """Bookings probe (s11): "vai psihologs runā krieviski?" while booking got the general answer on sessions.
+    Whether someone speaking it has free times (in the mode chosen), and the booking goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"speaks-{lang}-{mode}")
+    await chat.say(ASK[lang])
+    if mode is not None:
+        await chat.say(mode)
+    reply = await chat.say(asked)
+    assert answer in reply and GO_ON[lang] in reply
+    assert "116123" not in reply  # not the general answer on sessions
+    after = await chat.say("1")  # continue booking: the days, or first the modes again
+    if mode is None:
+        after = await chat.say("2")  # by phone
+    assert PICK_DAY[lang] in after
