@@ -323,10 +323,11 @@ async def _aside(
     pleasantry = _greeted_or_thanked(state, turn)
     if pleasantry is not None:
         return pleasantry
-    if state.step == "mode":
+    if state.step in ("mode", "day", "time"):
         modes = await bookings.modes()
         if steps.compares_modes(ctx, modes, turn):
-            # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11)
+            # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11); at
+            # the days or times too (bookings probe, s11): a mode picked again goes on from there (after_mode)
             return steps.modes_compared(state, modes)
     asked = steps.language_asked(state, turn)
     if asked is not None:

@@ -119,13 +119,15 @@ def ask_mode(state: ConversationState, modes: tuple[str, ...], quota: Quota) -> 
     return Turn((Reply("booking.pick_mode", {"left": str(quota.left)}, buttons),), state, "booking.mode")
 
 
-# words that ask which way is better, normalised ("labāk", "лучше" / "luchshe", "better"); with one mode named
-# they ask about it ("vai labāk pa video?"), with two the words alone do ("po telefonu ili video?")
+# words that ask which way is better, or whether one is safe, normalised ("labāk", "лучше" / "luchshe",
+# "better", "drošs"); with one mode named they ask about it ("vai video ir drošs?" got the prison video-visits
+# answer, bookings probe s11), with two the words alone do ("po telefonu ili video?")
 _COMPARING = frozenset(
     normalize(word)
     for word in (
-        "labāk", "labāks", "labākais", "atšķirība", "atšķiras", "лучше", "luchshe", "разница", "отличается",
-        "better", "best", "difference", "differ",
+        "labāk", "labāks", "labākais", "atšķirība", "atšķiras", "drošs", "droši", "drošāk",
+        "лучше", "luchshe", "разница", "отличается", "безопасно", "надёжно",
+        "better", "best", "difference", "differ", "safe", "safer", "secure",
     )
 )  # fmt: skip
 

@@ -443,6 +443,8 @@ VIDEO_VISITS = ("Skype", "Skaip", "Скайп", "Sodu izpildes kodeks", "Sentenc
         ("lv", "kas labāk, pa telefonu vai video?"),
         ("lv", "vai labāk klātienē?"),
         ("en", "which is better, phone or video?"),
+        ("lv", "vai video ir drošs?"),
+        ("en", "is video safe?"),
     ],
 )
 async def test_asking_which_mode_is_better_gets_the_modes_again_not_the_video_visits_answer(
@@ -567,3 +569,21 @@ async def test_asking_which_language_the_psychologist_speaks_is_answered_from_th
     if mode is None:
         after = await chat.say("2")  # by phone
     assert PICK_DAY[lang] in after
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [("lv", "kas labāk, pa telefonu vai video?"), ("en", "which is better, phone or video?")],
+)
+async def test_asking_which_mode_is_better_at_the_days_offers_the_modes_again(
+    make_app, classifier: EmbeddedClassifier, lang, asked
+):
+    """Bookings probe (s11): asked at the days (the phone chosen), it got the prison video-visits answer.
+    What is known about the modes, and the modes again: another one picked goes on to its days."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"which-mode-days-{lang}")
+    await chat.say(ASK[lang])
+    assert PICK_DAY[lang] in await chat.say("2")  # by phone
+    reply = await chat.say(asked)
+    assert COMPARED[lang] in reply and not any(word in reply for word in VIDEO_VISITS)
+    assert PICK_DAY[lang] in await chat.say("1")  # video now
