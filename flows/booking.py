@@ -329,6 +329,10 @@ async def _aside(
             # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11); at
             # the days or times too (bookings probe, s11): a mode picked again goes on from there (after_mode)
             return steps.modes_compared(state, modes)
+    if steps.asks_about_changing(state, turn):
+        return _waits(
+            state, Reply("booking.change_later", {"hours": str(bookings.cutoff_hours)}), "booking.later"
+        )
     asked = steps.language_asked(state, turn)
     if asked is not None:
         return await _speakers(state, ctx, bookings, asked)
@@ -338,6 +342,12 @@ async def _aside(
         replies = (Reply("booking.where"), Reply("booking.continue", buttons=buttons))
         return Turn(replies, state, "booking.where")
     return None
+
+
+def _waits(state: ConversationState, answer: Reply, flow_step: str) -> Turn:
+    """An answer given beside the booking, which then waits where it was: shall we go on?"""
+    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+    return Turn((answer, Reply("booking.continue", buttons=buttons)), state, flow_step)
 
 
 async def _speakers(state: ConversationState, ctx: FlowContext, bookings: Bookings, asked: str) -> Turn:

@@ -196,6 +196,24 @@ def language_asked(state: ConversationState, turn: UserTurn) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+# "later" or "if": moving or cancelling asked about ahead, not wished now ("vai vēlāk varēs atcelt?")
+_LATER = frozenset(
+    normalize(word) for word in ("vēlāk", "потом", "позже", "позднее", "если", "later", "afterwards", "if")
+)
+_CHANGE_INTENTS = ("reschedule_booking", "cancel_booking")
+
+
+def asks_about_changing(state: ConversationState, turn: UserTurn) -> bool:
+    """Asking, while booking, whether the session can be moved or cancelled later: "vai vēlāk varēs atcelt?"
+    was a no to this booking and it was dropped; "can I change the time later?" got "I did not understand"
+    (bookings probe, s11). Not while moving a session, where the cancel and move flows ask."""
+    if turn.payload or state.step not in ("mode", "day", "time") or "moving" in state.slots:
+        return False
+    if turn.parse.intent not in _CHANGE_INTENTS or turn.parse.confidence < SURE:
+        return False
+    return not _LATER.isdisjoint(normalize(turn.text).split())
+
+
 def modes_compared(state: ConversationState, modes: tuple[str, ...]) -> Turn:
     """What is known about the modes (no advice on which is better is sourced), and the same choice again."""
     buttons = tuple(ButtonSpec(f"{MODE}{m}", f"booking.mode.{m}") for m in modes)

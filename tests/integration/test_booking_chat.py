@@ -587,3 +587,36 @@ async def test_asking_which_mode_is_better_at_the_days_offers_the_modes_again(
     reply = await chat.say(asked)
     assert COMPARED[lang] in reply and not any(word in reply for word in VIDEO_VISITS)
     assert PICK_DAY[lang] in await chat.say("1")  # video now
+
+
+LATER = {
+    "lv": "Pieteikto konsultāciju varēsiet tepat atcelt vai pārcelt",
+    "ru": "Назначенную консультацию можно будет отменить или перенести",
+    "en": "You can cancel or move the session here",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [
+        ("lv", "vai vēlāk varēs atcelt?"),
+        ("lv", "vai varu vēlāk pārcelt?"),
+        ("ru", "а потом можно будет перенести?"),
+        ("en", "can I cancel later if I can't make it?"),
+        ("en", "can I change the time later?"),
+    ],
+)
+async def test_asking_whether_a_session_can_be_changed_later_keeps_the_booking(
+    make_app, classifier: EmbeddedClassifier, lang, asked
+):
+    """Bookings probe (s11): at the days, "vai vēlāk varēs atcelt?" was taken as a no ("nothing was booked")
+    and the booking was gone; "can I change the time later?" got "I did not understand". Until when it can
+    be changed here (the cut-off), and the booking goes on."""
+    app = await make_app(classifier=classifier)
+    chat = Terminal(app, f"later-{lang}-{len(asked)}")
+    await chat.say(ASK[lang])
+    assert PICK_DAY[lang] in await chat.say("2")  # by phone
+    reply = await chat.say(asked)
+    assert LATER[lang] in reply and "24" in reply and GO_ON[lang] in reply
+    assert PICK_DAY[lang] in await chat.say("1")  # continue booking: the days
+    assert PICK_TIME[lang] in await chat.say("1")  # the first day
