@@ -16,6 +16,8 @@ from flows.booking_text import clock, day_label, moment_label, session_params
 from flows.faq import intent_button
 from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
 from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
+from nlu.normalize import normalize
+from nlu.parse import FALLBACK
 
 FLOW = steps.FLOW
 CONTINUABLE = ("mode", "day", "time", "confirm")  # steps a booking can go on from after another question
@@ -53,6 +55,48 @@ async def book_counselling(state: ConversationState, turn: UserTurn, ctx: FlowCo
     if len(modes) == 1:
         return await steps.after_mode(state, ctx, bookings, modes[0])
     return steps.ask_mode(state, modes, quota)
+
+
+# "how many are left": the person's own quota, not the general answer on sessions (journeys QA, s11: "cik man
+# vēl palika konsultāciju?" got psych_info; "how many sessions do I have left?" mid-booking got "you have no
+# session booked" and the booking was gone). Normalised words; only with an intent about sessions.
+_HOW_MANY = frozenset(normalize(word) for word in ("cik", "сколько", "skolko"))
+_LEFT = frozenset(
+    normalize(word)
+    for word in (
+        "vēl", "palika", "paliek", "palikušas", "palikusi", "atlicis", "atlikušas", "atlikusi",
+        "ещё", "еще", "осталось", "остались", "остаётся", "ostalos",
+        "left", "remaining", "remain", "more",
+    )
+)  # fmt: skip
+LEFT_INTENTS = frozenset({"psych_info", "my_bookings", "book_counselling", FALLBACK})
+
+
+def asks_what_is_left(turn: UserTurn) -> bool:
+    """Typed "how many (sessions) are left?" in any of our languages, read by the model as about sessions."""
+    if turn.payload or turn.parse.intent not in LEFT_INTENTS:
+        return False
+    words = normalize(turn.text).split()
+    how_many = not _HOW_MANY.isdisjoint(words) or any(
+        a == "how" and b == "many" for a, b in zip(words, words[1:], strict=False)
+    )
+    return how_many and not _LEFT.isdisjoint(words)
+
+
+async def sessions_left(state: ConversationState, ctx: FlowContext) -> Turn | None:
+    """How many sessions the person may still book, from their own quota; in the middle of a booking the
+    booking waits (offer_to_continue). None without a booking service (the topic's answer says it)."""
+    bookings = ctx.bookings
+    if bookings is None:
+        return None
+    quota = await bookings.quota()
+    if quota.left <= 0:
+        return offer_to_continue(state, steps.quota_used(state, quota))
+    upcoming = await bookings.upcoming()
+    first = intent_button("my_bookings") if upcoming is not None else intent_button("book_counselling")
+    params = {"left": str(quota.left), "limit": str(quota.limit)}
+    reply = Reply("booking.left", params, (first, intent_button("help")))
+    return offer_to_continue(state, Turn((reply,), state.leave(), "booking.left"))
 
 
 async def _upcoming(
@@ -133,9 +177,9 @@ async def resume(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         return steps.stale(state) if payload.startswith(steps.PREFIX) else None
     if payload == steps.RESUME and state.step in CONTINUABLE:
         return await steps.ask_again(state, ctx, bookings, lead=())
-    pleasantry = _greeted_or_thanked(state, turn)
-    if pleasantry is not None:
-        return pleasantry
+    aside = await _aside(state, turn, ctx, bookings)
+    if aside is not None:
+        return aside
     if (
         not payload
         and turn.parse.intent == CANCEL
@@ -269,6 +313,54 @@ def _greeting(turn: UserTurn) -> bool:
     """A greeting the model is sure of, with no day or time in it and no button."""
     sure = turn.parse.intent == "greet" and turn.parse.confidence >= steps.SURE
     return sure and not turn.payload and not steps.only_a_day(turn) and turn.parse.entity("time") is None
+
+
+async def _aside(
+    state: ConversationState, turn: UserTurn, ctx: FlowContext, bookings: Bookings
+) -> Turn | None:
+    """Words said beside the booking's question that the booking answers itself and then waits: a greeting,
+    a thank-you, or which mode is better."""
+    pleasantry = _greeted_or_thanked(state, turn)
+    if pleasantry is not None:
+        return pleasantry
+    if state.step in ("mode", "day", "time"):
+        modes = await bookings.modes()
+        if steps.compares_modes(ctx, modes, turn):
+            # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11); at
+            # the days or times too (bookings probe, s11): a mode picked again goes on from there (after_mode)
+            return steps.modes_compared(state, modes)
+    if steps.asks_about_changing(state, turn):
+        return _waits(
+            state, Reply("booking.change_later", {"hours": str(bookings.cutoff_hours)}), "booking.later"
+        )
+    asked = steps.language_asked(state, turn)
+    if asked is not None:
+        return await _speakers(state, ctx, bookings, asked)
+    if steps.asks_where(state, turn):
+        # "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11): where the address shows
+        buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+        replies = (Reply("booking.where"), Reply("booking.continue", buttons=buttons))
+        return Turn(replies, state, "booking.where")
+    return None
+
+
+def _waits(state: ConversationState, answer: Reply, flow_step: str) -> Turn:
+    """An answer given beside the booking, which then waits where it was: shall we go on?"""
+    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+    return Turn((answer, Reply("booking.continue", buttons=buttons)), state, flow_step)
+
+
+async def _speakers(state: ConversationState, ctx: FlowContext, bookings: Bookings, asked: str) -> Turn:
+    """Whether a psychologist who speaks the language asked about has free times (in the mode chosen, or in
+    any), and that times are offered with those who speak the language the person writes in."""
+    mode = state.slots.get("mode")
+    modes = (str(mode),) if mode is not None else await bookings.modes()
+    speaks = any([await bookings.speaks(m, asked) for m in modes])
+    language = steps.texts_of(ctx).render(f"booking.lang.{asked}", steps.lang_of(state))
+    key = "booking.speakers_free" if speaks else "booking.speakers_none"
+    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
+    replies = (Reply(key, {"language": language}), Reply("booking.continue", buttons=buttons))
+    return Turn(replies, state, "booking.speakers")
 
 
 def _greeted_or_thanked(state: ConversationState, turn: UserTurn) -> Turn | None:

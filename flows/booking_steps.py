@@ -14,6 +14,7 @@ from flows.public_days import is_public_holiday
 from flows.state import ButtonSpec, ConversationState, JSONValue, Reply, Turn, UserTurn
 from flows.texts import Texts, default_texts
 from nlu.dates import daytime_hour, next_day_of_month, only_openers, opened_number, which_of_two
+from nlu.normalize import normalize
 from nlu.parse import FALLBACK, Entity
 
 FLOW = "booking"
@@ -116,6 +117,107 @@ async def language_notice(
 def ask_mode(state: ConversationState, modes: tuple[str, ...], quota: Quota) -> Turn:
     buttons = tuple(ButtonSpec(f"{MODE}{m}", f"booking.mode.{m}") for m in modes)
     return Turn((Reply("booking.pick_mode", {"left": str(quota.left)}, buttons),), state, "booking.mode")
+
+
+# words that ask which way is better, or whether one is safe, normalised ("labāk", "лучше" / "luchshe",
+# "better", "drošs"); with one mode named they ask about it ("vai video ir drošs?" got the prison video-visits
+# answer, bookings probe s11), with two the words alone do ("po telefonu ili video?")
+_COMPARING = frozenset(
+    normalize(word)
+    for word in (
+        "labāk", "labāks", "labākais", "atšķirība", "atšķiras", "drošs", "droši", "drošāk",
+        "лучше", "luchshe", "разница", "отличается", "безопасно", "надёжно",
+        "better", "best", "difference", "differ", "safe", "safer", "secure",
+    )
+)  # fmt: skip
+
+
+def compares_modes(ctx: FlowContext, modes: tuple[str, ...], turn: UserTurn) -> bool:
+    """Typed words that ask which of the modes is better rather than pick one: "a kak luchshe, po telefonu
+    ili video?" got the prison video-visits answer (journeys QA, s11). Two modes named, or one with a word
+    of comparing; a button or one mode alone ("pa telefonu") is a choice."""
+    if turn.payload:
+        return False
+    said = normalize(turn.text)
+    padded = f" {said} "
+    texts = texts_of(ctx)
+    named = {
+        mode
+        for mode in modes
+        if any(
+            f" {word} " in padded
+            for word in texts.answers_to(ButtonSpec(f"{MODE}{mode}", f"booking.mode.{mode}"))
+        )
+    }
+    return len(named) >= 2 or (len(named) == 1 and not _COMPARING.isdisjoint(said.split()))
+
+
+# words that ask where: "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11)
+_WHERE = frozenset(
+    normalize(word) for word in ("kur", "adrese", "adresi", "где", "куда", "адрес", "where", "address")
+)
+
+
+# stems of in person or of the session itself, normalised ("klātienes", "очная" / "ocnaya", "konsultācija")
+_IN_PERSON_OR_SESSION = ("klatien", "ocn", "licn", "person", "konsult", "session")
+
+
+def asks_where(state: ConversationState, turn: UserTurn) -> bool:
+    """Typed "where is the session in person?": a where-word, with in person or the session named, or in
+    person already chosen."""
+    if turn.payload or state.step not in ("mode", "day", "time"):
+        return False
+    words = normalize(turn.text).split()
+    if _WHERE.isdisjoint(words):
+        return False
+    named = any(word.startswith(_IN_PERSON_OR_SESSION) for word in words)
+    return named or state.slots.get("mode") == "in_person"
+
+
+# a language named, by the stems of its normalised names ("krieviski", "по-русски" / "po ruski", "Russian")
+_LANGUAGE_STEMS = {
+    "lv": ("latvis", "latvies", "latys", "latvia"),
+    "ru": ("krievis", "krievu", "rusk", "rusi", "russ"),
+    "en": ("anglis", "anglu", "anglij", "englis"),
+}
+# and what makes it a question about the psychologist's language: speaking, the language, the psychologist
+_ABOUT_SPEAKING = ("runa", "govor", "speak", "valod", "yazyk", "languag", "psiholog", "psycolog")
+
+
+def language_asked(state: ConversationState, turn: UserTurn) -> str | None:
+    """The language asked about in "vai psihologs runā krieviski?", "психолог говорит по-русски?": they got
+    the general answer on sessions (bookings probe, s11). None when no language, or not about speaking."""
+    if turn.payload or state.step not in ("mode", "day", "time"):
+        return None
+    words = normalize(turn.text).split()
+    if not any(word.startswith(_ABOUT_SPEAKING) for word in words):
+        return None
+    named = [lang for lang, stems in _LANGUAGE_STEMS.items() if any(w.startswith(stems) for w in words)]
+    return named[0] if len(named) == 1 else None
+
+
+# "later" or "if": moving or cancelling asked about ahead, not wished now ("vai vēlāk varēs atcelt?")
+_LATER = frozenset(
+    normalize(word) for word in ("vēlāk", "потом", "позже", "позднее", "если", "later", "afterwards", "if")
+)
+_CHANGE_INTENTS = ("reschedule_booking", "cancel_booking")
+
+
+def asks_about_changing(state: ConversationState, turn: UserTurn) -> bool:
+    """Asking, while booking, whether the session can be moved or cancelled later: "vai vēlāk varēs atcelt?"
+    was a no to this booking and it was dropped; "can I change the time later?" got "I did not understand"
+    (bookings probe, s11). Not while moving a session, where the cancel and move flows ask."""
+    if turn.payload or state.step not in ("mode", "day", "time") or "moving" in state.slots:
+        return False
+    if turn.parse.intent not in _CHANGE_INTENTS or turn.parse.confidence < SURE:
+        return False
+    return not _LATER.isdisjoint(normalize(turn.text).split())
+
+
+def modes_compared(state: ConversationState, modes: tuple[str, ...]) -> Turn:
+    """What is known about the modes (no advice on which is better is sourced), and the same choice again."""
+    buttons = tuple(ButtonSpec(f"{MODE}{m}", f"booking.mode.{m}") for m in modes)
+    return Turn((Reply("booking.modes_compared", buttons=buttons),), state, "booking.mode")
 
 
 async def offer_days(

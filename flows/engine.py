@@ -192,6 +192,9 @@ async def _route(state: ConversationState, turn: UserTurn, ctx: FlowContext) -> 
         chosen = language.chosen(turn)
         if chosen:
             return language.switch(state, chosen)
+    left = await booking.sessions_left(state, ctx) if booking.asks_what_is_left(turn) else None
+    if left is not None:
+        return left  # before the booking's own reading: "how many are left?" is no mode, day or time
     active = await _continue_active(state, turn, ctx)
     if active is not None:
         return active

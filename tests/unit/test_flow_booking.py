@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from flows.booking import asks_what_is_left
+from flows.booking_steps import asks_where
 from flows.engine import resolve_choice, step
 from flows.ports import FlowContext, SlotOffer
 from flows.state import ConversationState, Turn, UserTurn
@@ -752,3 +754,42 @@ async def test_today_said_late_in_the_day_says_why_and_offers_the_nearest_days(
     assert chat.keys == ["booking.today_closed"]
     assert chat.text().startswith(said_so) and "116123" in chat.text()
     assert chat.payloads[0].startswith("bk:day:2026-11-2")  # the nearest days with free times
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "asks"),
+    [
+        ("cik man vēl palika konsultāciju?", "psych_info", True),
+        ("сколько у меня ещё осталось консультаций?", "my_bookings", True),
+        ("how many more sessions can I book?", "book_counselling", True),
+        # not the count: how many sessions people get in general, waiting, or another topic
+        ("cik konsultāciju pienākas?", "psych_info", False),
+        ("how many sessions are there?", "psych_info", False),
+        ("cik ilgi vēl jāgaida?", "human_handoff", False),
+        ("сколько ещё осталось сидеть?", "visit_rules", False),
+    ],
+)
+def test_only_how_many_are_left_about_sessions_is_the_count(text: str, intent: str, asks: bool) -> None:
+    """Journeys QA (s11): the person's own count answers "how many are left?", and only that: other "how
+    many" questions keep their topic's answer."""
+    assert asks_what_is_left(UserTurn(text, Parse(text, intent, 0.9))) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "mode", "asks"),
+    [
+        ("kur notiek klātienes konsultācija?", "mode", None, True),
+        ("где адрес?", "day", "in_person", True),
+        ("where is it?", "time", "in_person", True),
+        # which day is no where: "kurā dienā ir brīva konsultācija?" is about the days
+        ("kurā dienā ir brīva konsultācija?", "day", "in_person", False),
+        ("где адрес?", "day", "phone", False),
+        ("where is the session?", "confirm", "in_person", False),
+    ],
+)
+def test_only_where_the_session_is_is_asking_where(
+    text: str, step: str, mode: str | None, asks: bool
+) -> None:
+    """Bookings probe (s11): "where" about the session in person is told when the address is shown."""
+    state = ConversationState(flow="booking", step=step, slots={} if mode is None else {"mode": mode})
+    assert asks_where(state, UserTurn(text, Parse(text, "psych_info", 0.9))) is asks
