@@ -14,7 +14,7 @@ from flows import booking_steps as steps
 from flows import conversation
 from flows.booking_text import clock, day_label, moment_label, session_params
 from flows.faq import intent_button
-from flows.ports import BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
+from flows.ports import MODES, BookingInfo, BookingRefused, Bookings, FlowContext, SlotTaken
 from flows.state import ButtonSpec, ConversationState, Reply, Turn, UserTurn
 from nlu.normalize import normalize
 from nlu.parse import FALLBACK
@@ -323,7 +323,9 @@ async def _aside(
     pleasantry = _greeted_or_thanked(state, turn)
     if pleasantry is not None:
         return pleasantry
-    if state.step in ("mode", "day", "time"):
+    # the words first, against every mode: the modes on offer come from a scan of the free times, which
+    # every typed answer at these steps would otherwise pay for
+    if state.step in ("mode", "day", "time") and steps.compares_modes(ctx, MODES, turn):
         modes = await bookings.modes()
         if steps.compares_modes(ctx, modes, turn):
             # "kas labāk, pa telefonu vai video?" got the prison video-visits answer (journeys QA, s11); at
@@ -338,16 +340,17 @@ async def _aside(
         return await _speakers(state, ctx, bookings, asked)
     if steps.asks_where(state, turn):
         # "kur notiek klātienes konsultācija?" got "nesapratu" (bookings probe, s11): where the address shows
-        buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
-        replies = (Reply("booking.where"), Reply("booking.continue", buttons=buttons))
-        return Turn(replies, state, "booking.where")
+        return _waits(state, Reply("booking.where"), "booking.where")
     return None
+
+
+def _go_on_buttons() -> tuple[ButtonSpec, ...]:
+    return (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
 
 
 def _waits(state: ConversationState, answer: Reply, flow_step: str) -> Turn:
     """An answer given beside the booking, which then waits where it was: shall we go on?"""
-    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
-    return Turn((answer, Reply("booking.continue", buttons=buttons)), state, flow_step)
+    return Turn((answer, Reply("booking.continue", buttons=_go_on_buttons())), state, flow_step)
 
 
 async def _speakers(state: ConversationState, ctx: FlowContext, bookings: Bookings, asked: str) -> Turn:
@@ -358,22 +361,19 @@ async def _speakers(state: ConversationState, ctx: FlowContext, bookings: Bookin
     speaks = any([await bookings.speaks(m, asked) for m in modes])
     language = steps.texts_of(ctx).render(f"booking.lang.{asked}", steps.lang_of(state))
     key = "booking.speakers_free" if speaks else "booking.speakers_none"
-    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
-    replies = (Reply(key, {"language": language}), Reply("booking.continue", buttons=buttons))
-    return Turn(replies, state, "booking.speakers")
+    return _waits(state, Reply(key, {"language": language}), "booking.speakers")
 
 
 def _greeted_or_thanked(state: ConversationState, turn: UserTurn) -> Turn | None:
     """A greeting or a thank-you in the middle of a booking: answered in kind, and asked whether to go on."""
-    buttons = (ButtonSpec(steps.RESUME, "booking.button.continue"), intent_button("help"))
     if state.step in CONTINUABLE and _greeting(turn):
         # "labdien", often days after the booking was left half-way: it was "Sorry, I did not understand",
         # or "please answer yes or no" at the confirmation (calendar QA); greeted back, asked to go on
-        return Turn((Reply("booking.hello_again", buttons=buttons),), state, "booking.hello_again")
+        return Turn((Reply("booking.hello_again", buttons=_go_on_buttons()),), state, "booking.hello_again")
     if state.step in ("mode", "day", "time") and _thanks(turn):
         # "paldies" at the days or times got "Atvainojiet, nesapratu" (journeys QA, s11): thanked back, and
         # asked whether to go on; the booking waits where it was
-        return Turn((Reply("thanks"), Reply("booking.continue", buttons=buttons)), state, "booking.thanks")
+        return _waits(state, Reply("thanks"), "booking.thanks")
     return None
 
 
