@@ -98,6 +98,10 @@ def menu_buttons(intents: tuple[str, ...] = MAIN_MENU) -> tuple[ButtonSpec, ...]
     return tuple(intent_button(i) for i in intents)
 
 
+def _words(turn: UserTurn) -> list[str]:
+    return re.findall(r"\w+", turn.text.casefold())
+
+
 def also_asked(turn: UserTurn) -> str | None:
     """The second topic of a message that asks about two ("…paku un kad var apciemot"), else None."""
     ranking = turn.parse.ranking
@@ -106,7 +110,7 @@ def also_asked(turn: UserTurn) -> str | None:
     second = ranking[1]
     if second.name == turn.parse.intent or second.name not in SECOND_TOPICS or second.confidence < ALSO_ASKED:
         return None
-    words = re.findall(r"\w+", turn.text.casefold())
+    words = _words(turn)
     asks = sum(1 for w in words if w in QUESTION_WORDS)
     return second.name if asks >= 2 and JOINING_WORDS.intersection(words) else None
 
@@ -115,7 +119,7 @@ def wants_psychologist(turn: UserTurn) -> bool:
     """The message names a psychologist beside something else joined to it ("… and also …")."""
     if turn.payload is not None:
         return False
-    words = re.findall(r"\w+", turn.text.casefold())
+    words = _words(turn)
     named = any(word.startswith(PSYCHOLOGIST_STEMS) for word in words)
     return named and bool(JOINING_WORDS.intersection(words))
 
@@ -133,7 +137,7 @@ def also_asked_with_booking(turn: UserTurn) -> str | None:
     second = ranking[1]
     if second.name not in SECOND_TOPICS - OFFERS_A_PSYCHOLOGIST or second.confidence < ALSO_WITH_BOOKING:
         return None
-    return second.name if JOINING_WORDS.intersection(re.findall(r"\w+", turn.text.casefold())) else None
+    return second.name if JOINING_WORDS.intersection(_words(turn)) else None
 
 
 def answer(state: ConversationState, turn: UserTurn, channel: str, texts: Texts | None = None) -> Turn:
